@@ -1,0 +1,193 @@
+//! Effective REST method settings: the `{path}/{METHOD}` override in a stage's
+//! `methodSettings`, else the stage-wide `*/*` entry, else the service default.
+//!
+//! AWS stores override keys with the resource path's `/` encoded as `~1` (`~1pets~1{id}/GET`).
+
+use crate::model::{MethodSetting, Stage};
+
+/// Where an effective value came from, for evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingSource {
+    /// A per-method override (the raw `methodSettings` key).
+    Method(String),
+    /// The stage-wide `*/*` entry.
+    Stage,
+    /// Nothing set: the service default.
+    Default,
+}
+
+impl SettingSource {
+    pub fn describe(&self) -> String {
+        match self {
+            SettingSource::Method(key) => format!("method override `{key}`"),
+            SettingSource::Stage => "stage setting `*/*`".to_string(),
+            SettingSource::Default => "service default".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective<T> {
+    pub value: T,
+    pub source: SettingSource,
+}
+
+/// The key AWS uses for a method override of `path` (`/` for the root) and `http_method`.
+pub fn override_key(path: &str, http_method: &str) -> String {
+    let trimmed = path.strip_prefix('/').unwrap_or(path);
+    format!(
+        "~1{}/{}",
+        trimmed.replace('/', "~1"),
+        http_method.to_ascii_uppercase()
+    )
+}
+
+/// Splits a `methodSettings` key into (resource path, HTTP method); `None` for `*/*`.
+/// Accepts the encoded form and, leniently, a plain path.
+pub fn parse_override_key(key: &str) -> Option<(String, String)> {
+    if key == "*/*" {
+        return None;
+    }
+    let (path, method) = key.rsplit_once('/')?;
+    let decoded = path.replace("~1", "/");
+    let path = if decoded.starts_with('/') {
+        decoded
+    } else {
+        format!("/{decoded}")
+    };
+    Some((path, method.to_ascii_uppercase()))
+}
+
+/// The override entry for one method, if the stage has one.
+pub fn method_override<'a>(
+    stage: &'a Stage,
+    path: &str,
+    http_method: &str,
+) -> Option<(&'a String, &'a MethodSetting)> {
+    let method = http_method.to_ascii_uppercase();
+    stage
+        .method_settings
+        .iter()
+        .find(|(key, _)| parse_override_key(key).is_some_and(|(p, m)| p == path && m == method))
+}
+
+pub fn stage_wide(stage: &Stage) -> Option<&MethodSetting> {
+    stage.method_settings.get("*/*")
+}
+
+/// Resolves one field of the method settings for one method of a stage.
+pub fn effective<T: Clone>(
+    stage: &Stage,
+    path: &str,
+    http_method: &str,
+    field: impl Fn(&MethodSetting) -> Option<T>,
+    default: T,
+) -> Effective<T> {
+    if let Some((key, setting)) = method_override(stage, path, http_method) {
+        if let Some(value) = field(setting) {
+            return Effective {
+                value,
+                source: SettingSource::Method(key.clone()),
+            };
+        }
+    }
+    if let Some(value) = stage_wide(stage).and_then(&field) {
+        return Effective {
+            value,
+            source: SettingSource::Stage,
+        };
+    }
+    Effective {
+        value: default,
+        source: SettingSource::Default,
+    }
+}
+
+/// A throttle AWS enforces: both limits set and neither `-1` (which means unlimited).
+pub fn is_bounded(burst: Option<i64>, rate: Option<f64>) -> bool {
+    matches!(burst, Some(b) if b >= 0) && matches!(rate, Some(r) if r >= 0.0)
+}
+
+/// Method overrides that switch throttling off (`-1` rate or burst).
+pub fn unthrottled_overrides(stage: &Stage) -> Vec<&str> {
+    stage
+        .method_settings
+        .iter()
+        .filter(|(key, s)| {
+            key.as_str() != "*/*"
+                && (s.throttling_burst_limit.is_some_and(|b| b < 0)
+                    || s.throttling_rate_limit.is_some_and(|r| r < 0.0))
+        })
+        .map(|(key, _)| key.as_str())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LoggingLevel;
+
+    fn stage(entries: &[(&str, Option<LoggingLevel>)]) -> Stage {
+        Stage {
+            stage_name: "dev".into(),
+            method_settings: entries
+                .iter()
+                .map(|(k, lvl)| {
+                    (
+                        k.to_string(),
+                        MethodSetting {
+                            logging_level: *lvl,
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn level(stage: &Stage, path: &str, method: &str) -> Effective<LoggingLevel> {
+        effective(stage, path, method, |s| s.logging_level, LoggingLevel::Off)
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        assert_eq!(override_key("/pets/{id}", "get"), "~1pets~1{id}/GET");
+        assert_eq!(override_key("/", "GET"), "~1/GET");
+        assert_eq!(
+            parse_override_key("~1pets~1{id}/GET"),
+            Some(("/pets/{id}".into(), "GET".into()))
+        );
+        assert_eq!(
+            parse_override_key("~1/POST"),
+            Some(("/".into(), "POST".into()))
+        );
+        assert_eq!(parse_override_key("*/*"), None);
+    }
+
+    #[test]
+    fn method_override_wins_in_both_directions() {
+        let s = stage(&[
+            ("*/*", Some(LoggingLevel::Info)),
+            ("~1pets/GET", Some(LoggingLevel::Off)),
+        ]);
+        assert_eq!(level(&s, "/pets", "GET").value, LoggingLevel::Off);
+        assert_eq!(level(&s, "/pets", "POST").value, LoggingLevel::Info);
+        let s = stage(&[
+            ("*/*", Some(LoggingLevel::Off)),
+            ("~1pets/GET", Some(LoggingLevel::Error)),
+        ]);
+        assert_eq!(level(&s, "/pets", "GET").value, LoggingLevel::Error);
+        assert_eq!(level(&s, "/pets", "POST").value, LoggingLevel::Off);
+    }
+
+    #[test]
+    fn unset_override_field_falls_through() {
+        let s = stage(&[("*/*", Some(LoggingLevel::Error)), ("~1pets/GET", None)]);
+        let e = level(&s, "/pets", "GET");
+        assert_eq!(e.value, LoggingLevel::Error);
+        assert_eq!(e.source, SettingSource::Stage);
+        let e = level(&stage(&[]), "/pets", "GET");
+        assert_eq!(e.source, SettingSource::Default);
+    }
+}

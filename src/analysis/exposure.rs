@@ -1,0 +1,85 @@
+//! Whether an API can be called from the internet ("public" in the catalog).
+
+use crate::model::{DomainName, RestApi, V2Api};
+
+use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    Public(String),
+    NotPublic(String),
+    /// Could not be decided (unparsable policy, data not collected).
+    Unknown(String),
+}
+
+impl Exposure {
+    pub fn is_public(&self) -> bool {
+        matches!(self, Exposure::Public(_))
+    }
+
+    /// Public, or possibly public: a scanner must not lower severity on a guess.
+    pub fn maybe_public(&self) -> bool {
+        !matches!(self, Exposure::NotPublic(_))
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Exposure::Public(why) => format!("public: {why}"),
+            Exposure::NotPublic(why) => format!("not public: {why}"),
+            Exposure::Unknown(why) => format!("exposure unknown: {why}"),
+        }
+    }
+}
+
+/// A REST API is public when its endpoint is EDGE or REGIONAL and its resource policy does not
+/// restrict callers (no policy, or an Allow open to anyone that nothing restricts).
+pub fn rest_api(api: &RestApi) -> Exposure {
+    if api.is_private() {
+        return Exposure::NotPublic("PRIVATE endpoint".into());
+    }
+    let Some(raw) = &api.policy else {
+        return Exposure::Public("EDGE/REGIONAL endpoint without a resource policy".into());
+    };
+    let doc = match parse_policy(raw) {
+        Ok(doc) => doc,
+        Err(e) => return Exposure::Unknown(e.to_string()),
+    };
+    let analysis = analyze_invoke(&doc, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS);
+    if let Some(grant) = analysis.open.first() {
+        return Exposure::Public(format!(
+            "resource policy statement {} allows anyone to invoke",
+            grant.statement
+        ));
+    }
+    match analysis.restricted.first() {
+        Some(r) => Exposure::NotPublic(format!("resource policy restricts callers ({})", r.by)),
+        None => {
+            Exposure::NotPublic("resource policy grants invoke to named principals only".into())
+        }
+    }
+}
+
+/// HTTP and WebSocket APIs are always regional and internet-facing while their default
+/// endpoint is enabled or a custom domain maps them.
+pub fn v2_api(api: &V2Api, domains: Option<&[DomainName]>) -> Exposure {
+    if !api.disable_execute_api_endpoint {
+        return Exposure::Public("default execute-api endpoint enabled".into());
+    }
+    let Some(domains) = domains else {
+        return Exposure::Unknown(
+            "default endpoint disabled and custom domains were not collected".into(),
+        );
+    };
+    let mapped = domains.iter().find(|d| {
+        d.api_mappings
+            .iter()
+            .flatten()
+            .any(|m| m.api_id == api.api_id)
+    });
+    match mapped {
+        Some(d) => Exposure::Public(format!("mapped to custom domain {}", d.domain_name)),
+        None => {
+            Exposure::NotPublic("default endpoint disabled and no custom domain maps it".into())
+        }
+    }
+}

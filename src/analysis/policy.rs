@@ -1,0 +1,562 @@
+//! Resource policy analysis for `execute-api:Invoke`: parsing both the plain and the escaped
+//! JSON forms AWS returns, and deciding which Allow statements stay open to callers that are
+//! not restricted by the given condition keys once explicit Denies are applied.
+//!
+//! This is deliberately an evaluator of the statements that decide exposure, not a full IAM
+//! engine: Allow statements are kept open unless their own conditions restrict the caller with a
+//! positive match on a restricting key, or a Deny covering the same principals, action and
+//! resources takes them back with a negated match on a restricting key (or unconditionally).
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalSpec {
+    /// `Principal: "*"` or any principal value `*` (`{"AWS": "*"}`).
+    Anyone,
+    /// Specific principals (type, value).
+    Specific(Vec<(String, String)>),
+    /// `NotPrincipal`: everyone except the listed ones.
+    AllExcept(Vec<(String, String)>),
+    /// No principal element (invalid in resource policies; treated as matching nobody).
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Patterns {
+    Listed(Vec<String>),
+    AllExcept(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub operator: String,
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// `Sid`, or `#N` (0-based position) when absent.
+    pub label: String,
+    pub effect: Effect,
+    pub principal: PrincipalSpec,
+    pub actions: Patterns,
+    pub resources: Patterns,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyDocument {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError(pub String);
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unparsable policy: {}", self.0)
+    }
+}
+
+/// The keys that restrict who can call an API (catalog, GW201).
+pub const CALLER_RESTRICTING_KEYS: &[&str] = &[
+    "aws:SourceIp",
+    "aws:SourceVpce",
+    "aws:SourceVpc",
+    "aws:VpcSourceIp",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:SourceAccount",
+];
+
+/// The keys that restrict a PRIVATE API to given VPCs or VPC endpoints (catalog, GW202).
+pub const VPC_RESTRICTING_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc"];
+
+/// Parses a policy as AWS returns it: plain JSON, JSON with escaped quotes and slashes
+/// (`{\"Version\":...}`), or a JSON string literal holding either.
+pub fn parse_policy(raw: &str) -> Result<PolicyDocument, PolicyError> {
+    let value = decode_policy_value(raw.trim(), 0)?;
+    document_from_value(&value)
+}
+
+fn decode_policy_value(raw: &str, depth: u8) -> Result<Value, PolicyError> {
+    if depth > 3 {
+        return Err(PolicyError(
+            "policy is encoded more than three times".into(),
+        ));
+    }
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::String(inner)) => decode_policy_value(inner.trim(), depth + 1),
+        Ok(v) => Ok(v),
+        Err(first) if raw.contains("\\\"") => {
+            // AWS's escaped form is the body of a JSON string literal without the quotes.
+            let unescaped: String = serde_json::from_str(&format!("\"{raw}\""))
+                .map_err(|_| PolicyError(first.to_string()))?;
+            decode_policy_value(unescaped.trim(), depth + 1)
+        }
+        Err(e) => Err(PolicyError(e.to_string())),
+    }
+}
+
+fn document_from_value(value: &Value) -> Result<PolicyDocument, PolicyError> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| PolicyError("policy is not a JSON object".into()))?;
+    let statements = match obj.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+        Some(item @ Value::Object(_)) => vec![item],
+        Some(_) => {
+            return Err(PolicyError(
+                "`Statement` is neither an object nor a list".into(),
+            ))
+        }
+        None => return Err(PolicyError("no `Statement` element".into())),
+    };
+    let statements = statements
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| statement_from_value(i, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PolicyDocument { statements })
+}
+
+fn statement_from_value(index: usize, value: &Value) -> Result<Statement, PolicyError> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| PolicyError(format!("statement #{index} is not an object")))?;
+    let label = match obj.get("Sid").and_then(Value::as_str) {
+        Some(sid) if !sid.is_empty() => sid.to_string(),
+        _ => format!("#{index}"),
+    };
+    let effect = match obj.get("Effect").and_then(Value::as_str) {
+        Some("Allow") => Effect::Allow,
+        Some("Deny") => Effect::Deny,
+        other => {
+            return Err(PolicyError(format!(
+                "statement {label}: `Effect` must be Allow or Deny, found {}",
+                other.map_or("nothing".to_string(), |s| format!("`{s}`"))
+            )))
+        }
+    };
+    let principal = match (obj.get("Principal"), obj.get("NotPrincipal")) {
+        (Some(p), _) => principal_from_value(p, &label).map(|list| {
+            if list.iter().any(|(_, v)| v == "*") {
+                PrincipalSpec::Anyone
+            } else {
+                PrincipalSpec::Specific(list)
+            }
+        })?,
+        (None, Some(p)) => PrincipalSpec::AllExcept(principal_from_value(p, &label)?),
+        (None, None) => PrincipalSpec::Missing,
+    };
+    let actions = patterns(obj.get("Action"), obj.get("NotAction"), "Action", &label)?;
+    let resources = patterns(
+        obj.get("Resource"),
+        obj.get("NotResource"),
+        "Resource",
+        &label,
+    )?;
+    let conditions = match obj.get("Condition") {
+        None => Vec::new(),
+        Some(c) => conditions_from_value(c, &label)?,
+    };
+    Ok(Statement {
+        label,
+        effect,
+        principal,
+        actions,
+        resources,
+        conditions,
+    })
+}
+
+fn principal_from_value(value: &Value, label: &str) -> Result<Vec<(String, String)>, PolicyError> {
+    match value {
+        Value::String(s) => Ok(vec![("*".into(), s.clone())]),
+        Value::Object(map) => {
+            let mut out = Vec::new();
+            for (kind, v) in map {
+                for s in string_list(v, label, "Principal")? {
+                    out.push((kind.clone(), s));
+                }
+            }
+            Ok(out)
+        }
+        _ => Err(PolicyError(format!(
+            "statement {label}: invalid `Principal`"
+        ))),
+    }
+}
+
+fn patterns(
+    listed: Option<&Value>,
+    negated: Option<&Value>,
+    name: &str,
+    label: &str,
+) -> Result<Patterns, PolicyError> {
+    match (listed, negated) {
+        (Some(v), _) => Ok(Patterns::Listed(string_list(v, label, name)?)),
+        (None, Some(v)) => Ok(Patterns::AllExcept(string_list(v, label, name)?)),
+        // API Gateway fills in the API's own ARN when Resource is omitted.
+        (None, None) if name == "Resource" => Ok(Patterns::Listed(vec!["*".into()])),
+        (None, None) => Err(PolicyError(format!(
+            "statement {label}: no `{name}` element"
+        ))),
+    }
+}
+
+fn string_list(value: &Value, label: &str, name: &str) -> Result<Vec<String>, PolicyError> {
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let bad = || PolicyError(format!("statement {label}: invalid `{name}` value"));
+    match value {
+        Value::Array(items) => items.iter().map(|i| scalar(i).ok_or_else(bad)).collect(),
+        other => scalar(other).map(|s| vec![s]).ok_or_else(bad),
+    }
+}
+
+fn conditions_from_value(value: &Value, label: &str) -> Result<Vec<Condition>, PolicyError> {
+    let map = value
+        .as_object()
+        .ok_or_else(|| PolicyError(format!("statement {label}: `Condition` is not an object")))?;
+    let mut out = Vec::new();
+    for (operator, keys) in map {
+        let keys = keys.as_object().ok_or_else(|| {
+            PolicyError(format!(
+                "statement {label}: condition `{operator}` is not an object"
+            ))
+        })?;
+        for (key, values) in keys {
+            out.push(Condition {
+                operator: operator.clone(),
+                key: key.clone(),
+                values: string_list(values, label, "Condition")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Case-insensitive glob match with `*` and `?`, as IAM matches actions and resources.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+const INVOKE: &str = "execute-api:Invoke";
+
+impl Statement {
+    pub fn covers_invoke(&self) -> bool {
+        match &self.actions {
+            Patterns::Listed(list) => list.iter().any(|a| glob_match(a, INVOKE)),
+            Patterns::AllExcept(list) => !list.iter().any(|a| glob_match(a, INVOKE)),
+        }
+    }
+
+    /// Whether callers outside any named principal are granted or denied by this statement.
+    pub fn applies_to_anyone(&self) -> bool {
+        matches!(
+            self.principal,
+            PrincipalSpec::Anyone | PrincipalSpec::AllExcept(_)
+        )
+    }
+
+    fn operators<'a>(&'a self) -> impl Iterator<Item = (&'a Condition, Operator)> + 'a {
+        self.conditions
+            .iter()
+            .map(|c| (c, Operator::parse(&c.operator)))
+    }
+}
+
+/// A condition operator split into the parts that decide whether it restricts callers.
+#[derive(Debug, Clone, Copy)]
+struct Operator {
+    negated: bool,
+    if_exists: bool,
+    /// String, Arn or IP comparison (as opposed to Bool, Null, numeric, date).
+    matches_identity: bool,
+}
+
+impl Operator {
+    fn parse(raw: &str) -> Operator {
+        let base = raw
+            .strip_prefix("ForAnyValue:")
+            .or_else(|| raw.strip_prefix("ForAllValues:"))
+            .unwrap_or(raw);
+        let (base, if_exists) = match base.strip_suffix("IfExists") {
+            Some(b) => (b, true),
+            None => (base, false),
+        };
+        let positive = [
+            "StringEquals",
+            "StringEqualsIgnoreCase",
+            "StringLike",
+            "ArnEquals",
+            "ArnLike",
+            "IpAddress",
+        ];
+        let negative = [
+            "StringNotEquals",
+            "StringNotEqualsIgnoreCase",
+            "StringNotLike",
+            "ArnNotEquals",
+            "ArnNotLike",
+            "NotIpAddress",
+        ];
+        Operator {
+            negated: negative.contains(&base),
+            if_exists,
+            matches_identity: positive.contains(&base) || negative.contains(&base),
+        }
+    }
+}
+
+fn is_restricting_key(key: &str, keys: &[&str]) -> bool {
+    keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// Values that match every caller do not restrict anything.
+fn values_restrict(values: &[String]) -> bool {
+    !values.is_empty()
+        && values
+            .iter()
+            .all(|v| !matches!(v.trim(), "*" | "0.0.0.0/0" | "::/0" | ""))
+}
+
+/// The restricting condition of an Allow statement: a positive match on a restricting key.
+/// `...IfExists` does not restrict: callers without the key (from the internet) pass it.
+fn allow_restriction<'a>(stmt: &'a Statement, keys: &[&str]) -> Option<&'a Condition> {
+    stmt.operators()
+        .find(|(c, op)| {
+            op.matches_identity
+                && !op.negated
+                && !op.if_exists
+                && is_restricting_key(&c.key, keys)
+                && values_restrict(&c.values)
+        })
+        .map(|(c, _)| c)
+}
+
+/// Whether a Deny statement takes back an Allow for callers outside a restriction: it must
+/// apply to anyone, cover Invoke and the Allow's resources, and be either unconditional or
+/// conditioned only on negated matches of restricting keys.
+fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
+    if deny.effect != Effect::Deny || !deny.applies_to_anyone() || !deny.covers_invoke() {
+        return false;
+    }
+    let covers_resources = match (&deny.resources, &allow.resources) {
+        (Patterns::Listed(d), Patterns::Listed(a)) => {
+            a.iter().all(|ar| d.iter().any(|dr| glob_match(dr, ar)))
+        }
+        (Patterns::Listed(d), Patterns::AllExcept(_)) => d.iter().any(|dr| dr == "*"),
+        (Patterns::AllExcept(_), _) => false,
+    };
+    covers_resources
+        && deny.operators().all(|(c, op)| {
+            op.matches_identity
+                && op.negated
+                && is_restricting_key(&c.key, keys)
+                && values_restrict(&c.values)
+        })
+}
+
+/// An Allow statement that stays open after conditions and Denies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenGrant {
+    pub statement: String,
+    pub resources: Vec<String>,
+}
+
+/// How a statement that grants Invoke was restricted, for evidence on passing results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restriction {
+    pub statement: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvokeAnalysis {
+    pub open: Vec<OpenGrant>,
+    pub restricted: Vec<Restriction>,
+}
+
+/// Which principals' Allow statements to examine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalScope {
+    /// Only statements open to anyone (`*`, `{"AWS":"*"}`, `NotPrincipal`).
+    Anyone,
+    /// Every Allow statement, whatever its principal.
+    All,
+}
+
+/// Allow statements granting `execute-api:Invoke` that are not restricted by `keys`.
+pub fn analyze_invoke(
+    doc: &PolicyDocument,
+    scope: PrincipalScope,
+    keys: &[&str],
+) -> InvokeAnalysis {
+    let mut out = InvokeAnalysis::default();
+    for allow in &doc.statements {
+        if allow.effect != Effect::Allow || !allow.covers_invoke() {
+            continue;
+        }
+        if scope == PrincipalScope::Anyone && !allow.applies_to_anyone() {
+            continue;
+        }
+        if let Some(c) = allow_restriction(allow, keys) {
+            out.restricted.push(Restriction {
+                statement: allow.label.clone(),
+                by: format!("{} {} {:?}", c.operator, c.key, c.values),
+            });
+            continue;
+        }
+        if let Some(deny) = doc
+            .statements
+            .iter()
+            .find(|d| deny_takes_back(d, allow, keys))
+        {
+            let by = match deny.conditions.first() {
+                Some(c) => format!(
+                    "Deny {} with {} {} {:?}",
+                    deny.label, c.operator, c.key, c.values
+                ),
+                None => format!("unconditional Deny {}", deny.label),
+            };
+            out.restricted.push(Restriction {
+                statement: allow.label.clone(),
+                by,
+            });
+            continue;
+        }
+        let resources = match &allow.resources {
+            Patterns::Listed(r) => r.clone(),
+            Patterns::AllExcept(r) => vec![format!("all except {}", r.join(", "))],
+        };
+        out.open.push(OpenGrant {
+            statement: allow.label.clone(),
+            resources,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(policy: &str) -> Vec<OpenGrant> {
+        let doc = parse_policy(policy).unwrap();
+        analyze_invoke(&doc, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS).open
+    }
+
+    const PUBLIC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}"#;
+
+    #[test]
+    fn plain_escaped_and_string_literal_forms_parse_alike() {
+        let escaped = PUBLIC.replace('"', "\\\"").replace('/', "\\/");
+        let literal = serde_json::to_string(PUBLIC).unwrap();
+        for form in [PUBLIC.to_string(), escaped, literal] {
+            assert_eq!(open(&form).len(), 1, "{form}");
+        }
+    }
+
+    #[test]
+    fn aws_star_principal_is_anyone() {
+        let p = PUBLIC.replace(r#""Principal":"*""#, r#""Principal":{"AWS":["*"]}"#);
+        assert_eq!(open(&p).len(), 1);
+        let p = PUBLIC.replace(
+            r#""Principal":"*""#,
+            r#""Principal":{"AWS":"arn:aws:iam::111122223333:root"}"#,
+        );
+        assert!(open(&p).is_empty());
+    }
+
+    #[test]
+    fn positive_condition_on_restricting_key_restricts() {
+        let p = PUBLIC.replace(
+            r#""Resource":"execute-api:/*"}"#,
+            r#""Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}}"#,
+        );
+        assert!(open(&p).is_empty());
+        let everyone = p.replace("203.0.113.0/24", "0.0.0.0/0");
+        assert_eq!(open(&everyone).len(), 1);
+        let if_exists = p.replace("\"IpAddress\"", "\"IpAddressIfExists\"");
+        assert_eq!(open(&if_exists).len(), 1);
+        let other_key = p.replace("aws:SourceIp", "aws:UserAgent");
+        assert_eq!(open(&other_key).len(), 1);
+    }
+
+    #[test]
+    fn negated_deny_takes_public_allow_back() {
+        let p = r#"{"Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
+            {"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*",
+             "Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0123"}}}]}"#;
+        assert!(open(p).is_empty());
+        // A Deny on an unrelated key does not restrict callers.
+        assert_eq!(open(&p.replace("aws:SourceVpce", "aws:UserAgent")).len(), 1);
+        // A Deny on one method does not cover the whole API.
+        assert_eq!(
+            open(&p.replace(
+                r#""Resource":"execute-api:/*",
+             "Condition""#,
+                r#""Resource":"execute-api:/*/POST/*",
+             "Condition""#
+            ))
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn unparsable_policies_are_errors() {
+        assert!(parse_policy("{not json").is_err());
+        assert!(parse_policy(r#"{"Statement":[{"Effect":"Maybe"}]}"#).is_err());
+        assert!(parse_policy("[]").is_err());
+    }
+
+    #[test]
+    fn glob() {
+        assert!(glob_match("execute-api:*", "execute-api:Invoke"));
+        assert!(glob_match("*", "execute-api:Invoke"));
+        assert!(glob_match("Execute-API:invoke", "execute-api:Invoke"));
+        assert!(!glob_match(
+            "execute-api:ManageConnections",
+            "execute-api:Invoke"
+        ));
+        assert!(glob_match(
+            "arn:aws:execute-api:*:*:abc/*",
+            "arn:aws:execute-api:eu-west-1:1:abc/dev/GET/x"
+        ));
+    }
+}

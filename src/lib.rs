@@ -1,0 +1,10 @@
+//! gwaudit: security-posture scanner for AWS API Gateway.
+//!
+//! Data flows one way: `collect` (AWS -> snapshot) -> `model` (the snapshot) -> `rules`
+//! (snapshot -> findings) -> `report` (findings -> table, JSON, SARIF).
+
+pub mod analysis;
+pub mod cli;
+pub mod model;
+pub mod report;
+pub mod rules;

@@ -1,0 +1,501 @@
+//! API Gateway (v1): REST APIs and the regional resources shared with v2 (domains, usage plans,
+//! API keys, client certificates, account settings).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EndpointType {
+    Edge,
+    Regional,
+    Private,
+}
+
+/// Authorization types of REST methods and v2 routes (one enum: the values overlap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthorizationType {
+    None,
+    AwsIam,
+    Custom,
+    CognitoUserPools,
+    Jwt,
+}
+
+impl AuthorizationType {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorizationType::None => "NONE",
+            AuthorizationType::AwsIam => "AWS_IAM",
+            AuthorizationType::Custom => "CUSTOM",
+            AuthorizationType::CognitoUserPools => "COGNITO_USER_POOLS",
+            AuthorizationType::Jwt => "JWT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IntegrationType {
+    Http,
+    HttpProxy,
+    Aws,
+    AwsProxy,
+    Mock,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ConnectionType {
+    Internet,
+    VpcLink,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LoggingLevel {
+    Off,
+    Error,
+    Info,
+}
+
+impl std::fmt::Display for LoggingLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LoggingLevel::Off => "OFF",
+            LoggingLevel::Error => "ERROR",
+            LoggingLevel::Info => "INFO",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EndpointAccessMode {
+    Strict,
+    Basic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiKeySource {
+    Header,
+    Authorizer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RestAuthorizerType {
+    Token,
+    Request,
+    CognitoUserPools,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestApi {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub created_date: Option<String>,
+    /// `endpointConfiguration.types`.
+    #[serde(default)]
+    pub endpoint_types: Vec<EndpointType>,
+    #[serde(default)]
+    pub vpc_endpoint_ids: Vec<String>,
+    #[serde(default)]
+    pub disable_execute_api_endpoint: bool,
+    /// TLS security policy of the default endpoint; absent means the AWS default.
+    #[serde(default)]
+    pub security_policy: Option<String>,
+    #[serde(default)]
+    pub endpoint_access_mode: Option<EndpointAccessMode>,
+    #[serde(default)]
+    pub api_key_source: Option<ApiKeySource>,
+    /// The resource policy exactly as AWS returned it (often with escaped quotes).
+    #[serde(default)]
+    pub policy: Option<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    #[serde(default)]
+    pub resources: Option<Vec<Resource>>,
+    #[serde(default)]
+    pub stages: Option<Vec<Stage>>,
+    #[serde(default)]
+    pub authorizers: Option<Vec<RestAuthorizer>>,
+    /// Collected only when a method references a validator.
+    #[serde(default)]
+    pub request_validators: Option<Vec<RequestValidator>>,
+}
+
+impl RestApi {
+    pub fn is_private(&self) -> bool {
+        self.endpoint_types.contains(&EndpointType::Private)
+    }
+
+    /// Whether any non-preflight method is callable without credentials; `None` when the
+    /// resources were not collected.
+    pub fn has_open_methods(&self) -> Option<bool> {
+        self.resources.as_ref()?;
+        Some(
+            self.methods()
+                .any(|(_, m)| !m.is_cors_preflight() && m.is_open()),
+        )
+    }
+
+    /// Every method of every resource, with its resource.
+    pub fn methods(&self) -> impl Iterator<Item = (&Resource, &Method)> {
+        self.resources
+            .iter()
+            .flatten()
+            .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub id: String,
+    /// Full path, `/` for the root resource.
+    pub path: String,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    pub http_method: String,
+    pub authorization_type: AuthorizationType,
+    #[serde(default)]
+    pub authorizer_id: Option<String>,
+    #[serde(default)]
+    pub api_key_required: bool,
+    #[serde(default)]
+    pub request_validator_id: Option<String>,
+    #[serde(default)]
+    pub authorization_scopes: Vec<String>,
+    #[serde(default)]
+    pub operation_name: Option<String>,
+    #[serde(default)]
+    pub integration: Option<Integration>,
+}
+
+impl Method {
+    /// CORS preflight: exempt from authentication rules. AWS spells the method `OPTIONS`;
+    /// there is no `OPTION` method, so nothing else is exempt.
+    pub fn is_cors_preflight(&self) -> bool {
+        self.http_method == "OPTIONS"
+    }
+
+    /// Callable without any credential: no authorizer, no IAM, and no API key.
+    pub fn is_open(&self) -> bool {
+        self.authorization_type == AuthorizationType::None && !self.api_key_required
+    }
+
+    /// Methods that change state (`ANY` includes them).
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self.http_method.as_str(),
+            "POST" | "PUT" | "PATCH" | "DELETE" | "ANY"
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Integration {
+    #[serde(rename = "type")]
+    pub integration_type: IntegrationType,
+    #[serde(default)]
+    pub uri: Option<String>,
+    #[serde(default)]
+    pub http_method: Option<String>,
+    #[serde(default)]
+    pub connection_type: Option<ConnectionType>,
+    #[serde(default)]
+    pub connection_id: Option<String>,
+    /// IAM role the integration assumes.
+    #[serde(default)]
+    pub credentials: Option<String>,
+    #[serde(default)]
+    pub tls_config: Option<RestTlsConfig>,
+    #[serde(default)]
+    pub timeout_in_millis: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestTlsConfig {
+    #[serde(default)]
+    pub insecure_skip_verification: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub stage_name: String,
+    #[serde(default)]
+    pub deployment_id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub created_date: Option<String>,
+    #[serde(default)]
+    pub last_updated_date: Option<String>,
+    #[serde(default)]
+    pub client_certificate_id: Option<String>,
+    #[serde(default)]
+    pub cache_cluster_enabled: bool,
+    #[serde(default)]
+    pub cache_cluster_size: Option<String>,
+    /// Keys are `*/*` or `{resource path with / as ~1}/{HTTP method}`.
+    #[serde(default)]
+    pub method_settings: BTreeMap<String, MethodSetting>,
+    /// Stage variables. Secret-looking values are redacted before a snapshot is written.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    #[serde(default)]
+    pub access_log_settings: Option<AccessLogSettings>,
+    #[serde(default)]
+    pub canary_settings: Option<CanarySettings>,
+    #[serde(default)]
+    pub tracing_enabled: bool,
+    #[serde(default)]
+    pub web_acl_arn: Option<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// One `methodSettings` entry; `None` fields fall through to the next level (see
+/// `analysis::effective`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodSetting {
+    #[serde(default)]
+    pub metrics_enabled: Option<bool>,
+    #[serde(default)]
+    pub logging_level: Option<LoggingLevel>,
+    #[serde(default)]
+    pub data_trace_enabled: Option<bool>,
+    #[serde(default)]
+    pub throttling_burst_limit: Option<i64>,
+    #[serde(default)]
+    pub throttling_rate_limit: Option<f64>,
+    #[serde(default)]
+    pub caching_enabled: Option<bool>,
+    #[serde(default)]
+    pub cache_ttl_in_seconds: Option<i64>,
+    #[serde(default)]
+    pub cache_data_encrypted: Option<bool>,
+    #[serde(default)]
+    pub require_authorization_for_cache_control: Option<bool>,
+    #[serde(default)]
+    pub unauthorized_cache_control_header_strategy: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessLogSettings {
+    #[serde(default)]
+    pub destination_arn: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CanarySettings {
+    #[serde(default)]
+    pub deployment_id: Option<String>,
+    #[serde(default)]
+    pub percent_traffic: Option<f64>,
+    #[serde(default)]
+    pub stage_variable_overrides: BTreeMap<String, String>,
+    #[serde(default)]
+    pub use_stage_cache: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestAuthorizer {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub authorizer_type: RestAuthorizerType,
+    #[serde(default)]
+    pub authorizer_uri: Option<String>,
+    #[serde(default)]
+    pub authorizer_credentials: Option<String>,
+    #[serde(default)]
+    pub identity_source: Option<String>,
+    #[serde(default)]
+    pub identity_validation_expression: Option<String>,
+    #[serde(default)]
+    pub authorizer_result_ttl_in_seconds: Option<i64>,
+    #[serde(default)]
+    pub provider_arns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestValidator {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub validate_request_body: bool,
+    #[serde(default)]
+    pub validate_request_parameters: bool,
+}
+
+/// A custom domain name, as seen by both API versions: base path mappings (v1) and API
+/// mappings (v2) point at REST and HTTP/WebSocket APIs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainName {
+    pub domain_name: String,
+    #[serde(default)]
+    pub endpoint_types: Vec<EndpointType>,
+    #[serde(default)]
+    pub security_policy: Option<String>,
+    #[serde(default)]
+    pub endpoint_access_mode: Option<EndpointAccessMode>,
+    #[serde(default)]
+    pub certificate_arn: Option<String>,
+    #[serde(default)]
+    pub regional_certificate_arn: Option<String>,
+    #[serde(default)]
+    pub domain_name_status: Option<String>,
+    #[serde(default)]
+    pub mutual_tls: Option<MutualTls>,
+    #[serde(default)]
+    pub base_path_mappings: Option<Vec<BasePathMapping>>,
+    #[serde(default)]
+    pub api_mappings: Option<Vec<ApiMapping>>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MutualTls {
+    #[serde(default)]
+    pub truststore_uri: Option<String>,
+    #[serde(default)]
+    pub truststore_version: Option<String>,
+    #[serde(default)]
+    pub truststore_warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasePathMapping {
+    /// `(none)` in AWS for the root mapping.
+    #[serde(default)]
+    pub base_path: Option<String>,
+    pub rest_api_id: String,
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiMapping {
+    #[serde(default)]
+    pub api_mapping_key: Option<String>,
+    pub api_id: String,
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThrottleSettings {
+    #[serde(default)]
+    pub burst_limit: Option<i64>,
+    #[serde(default)]
+    pub rate_limit: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaSettings {
+    pub limit: i64,
+    pub period: String,
+    #[serde(default)]
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsagePlan {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub throttle: Option<ThrottleSettings>,
+    #[serde(default)]
+    pub quota: Option<QuotaSettings>,
+    #[serde(default)]
+    pub api_stages: Vec<UsagePlanApiStage>,
+    /// Ids of the API keys in the plan (`GetUsagePlanKeys`); `None`: not collected.
+    #[serde(default)]
+    pub key_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsagePlanApiStage {
+    pub api_id: String,
+    pub stage: String,
+    /// Per-method throttles, keyed `{resource path}/{HTTP method}`.
+    #[serde(default)]
+    pub throttle: BTreeMap<String, ThrottleSettings>,
+}
+
+/// An API key's metadata. The key value is never collected (`includeValues=false`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKey {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default)]
+    pub created_date: Option<String>,
+    #[serde(default)]
+    pub last_updated_date: Option<String>,
+    #[serde(default)]
+    pub stage_keys: Vec<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCertificate {
+    pub client_certificate_id: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub created_date: Option<String>,
+    #[serde(default)]
+    pub expiration_date: Option<String>,
+}
+
+/// `GetAccount`: per account and region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    #[serde(default)]
+    pub cloudwatch_role_arn: Option<String>,
+    #[serde(default)]
+    pub throttle_settings: Option<ThrottleSettings>,
+}

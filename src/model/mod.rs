@@ -1,0 +1,29 @@
+//! gwaudit's own model of an account's API Gateway configuration (the snapshot).
+//!
+//! The collectors translate AWS answers into these types and the rules read only these types,
+//! so a snapshot file is a complete, offline input. Conventions:
+//! - `Option<Vec<_>>` on a collection means "was it collected?": `None` is "not collected"
+//!   (a [`CollectionError`] says why) and is never read as "empty".
+//! - Scalar `Option`s mean "not set in AWS".
+//! - Every struct rejects unknown fields and every enum rejects unknown values, so a typo or a
+//!   value this version does not understand is a load error instead of a silent pass.
+
+mod apigateway;
+mod apigatewayv2;
+mod cloudtrail;
+mod errors;
+mod iam;
+mod load;
+mod logs;
+mod snapshot;
+mod waf;
+
+pub use apigateway::*;
+pub use apigatewayv2::*;
+pub use cloudtrail::*;
+pub use errors::*;
+pub use iam::*;
+pub use load::*;
+pub use logs::*;
+pub use snapshot::*;
+pub use waf::*;

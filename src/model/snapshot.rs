@@ -1,0 +1,72 @@
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
+    RestApi, Trail, UsagePlan, V2Api, WebAcl,
+};
+
+/// The snapshot schema this build reads and writes. Bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// Version of the gwaudit that wrote the snapshot (informational).
+    #[serde(default)]
+    pub tool_version: Option<String>,
+    /// RFC 3339 time of collection.
+    #[serde(default)]
+    pub collected_at: Option<String>,
+    #[serde(default = "default_partition")]
+    pub partition: String,
+    pub account_id: String,
+    #[serde(default)]
+    pub regions: Vec<RegionSnapshot>,
+    /// Global services (IAM). `None`: not collected.
+    #[serde(default)]
+    pub iam: Option<IamSnapshot>,
+    #[serde(default)]
+    pub collection_errors: Vec<CollectionError>,
+}
+
+fn default_partition() -> String {
+    "aws".to_string()
+}
+
+/// Everything collected in one region. Each `None` list was not collected.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSnapshot {
+    pub region: String,
+    #[serde(default)]
+    pub account_settings: Option<AccountSettings>,
+    #[serde(default)]
+    pub rest_apis: Option<Vec<RestApi>>,
+    #[serde(default)]
+    pub v2_apis: Option<Vec<V2Api>>,
+    #[serde(default)]
+    pub domain_names: Option<Vec<DomainName>>,
+    #[serde(default)]
+    pub usage_plans: Option<Vec<UsagePlan>>,
+    #[serde(default)]
+    pub api_keys: Option<Vec<ApiKey>>,
+    #[serde(default)]
+    pub client_certificates: Option<Vec<ClientCertificate>>,
+    /// The web ACLs referenced by stages, each collected once. A referenced ACL that is missing
+    /// here has a collection error naming its ARN.
+    #[serde(default)]
+    pub web_acls: Option<Vec<WebAcl>>,
+    /// Log groups API Gateway writes to (execution-log prefix and access-log destinations).
+    #[serde(default)]
+    pub log_groups: Option<Vec<LogGroup>>,
+    #[serde(default)]
+    pub trails: Option<Vec<Trail>>,
+}
+
+impl Snapshot {
+    /// True when nothing failed to collect.
+    pub fn is_complete(&self) -> bool {
+        self.collection_errors.is_empty()
+    }
+}

@@ -1,0 +1,82 @@
+//! WAFv2 web ACLs attached to API stages.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WafDefaultAction {
+    Allow,
+    Block,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WafRuleAction {
+    Allow,
+    Block,
+    Count,
+    Captcha,
+    Challenge,
+}
+
+/// Rule-group rules carry an override action instead of an action: `NONE` keeps the group's
+/// own actions, `COUNT` turns them all into counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WafOverrideAction {
+    None,
+    Count,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebAcl {
+    pub arn: String,
+    pub name: String,
+    pub default_action: WafDefaultAction,
+    #[serde(default)]
+    pub rules: Vec<WafRule>,
+    /// Log destinations from `GetLoggingConfiguration`; empty: logging off; `None`: not collected.
+    #[serde(default)]
+    pub logging_destinations: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WafRule {
+    pub name: String,
+    #[serde(default)]
+    pub priority: i64,
+    #[serde(default)]
+    pub action: Option<WafRuleAction>,
+    #[serde(default)]
+    pub override_action: Option<WafOverrideAction>,
+    pub statement: WafStatement,
+}
+
+/// The parts of a WAF statement the rules look at; other statement types are kept by name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WafStatement {
+    ManagedRuleGroup {
+        vendor_name: String,
+        name: String,
+        #[serde(default)]
+        version: Option<String>,
+        /// Rules of the group whose action is overridden to COUNT.
+        #[serde(default)]
+        rules_overridden_to_count: Vec<String>,
+    },
+    RateBased {
+        limit: i64,
+        #[serde(default)]
+        aggregate_key_type: Option<String>,
+    },
+    RuleGroupReference {
+        arn: String,
+    },
+    Other {
+        /// The WAF statement type, e.g. `ByteMatchStatement`, `AndStatement`.
+        statement_type: String,
+    },
+}

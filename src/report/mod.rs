@@ -1,0 +1,204 @@
+//! Reporters render a [`ScanReport`]; they never re-evaluate rules.
+
+pub mod json;
+pub mod sarif;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{CollectionError, Snapshot};
+use crate::rules::{Finding, Severity, Status};
+
+/// Version of the JSON report format (`reports/gwaudit-report.schema.json`).
+pub const REPORT_VERSION: u32 = 1;
+
+/// The severity threshold at which failing findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    None,
+}
+
+impl FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("none") {
+            Ok(FailOn::None)
+        } else {
+            s.parse()
+                .map(FailOn::Severity)
+                .map_err(|_| format!("`{s}`: expected critical, high, medium, low, info or none"))
+        }
+    }
+}
+
+impl fmt::Display for FailOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailOn::Severity(s) => write!(f, "{s}"),
+            FailOn::None => f.write_str("none"),
+        }
+    }
+}
+
+impl Serialize for FailOn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FailOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl FailOn {
+    pub fn trips(self, finding: &Finding) -> bool {
+        match self {
+            FailOn::Severity(min) => finding.status == Status::Fail && finding.severity >= min,
+            FailOn::None => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+/// The settings the scan ran with, echoed so a report explains itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// `snapshot`, `demo` or `aws`.
+    pub source: String,
+    pub snapshot: Option<String>,
+    pub fail_on: FailOn,
+    pub rules: Vec<String>,
+    pub skip_rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanInfo {
+    /// False when anything could not be collected: results may be `unknown`.
+    pub complete: bool,
+    pub account_id: String,
+    pub partition: String,
+    pub regions: Vec<String>,
+    pub collected_at: Option<String>,
+    pub rules_evaluated: Vec<String>,
+    pub collection_errors: Vec<CollectionError>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub total: usize,
+    pub by_status: BTreeMap<Status, usize>,
+    /// Failing results by severity (every severity present, zero included).
+    pub failing_by_severity: BTreeMap<Severity, usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanReport {
+    pub report_version: u32,
+    pub tool: ToolInfo,
+    pub settings: Settings,
+    pub scan: ScanInfo,
+    pub summary: Summary,
+    pub results: Vec<Finding>,
+}
+
+impl ScanReport {
+    pub fn new(
+        snapshot: &Snapshot,
+        settings: Settings,
+        rules_evaluated: Vec<String>,
+        results: Vec<Finding>,
+    ) -> Self {
+        let mut summary = Summary {
+            total: results.len(),
+            ..Default::default()
+        };
+        for status in [Status::Fail, Status::Unknown, Status::Pass] {
+            summary.by_status.insert(status, 0);
+        }
+        for sev in Severity::ALL {
+            summary.failing_by_severity.insert(sev, 0);
+        }
+        for f in &results {
+            *summary.by_status.entry(f.status).or_default() += 1;
+            if f.status == Status::Fail {
+                *summary.failing_by_severity.entry(f.severity).or_default() += 1;
+            }
+        }
+        ScanReport {
+            report_version: REPORT_VERSION,
+            tool: ToolInfo {
+                name: "gwaudit".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            settings,
+            scan: ScanInfo {
+                complete: snapshot.is_complete(),
+                account_id: snapshot.account_id.clone(),
+                partition: snapshot.partition.clone(),
+                regions: snapshot.regions.iter().map(|r| r.region.clone()).collect(),
+                collected_at: snapshot.collected_at.clone(),
+                rules_evaluated,
+                collection_errors: snapshot.collection_errors.clone(),
+            },
+            summary,
+            results,
+        }
+    }
+
+    /// Failing findings ordered for people: most severe first, then rule, then resource.
+    pub fn failing(&self) -> Vec<&Finding> {
+        let mut v: Vec<&Finding> = self
+            .results
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .collect();
+        v.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.resource_label.cmp(&b.resource_label))
+        });
+        v
+    }
+
+    pub fn unknown(&self) -> Vec<&Finding> {
+        self.results
+            .iter()
+            .filter(|f| f.status == Status::Unknown)
+            .collect()
+    }
+
+    /// "2 critical, 5 high, ..." for the severities that have failing findings.
+    pub fn failing_breakdown(&self) -> String {
+        let parts: Vec<String> = Severity::ALL
+            .iter()
+            .filter_map(|s| {
+                let n = self
+                    .summary
+                    .failing_by_severity
+                    .get(s)
+                    .copied()
+                    .unwrap_or(0);
+                (n > 0).then(|| format!("{n} {s}"))
+            })
+            .collect();
+        parts.join(", ")
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.summary.by_status.get(&status).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,249 @@
+//! SARIF 2.1.0 for GitHub code scanning: one result per failing finding, located at a stable
+//! relative synthetic path per resource (line 1) with the ARN as a logical location, and the
+//! fingerprint as `primaryLocationLineHash`. `unknown` results become tool notifications, not
+//! alerts: an alert must mean a real problem.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+
+use super::ScanReport;
+use crate::rules::registry::{self, LoadedRule};
+use crate::rules::{Finding, Severity, Status};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// GitHub's `security-severity` scale.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "2.0",
+        Severity::Info => "0.0",
+    }
+}
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn level_name(s: Severity) -> &'static str {
+    match level(s) {
+        ResultLevel::Error => "error",
+        ResultLevel::Warning => "warning",
+        _ => "note",
+    }
+}
+
+fn text(s: impl Into<String>) -> Message {
+    Message {
+        text: Some(s.into()),
+        ..Default::default()
+    }
+}
+
+fn invocation(notifications: Vec<Notification>) -> Invocation {
+    let builder = Invocation::builder().execution_successful(true);
+    if notifications.is_empty() {
+        builder.build()
+    } else {
+        builder.tool_execution_notifications(notifications).build()
+    }
+}
+
+fn warning(message: String) -> Notification {
+    Notification::builder()
+        .level(json!("warning"))
+        .message(text(message))
+        .build()
+}
+
+fn bag(tags: Option<Vec<String>>, props: BTreeMap<String, Value>) -> PropertyBag {
+    PropertyBag {
+        tags,
+        additional_properties: props,
+    }
+}
+
+fn descriptor(rule: &LoadedRule) -> ReportingDescriptor {
+    let m = &rule.meta;
+    let mut props = BTreeMap::new();
+    props.insert(
+        "security-severity".into(),
+        json!(security_severity(m.severity)),
+    );
+    props.insert("precision".into(), json!("high"));
+    props.insert("problem.severity".into(), json!(level_name(m.severity)));
+    ReportingDescriptor {
+        id: m.id.clone(),
+        name: Some(
+            m.slug
+                .split('-')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect(),
+        ),
+        short_description: Some(plain(m.title.clone())),
+        full_description: Some(plain(m.summary.trim())),
+        help: Some(
+            MultiformatMessageString::builder()
+                .text(format!("{}\n\n{}", m.summary.trim(), m.rationale.trim()))
+                .markdown(m.to_markdown())
+                .build(),
+        ),
+        help_uri: m.help_url().map(str::to_string),
+        default_configuration: Some(ReportingConfiguration {
+            level: Some(json!(level_name(m.severity))),
+            ..Default::default()
+        }),
+        properties: Some(bag(
+            Some(vec!["security".into(), m.category().dir().into()]),
+            props,
+        )),
+        deprecated_guids: None,
+        deprecated_ids: None,
+        deprecated_names: None,
+        guid: None,
+        message_strings: None,
+        relationships: None,
+    }
+}
+
+fn plain(s: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s.into()).build()
+}
+
+/// The first sentence of a result message is shown alone where space is short, so the
+/// resource goes first.
+fn result(f: &Finding, rule_index: usize) -> SarifResult {
+    let mut props = BTreeMap::new();
+    props.insert("severity".into(), json!(f.severity));
+    props.insert("account".into(), json!(f.account_id));
+    props.insert("region".into(), json!(f.region));
+    props.insert("evidence".into(), json!(f.evidence));
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert("primaryLocationLineHash".to_string(), f.fingerprint.clone());
+    SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .rule_index(rule_index as i64)
+        .level(level(f.severity))
+        .message(text(format!(
+            "{}: {}.",
+            f.resource_label,
+            f.message.trim_end_matches('.')
+        )))
+        .locations(vec![Location {
+            physical_location: Some(PhysicalLocation {
+                artifact_location: Some(ArtifactLocation {
+                    uri: Some(f.resource_path.clone()),
+                    ..Default::default()
+                }),
+                region: Some(Region {
+                    start_line: Some(1),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            logical_locations: Some(vec![LogicalLocation {
+                fully_qualified_name: Some(f.resource_arn.clone()),
+                name: Some(f.resource_label.clone()),
+                kind: Some("resource".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }])
+        .partial_fingerprints(fingerprints)
+        .properties(bag(None, props))
+        .build()
+}
+
+pub fn build(report: &ScanReport) -> Sarif {
+    let rules: Vec<&LoadedRule> = report
+        .scan
+        .rules_evaluated
+        .iter()
+        .filter_map(|id| registry::find(id))
+        .collect();
+    let index: BTreeMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.def.id, i))
+        .collect();
+    let results: Vec<SarifResult> = report
+        .results
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| result(f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
+        .collect();
+    let mut notifications: Vec<Notification> = report
+        .unknown()
+        .into_iter()
+        .map(|f| {
+            warning(format!(
+                "{} could not be evaluated for {}: {}.",
+                f.rule_id,
+                f.resource_label,
+                f.message.trim_end_matches('.')
+            ))
+        })
+        .collect();
+    notifications.extend(
+        report
+            .scan
+            .collection_errors
+            .iter()
+            .map(|e| warning(format!("Not collected: {}.", e.reason()))),
+    );
+    let version = report.tool.version.clone();
+    let run = Run::builder()
+        .tool(
+            Tool::builder()
+                .driver(
+                    ToolComponent::builder()
+                        .name("gwaudit")
+                        .full_name(format!("gwaudit {version}"))
+                        .version(version.clone())
+                        .semantic_version(version)
+                        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+                        .build(),
+                )
+                .build(),
+        )
+        .invocations(vec![invocation(notifications)])
+        .results(results)
+        .column_kind(json!("utf16CodeUnits"))
+        .properties(bag(
+            None,
+            BTreeMap::from([
+                ("account".to_string(), json!(report.scan.account_id)),
+                ("regions".to_string(), json!(report.scan.regions)),
+                ("complete".to_string(), json!(report.scan.complete)),
+            ]),
+        ))
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+pub fn render(report: &ScanReport) -> String {
+    let mut s = serde_json::to_string_pretty(&build(report)).expect("SARIF types always serialize");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,119 @@
+//! The terminal table: failing findings grouped by severity, then what could not be evaluated,
+//! then a summary line. Fits 100 columns when not writing to a terminal.
+
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+
+use super::ScanReport;
+use crate::rules::{Finding, Severity};
+
+pub struct TableOptions {
+    pub color: bool,
+    /// Total width; `None` lets a terminal decide.
+    pub width: Option<u16>,
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Info => Color::Grey,
+    }
+}
+
+fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = opts.width {
+        t.set_width(w);
+    }
+    if opts.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    let cell = |h: &str| {
+        let c = Cell::new(h);
+        if opts.color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    };
+    t.set_header(header.map(cell));
+    t
+}
+
+fn rule_cell(f: &Finding) -> String {
+    format!("{}\n{}", f.rule_id, f.title)
+}
+
+pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
+    let mut out = String::new();
+    let failing = report.failing();
+    if !failing.is_empty() {
+        let mut table = new_table(opts, ["Severity", "Rule", "Resource / finding"]);
+        for f in &failing {
+            let sev = Cell::new(f.severity.as_str().to_uppercase());
+            let sev = if opts.color {
+                sev.fg(severity_color(f.severity))
+            } else {
+                sev
+            };
+            table.add_row(vec![
+                sev,
+                Cell::new(rule_cell(f)),
+                Cell::new(format!("{}\n{}", f.resource_label, f.message)),
+            ]);
+        }
+        out.push_str(&format!(
+            "Failing findings ({})\n{table}\n\n",
+            failing.len()
+        ));
+    }
+    let unknown = report.unknown();
+    if !unknown.is_empty() {
+        let mut table = new_table(opts, ["Rule", "Resource", "Why it could not be evaluated"]);
+        for f in &unknown {
+            table.add_row(vec![
+                Cell::new(&f.rule_id),
+                Cell::new(&f.resource_label),
+                Cell::new(&f.message),
+            ]);
+        }
+        out.push_str(&format!("Not evaluated ({})\n{table}\n\n", unknown.len()));
+    }
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}
+
+pub fn summary_line(report: &ScanReport) -> String {
+    let fails = report.count(crate::rules::Status::Fail);
+    let breakdown = report.failing_breakdown();
+    format!(
+        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown, {} passing. Scan {}.",
+        report.scan.account_id,
+        report.scan.regions.join(", "),
+        report.scan.rules_evaluated.len(),
+        report.summary.total,
+        fails,
+        if breakdown.is_empty() {
+            String::new()
+        } else {
+            format!(" ({breakdown})")
+        },
+        report.count(crate::rules::Status::Unknown),
+        report.count(crate::rules::Status::Pass),
+        if report.scan.complete {
+            "complete".to_string()
+        } else {
+            format!(
+                "incomplete: {} collection errors",
+                report.scan.collection_errors.len()
+            )
+        }
+    )
+}

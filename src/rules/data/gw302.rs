@@ -1,0 +1,30 @@
+use crate::analysis::tls::rest_api_policy;
+use crate::rules::{Emitter, RegionContext, RuleDef};
+
+use super::tls_verdict::{emit, PolicyInUse};
+
+pub static RULE: RuleDef = RuleDef {
+    id: "GW302",
+    metadata: include_str!("../../../rules/data/GW302-api-tls-policy-weak.toml"),
+    check,
+};
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.rest_apis(out) else {
+        return;
+    };
+    // With the default endpoint disabled the API negotiates no TLS of its own.
+    for api in apis.iter().filter(|a| !a.disable_execute_api_endpoint) {
+        let (name, defaulted) = rest_api_policy(api);
+        emit(
+            out,
+            ctx.scope.rest_api(api),
+            &format!("default endpoint of REST API {}", api.name),
+            PolicyInUse {
+                name: &name,
+                defaulted,
+                tls12_is_only_option: false,
+            },
+        );
+    }
+}

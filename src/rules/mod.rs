@@ -1,0 +1,24 @@
+//! The rule engine: rule definitions, their metadata, evaluation and findings.
+//!
+//! A rule is a `RuleDef` in one file under its category module, with its metadata in
+//! `rules/<category>/<ID>-<slug>.toml` (embedded with `include_str!`) and a fixture in
+//! `fixtures/rules/<ID>.json`. `registry::ALL` lists them explicitly.
+
+mod context;
+mod engine;
+mod finding;
+mod metadata;
+pub mod registry;
+mod resource;
+
+mod access;
+mod data;
+mod logging;
+mod network;
+mod threat;
+
+pub use context::RegionContext;
+pub use engine::{evaluate, Emitter, RuleDef, Selection};
+pub use finding::{Finding, Severity, Status};
+pub use metadata::{Category, RuleMeta};
+pub use resource::ResourceRef;

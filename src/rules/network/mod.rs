@@ -1,0 +1,4 @@
+//! GW2xx: network and endpoint.
+
+pub mod gw201;
+pub mod gw202;

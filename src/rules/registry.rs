@@ -1,0 +1,55 @@
+//! The explicit list of rules. Adding a rule: its file, its TOML, its fixture, one line here.
+
+use std::sync::OnceLock;
+
+use super::{access, data, logging, network, threat, Category, RuleDef, RuleMeta};
+
+pub static ALL: &[&RuleDef] = &[
+    &access::gw101::RULE,
+    &access::gw102::RULE,
+    &access::gw103::RULE,
+    &network::gw201::RULE,
+    &network::gw202::RULE,
+    &data::gw301::RULE,
+    &data::gw302::RULE,
+    &threat::gw401::RULE,
+    &threat::gw410::RULE,
+    &logging::gw501::RULE,
+    &logging::gw502::RULE,
+];
+
+pub struct LoadedRule {
+    pub def: &'static RuleDef,
+    pub meta: RuleMeta,
+}
+
+/// Parses one rule's embedded metadata and checks it against the code.
+pub fn load(def: &'static RuleDef) -> Result<LoadedRule, String> {
+    let meta: RuleMeta =
+        toml::from_str(def.metadata).map_err(|e| format!("{}: invalid metadata: {e}", def.id))?;
+    if meta.id != def.id {
+        return Err(format!("{}: metadata declares id {}", def.id, meta.id));
+    }
+    if Category::of_id(def.id).is_none() {
+        return Err(format!("{}: id outside the GW1xx-GW7xx categories", def.id));
+    }
+    Ok(LoadedRule { def, meta })
+}
+
+/// All rules with parsed metadata, sorted by id. Metadata is compiled in and verified by the
+/// test suite, so a failure here is a build defect, not a user error.
+pub fn rules() -> &'static [LoadedRule] {
+    static RULES: OnceLock<Vec<LoadedRule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules: Vec<LoadedRule> = ALL
+            .iter()
+            .map(|def| load(def).unwrap_or_else(|e| panic!("embedded rule metadata: {e}")))
+            .collect();
+        rules.sort_by_key(|r| r.def.id);
+        rules
+    })
+}
+
+pub fn find(id: &str) -> Option<&'static LoadedRule> {
+    rules().iter().find(|r| r.def.id.eq_ignore_ascii_case(id))
+}

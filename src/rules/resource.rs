@@ -1,0 +1,136 @@
+//! Identities of the resources findings are about: ARN, a stable relative path for SARIF,
+//! and a label for people.
+
+use crate::model::{Resource, RestApi, Stage, V2Api};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRef {
+    pub arn: String,
+    /// `aws/<account>/<region>/apigateway/...`: a relative path, never an ARN.
+    pub path: String,
+    pub label: String,
+}
+
+/// Characters allowed unescaped in a path segment of a relative URI.
+fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Builds refs for one account and region.
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    pub partition: &'a str,
+    pub account_id: &'a str,
+    pub region: &'a str,
+}
+
+impl Scope<'_> {
+    /// An API Gateway resource addressed by its ARN path segments (`restapis`, id, ...).
+    pub fn apigateway(&self, segments: &[&str], label: String) -> ResourceRef {
+        let arn_path: Vec<&str> = segments.to_vec();
+        ResourceRef {
+            arn: format!(
+                "arn:{}:apigateway:{}::/{}",
+                self.partition,
+                self.region,
+                arn_path.join("/")
+            ),
+            path: format!(
+                "aws/{}/{}/apigateway/{}",
+                segment(self.account_id),
+                segment(self.region),
+                segments
+                    .iter()
+                    .map(|s| segment(s))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            ),
+            label,
+        }
+    }
+
+    pub fn region_scope(&self, what: &str) -> ResourceRef {
+        self.apigateway(&[what], format!("{what} in {}", self.region))
+    }
+
+    pub fn rest_api(&self, api: &RestApi) -> ResourceRef {
+        self.apigateway(&["restapis", &api.id], format!("{} ({})", api.name, api.id))
+    }
+
+    pub fn rest_method(&self, api: &RestApi, resource: &Resource, method: &str) -> ResourceRef {
+        self.apigateway(
+            &[
+                "restapis",
+                &api.id,
+                "resources",
+                &resource.id,
+                "methods",
+                method,
+            ],
+            format!("{} ({}) {} {}", api.name, api.id, method, resource.path),
+        )
+    }
+
+    pub fn rest_stage(&self, api: &RestApi, stage: &Stage) -> ResourceRef {
+        self.apigateway(
+            &["restapis", &api.id, "stages", &stage.stage_name],
+            format!("{} ({}) stage {}", api.name, api.id, stage.stage_name),
+        )
+    }
+
+    pub fn v2_api(&self, api: &V2Api) -> ResourceRef {
+        self.apigateway(
+            &["apis", &api.api_id],
+            format!("{} ({})", api.name, api.api_id),
+        )
+    }
+
+    pub fn v2_route(&self, api: &V2Api, route_id: &str, route_key: &str) -> ResourceRef {
+        self.apigateway(
+            &["apis", &api.api_id, "routes", route_id],
+            format!("{} ({}) route {}", api.name, api.api_id, route_key),
+        )
+    }
+
+    pub fn v2_stage(&self, api: &V2Api, stage_name: &str) -> ResourceRef {
+        self.apigateway(
+            &["apis", &api.api_id, "stages", stage_name],
+            format!("{} ({}) stage {}", api.name, api.api_id, stage_name),
+        )
+    }
+
+    pub fn domain(&self, name: &str) -> ResourceRef {
+        self.apigateway(&["domainnames", name], format!("domain {name}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_and_escaped() {
+        let scope = Scope {
+            partition: "aws",
+            account_id: "123456789012",
+            region: "eu-west-1",
+        };
+        let r = scope.apigateway(&["apis", "a1", "routes", "$connect x"], "l".into());
+        assert_eq!(
+            r.arn,
+            "arn:aws:apigateway:eu-west-1::/apis/a1/routes/$connect x"
+        );
+        assert_eq!(
+            r.path,
+            "aws/123456789012/eu-west-1/apigateway/apis/a1/routes/%24connect%20x"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! The command line end to end: exit codes, bad input, rule listing.
+
+mod common;
+
+use common::{gwaudit, stderr, stdout};
+
+#[test]
+fn demo_scan_fails_at_default_threshold_and_passes_with_none() {
+    let demo = common::demo_path();
+    let demo = demo.to_str().unwrap();
+    let o = gwaudit(&["scan", "--snapshot", demo]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Failing findings"));
+    let o = gwaudit(&["scan", "--snapshot", demo, "--fail-on", "none"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = gwaudit(&["scan", "--snapshot", demo, "--fail-on", "critical"]);
+    assert_eq!(o.status.code(), Some(0), "the demo has no critical finding");
+    let o = gwaudit(&["scan", "--demo", "--fail-on", "medium", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn embedded_demo_equals_the_fixture() {
+    let a = gwaudit(&["scan", "--demo", "--format", "json"]);
+    let b = gwaudit(&[
+        "scan",
+        "--snapshot",
+        "fixtures/demo/demo-account.json",
+        "--format",
+        "json",
+    ]);
+    let strip = |o: &std::process::Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["settings"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
+
+#[test]
+fn rule_selection_limits_the_scan() {
+    let o = gwaudit(&[
+        "scan",
+        "--demo",
+        "--format",
+        "json",
+        "--rules",
+        "GW5",
+        "--skip-rules",
+        "GW502",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scan"]["rules_evaluated"], serde_json::json!(["GW501"]));
+    let o = gwaudit(&["scan", "--demo", "--rules", "GW999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("GW999"));
+}
+
+fn expect_input_error(file_text: &str, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input.json");
+    std::fs::write(&path, file_text).unwrap();
+    let o = gwaudit(&["scan", "--snapshot", path.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("input.json"),
+        "error must name the file: {err}"
+    );
+    for n in needles {
+        assert!(err.contains(n), "error must mention `{n}`: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn malformed_json_names_file_and_line() {
+    expect_input_error("{\"schema_version\": 1, \"account_id\": ", &["line 1"]);
+}
+
+#[test]
+fn truncated_snapshot_is_an_error() {
+    let demo = std::fs::read_to_string(common::demo_path()).unwrap();
+    expect_input_error(
+        &demo[..demo.len() / 2],
+        &["not a valid snapshot JSON document", "EOF"],
+    );
+}
+
+#[test]
+fn unknown_schema_version_is_an_error() {
+    expect_input_error(
+        r#"{"schema_version": 7, "account_id": "1"}"#,
+        &["unsupported snapshot schema_version 7"],
+    );
+    expect_input_error(r#"{"account_id": "1"}"#, &["missing `schema_version`"]);
+}
+
+#[test]
+fn unknown_enum_value_names_the_place() {
+    let demo = std::fs::read_to_string(common::demo_path()).unwrap();
+    let bad = demo.replacen("\"REGIONAL\"", "\"DUALSTACK_REGIONAL\"", 1);
+    expect_input_error(
+        &bad,
+        &[
+            "regions[0].rest_apis[0].endpoint_types[0]",
+            "unknown variant `DUALSTACK_REGIONAL`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_field_is_an_error() {
+    expect_input_error(
+        r#"{"schema_version": 1, "account_id": "1", "regions": [{"region": "us-east-1", "api_keys": [{"id": "k", "value": "s3cr3t"}]}]}"#,
+        &["regions[0].api_keys[0]", "unknown field `value`"],
+    );
+}
+
+#[test]
+fn missing_file_and_missing_source_are_errors() {
+    let o = gwaudit(&["scan", "--snapshot", "does/not/exist.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does/not/exist.json"));
+    let o = gwaudit(&["scan"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--snapshot"));
+    let o = gwaudit(&["scan", "--demo", "--fail-on", "severe"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = gwaudit(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for id in [
+        "GW101", "GW102", "GW103", "GW201", "GW202", "GW301", "GW302", "GW401", "GW410", "GW501",
+        "GW502",
+    ] {
+        assert!(out.contains(id), "{id} missing from `gwaudit rules`");
+    }
+    let o = gwaudit(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        gwaudit::rules::registry::ALL.len()
+    );
+    let o = gwaudit(&["explain", "gw102"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("## GW102 "), "{out}");
+    assert!(
+        out.contains("### Remediation") && out.contains("```hcl"),
+        "{out}"
+    );
+    let o = gwaudit(&["explain", "GW000"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn output_file_and_summary_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.sarif");
+    let o = gwaudit(&[
+        "scan",
+        "--demo",
+        "--format",
+        "sarif",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("failing"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+}

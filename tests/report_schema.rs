@@ -1,0 +1,86 @@
+//! The JSON report validates against `reports/gwaudit-report.schema.json`, for the demo and for
+//! every rule fixture (so every evidence shape and status is exercised).
+
+mod common;
+
+use serde_json::Value;
+
+fn validator() -> (boon::Schemas, boon::SchemaIndex) {
+    let path = common::root().join("reports/gwaudit-report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("gwaudit-report.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("gwaudit-report.schema.json", &mut schemas)
+        .unwrap_or_else(|e| panic!("schema does not compile: {e}"));
+    (schemas, index)
+}
+
+fn report_for(snapshot: &str) -> Value {
+    let o = common::gwaudit(&[
+        "scan",
+        "--snapshot",
+        snapshot,
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn reports_match_the_schema() {
+    let (schemas, index) = validator();
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = vec![common::demo_path()];
+    inputs.extend(
+        common::rule_fixtures()
+            .iter()
+            .map(|f| common::fixture_snapshot(f, dir.path())),
+    );
+    for input in inputs {
+        let report = report_for(input.to_str().unwrap());
+        if let Err(e) = schemas.validate(&report, index) {
+            panic!(
+                "{}: report does not match the schema:\n{e:#}",
+                input.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn schema_rejects_a_broken_report() {
+    let (schemas, index) = validator();
+    let mut report = report_for(common::demo_path().to_str().unwrap());
+    report["results"][0]["status"] = Value::from("maybe");
+    assert!(schemas.validate(&report, index).is_err());
+    let mut report = report_for(common::demo_path().to_str().unwrap());
+    report["scan"].as_object_mut().unwrap().remove("complete");
+    assert!(schemas.validate(&report, index).is_err());
+}
+
+#[test]
+fn report_summary_is_consistent() {
+    let report = report_for(common::demo_path().to_str().unwrap());
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(report["summary"]["total"], results.len());
+    for status in ["pass", "fail", "unknown"] {
+        let n = results.iter().filter(|r| r["status"] == status).count();
+        assert_eq!(report["summary"]["by_status"][status], n, "{status}");
+    }
+    assert_eq!(
+        report["scan"]["complete"], false,
+        "the demo records collection errors"
+    );
+    let fps: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), results.len(), "fingerprints must be unique");
+}

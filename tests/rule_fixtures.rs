@@ -1,0 +1,176 @@
+//! Every rule runs on its fixture of pass, fail and edge cases, and must produce exactly the
+//! results the fixture expects: same resources, statuses and severities, nothing more.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use gwaudit::model::parse_snapshot;
+use gwaudit::rules::{evaluate, registry, Finding, Selection, Status};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    rule: String,
+    description: String,
+    expect: Vec<Expectation>,
+    snapshot: serde_json::Value,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct Expectation {
+    /// The ARN after `::/`, e.g. `restapis/abc/stages/dev`.
+    resource: String,
+    status: Status,
+    #[serde(default)]
+    severity: Option<String>,
+    case: String,
+    #[serde(default)]
+    message_contains: Option<String>,
+}
+
+fn short(f: &Finding) -> &str {
+    f.resource_arn
+        .split_once("::/")
+        .map_or(&f.resource_arn, |(_, r)| r)
+}
+
+fn check_fixture(path: &std::path::Path) -> Result<(), String> {
+    let name = path.display().to_string();
+    let fx: Fixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+        .map_err(|e| format!("{name}: bad fixture: {e}"))?;
+    if fx.description.trim().is_empty() {
+        return Err(format!("{name}: empty description"));
+    }
+    let snapshot = parse_snapshot(&fx.snapshot.to_string(), &name).map_err(|e| e.to_string())?;
+    let selection = Selection {
+        include: vec![fx.rule.clone()],
+        exclude: vec![],
+    };
+    let findings: Vec<Finding> = evaluate(&snapshot, &selection)
+        .into_iter()
+        .filter(|f| f.rule_id == fx.rule)
+        .collect();
+    let mut errors = Vec::new();
+    let mut matched = BTreeSet::new();
+    for exp in &fx.expect {
+        if exp.case.trim().is_empty() {
+            errors.push(format!(
+                "expectation for {} has no case description",
+                exp.resource
+            ));
+        }
+        let found: Vec<(usize, &Finding)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| short(f) == exp.resource)
+            .collect();
+        let [(i, f)] = found.as_slice() else {
+            errors.push(format!(
+                "{} ({}): expected one result, got {}",
+                exp.resource,
+                exp.case,
+                found.len()
+            ));
+            continue;
+        };
+        matched.insert(*i);
+        if f.status != exp.status {
+            errors.push(format!(
+                "{} ({}): status {:?}, expected {:?}: {}",
+                exp.resource, exp.case, f.status, exp.status, f.message
+            ));
+        }
+        if let Some(sev) = &exp.severity {
+            if f.severity.as_str() != sev {
+                errors.push(format!(
+                    "{} ({}): severity {}, expected {sev}: {}",
+                    exp.resource, exp.case, f.severity, f.message
+                ));
+            }
+        } else if exp.status == Status::Fail {
+            errors.push(format!(
+                "{}: a fail expectation must name its severity",
+                exp.resource
+            ));
+        }
+        if let Some(needle) = &exp.message_contains {
+            if !f.message.contains(needle.as_str()) {
+                errors.push(format!(
+                    "{} ({}): message lacks `{needle}`: {}",
+                    exp.resource, exp.case, f.message
+                ));
+            }
+        }
+        if f.status == Status::Fail && f.evidence.is_empty() {
+            errors.push(format!(
+                "{}: a failing result carries no evidence",
+                exp.resource
+            ));
+        }
+    }
+    for (i, f) in findings.iter().enumerate() {
+        if !matched.contains(&i) {
+            errors.push(format!(
+                "unexpected result {} {:?} {}: {}",
+                short(f),
+                f.status,
+                f.severity,
+                f.message
+            ));
+        }
+    }
+    for status in [Status::Pass, Status::Fail, Status::Unknown] {
+        if !fx.expect.iter().any(|e| e.status == status) {
+            errors.push(format!("fixture has no {status:?} case"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{name} ({}):\n  {}", fx.rule, errors.join("\n  ")))
+    }
+}
+
+#[test]
+fn every_rule_matches_its_fixture() {
+    let failures: Vec<String> = common::rule_fixtures()
+        .iter()
+        .filter_map(|p| check_fixture(p).err())
+        .collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_exactly_one_fixture() {
+    let fixtures: BTreeSet<String> = common::rule_fixtures()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let rules: BTreeSet<String> = registry::rules()
+        .iter()
+        .map(|r| r.def.id.to_string())
+        .collect();
+    assert_eq!(
+        fixtures, rules,
+        "fixtures/rules/<ID>.json must exist for each rule and only for rules"
+    );
+}
+
+/// The harness itself must catch a wrong expectation.
+#[test]
+fn a_wrong_expectation_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = common::root().join("fixtures/rules/GW502.json");
+    let text = std::fs::read_to_string(&original).unwrap().replacen(
+        "\"status\": \"pass\"",
+        "\"status\": \"fail\", \"severity\": \"medium\"",
+        1,
+    );
+    let broken = dir.path().join("GW502.json");
+    std::fs::write(&broken, text).unwrap();
+    let err = check_fixture(&broken).expect_err("a flipped expectation must fail");
+    assert!(err.contains("status Pass, expected Fail"), "{err}");
+}

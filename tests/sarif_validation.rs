@@ -1,0 +1,176 @@
+//! Every SARIF log gwaudit writes passes Microsoft's SARIF multitool `validate` with its GitHub
+//! ingestion rules (`--rule-kind Gh;Sarif`) with zero errors. `scripts/test.sh` installs the
+//! pinned validator and points `GWAUDIT_SARIF_MULTITOOL` at it; without it this test fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn multitool() -> PathBuf {
+    let path = std::env::var_os("GWAUDIT_SARIF_MULTITOOL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            common::root()
+                .join(".tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool")
+        });
+    assert!(
+        path.is_file(),
+        "the SARIF multitool is required and was not found at {}.\n\
+         Run scripts/test.sh (it installs @microsoft/sarif-multitool from npm into .tools/), \
+         or set GWAUDIT_SARIF_MULTITOOL to the Sarif.Multitool executable.",
+        path.display()
+    );
+    path
+}
+
+/// Validates one log; returns the error-level messages.
+fn validate(sarif: &Path, out_dir: &Path) -> Vec<String> {
+    let out = out_dir.join(format!(
+        "{}.validation.sarif",
+        sarif.file_name().unwrap().to_string_lossy()
+    ));
+    let o = Command::new(multitool())
+        .args([
+            "validate",
+            "--rule-kind",
+            "Gh;Sarif",
+            "--log",
+            "ForceOverwrite",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(sarif)
+        .env("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+        .output()
+        .expect("run the SARIF multitool");
+    assert!(
+        o.status.success() && out.is_file(),
+        "multitool failed on {}: {}{}",
+        sarif.display(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["invocations"][0]["executionSuccessful"], true,
+        "validation run failed"
+    );
+    run["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["level"] == "error")
+        .map(|r| format!("{}: {}", r["ruleId"], r["message"]["text"]))
+        .collect()
+}
+
+fn write_sarif(snapshot: &Path, dir: &Path) -> PathBuf {
+    let out = dir.join(format!(
+        "{}.sarif",
+        snapshot.file_stem().unwrap().to_string_lossy()
+    ));
+    let o = common::gwaudit(&[
+        "scan",
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    out
+}
+
+#[test]
+fn every_sarif_output_passes_the_github_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snapshots = vec![common::demo_path()];
+    snapshots.extend(
+        common::rule_fixtures()
+            .iter()
+            .map(|f| common::fixture_snapshot(f, dir.path())),
+    );
+    // A clean account: `results` must be present and empty.
+    let clean = dir.path().join("clean.json");
+    std::fs::write(&clean, r#"{"schema_version":1,"account_id":"111122223333","regions":[{"region":"us-east-1","rest_apis":[],"v2_apis":[],"domain_names":[]}]}"#).unwrap();
+    snapshots.push(clean);
+    let mut failures = Vec::new();
+    for snapshot in &snapshots {
+        let sarif = write_sarif(snapshot, dir.path());
+        let errors = validate(&sarif, dir.path());
+        if !errors.is_empty() {
+            failures.push(format!("{}:\n  {}", sarif.display(), errors.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let clean: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("clean.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
+}
+
+/// Proves the GitHub rules are on: a result without locations is a GitHub ingestion error.
+#[test]
+fn validator_rejects_what_github_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = write_sarif(&common::demo_path(), dir.path());
+    let mut log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    log["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("locations");
+    let broken = dir.path().join("broken.sarif");
+    std::fs::write(&broken, serde_json::to_string(&log).unwrap()).unwrap();
+    let errors = validate(&broken, dir.path());
+    assert!(errors.iter().any(|e| e.contains("GH")), "{errors:?}");
+}
+
+#[test]
+fn sarif_follows_the_location_and_fingerprint_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = write_sarif(&common::demo_path(), dir.path());
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("### Remediation"));
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        assert!(tags.contains(&Value::from("security")));
+        let sev: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!([9.5, 8.0, 5.5, 2.0, 0.0].contains(&sev));
+    }
+    for result in run["results"].as_array().unwrap() {
+        let loc = &result["locations"][0];
+        let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(uri.starts_with("aws/123456789012/"), "{uri}");
+        assert!(!uri.contains("arn:"), "{uri}");
+        assert_eq!(loc["physicalLocation"]["region"]["startLine"], 1);
+        let arn = loc["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .unwrap();
+        assert!(arn.starts_with("arn:aws:apigateway:"), "{arn}");
+        assert_eq!(
+            result["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+                .len(),
+            32
+        );
+    }
+}
