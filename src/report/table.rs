@@ -1,7 +1,9 @@
 //! The terminal table: failing findings grouped by severity, then what could not be evaluated,
 //! then a summary line. Fits 100 columns when not writing to a terminal.
 
-use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width,
+};
 
 use super::ScanReport;
 use crate::rules::{Finding, Severity};
@@ -68,6 +70,10 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
                 Cell::new(format!("{}\n{}", f.resource_label, f.message)),
             ]);
         }
+        // Titles wrap in a narrow column so messages get the width.
+        if let Some(col) = table.column_mut(1) {
+            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(26)));
+        }
         out.push_str(&format!(
             "Failing findings ({})\n{table}\n\n",
             failing.len()
@@ -82,6 +88,9 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
                 Cell::new(&f.resource_label),
                 Cell::new(&f.message),
             ]);
+        }
+        if let Some(col) = table.column_mut(1) {
+            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(30)));
         }
         out.push_str(&format!("Not evaluated ({})\n{table}\n\n", unknown.len()));
     }

@@ -104,16 +104,51 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                     wide.and_then(|s| s.throttling_burst_limit),
                 )
                 .evidence("usage_plans", Vec::<String>::new());
-            } else {
+                continue;
+            }
+            // A usage plan throttles requests by API key: methods that need no key escape it.
+            let Some(resources) = &api.resources else {
+                let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                out.unknown(
+                    target,
+                    format!(
+                        "stage {} relies on usage plan {} but its methods are unknown: {reason}",
+                        stage.stage_name,
+                        covering.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let keyless: Vec<String> = resources
+                .iter()
+                .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
+                .filter(|(_, m)| !m.is_cors_preflight() && !m.api_key_required)
+                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                .collect();
+            if keyless.is_empty() {
                 out.pass(
                     target,
                     format!(
-                        "stage {} is throttled by usage plan {}",
+                        "stage {} is throttled by usage plan {} and every method requires an API key",
                         stage.stage_name,
                         covering.join(", ")
                     ),
                 )
                 .evidence("usage_plans", covering);
+            } else {
+                out.fail(
+                    target,
+                    format!(
+                        "stage {} has no stage-wide throttle; usage plan {} throttles only requests \
+                         with an API key, and {} methods need none: {}",
+                        stage.stage_name,
+                        covering.join(", "),
+                        keyless.len(),
+                        keyless.join(", ")
+                    ),
+                )
+                .evidence("usage_plans", covering)
+                .evidence("methods_without_api_key", keyless);
             }
         }
     }
