@@ -108,15 +108,18 @@ pub fn is_bounded(burst: Option<i64>, rate: Option<f64>) -> bool {
     matches!(burst, Some(b) if b >= 0) && matches!(rate, Some(r) if r >= 0.0)
 }
 
+/// A limit of `-1` switches throttling off.
+pub fn is_unlimited(burst: Option<i64>, rate: Option<f64>) -> bool {
+    burst.is_some_and(|b| b < 0) || rate.is_some_and(|r| r < 0.0)
+}
+
 /// Method overrides that switch throttling off (`-1` rate or burst).
 pub fn unthrottled_overrides(stage: &Stage) -> Vec<&str> {
     stage
         .method_settings
         .iter()
         .filter(|(key, s)| {
-            key.as_str() != "*/*"
-                && (s.throttling_burst_limit.is_some_and(|b| b < 0)
-                    || s.throttling_rate_limit.is_some_and(|r| r < 0.0))
+            key.as_str() != "*/*" && is_unlimited(s.throttling_burst_limit, s.throttling_rate_limit)
         })
         .map(|(key, _)| key.as_str())
         .collect()

@@ -410,6 +410,30 @@ pub struct InvokeAnalysis {
     pub restricted: Vec<Restriction>,
 }
 
+impl InvokeAnalysis {
+    /// `Sid1, #2`: the open statements, for messages.
+    pub fn open_labels(&self) -> String {
+        let labels: Vec<&str> = self.open.iter().map(|g| g.statement.as_str()).collect();
+        labels.join(", ")
+    }
+
+    /// One line per open statement with its resources, for evidence.
+    pub fn open_evidence(&self) -> Vec<String> {
+        self.open
+            .iter()
+            .map(|g| format!("{} on {}", g.statement, g.resources.join(", ")))
+            .collect()
+    }
+
+    /// One line per restricted statement with what restricts it, for evidence.
+    pub fn restriction_evidence(&self) -> Vec<String> {
+        self.restricted
+            .iter()
+            .map(|r| format!("{}: {}", r.statement, r.by))
+            .collect()
+    }
+}
+
 /// Which principals' Allow statements to examine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalScope {

@@ -1,6 +1,5 @@
-use crate::analysis::policy::{
-    analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS,
-};
+use super::analyze_policy;
+use crate::analysis::policy::{PrincipalScope, CALLER_RESTRICTING_KEYS};
 use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
 
 pub static RULE: RuleDef = RuleDef {
@@ -24,18 +23,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .evidence("policy", "none");
             continue;
         };
-        let doc = match parse_policy(raw) {
-            Ok(doc) => doc,
-            Err(e) => {
-                out.unknown(
-                    target,
-                    format!("resource policy could not be evaluated: {e}"),
-                )
-                .evidence("parse_error", e.0);
-                continue;
-            }
+        let Some(analysis) = analyze_policy(
+            out,
+            &target,
+            raw,
+            PrincipalScope::Anyone,
+            CALLER_RESTRICTING_KEYS,
+        ) else {
+            continue;
         };
-        let analysis = analyze_invoke(&doc, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS);
         if analysis.open.is_empty() {
             let f = out.pass(
                 target,
@@ -45,41 +41,27 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     "resource policy restricts anonymous callers".to_string()
                 },
             );
-            let restricted: Vec<String> = analysis
-                .restricted
-                .iter()
-                .map(|r| format!("{}: {}", r.statement, r.by))
-                .collect();
-            f.evidence("restrictions", restricted);
+            f.evidence("restrictions", analysis.restriction_evidence());
             continue;
         }
-        let statements: Vec<String> = analysis
-            .open
-            .iter()
-            .map(|g| format!("{} on {}", g.statement, g.resources.join(", ")))
-            .collect();
         let open_methods = api.has_open_methods();
         let f = out.fail(
             target,
             format!(
                 "resource policy lets anyone invoke the API without a restricting condition \
                  (statement {})",
-                analysis
-                    .open
-                    .iter()
-                    .map(|g| g.statement.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                analysis.open_labels()
             ),
         );
-        f.evidence("open_statements", statements).evidence(
-            "unauthenticated_methods",
-            match open_methods {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "not collected",
-            },
-        );
+        f.evidence("open_statements", analysis.open_evidence())
+            .evidence(
+                "unauthenticated_methods",
+                match open_methods {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "not collected",
+                },
+            );
         if open_methods == Some(true) {
             f.raise_to(Severity::Critical);
         }

@@ -1,4 +1,4 @@
-use crate::analysis::effective::{is_bounded, stage_wide, unthrottled_overrides};
+use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
 use crate::model::{RestApi, Stage, UsagePlan};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -167,10 +167,7 @@ fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
             let unlimited: Vec<&str> = stage
                 .route_settings
                 .iter()
-                .filter(|(_, s)| {
-                    s.throttling_burst_limit.is_some_and(|b| b < 0)
-                        || s.throttling_rate_limit.is_some_and(|r| r < 0.0)
-                })
+                .filter(|(_, s)| is_unlimited(s.throttling_burst_limit, s.throttling_rate_limit))
                 .map(|(k, _)| k.as_str())
                 .collect();
             let default = stage.default_route_settings.as_ref();
