@@ -76,8 +76,14 @@ pub fn v2_api(api: &V2Api, domains: Option<&[DomainName]>) -> Exposure {
             .flatten()
             .any(|m| m.api_id == api.api_id)
     });
-    match mapped {
-        Some(d) => Exposure::Public(format!("mapped to custom domain {}", d.domain_name)),
+    if let Some(d) = mapped {
+        return Exposure::Public(format!("mapped to custom domain {}", d.domain_name));
+    }
+    match domains.iter().find(|d| d.api_mappings.is_none()) {
+        Some(d) => Exposure::Unknown(format!(
+            "default endpoint disabled and the API mappings of {} were not collected",
+            d.domain_name
+        )),
         None => {
             Exposure::NotPublic("default endpoint disabled and no custom domain maps it".into())
         }

@@ -298,21 +298,37 @@ impl Statement {
     }
 }
 
+/// How a multivalued-key set operator changes a condition's meaning when the key is absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SetOperator {
+    None,
+    /// `ForAnyValue:`: false when the key is absent.
+    AnyValue,
+    /// `ForAllValues:`: true when the key is absent.
+    AllValues,
+}
+
 /// A condition operator split into the parts that decide whether it restricts callers.
 #[derive(Debug, Clone, Copy)]
 struct Operator {
+    set: SetOperator,
     negated: bool,
     if_exists: bool,
     /// String, Arn or IP comparison (as opposed to Bool, Null, numeric, date).
     matches_identity: bool,
+    /// `...Like`: values are patterns.
+    pattern: bool,
 }
 
 impl Operator {
     fn parse(raw: &str) -> Operator {
-        let base = raw
-            .strip_prefix("ForAnyValue:")
-            .or_else(|| raw.strip_prefix("ForAllValues:"))
-            .unwrap_or(raw);
+        let (set, base) = if let Some(b) = raw.strip_prefix("ForAnyValue:") {
+            (SetOperator::AnyValue, b)
+        } else if let Some(b) = raw.strip_prefix("ForAllValues:") {
+            (SetOperator::AllValues, b)
+        } else {
+            (SetOperator::None, raw)
+        };
         let (base, if_exists) = match base.strip_suffix("IfExists") {
             Some(b) => (b, true),
             None => (base, false),
@@ -334,9 +350,11 @@ impl Operator {
             "NotIpAddress",
         ];
         Operator {
+            set,
             negated: negative.contains(&base),
             if_exists,
             matches_identity: positive.contains(&base) || negative.contains(&base),
+            pattern: base.ends_with("Like"),
         }
     }
 }
@@ -345,39 +363,115 @@ fn is_restricting_key(key: &str, keys: &[&str]) -> bool {
     keys.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 
-/// Values that match every caller do not restrict anything.
-fn values_restrict(values: &[String]) -> bool {
-    !values.is_empty()
+/// `aws:SourceIp` is present on every request to an EDGE or REGIONAL endpoint, so
+/// "if exists" and set operators do not open a gap on it.
+fn always_present(key: &str) -> bool {
+    key.eq_ignore_ascii_case("aws:SourceIp")
+}
+
+/// Addresses covered by an IPv4 or IPv6 CIDR, as a fraction of its address space.
+fn cidr_share(value: &str) -> Option<f64> {
+    let (addr, len) = value.trim().split_once('/')?;
+    let len: u32 = len.parse().ok()?;
+    let bits = if addr.contains(':') { 128 } else { 32 };
+    (len <= bits).then(|| 0.5f64.powi(len as i32))
+}
+
+/// Values that match every caller restrict nothing: wildcard-only patterns, and address
+/// lists covering the whole address space (`0.0.0.0/0`, `::/0`, `0.0.0.0/1` + `128.0.0.0/1`).
+fn values_restrict(values: &[String], op: Operator) -> bool {
+    if values.is_empty() || values.iter().any(|v| v.trim().is_empty()) {
+        return false;
+    }
+    if op.pattern
         && values
             .iter()
-            .all(|v| !matches!(v.trim(), "*" | "0.0.0.0/0" | "::/0" | ""))
+            .any(|v| v.chars().all(|c| c == '*' || c == '?'))
+    {
+        return false;
+    }
+    let shares = |v6: bool| -> f64 {
+        values
+            .iter()
+            .filter(|v| v.contains(':') == v6)
+            .filter_map(|v| cidr_share(v))
+            .sum()
+    };
+    shares(false) < 1.0 && shares(true) < 1.0
 }
 
 /// The restricting condition of an Allow statement: a positive match on a restricting key.
-/// `...IfExists` does not restrict: callers without the key (from the internet) pass it.
+/// `...IfExists` and `ForAllValues:` are true for callers without the key (from the internet),
+/// so they restrict only keys every request carries.
 fn allow_restriction<'a>(stmt: &'a Statement, keys: &[&str]) -> Option<&'a Condition> {
     stmt.operators()
         .find(|(c, op)| {
+            let absent_passes = op.if_exists || op.set == SetOperator::AllValues;
             op.matches_identity
                 && !op.negated
-                && !op.if_exists
+                && (!absent_passes || always_present(&c.key))
                 && is_restricting_key(&c.key, keys)
-                && values_restrict(&c.values)
+                && values_restrict(&c.values, *op)
         })
         .map(|(c, _)| c)
 }
 
+/// A resource as a path relative to the API: `execute-api:/stage/GET/x`, or `*`.
+fn api_relative(resource: &str) -> String {
+    if resource == "*" {
+        return "*".into();
+    }
+    if let Some(rest) = resource.strip_prefix("execute-api:") {
+        return format!("execute-api:{rest}");
+    }
+    // arn:aws:execute-api:region:account:api-id/stage/METHOD/path
+    let mut parts = resource.splitn(6, ':');
+    if let (Some("arn"), Some(_), Some("execute-api"), Some(_), Some(_), Some(tail)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        if let Some((_api, path)) = tail.split_once('/') {
+            return format!("execute-api:/{path}");
+        }
+        return "execute-api:/*".into();
+    }
+    resource.to_string()
+}
+
+/// Whether a Deny resource pattern covers every request an Allow resource pattern grants.
+/// Patterns are compared as sets: a Deny `prefix*` covers an Allow that starts with `prefix`;
+/// anything more intricate covers only a literal Allow (an unproven cover is no cover).
+fn resource_covers(deny: &str, allow: &str) -> bool {
+    let (deny, allow) = (api_relative(deny), api_relative(allow));
+    if deny == "*" || deny.eq_ignore_ascii_case(&allow) {
+        return true;
+    }
+    let allow_is_literal = !allow.contains(['*', '?']);
+    match deny.find(['*', '?']) {
+        Some(i) if i == deny.len() - 1 && deny.ends_with('*') => allow
+            .to_ascii_lowercase()
+            .starts_with(&deny[..i].to_ascii_lowercase()),
+        Some(_) => allow_is_literal && glob_match(&deny, &allow),
+        None => false,
+    }
+}
+
 /// Whether a Deny statement takes back an Allow for callers outside a restriction: it must
 /// apply to anyone, cover Invoke and the Allow's resources, and be either unconditional or
-/// conditioned only on negated matches of restricting keys.
+/// conditioned only on negated matches of restricting keys that hold for callers without the
+/// key (`ForAnyValue:` is false for them, so it denies nobody from the internet).
 fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
     if deny.effect != Effect::Deny || !deny.applies_to_anyone() || !deny.covers_invoke() {
         return false;
     }
     let covers_resources = match (&deny.resources, &allow.resources) {
-        (Patterns::Listed(d), Patterns::Listed(a)) => {
-            a.iter().all(|ar| d.iter().any(|dr| glob_match(dr, ar)))
-        }
+        (Patterns::Listed(d), Patterns::Listed(a)) => a
+            .iter()
+            .all(|ar| d.iter().any(|dr| resource_covers(dr, ar))),
         (Patterns::Listed(d), Patterns::AllExcept(_)) => d.iter().any(|dr| dr == "*"),
         (Patterns::AllExcept(_), _) => false,
     };
@@ -385,8 +479,9 @@ fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
         && deny.operators().all(|(c, op)| {
             op.matches_identity
                 && op.negated
+                && (op.set != SetOperator::AnyValue || always_present(&c.key))
                 && is_restricting_key(&c.key, keys)
-                && values_restrict(&c.values)
+                && values_restrict(&c.values, op)
         })
 }
 
@@ -535,7 +630,10 @@ mod tests {
         let everyone = p.replace("203.0.113.0/24", "0.0.0.0/0");
         assert_eq!(open(&everyone).len(), 1);
         let if_exists = p.replace("\"IpAddress\"", "\"IpAddressIfExists\"");
-        assert_eq!(open(&if_exists).len(), 1);
+        assert!(
+            open(&if_exists).is_empty(),
+            "aws:SourceIp is always present"
+        );
         let other_key = p.replace("aws:SourceIp", "aws:UserAgent");
         assert_eq!(open(&other_key).len(), 1);
     }
@@ -560,6 +658,104 @@ mod tests {
             .len(),
             1
         );
+    }
+
+    #[test]
+    fn set_operators_and_if_exists_follow_absent_key_semantics() {
+        let with = |op: &str, key: &str, val: &str| {
+            PUBLIC.replace(
+                r#""Resource":"execute-api:/*"}"#,
+                &format!(
+                    r#""Resource":"execute-api:/*","Condition":{{"{op}":{{"{key}":"{val}"}}}}}}"#
+                ),
+            )
+        };
+        assert_eq!(
+            open(&with(
+                "ForAllValues:StringEquals",
+                "aws:SourceVpce",
+                "vpce-1"
+            ))
+            .len(),
+            1
+        );
+        assert_eq!(
+            open(&with(
+                "ForAllValues:StringEquals",
+                "aws:PrincipalOrgID",
+                "o-1"
+            ))
+            .len(),
+            1
+        );
+        assert!(open(&with(
+            "ForAnyValue:StringEquals",
+            "aws:PrincipalOrgID",
+            "o-1"
+        ))
+        .is_empty());
+        assert_eq!(
+            open(&with("StringEqualsIfExists", "aws:SourceVpce", "vpce-1")).len(),
+            1
+        );
+        // Every request to a public endpoint carries aws:SourceIp.
+        assert!(open(&with("IpAddressIfExists", "aws:SourceIp", "203.0.113.0/24")).is_empty());
+        let deny = |op: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}},
+                {{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*",
+                 "Condition":{{"{op}":{{"aws:SourceVpce":"vpce-1"}}}}}}]}}"#
+            )
+        };
+        assert!(open(&deny("StringNotEquals")).is_empty());
+        assert!(open(&deny("StringNotEqualsIfExists")).is_empty());
+        assert_eq!(open(&deny("ForAnyValue:StringNotEquals")).len(), 1);
+    }
+
+    #[test]
+    fn values_matching_everyone_do_not_restrict() {
+        let with = |op: &str, key: &str, vals: &str| {
+            PUBLIC.replace(
+                r#""Resource":"execute-api:/*"}"#,
+                &format!(
+                    r#""Resource":"execute-api:/*","Condition":{{"{op}":{{"{key}":{vals}}}}}}}"#
+                ),
+            )
+        };
+        for (op, key, vals) in [
+            ("IpAddress", "aws:SourceIp", r#"["0::/0"]"#),
+            (
+                "IpAddress",
+                "aws:SourceIp",
+                r#"["0.0.0.0/1","128.0.0.0/1"]"#,
+            ),
+            ("StringLike", "aws:PrincipalAccount", r#""**""#),
+            ("StringLike", "aws:SourceVpce", r#""?*""#),
+        ] {
+            assert_eq!(open(&with(op, key, vals)).len(), 1, "{op} {key} {vals}");
+        }
+        assert!(open(&with("IpAddress", "aws:SourceIp", r#"["0.0.0.0/1"]"#)).is_empty());
+        assert!(open(&with("StringLike", "aws:SourceVpce", r#""vpce-0a*""#)).is_empty());
+    }
+
+    #[test]
+    fn deny_resources_compare_as_sets() {
+        assert!(resource_covers("execute-api:/*", "execute-api:/*"));
+        assert!(resource_covers(
+            "execute-api:/*",
+            "arn:aws:execute-api:us-east-1:1:abc/*"
+        ));
+        assert!(resource_covers(
+            "arn:aws:execute-api:us-east-1:1:abc/*",
+            "execute-api:/prod/GET/x"
+        ));
+        assert!(resource_covers("*", "execute-api:/*"));
+        assert!(!resource_covers("execute-api:/?", "execute-api:/*"));
+        assert!(!resource_covers("execute-api:/*/POST/*", "execute-api:/*"));
+        assert!(resource_covers(
+            "execute-api:/*/POST/*",
+            "execute-api:/prod/POST/orders"
+        ));
     }
 
     #[test]

@@ -78,9 +78,12 @@ fn bag(tags: Option<Vec<String>>, props: BTreeMap<String, Value>) -> PropertyBag
 fn descriptor(rule: &LoadedRule) -> ReportingDescriptor {
     let m = &rule.meta;
     let mut props = BTreeMap::new();
+    // GitHub reads severity from the rule only, never from a result: use the highest severity
+    // the rule can report so raised findings are not understated. Each result's `level` and
+    // `properties.severity` carry its own severity.
     props.insert(
         "security-severity".into(),
-        json!(security_severity(m.severity)),
+        json!(security_severity(m.max_severity())),
     );
     props.insert("precision".into(), json!("high"));
     props.insert("problem.severity".into(), json!(level_name(m.severity)));

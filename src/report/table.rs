@@ -48,6 +48,20 @@ fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
     t
 }
 
+/// Names and messages come from the account (anyone who can edit an API names it): control
+/// characters would let them move the cursor, erase rows or inject links in a terminal.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 fn rule_cell(f: &Finding) -> String {
     format!("{}\n{}", f.rule_id, f.title)
 }
@@ -67,7 +81,7 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
             table.add_row(vec![
                 sev,
                 Cell::new(rule_cell(f)),
-                Cell::new(format!("{}\n{}", f.resource_label, f.message)),
+                Cell::new(printable(&format!("{}\n{}", f.resource_label, f.message))),
             ]);
         }
         // Titles wrap in a narrow column so messages get the width.
@@ -85,8 +99,8 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
         for f in &unknown {
             table.add_row(vec![
                 Cell::new(&f.rule_id),
-                Cell::new(&f.resource_label),
-                Cell::new(&f.message),
+                Cell::new(printable(&f.resource_label)),
+                Cell::new(printable(&f.message)),
             ]);
         }
         if let Some(col) = table.column_mut(1) {

@@ -1,4 +1,4 @@
-use crate::model::DomainName;
+use crate::model::{DomainName, V2Api};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 use super::tls_verdict::{emit, PolicyInUse};
@@ -9,11 +9,21 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-/// A domain that only HTTP/WebSocket APIs use can only have TLS_1_2. When its REST mappings
-/// were not collected we cannot say so, and grade it like any other domain.
-fn serves_only_v2(domain: &DomainName) -> bool {
-    matches!(&domain.base_path_mappings, Some(m) if m.is_empty())
-        && matches!(&domain.api_mappings, Some(m) if !m.is_empty())
+/// A domain that only HTTP/WebSocket APIs use can only have TLS_1_2. Every mapping (from either
+/// API version's listing) must point at a known v2 API; when anything is unknown we cannot say
+/// so, and grade the domain like any other.
+fn serves_only_v2(domain: &DomainName, v2_apis: Option<&[V2Api]>) -> bool {
+    let (Some(base), Some(api), Some(v2)) =
+        (&domain.base_path_mappings, &domain.api_mappings, v2_apis)
+    else {
+        return false;
+    };
+    let mut mapped = base
+        .iter()
+        .map(|m| m.rest_api_id.as_str())
+        .chain(api.iter().map(|m| m.api_id.as_str()))
+        .peekable();
+    mapped.peek().is_some() && mapped.all(|id| v2.iter().any(|a| a.api_id == id))
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
@@ -34,7 +44,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 PolicyInUse {
                     name,
                     defaulted: false,
-                    tls12_is_only_option: serves_only_v2(domain),
+                    tls12_is_only_option: serves_only_v2(domain, ctx.region.v2_apis.as_deref()),
                 },
             ),
         }

@@ -1,4 +1,6 @@
 use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
+use std::collections::BTreeSet;
+
 use crate::model::{RestApi, Stage, UsagePlan};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -8,25 +10,44 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-/// Usage plans that cover the stage with a bounded throttle (plan-wide or per method).
-fn throttling_plans<'a>(plans: &'a [UsagePlan], api: &RestApi, stage: &Stage) -> Vec<&'a str> {
-    plans
-        .iter()
-        .filter(|plan| {
-            plan.api_stages.iter().any(|s| {
-                s.api_id == api.id
-                    && s.stage == stage.stage_name
-                    && (plan
-                        .throttle
-                        .as_ref()
-                        .is_some_and(|t| is_bounded(t.burst_limit, t.rate_limit))
-                        || s.throttle
-                            .values()
-                            .any(|t| is_bounded(t.burst_limit, t.rate_limit)))
-            })
-        })
-        .map(|plan| plan.id.as_str())
-        .collect()
+/// What the usage plans covering a stage throttle: every keyed request (a plan-wide throttle)
+/// or only some methods (per-method throttles keyed `{path}/{METHOD}`).
+struct PlanCoverage<'a> {
+    plans: Vec<&'a str>,
+    plan_wide: bool,
+    methods: BTreeSet<String>,
+}
+
+fn plan_coverage<'a>(plans: &'a [UsagePlan], api: &RestApi, stage: &Stage) -> PlanCoverage<'a> {
+    let mut cov = PlanCoverage {
+        plans: Vec::new(),
+        plan_wide: false,
+        methods: BTreeSet::new(),
+    };
+    for plan in plans {
+        for s in plan
+            .api_stages
+            .iter()
+            .filter(|s| s.api_id == api.id && s.stage == stage.stage_name)
+        {
+            let wide = plan
+                .throttle
+                .as_ref()
+                .is_some_and(|t| is_bounded(t.burst_limit, t.rate_limit));
+            let methods: Vec<String> = s
+                .throttle
+                .iter()
+                .filter(|(_, t)| is_bounded(t.burst_limit, t.rate_limit))
+                .map(|(k, _)| k.to_ascii_uppercase())
+                .collect();
+            if wide || !methods.is_empty() {
+                cov.plans.push(plan.id.as_str());
+                cov.plan_wide |= wide;
+                cov.methods.extend(methods);
+            }
+        }
+    }
+    cov
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
@@ -85,7 +106,8 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 );
                 continue;
             };
-            let covering = throttling_plans(plans, api, stage);
+            let coverage = plan_coverage(plans, api, stage);
+            let covering = &coverage.plans;
             if covering.is_empty() {
                 let f = out.fail(
                     target,
@@ -106,7 +128,8 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 .evidence("usage_plans", Vec::<String>::new());
                 continue;
             }
-            // A usage plan throttles requests by API key: methods that need no key escape it.
+            // A usage plan throttles requests by API key: methods that need no key escape it,
+            // and per-method plan throttles cover only their methods.
             let Some(resources) = &api.resources else {
                 let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
                 out.unknown(
@@ -119,17 +142,28 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 );
                 continue;
             };
-            let keyless: Vec<String> = resources
+            let unthrottled: Vec<String> = resources
                 .iter()
                 .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
-                .filter(|(_, m)| !m.is_cors_preflight() && !m.api_key_required)
-                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                .filter(|(_, m)| !m.is_cors_preflight())
+                .filter(|(r, m)| {
+                    let key = format!("{}/{}", r.path, m.http_method).to_ascii_uppercase();
+                    !m.api_key_required || !(coverage.plan_wide || coverage.methods.contains(&key))
+                })
+                .map(|(r, m)| {
+                    let why = if m.api_key_required {
+                        "not in the plan's throttles"
+                    } else {
+                        "no API key"
+                    };
+                    format!("{} {} ({why})", m.http_method, r.path)
+                })
                 .collect();
-            if keyless.is_empty() {
+            if unthrottled.is_empty() {
                 out.pass(
                     target,
                     format!(
-                        "stage {} is throttled by usage plan {} and every method requires an API key",
+                        "stage {} is throttled by usage plan {} for every method, each requiring an API key",
                         stage.stage_name,
                         covering.join(", ")
                     ),
@@ -139,16 +173,16 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 out.fail(
                     target,
                     format!(
-                        "stage {} has no stage-wide throttle; usage plan {} throttles only requests \
-                         with an API key, and {} methods need none: {}",
+                        "stage {} has no stage-wide throttle and usage plan {} leaves {} methods \
+                         unthrottled: {}",
                         stage.stage_name,
                         covering.join(", "),
-                        keyless.len(),
-                        keyless.join(", ")
+                        unthrottled.len(),
+                        unthrottled.join(", ")
                     ),
                 )
                 .evidence("usage_plans", covering)
-                .evidence("methods_without_api_key", keyless);
+                .evidence("unthrottled_methods", unthrottled);
             }
         }
     }
