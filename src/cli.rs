@@ -1,14 +1,18 @@
 //! Command line: parse arguments, run one command, map outcomes to exit codes
-//! (0 clean, 1 failing findings at or above `--fail-on`, 2 usage/input/I-O errors).
+//! (0 clean, 1 failing findings at or above `--fail-on`, 2 usage/input/I-O errors,
+//! 3 incomplete scan with `--strict`, or SARIF withheld for an incomplete scan).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config;
+use crate::date::Date;
 use crate::model::{self, Snapshot};
 use crate::report::{self, table::TableOptions, FailOn, ScanReport, Settings};
 use crate::rules::{self, registry, Selection};
+use crate::triage;
 
 /// The bundled demo account, so `gwaudit scan --demo` works anywhere.
 pub const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo/demo-account.json");
@@ -17,6 +21,7 @@ const DEMO_NAME: &str = "embedded demo snapshot (fixtures/demo/demo-account.json
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
+pub const EXIT_INCOMPLETE: i32 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,6 +38,8 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate the rules and report findings.
     Scan(ScanArgs),
+    /// Render a saved JSON report again in another format, without calling AWS.
+    Convert(ConvertArgs),
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -45,6 +52,34 @@ pub enum Command {
     },
 }
 
+/// Where and how reports are written; shared by `scan` and `convert`.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Report format for `--output` (or standard output).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write FORMAT to PATH (`-` is standard output); repeatable, e.g.
+    /// `--output-to sarif=gwaudit.sarif --output-to markdown=summary.md`.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output_target)]
+    pub output_to: Vec<OutputTarget>,
+    /// SARIF `automationDetails` category: one per account/region set you upload separately.
+    #[arg(long, value_name = "NAME")]
+    pub sarif_category: Option<String>,
+    /// Write SARIF even when the scan is incomplete (code scanning would close alerts for
+    /// what could not be collected).
+    #[arg(long)]
+    pub allow_incomplete_sarif: bool,
+    /// Byte limit of the Markdown report (GitHub step summaries take 1 MiB; PR comments 65536
+    /// characters).
+    #[arg(long, value_name = "BYTES", default_value_t = report::markdown::STEP_SUMMARY_LIMIT)]
+    pub markdown_limit: usize,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
 #[derive(Parser, Debug)]
 pub struct ScanArgs {
     /// Evaluate a saved snapshot instead of calling AWS.
@@ -53,26 +88,40 @@ pub struct ScanArgs {
     /// Evaluate the bundled demo account.
     #[arg(long)]
     pub demo: bool,
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Exit 1 when a failing finding has at least this severity.
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Exit 1 when a failing finding that is neither muted nor in the baseline has at least this
+    /// severity.
     #[arg(
         long,
         default_value = "high",
         value_name = "critical|high|medium|low|info|none"
     )]
     pub fail_on: FailOn,
-    /// Run only these rules (ids or prefixes such as GW1), comma-separated.
+    /// Run only these rules (ids or prefixes such as GW1), comma-separated; overrides the
+    /// configuration's `rules.select`.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub rules: Vec<String>,
-    /// Skip these rules (ids or prefixes), comma-separated.
+    /// Skip these rules (ids or prefixes), comma-separated; added to `rules.skip`.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub skip_rules: Vec<String>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Configuration file (default: ./gwaudit.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A previous JSON report: findings are marked new or unchanged, and only new ones fail.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 3 when the scan is incomplete (something could not be collected).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Parser, Debug)]
+pub struct ConvertArgs {
+    /// A JSON report written by `gwaudit scan --format json`.
+    pub report: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +129,30 @@ pub enum Format {
     Table,
     Json,
     Sarif,
+    Markdown,
+    Junit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    /// `None`: standard output.
+    pub path: Option<PathBuf>,
+}
+
+fn parse_output_target(s: &str) -> Result<OutputTarget, String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. sarif=gwaudit.sarif"))?;
+    let format = Format::from_str(format, true)
+        .map_err(|_| format!("`{format}`: unknown format (table, json, sarif, markdown, junit)"))?;
+    if path.is_empty() {
+        return Err(format!("`{s}`: missing PATH (use - for standard output)"));
+    }
+    Ok(OutputTarget {
+        format,
+        path: (path != "-").then(|| PathBuf::from(path)),
+    })
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +190,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Convert(args) => convert(args),
         Command::Rules { format } => {
             write_stdout(&render_rule_list(format))?;
             Ok(EXIT_OK)
@@ -164,45 +238,143 @@ fn validate_selection(ids: &[String]) -> anyhow::Result<()> {
 pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
     validate_selection(&args.rules)?;
     validate_selection(&args.skip_rules)?;
+    let cwd = std::env::current_dir()?;
+    let config = config::discover(args.config.as_deref(), &cwd)?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(triage::load_baseline)
+        .transpose()?;
     let (snapshot, source, snapshot_name) = load(&args)?;
     let selection = Selection {
-        include: args.rules.clone(),
-        exclude: args.skip_rules.clone(),
+        include: if args.rules.is_empty() {
+            config.select.clone()
+        } else {
+            args.rules.clone()
+        },
+        exclude: config
+            .skip
+            .iter()
+            .chain(&args.skip_rules)
+            .cloned()
+            .collect(),
     };
     let rules_evaluated: Vec<String> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
         .map(|r| r.def.id.to_string())
         .collect();
-    let findings = rules::evaluate(&snapshot, &selection);
+    let mut findings = rules::evaluate(&snapshot, &selection);
+    let mutes = (!config.mutes.is_empty())
+        .then(|| triage::apply_mutes(&mut findings, &config.mutes, Date::today()));
+    let baseline_report = baseline
+        .as_ref()
+        .map(|b| triage::apply_baseline(&mut findings, b));
     let settings = Settings {
         source,
         snapshot: snapshot_name,
         fail_on: args.fail_on,
-        rules: args.rules.clone(),
-        skip_rules: args.skip_rules.clone(),
+        rules: selection.include.clone(),
+        skip_rules: selection.exclude.clone(),
+        config: config.source.as_ref().map(|p| p.display().to_string()),
+        baseline: baseline.as_ref().map(|b| b.file.clone()),
+        strict: args.strict,
     };
-    let report = ScanReport::new(&snapshot, settings, rules_evaluated, findings);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = render(
-        &report,
-        args.format,
-        color_enabled(args.color, to_terminal),
-        to_terminal,
-    );
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => write_stdout(&rendered)?,
+    let mut report = ScanReport::new(&snapshot, settings, rules_evaluated, findings);
+    report.mutes = mutes;
+    report.baseline = baseline_report;
+    if let Some(m) = &report.mutes {
+        for e in &m.expired {
+            eprintln!(
+                "gwaudit: warning: mute at {} expired on {} and no longer mutes anything ({})",
+                e.origin,
+                e.expires.as_deref().unwrap_or("?"),
+                e.reason
+            );
+        }
+        for s in &m.stale {
+            eprintln!(
+                "gwaudit: warning: mute at {} matched no failing finding: remove it if the problem is fixed ({})",
+                s.origin, s.reason
+            );
+        }
     }
-    if args.output.is_some() || args.format != Format::Table {
+    let sarif_withheld = write_outputs(&report, &args.out)?;
+    let wrote_stdout_table = targets(&args.out)
+        .iter()
+        .any(|t| t.format == Format::Table && t.path.is_none());
+    if !wrote_stdout_table {
         eprintln!("{}", report::table::summary_line(&report));
     }
-    Ok(if report.results.iter().any(|f| args.fail_on.trips(f)) {
+    Ok(exit_code(
+        &report,
+        args.fail_on,
+        args.strict,
+        sarif_withheld,
+    ))
+}
+
+/// 3 beats 1: a job should first learn that its scan cannot be trusted.
+fn exit_code(report: &ScanReport, fail_on: FailOn, strict: bool, sarif_withheld: bool) -> i32 {
+    if sarif_withheld || (strict && !report.scan.complete) {
+        EXIT_INCOMPLETE
+    } else if report.blocking(fail_on) > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    }
+}
+
+pub fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
+    let report = report::json::load(&args.report)?;
+    let withheld = write_outputs(&report, &args.out)?;
+    Ok(if withheld { EXIT_INCOMPLETE } else { EXIT_OK })
+}
+
+/// The outputs asked for: every `--output-to`, plus `--format`/`--output` (table on standard
+/// output when nothing is asked for).
+fn targets(out: &OutputArgs) -> Vec<OutputTarget> {
+    let mut list = out.output_to.clone();
+    if out.format.is_some() || out.output.is_some() || list.is_empty() {
+        list.push(OutputTarget {
+            format: out.format.unwrap_or(Format::Table),
+            path: out.output.clone(),
+        });
+    }
+    list
+}
+
+/// Writes every requested report. Returns true when a SARIF output was withheld because the
+/// scan is incomplete.
+fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> {
+    let mut withheld = false;
+    for target in targets(out) {
+        if target.format == Format::Sarif && !report.scan.complete && !out.allow_incomplete_sarif {
+            withheld = true;
+            let missing: Vec<String> = report
+                .scan
+                .collection_errors
+                .iter()
+                .map(|e| e.reason())
+                .collect();
+            eprintln!(
+                "gwaudit: error: no SARIF written{}: the scan is incomplete, and GitHub code scanning \
+                 would close the open alerts of everything that was not collected. Not collected: {}. \
+                 Fix access and rescan, or pass --allow-incomplete-sarif.",
+                target.path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default(),
+                missing.join("; ")
+            );
+            continue;
+        }
+        let to_terminal = target.path.is_none() && std::io::stdout().is_terminal();
+        let rendered = render(report, target.format, out, to_terminal);
+        match &target.path {
+            Some(path) => std::fs::write(path, rendered)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+            None => write_stdout(&rendered)?,
+        }
+    }
+    Ok(withheld)
 }
 
 fn color_enabled(choice: ColorChoice, to_terminal: bool) -> bool {
@@ -215,17 +387,19 @@ fn color_enabled(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
-pub fn render(report: &ScanReport, format: Format, color: bool, to_terminal: bool) -> String {
+pub fn render(report: &ScanReport, format: Format, out: &OutputArgs, to_terminal: bool) -> String {
     match format {
         Format::Table => report::table::render(
             report,
             &TableOptions {
-                color,
+                color: color_enabled(out.color, to_terminal),
                 width: if to_terminal { None } else { Some(100) },
             },
         ),
         Format::Json => report::json::render(report),
-        Format::Sarif => report::sarif::render(report),
+        Format::Sarif => report::sarif::render(report, out.sarif_category.as_deref()),
+        Format::Markdown => report::markdown::render(report, out.markdown_limit),
+        Format::Junit => report::junit::render(report),
     }
 }
 

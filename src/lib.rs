@@ -5,6 +5,10 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
+pub mod date;
+pub mod glob;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod triage;

@@ -162,18 +162,44 @@ fn rules_and_explain() {
 fn output_file_and_summary_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.sarif");
+    let path = out.to_str().unwrap();
     let o = gwaudit(&[
         "scan",
         "--demo",
         "--format",
         "sarif",
-        "--output",
-        out.to_str().unwrap(),
+        "--allow-incomplete-sarif",
+        "-o",
+        path,
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
     assert!(stderr(&o).contains("failing"));
     let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["version"], "2.1.0");
+}
+
+/// Code scanning closes every alert missing from an upload: an incomplete scan must not
+/// produce SARIF unless asked to.
+#[test]
+fn incomplete_scan_withholds_sarif_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.sarif");
+    let o = gwaudit(&[
+        "scan",
+        "--demo",
+        "--format",
+        "sarif",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(!out.exists());
+    let err = stderr(&o);
+    assert!(
+        err.contains("no SARIF written") && err.contains("GetDomainNames"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-incomplete-sarif"), "{err}");
 }

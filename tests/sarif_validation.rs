@@ -81,6 +81,7 @@ fn write_sarif(snapshot: &Path, dir: &Path) -> PathBuf {
         "sarif",
         "--fail-on",
         "none",
+        "--allow-incomplete-sarif",
         "--output",
         out.to_str().unwrap(),
     ]);

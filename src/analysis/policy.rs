@@ -250,27 +250,7 @@ fn conditions_from_value(value: &Value, label: &str) -> Result<Vec<Condition>, P
 
 /// Case-insensitive glob match with `*` and `?`, as IAM matches actions and resources.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    crate::glob::matches(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase())
 }
 
 const INVOKE: &str = "execute-api:Invoke";

@@ -7,3 +7,25 @@ pub fn render(report: &ScanReport) -> String {
     s.push('\n');
     s
 }
+
+/// Reads a JSON report back (for `convert` and `--baseline`), naming the file and the place of
+/// any problem.
+pub fn load(path: &std::path::Path) -> anyhow::Result<ScanReport> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{name}: cannot read report: {e}"))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{name}: not a JSON document: {e}"))?;
+    match value.get("report_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(super::REPORT_VERSION) => {}
+        Some(v) => anyhow::bail!(
+            "{name}: report_version {v} is not supported; this gwaudit reads version {}",
+            super::REPORT_VERSION
+        ),
+        None => anyhow::bail!("{name}: no `report_version`: not a gwaudit JSON report"),
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        anyhow::anyhow!("{name}: invalid report at `{path}`: {}", e.into_inner())
+    })
+}

@@ -1,8 +1,11 @@
 //! Reporters render a [`ScanReport`]; they never re-evaluate rules.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod table;
+mod text;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{CollectionError, Snapshot};
 use crate::rules::{Finding, Severity, Status};
+use crate::triage::{BaselineReport, MuteReport};
 
 /// Version of the JSON report format (`reports/gwaudit-report.schema.json`).
 pub const REPORT_VERSION: u32 = 1;
@@ -61,7 +65,7 @@ impl<'de> Deserialize<'de> for FailOn {
 impl FailOn {
     pub fn trips(self, finding: &Finding) -> bool {
         match self {
-            FailOn::Severity(min) => finding.status == Status::Fail && finding.severity >= min,
+            FailOn::Severity(min) => finding.is_actionable() && finding.severity >= min,
             FailOn::None => false,
         }
     }
@@ -82,6 +86,14 @@ pub struct Settings {
     pub fail_on: FailOn,
     pub rules: Vec<String>,
     pub skip_rules: Vec<String>,
+    /// The configuration file used, if any.
+    #[serde(default)]
+    pub config: Option<String>,
+    /// The baseline report compared with, if any.
+    #[serde(default)]
+    pub baseline: Option<String>,
+    #[serde(default)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -102,6 +114,9 @@ pub struct Summary {
     pub by_status: BTreeMap<Status, usize>,
     /// Failing results by severity (every severity present, zero included).
     pub failing_by_severity: BTreeMap<Severity, usize>,
+    /// Failing results accepted by a mute (included in the counts above).
+    #[serde(default)]
+    pub muted: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,6 +126,12 @@ pub struct ScanReport {
     pub settings: Settings,
     pub scan: ScanInfo,
     pub summary: Summary,
+    /// What the configured mutes did; absent without mutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutes: Option<MuteReport>,
+    /// The comparison with `--baseline`; absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineReport>,
     pub results: Vec<Finding>,
 }
 
@@ -136,6 +157,9 @@ impl ScanReport {
             if f.status == Status::Fail {
                 *summary.failing_by_severity.entry(f.severity).or_default() += 1;
             }
+            if f.muted.is_some() {
+                summary.muted += 1;
+            }
         }
         ScanReport {
             report_version: REPORT_VERSION,
@@ -154,8 +178,15 @@ impl ScanReport {
                 collection_errors: snapshot.collection_errors.clone(),
             },
             summary,
+            mutes: None,
+            baseline: None,
             results,
         }
+    }
+
+    /// Failing findings that fail the job at `fail_on` (not muted, not in the baseline).
+    pub fn blocking(&self, fail_on: FailOn) -> usize {
+        self.results.iter().filter(|f| fail_on.trips(f)).count()
     }
 
     /// Failing findings ordered for people: most severe first, then rule, then resource.

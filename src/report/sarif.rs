@@ -9,12 +9,14 @@ use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif,
+    Tool, ToolComponent,
 };
 
 use super::ScanReport;
 use crate::rules::registry::{self, LoadedRule};
 use crate::rules::{Finding, Severity, Status};
+use crate::triage::BaselineState;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -140,7 +142,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
     props.insert("evidence".into(), json!(f.evidence));
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), f.fingerprint.clone());
-    SarifResult::builder()
+    let mut r = SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .rule_index(rule_index as i64)
         .level(level(f.severity))
@@ -171,10 +173,26 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         }])
         .partial_fingerprints(fingerprints)
         .properties(bag(None, props))
-        .build()
+        .build();
+    // Only set when the scan was compared with a baseline.
+    r.baseline_state = f.baseline.map(|b| match b {
+        BaselineState::New => json!("new"),
+        BaselineState::Unchanged => json!("unchanged"),
+    });
+    r
 }
 
-pub fn build(report: &ScanReport) -> Sarif {
+/// The run's `automationDetails.id`: GitHub treats uploads with the same category as one
+/// analysis and closes alerts missing from the newest upload, so distinct accounts get
+/// distinct categories by default.
+pub fn automation_id(report: &ScanReport, category: Option<&str>) -> String {
+    match category {
+        Some(c) => format!("{}/", c.trim_end_matches('/')),
+        None => format!("gwaudit/{}/", report.scan.account_id),
+    }
+}
+
+pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
     let rules: Vec<&LoadedRule> = report
         .scan
         .rules_evaluated
@@ -189,7 +207,7 @@ pub fn build(report: &ScanReport) -> Sarif {
     let results: Vec<SarifResult> = report
         .results
         .iter()
-        .filter(|f| f.status == Status::Fail)
+        .filter(|f| f.status == Status::Fail && f.muted.is_none())
         .map(|f| result(f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
         .collect();
     let mut notifications: Vec<Notification> = report
@@ -227,6 +245,11 @@ pub fn build(report: &ScanReport) -> Sarif {
                 .build(),
         )
         .invocations(vec![invocation(notifications)])
+        .automation_details(
+            RunAutomationDetails::builder()
+                .id(automation_id(report, category))
+                .build(),
+        )
         .results(results)
         .column_kind(json!("utf16CodeUnits"))
         .properties(bag(
@@ -245,8 +268,9 @@ pub fn build(report: &ScanReport) -> Sarif {
         .build()
 }
 
-pub fn render(report: &ScanReport) -> String {
-    let mut s = serde_json::to_string_pretty(&build(report)).expect("SARIF types always serialize");
+pub fn render(report: &ScanReport, category: Option<&str>) -> String {
+    let mut s = serde_json::to_string_pretty(&build(report, category))
+        .expect("SARIF types always serialize");
     s.push('\n');
     s
 }

@@ -5,8 +5,10 @@ use comfy_table::{
     presets, Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width,
 };
 
+use super::text::printable;
 use super::ScanReport;
 use crate::rules::{Finding, Severity};
+use crate::triage::BaselineState;
 
 pub struct TableOptions {
     pub color: bool,
@@ -48,31 +50,26 @@ fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
     t
 }
 
-/// Names and messages come from the account (anyone who can edit an API names it): control
-/// characters would let them move the cursor, erase rows or inject links in a terminal.
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                char::REPLACEMENT_CHARACTER
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
 fn rule_cell(f: &Finding) -> String {
     format!("{}\n{}", f.rule_id, f.title)
 }
 
 pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
     let mut out = String::new();
-    let failing = report.failing();
+    let failing: Vec<&Finding> = report
+        .failing()
+        .into_iter()
+        .filter(|f| f.muted.is_none())
+        .collect();
     if !failing.is_empty() {
         let mut table = new_table(opts, ["Severity", "Rule", "Resource / finding"]);
         for f in &failing {
-            let sev = Cell::new(f.severity.as_str().to_uppercase());
+            let state = match f.baseline {
+                Some(BaselineState::New) => "\nnew",
+                Some(BaselineState::Unchanged) => "\nunchanged",
+                None => "",
+            };
+            let sev = Cell::new(format!("{}{state}", f.severity.as_str().to_uppercase()));
             let sev = if opts.color {
                 sev.fg(severity_color(f.severity))
             } else {
@@ -116,8 +113,23 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
 pub fn summary_line(report: &ScanReport) -> String {
     let fails = report.count(crate::rules::Status::Fail);
     let breakdown = report.failing_breakdown();
+    let mut extra = String::new();
+    if report.summary.muted > 0 {
+        extra.push_str(&format!(
+            " {} failing findings are muted.",
+            report.summary.muted
+        ));
+    }
+    if let Some(b) = &report.baseline {
+        extra.push_str(&format!(
+            " Against the baseline: {} new, {} unchanged, {} fixed.",
+            b.new,
+            b.unchanged,
+            b.fixed.len()
+        ));
+    }
     format!(
-        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown, {} passing. Scan {}.",
+        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown, {} passing. Scan {}.{extra}",
         report.scan.account_id,
         report.scan.regions.join(", "),
         report.scan.rules_evaluated.len(),

@@ -41,11 +41,14 @@ impl<'a> Emitter<'a> {
             resource_arn: resource.arn,
             resource_path: resource.path,
             resource_label: resource.label,
+            resource_tags: resource.tags,
             account_id: self.account_id.to_string(),
             region: self.region.to_string(),
             message,
             evidence: BTreeMap::new(),
             remediation_url: self.meta.help_url().map(str::to_string),
+            muted: None,
+            baseline: None,
         });
         self.findings.last_mut().expect("just pushed")
     }

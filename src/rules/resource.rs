@@ -1,7 +1,9 @@
 //! Identities of the resources findings are about: ARN, a stable relative path for SARIF,
 //! and a label for people.
 
-use crate::model::{Resource, RestApi, Stage, V2Api};
+use std::collections::BTreeMap;
+
+use crate::model::{DomainName, Resource, RestApi, Stage, V2Api, V2Stage};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceRef {
@@ -9,6 +11,21 @@ pub struct ResourceRef {
     /// `aws/<account>/<region>/apigateway/...`: a relative path, never an ARN.
     pub path: String,
     pub label: String,
+    /// Tags of the resource (a stage inherits its API's), for mutes that select by tag.
+    pub tags: BTreeMap<String, String>,
+}
+
+impl ResourceRef {
+    fn with_tags<'t>(
+        mut self,
+        tags: impl IntoIterator<Item = &'t BTreeMap<String, String>>,
+    ) -> Self {
+        for t in tags {
+            self.tags
+                .extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        self
+    }
 }
 
 /// Characters allowed unescaped in a path segment of a relative URI.
@@ -54,6 +71,7 @@ impl Scope<'_> {
                     .join("/")
             ),
             label,
+            tags: BTreeMap::new(),
         }
     }
 
@@ -63,6 +81,7 @@ impl Scope<'_> {
 
     pub fn rest_api(&self, api: &RestApi) -> ResourceRef {
         self.apigateway(&["restapis", &api.id], format!("{} ({})", api.name, api.id))
+            .with_tags([&api.tags])
     }
 
     pub fn rest_method(&self, api: &RestApi, resource: &Resource, method: &str) -> ResourceRef {
@@ -77,6 +96,7 @@ impl Scope<'_> {
             ],
             format!("{} ({}) {} {}", api.name, api.id, method, resource.path),
         )
+        .with_tags([&api.tags])
     }
 
     pub fn rest_stage(&self, api: &RestApi, stage: &Stage) -> ResourceRef {
@@ -84,6 +104,7 @@ impl Scope<'_> {
             &["restapis", &api.id, "stages", &stage.stage_name],
             format!("{} ({}) stage {}", api.name, api.id, stage.stage_name),
         )
+        .with_tags([&api.tags, &stage.tags])
     }
 
     pub fn v2_api(&self, api: &V2Api) -> ResourceRef {
@@ -98,17 +119,21 @@ impl Scope<'_> {
             &["apis", &api.api_id, "routes", route_id],
             format!("{} ({}) route {}", api.name, api.api_id, route_key),
         )
+        .with_tags([&api.tags])
     }
 
-    pub fn v2_stage(&self, api: &V2Api, stage_name: &str) -> ResourceRef {
+    pub fn v2_stage(&self, api: &V2Api, stage: &V2Stage) -> ResourceRef {
         self.apigateway(
-            &["apis", &api.api_id, "stages", stage_name],
-            format!("{} ({}) stage {}", api.name, api.api_id, stage_name),
+            &["apis", &api.api_id, "stages", &stage.stage_name],
+            format!("{} ({}) stage {}", api.name, api.api_id, stage.stage_name),
         )
+        .with_tags([&api.tags, &stage.tags])
     }
 
-    pub fn domain(&self, name: &str) -> ResourceRef {
+    pub fn domain(&self, domain: &DomainName) -> ResourceRef {
+        let name = &domain.domain_name;
         self.apigateway(&["domainnames", name], format!("domain {name}"))
+            .with_tags([&domain.tags])
     }
 }
 

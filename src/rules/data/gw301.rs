@@ -31,7 +31,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         return;
     };
     for domain in domains {
-        let target = ctx.scope.domain(&domain.domain_name);
+        let target = ctx.scope.domain(domain);
         let what = format!("custom domain {}", domain.domain_name);
         match &domain.security_policy {
             None => {

@@ -105,7 +105,7 @@ fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         for stage in stages {
-            let target = ctx.scope.v2_stage(api, &stage.stage_name);
+            let target = ctx.scope.v2_stage(api, stage);
             let default = stage
                 .default_route_settings
                 .as_ref()

@@ -49,7 +49,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             for stage in ctx.v2_stages(api, out).unwrap_or_default() {
                 judge(
                     out,
-                    ctx.scope.v2_stage(api, &stage.stage_name),
+                    ctx.scope.v2_stage(api, stage),
                     &stage.stage_name,
                     stage.access_log_settings.as_ref(),
                 );

@@ -197,7 +197,7 @@ fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         for stage in stages {
-            let target = ctx.scope.v2_stage(api, &stage.stage_name);
+            let target = ctx.scope.v2_stage(api, stage);
             let unlimited: Vec<&str> = stage
                 .route_settings
                 .iter()

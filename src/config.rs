@@ -1,0 +1,309 @@
+//! The configuration file `gwaudit.toml`: rule selection and mutes. Every error names the file,
+//! the line and the column, and says what to write instead.
+//!
+//! ```toml
+//! [rules]
+//! select = ["GW1", "GW305"]   # ids or prefixes; empty: all
+//! skip = ["GW104"]
+//!
+//! [[mute]]
+//! rules = ["GW401"]                                        # ids or prefixes
+//! resources = ["arn:aws:apigateway:*::/restapis/abc123/*"] # globs anchored at both ends
+//! accounts = ["123456789012"]                              # optional
+//! regions = ["eu-west-1"]                                  # optional
+//! tags = { env = "sandbox" }                               # optional, all must match
+//! reason = "sandbox API, WAF is attached by the landing zone"  # required
+//! expires = 2026-12-31                                     # optional
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::date::Date;
+use crate::rules::registry;
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "gwaudit.toml";
+
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: String,
+    /// 1-based line and column, when the error has a place.
+    pub place: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.place {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where it came from (`None`: no file, defaults).
+    pub source: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub skip: Vec<String>,
+    pub mutes: Vec<Mute>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mute {
+    /// `gwaudit.toml:12`: where the mute is written, for reports.
+    pub origin: String,
+    pub rules: Vec<String>,
+    pub resources: Vec<String>,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+    pub reason: String,
+    pub expires: Option<Date>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    mute: Vec<Spanned<RawMute>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    skip: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMute {
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    resources: Vec<Spanned<String>>,
+    #[serde(default)]
+    accounts: Vec<String>,
+    #[serde(default)]
+    regions: Vec<String>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    reason: Option<Spanned<String>>,
+    #[serde(default)]
+    expires: Option<Spanned<toml::value::Datetime>>,
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn error(&self, offset: usize, message: String) -> ConfigError {
+        ConfigError {
+            file: self.file.to_string(),
+            place: Some(line_col(self.text, offset)),
+            message,
+        }
+    }
+
+    /// Rule ids and prefixes must select at least one rule: a typo must not select nothing.
+    fn rule_patterns(
+        &self,
+        list: &[Spanned<String>],
+        what: &str,
+    ) -> Result<Vec<String>, ConfigError> {
+        list.iter()
+            .map(|p| {
+                let id = p.get_ref().trim().to_ascii_uppercase();
+                if id.is_empty() || !registry::rules().iter().any(|r| r.def.id.starts_with(&id)) {
+                    Err(self.error(
+                        p.span().start,
+                        format!(
+                            "{what}: `{}` is not a rule id or prefix; `gwaudit rules` lists them",
+                            p.get_ref()
+                        ),
+                    ))
+                } else {
+                    Ok(id)
+                }
+            })
+            .collect()
+    }
+}
+
+/// Finds the configuration: `explicit` must exist; otherwise `gwaudit.toml` in `dir` if present.
+pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<Config, ConfigError> {
+    match explicit {
+        Some(path) => load(path),
+        None => {
+            let path = dir.join(DEFAULT_FILE);
+            if path.is_file() {
+                load(&path)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: file.clone(),
+        place: None,
+        message: format!("cannot read configuration: {e}"),
+    })?;
+    let mut config = parse(&text, &file)?;
+    config.source = Some(path.to_path_buf());
+    Ok(config)
+}
+
+pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+        file: file.to_string(),
+        place: e.span().map(|s| line_col(text, s.start)),
+        message: e.message().to_string(),
+    })?;
+    let check = Checker { file, text };
+    let select = check.rule_patterns(&raw.rules.select, "rules.select")?;
+    let skip = check.rule_patterns(&raw.rules.skip, "rules.skip")?;
+    let mut mutes = Vec::new();
+    for (n, spanned) in raw.mute.iter().enumerate() {
+        let at = spanned.span().start;
+        let m = spanned.get_ref();
+        let (line, _) = line_col(text, at);
+        let label = format!("mute #{} (line {line})", n + 1);
+        let reason = match &m.reason {
+            Some(r) if !r.get_ref().trim().is_empty() => r.get_ref().trim().to_string(),
+            Some(r) => {
+                return Err(check.error(r.span().start, format!("{label}: `reason` is empty")))
+            }
+            None => {
+                return Err(check.error(
+                    at,
+                    format!(
+                        "{label} has no `reason`: every mute must say why the finding is accepted"
+                    ),
+                ))
+            }
+        };
+        if m.rules.is_empty() && m.resources.is_empty() {
+            return Err(check.error(
+                at,
+                format!("{label} names neither `rules` nor `resources`: it would mute everything"),
+            ));
+        }
+        let rules = check.rule_patterns(&m.rules, &format!("{label} rules"))?;
+        for r in &m.resources {
+            if r.get_ref().trim().is_empty() {
+                return Err(check.error(r.span().start, format!("{label}: empty resource pattern")));
+            }
+        }
+        let expires = match &m.expires {
+            None => None,
+            Some(e) => {
+                let dt = e.get_ref();
+                let date = match (dt.date, dt.time) {
+                    (Some(d), None) => Date::parse(&d.to_string()),
+                    _ => None,
+                };
+                Some(date.ok_or_else(|| {
+                    check.error(
+                        e.span().start,
+                        format!("{label}: `expires` must be a date such as 2026-12-31, found {dt}"),
+                    )
+                })?)
+            }
+        };
+        mutes.push(Mute {
+            origin: format!("{file}:{line}"),
+            rules,
+            resources: m.resources.iter().map(|r| r.get_ref().clone()).collect(),
+            accounts: m.accounts.clone(),
+            regions: m.regions.clone(),
+            tags: m.tags.clone(),
+            reason,
+            expires,
+        });
+    }
+    Ok(Config {
+        source: None,
+        select,
+        skip,
+        mutes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text, "gwaudit.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn valid_config() {
+        let c = parse(
+            r#"
+[rules]
+select = ["gw1", "GW501"]
+skip = ["GW102"]
+
+[[mute]]
+rules = ["GW401"]
+resources = ["arn:aws:apigateway:*::/restapis/abc/*"]
+tags = { env = "dev" }
+reason = "sandbox"
+expires = 2030-01-31
+"#,
+            "gwaudit.toml",
+        )
+        .unwrap();
+        assert_eq!(c.select, ["GW1", "GW501"]);
+        assert_eq!(c.mutes[0].expires, Date::parse("2030-01-31"));
+        assert_eq!(c.mutes[0].origin, "gwaudit.toml:6");
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        assert_eq!(
+            err("[[mute]]\nrules = [\"GW401\"]\n"),
+            "gwaudit.toml:1:1: mute #1 (line 1) has no `reason`: every mute must say why the finding is accepted"
+        );
+        assert!(err("[rules]\nselect = [\"GW9\"]\n")
+            .starts_with("gwaudit.toml:2:11: rules.select: `GW9`"));
+        assert!(err("[[mute]]\nreason = \"x\"\n").contains("neither `rules` nor `resources`"));
+        assert!(
+            err("[[mute]]\nrules=[\"GW1\"]\nreason=\"x\"\nexpires=2030-01-01T10:00:00Z\n")
+                .starts_with("gwaudit.toml:4:9:")
+        );
+        assert!(
+            err("[rules]\nselekt = []\n").starts_with("gwaudit.toml:2:1: unknown field `selekt`")
+        );
+        assert!(err("[rules\n").starts_with("gwaudit.toml:1:"));
+    }
+}

@@ -1,0 +1,222 @@
+//! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: summary by severity, a table
+//! of failing findings, collapsed details with remediation per rule. Stays within a byte limit
+//! (GitHub's step summary takes at most 1 MiB) by truncating with a note saying so.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::text::md_cell;
+use super::ScanReport;
+use crate::rules::registry;
+use crate::rules::{Finding, Severity, Status};
+use crate::triage::BaselineState;
+
+/// GitHub's limit for one step summary.
+pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
+
+fn headline(report: &ScanReport) -> String {
+    let failing: Vec<&Finding> = report
+        .results
+        .iter()
+        .filter(|f| f.is_actionable())
+        .collect();
+    if failing.is_empty() {
+        "## gwaudit: no failing findings\n\n".to_string()
+    } else {
+        let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
+        for f in &failing {
+            *by_sev.entry(f.severity).or_default() += 1;
+        }
+        let parts: Vec<String> = by_sev
+            .iter()
+            .rev()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        format!(
+            "## gwaudit: {} failing finding{} ({})\n\n",
+            failing.len(),
+            if failing.len() == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }
+}
+
+fn overview(report: &ScanReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Account `{}` · regions {} · {} rules · {} results",
+        md_cell(&report.scan.account_id),
+        md_cell(&report.scan.regions.join(", ")),
+        report.scan.rules_evaluated.len(),
+        report.summary.total
+    );
+    s.push('\n');
+    if !report.scan.complete {
+        let _ = writeln!(
+            s,
+            "> [!WARNING]\n> The scan is incomplete: {} collection errors. Results that needed the \
+             missing data are `unknown`, not passes.\n",
+            report.scan.collection_errors.len()
+        );
+    }
+    s.push_str("| Severity | Failing | Muted |");
+    if report.baseline.is_some() {
+        s.push_str(" New |");
+    }
+    s.push_str("\n|---|---:|---:|");
+    if report.baseline.is_some() {
+        s.push_str("---:|");
+    }
+    s.push('\n');
+    for sev in Severity::ALL {
+        let of_sev = || {
+            report
+                .results
+                .iter()
+                .filter(move |f| f.status == Status::Fail && f.severity == sev)
+        };
+        let _ = write!(
+            s,
+            "| {} | {} | {} |",
+            sev,
+            of_sev().count(),
+            of_sev().filter(|f| f.muted.is_some()).count()
+        );
+        if report.baseline.is_some() {
+            let _ = write!(
+                s,
+                " {} |",
+                of_sev()
+                    .filter(|f| f.muted.is_none() && f.baseline == Some(BaselineState::New))
+                    .count()
+            );
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(
+        s,
+        "\n{} passing, {} could not be evaluated.\n",
+        report.count(Status::Pass),
+        report.count(Status::Unknown)
+    );
+    s
+}
+
+fn finding_row(f: &Finding) -> String {
+    let state = match f.baseline {
+        Some(BaselineState::New) => " (new)",
+        _ => "",
+    };
+    format!(
+        "| {}{} | {} | {} | {} |\n",
+        f.severity,
+        state,
+        f.rule_id,
+        md_cell(&f.resource_label),
+        md_cell(&f.message)
+    )
+}
+
+fn rule_details(rule_id: &str, findings: &[&Finding]) -> String {
+    let Some(rule) = registry::find(rule_id) else {
+        return String::new();
+    };
+    let m = &rule.meta;
+    let mut s = format!(
+        "<details><summary>{} {} ({} failing)</summary>\n\n{}\n\n",
+        m.id,
+        md_cell(&m.title),
+        findings.len(),
+        m.rationale.trim()
+    );
+    s.push_str("**Remediation (console)**\n\n");
+    s.push_str(m.remediation.console.trim());
+    s.push_str("\n\n**AWS CLI**\n\n```sh\n");
+    s.push_str(m.remediation.cli.trim());
+    s.push_str("\n```\n\n");
+    if let Some(url) = m.help_url() {
+        let _ = writeln!(s, "Reference: {url}\n");
+    }
+    s.push_str("</details>\n\n");
+    s
+}
+
+/// Renders within `limit` bytes; what does not fit is counted in a closing note.
+pub fn render(report: &ScanReport, limit: usize) -> String {
+    let mut out = headline(report);
+    out.push_str(&overview(report));
+    let failing: Vec<&Finding> = report
+        .failing()
+        .into_iter()
+        .filter(|f| f.muted.is_none())
+        .collect();
+    const NOTE_RESERVE: usize = 400;
+    let budget = limit.saturating_sub(NOTE_RESERVE);
+    let mut omitted = 0usize;
+    if !failing.is_empty() {
+        out.push_str(
+            "### Failing findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n",
+        );
+        for f in &failing {
+            let row = finding_row(f);
+            if omitted > 0 || out.len() + row.len() > budget {
+                omitted += 1;
+            } else {
+                out.push_str(&row);
+            }
+        }
+        out.push('\n');
+        let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for f in &failing {
+            by_rule.entry(f.rule_id.as_str()).or_default().push(f);
+        }
+        let mut details = String::from("### How to fix\n\n");
+        for (rule, fs) in &by_rule {
+            details.push_str(&rule_details(rule, fs));
+        }
+        if omitted == 0 && out.len() + details.len() <= budget {
+            out.push_str(&details);
+        } else if omitted == 0 {
+            out.push_str("Remediation details were left out to fit the size limit: run `gwaudit explain <ID>`.\n\n");
+        }
+    }
+    let unknown = report.unknown();
+    if !unknown.is_empty() && omitted == 0 {
+        let mut section = format!(
+            "<details><summary>{} results could not be evaluated</summary>\n\n| Rule | Resource | Why |\n|---|---|---|\n",
+            unknown.len()
+        );
+        for f in &unknown {
+            let _ = writeln!(
+                section,
+                "| {} | {} | {} |",
+                f.rule_id,
+                md_cell(&f.resource_label),
+                md_cell(&f.message)
+            );
+        }
+        section.push_str("\n</details>\n\n");
+        if out.len() + section.len() <= budget {
+            out.push_str(&section);
+        }
+    }
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            out,
+            "Compared with `{}`: {} new, {} unchanged, {} fixed.\n",
+            md_cell(&b.file),
+            b.new,
+            b.unchanged,
+            b.fixed.len()
+        );
+    }
+    if omitted > 0 {
+        let _ = writeln!(
+            out,
+            "> [!NOTE]\n> Truncated: {omitted} more failing findings are not shown, to stay within \
+             {limit} bytes. The JSON and SARIF reports hold every finding."
+        );
+    }
+    out
+}

@@ -1,0 +1,175 @@
+//! What happens to findings after evaluation: mutes from the configuration and the comparison
+//! with a baseline report. Muted and unchanged findings stay in the JSON report, flagged, but
+//! never fail the job; muted ones are left out of SARIF.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Mute;
+use crate::date::Date;
+use crate::glob;
+use crate::report::ScanReport;
+use crate::rules::{Finding, Status};
+
+/// Why a finding is muted, copied onto the finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MuteRef {
+    pub reason: String,
+    /// `gwaudit.toml:12`.
+    pub origin: String,
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    New,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MuteReport {
+    /// Failing findings muted.
+    pub applied: usize,
+    /// Mutes past their `expires` date: they no longer mute anything.
+    pub expired: Vec<MuteRef>,
+    /// Active mutes that matched no failing finding: probably fixed or mistyped.
+    pub stale: Vec<MuteRef>,
+}
+
+fn mute_ref(m: &Mute) -> MuteRef {
+    MuteRef {
+        reason: m.reason.clone(),
+        origin: m.origin.clone(),
+        expires: m.expires.map(|d| d.to_string()),
+    }
+}
+
+fn mute_matches(m: &Mute, f: &Finding) -> bool {
+    (m.rules.is_empty() || m.rules.iter().any(|r| f.rule_id.starts_with(r.as_str())))
+        && (m.resources.is_empty()
+            || m.resources
+                .iter()
+                .any(|p| glob::matches(p, &f.resource_arn)))
+        && (m.accounts.is_empty() || m.accounts.contains(&f.account_id))
+        && (m.regions.is_empty() || m.regions.contains(&f.region))
+        && m.tags
+            .iter()
+            .all(|(k, v)| f.resource_tags.get(k) == Some(v))
+}
+
+/// Mutes failing findings; returns what the mutes did.
+pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: Date) -> MuteReport {
+    let mut report = MuteReport::default();
+    let mut used = vec![false; mutes.len()];
+    let active: Vec<(usize, &Mute)> = mutes
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            let expired = m.expires.is_some_and(|e| e < today);
+            if expired {
+                report.expired.push(mute_ref(m));
+            }
+            !expired
+        })
+        .collect();
+    for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        if let Some((i, m)) = active.iter().find(|(_, m)| mute_matches(m, f)) {
+            used[*i] = true;
+            f.muted = Some(mute_ref(m));
+            report.applied += 1;
+        }
+    }
+    report.stale = active
+        .iter()
+        .filter(|(i, _)| !used[*i])
+        .map(|(_, m)| mute_ref(m))
+        .collect();
+    report
+}
+
+/// A failing finding of the baseline that no longer fails.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    pub rule_id: String,
+    pub resource_arn: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BaselineReport {
+    pub file: String,
+    pub new: usize,
+    pub unchanged: usize,
+    /// Failing in the baseline, passing now.
+    pub fixed: Vec<BaselineEntry>,
+    /// Failing in the baseline and not evaluated now (unknown, or not in this scan): not
+    /// counted as fixed.
+    pub not_reevaluated: Vec<BaselineEntry>,
+}
+
+pub struct Baseline {
+    pub file: String,
+    failing: BTreeMap<String, BaselineEntry>,
+}
+
+/// Reads a previous JSON report (`gwaudit scan --format json`).
+pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
+    let file = path.display().to_string();
+    let report = crate::report::json::load(path)?;
+    Ok(baseline_from(&report, file))
+}
+
+pub fn baseline_from(report: &ScanReport, file: String) -> Baseline {
+    let failing = report
+        .results
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| {
+            (
+                f.fingerprint.clone(),
+                BaselineEntry {
+                    rule_id: f.rule_id.clone(),
+                    resource_arn: f.resource_arn.clone(),
+                    fingerprint: f.fingerprint.clone(),
+                },
+            )
+        })
+        .collect();
+    Baseline { file, failing }
+}
+
+/// Marks failing findings new or unchanged by fingerprint and lists what was fixed.
+pub fn apply_baseline(findings: &mut [Finding], baseline: &Baseline) -> BaselineReport {
+    let mut report = BaselineReport {
+        file: baseline.file.clone(),
+        new: 0,
+        unchanged: 0,
+        fixed: Vec::new(),
+        not_reevaluated: Vec::new(),
+    };
+    let now: BTreeMap<&str, Status> = findings
+        .iter()
+        .map(|f| (f.fingerprint.as_str(), f.status))
+        .collect();
+    for (fp, entry) in &baseline.failing {
+        match now.get(fp.as_str()) {
+            Some(Status::Pass) => report.fixed.push(entry.clone()),
+            Some(Status::Fail) => {}
+            Some(Status::Unknown) | None => report.not_reevaluated.push(entry.clone()),
+        }
+    }
+    for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        let state = if baseline.failing.contains_key(&f.fingerprint) {
+            report.unchanged += 1;
+            BaselineState::Unchanged
+        } else {
+            report.new += 1;
+            BaselineState::New
+        };
+        f.baseline = Some(state);
+    }
+    report
+}
