@@ -112,6 +112,7 @@ fn main() {
             .collect(),
         iam: None,
         collection_errors: vec![],
+        collection_stats: None,
     };
     serde_json::to_writer(std::io::stdout().lock(), &snapshot).expect("write snapshot");
 }

@@ -38,8 +38,12 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate the rules and report findings.
     Scan(ScanArgs),
+    /// Collect a snapshot of the account without evaluating it (`scan --snapshot` reads it).
+    Collect(CollectArgs),
     /// Render a saved JSON report again in another format, without calling AWS.
     Convert(ConvertArgs),
+    /// Print the minimal read-only IAM policy gwaudit needs.
+    Permissions,
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -80,14 +84,62 @@ pub struct OutputArgs {
     pub color: ColorChoice,
 }
 
+/// Where to collect from: the standard AWS credential chain, narrowed by these.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AwsArgs {
+    /// Named profile (SSO and assume-role profiles included).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region to scan; repeatable. Default: the profile's or environment's region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// Scan every region enabled in the account.
+    #[arg(long, conflicts_with = "region")]
+    pub all_regions: bool,
+    /// Send every call to this endpoint (moto, LocalStack).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// API Gateway requests per second per region (at most 10, the AWS quota); lower it when
+    /// deployments share the quota.
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_RPS)]
+    pub max_rps: f64,
+    /// No progress lines on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl AwsArgs {
+    fn options(&self) -> crate::collect::CollectOptions {
+        crate::collect::CollectOptions {
+            profile: self.profile.clone(),
+            regions: self.region.clone(),
+            all_regions: self.all_regions,
+            endpoint_url: self.endpoint_url.clone(),
+            max_rps: self.max_rps,
+            quiet: self.quiet,
+        }
+    }
+}
+
+#[derive(Parser, Debug)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Snapshot file to write (mode 0600; `-` for standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
+
 #[derive(Parser, Debug)]
 pub struct ScanArgs {
     /// Evaluate a saved snapshot instead of calling AWS.
-    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "profile", "region", "all_regions", "endpoint_url"])]
     pub snapshot: Option<PathBuf>,
     /// Evaluate the bundled demo account.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["profile", "region", "all_regions", "endpoint_url"])]
     pub demo: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Exit 1 when a failing finding that is neither muted nor in the baseline has at least this
@@ -191,6 +243,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Convert(args) => convert(args),
+        Command::Collect(args) => collect(args),
+        Command::Permissions => {
+            let policy = crate::collect::operations::policy_document();
+            write_stdout(&(serde_json::to_string_pretty(&policy)? + "\n"))?;
+            Ok(EXIT_OK)
+        }
         Command::Rules { format } => {
             write_stdout(&render_rule_list(format))?;
             Ok(EXIT_OK)
@@ -215,11 +273,54 @@ fn load(args: &ScanArgs) -> anyhow::Result<(Snapshot, String, Option<String>)> {
             let snap = model::load_snapshot_file(path)?;
             Ok((snap, "snapshot".into(), Some(path.display().to_string())))
         }
-        None => anyhow::bail!(
-            "live collection from AWS is not part of this build yet: scan a saved snapshot with \
-             `--snapshot FILE`, or the bundled demo account with `--demo`"
-        ),
+        None => Ok((collect_live(&args.aws)?, "aws".into(), None)),
     }
+}
+
+fn collect_live(aws: &AwsArgs) -> anyhow::Result<Snapshot> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    let mut snapshot = runtime.block_on(crate::collect::collect(&aws.options()))?;
+    model::redact_secrets(&mut snapshot);
+    Ok(snapshot)
+}
+
+pub fn collect(args: CollectArgs) -> anyhow::Result<i32> {
+    let snapshot = collect_live(&args.aws)?;
+    let text = serde_json::to_string_pretty(&snapshot)? + "\n";
+    if args.output.as_os_str() == "-" {
+        write_stdout(&text)?;
+    } else {
+        write_private(&args.output, &text)?;
+    }
+    if !args.aws.quiet {
+        eprintln!(
+            "gwaudit: wrote {} ({} regions, {} collection errors)",
+            args.output.display(),
+            snapshot.regions.len(),
+            snapshot.collection_errors.len()
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Snapshots can hold sensitive configuration: readable by the owner only.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 fn validate_selection(ids: &[String]) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod date;
 pub mod glob;

@@ -15,6 +15,7 @@ mod errors;
 mod iam;
 mod load;
 mod logs;
+mod redact;
 mod snapshot;
 mod waf;
 
@@ -25,5 +26,6 @@ pub use errors::*;
 pub use iam::*;
 pub use load::*;
 pub use logs::*;
+pub use redact::*;
 pub use snapshot::*;
 pub use waf::*;

@@ -28,6 +28,19 @@ pub struct Snapshot {
     pub iam: Option<IamSnapshot>,
     #[serde(default)]
     pub collection_errors: Vec<CollectionError>,
+    /// How the collection went (calls per operation, attempts, wall time); absent offline.
+    #[serde(default)]
+    pub collection_stats: Option<CollectionStats>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionStats {
+    /// Calls by `service:Operation` (each counted once, however many attempts it took).
+    pub api_calls: std::collections::BTreeMap<String, u64>,
+    /// HTTP attempts, retries included.
+    pub attempts: u64,
+    pub duration_ms: u64,
 }
 
 fn default_partition() -> String {

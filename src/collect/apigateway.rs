@@ -1,0 +1,522 @@
+//! API Gateway (v1): REST APIs (resources with methods and integrations in one embedded call per
+//! API, stages, authorizers, request validators when referenced) and the regional resources
+//! (domain names with base path mappings, usage plans with keys, API keys without values,
+//! client certificates, account settings).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_apigateway::types as sdk;
+
+use super::convert::{date, enum_value, tags};
+use super::RegionCollector;
+use crate::model::*;
+
+const SVC: &str = "apigateway";
+
+pub async fn rest_apis(rc: &Arc<RegionCollector>) -> Option<Vec<RestApi>> {
+    let items = rc
+        .call(
+            SVC,
+            "GetRestApis",
+            None,
+            rc.clients
+                .apigateway
+                .get_rest_apis()
+                .limit(500)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await?;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, api) in items.into_iter().enumerate() {
+        let rc = rc.clone();
+        tasks.spawn(async move { (i, rest_api(&rc, api).await) });
+    }
+    let mut apis: Vec<(usize, Option<RestApi>)> = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(pair) => apis.push(pair),
+            Err(e) => rc.record_failure(SVC, "GetRestApis", None, "TaskFailed", &e.to_string()),
+        }
+    }
+    apis.sort_by_key(|(i, _)| *i);
+    Some(apis.into_iter().filter_map(|(_, a)| a).collect())
+}
+
+async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
+    let id = api.id().unwrap_or_default().to_string();
+    let arn = rc.apigw_arn(&format!("/restapis/{id}"));
+    let endpoint_types = match api
+        .endpoint_configuration()
+        .map(|c| {
+            c.types()
+                .iter()
+                .map(|t| enum_value::<EndpointType>(t.as_str()))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+    {
+        Ok(t) => t.unwrap_or_default(),
+        Err(e) => {
+            rc.record_failure(SVC, "GetRestApis", Some(&arn), "UnknownEnumValue", &e);
+            return None;
+        }
+    };
+    let client = &rc.clients.apigateway;
+    let (resources, stages, authorizers) = tokio::join!(
+        rc.call(
+            SVC,
+            "GetResources",
+            Some(&arn),
+            client
+                .get_resources()
+                .rest_api_id(&id)
+                .embed("methods")
+                .limit(500)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        rc.call(
+            SVC,
+            "GetStages",
+            Some(&arn),
+            client.get_stages().rest_api_id(&id).send()
+        ),
+        rc.call(
+            SVC,
+            "GetAuthorizers",
+            Some(&arn),
+            client.get_authorizers().rest_api_id(&id).limit(500).send(),
+        ),
+    );
+    let resources =
+        resources.and_then(|r| rc.convert(SVC, "GetResources", &arn, resources_from(r)));
+    let needs_validators = resources
+        .iter()
+        .flatten()
+        .flat_map(|r| &r.methods)
+        .any(|m| m.request_validator_id.is_some());
+    let request_validators = if needs_validators {
+        rc.call(
+            SVC,
+            "GetRequestValidators",
+            Some(&arn),
+            client
+                .get_request_validators()
+                .rest_api_id(&id)
+                .limit(500)
+                .send(),
+        )
+        .await
+        .map(|out| {
+            out.items()
+                .iter()
+                .map(|v| RequestValidator {
+                    id: v.id().unwrap_or_default().into(),
+                    name: v.name().map(Into::into),
+                    validate_request_body: v.validate_request_body(),
+                    validate_request_parameters: v.validate_request_parameters(),
+                })
+                .collect()
+        })
+    } else {
+        Some(Vec::new())
+    };
+    Some(RestApi {
+        id,
+        name: api.name().unwrap_or_default().into(),
+        description: api.description().map(Into::into),
+        created_date: api.created_date().map(date),
+        vpc_endpoint_ids: api
+            .endpoint_configuration()
+            .map(|c| c.vpc_endpoint_ids().to_vec())
+            .unwrap_or_default(),
+        endpoint_types,
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint(),
+        security_policy: api.security_policy().map(|p| p.as_str().to_string()),
+        endpoint_access_mode: api
+            .endpoint_access_mode()
+            .and_then(|m| enum_value(m.as_str()).ok()),
+        api_key_source: api
+            .api_key_source()
+            .and_then(|s| enum_value(s.as_str()).ok()),
+        policy: api.policy().map(Into::into),
+        tags: tags(api.tags()),
+        resources,
+        stages: stages.and_then(|s| {
+            rc.convert(
+                SVC,
+                "GetStages",
+                &arn,
+                s.item().iter().map(stage_from).collect(),
+            )
+        }),
+        authorizers: authorizers.and_then(|a| {
+            rc.convert(
+                SVC,
+                "GetAuthorizers",
+                &arn,
+                a.items().iter().map(authorizer_from).collect(),
+            )
+        }),
+        request_validators,
+    })
+}
+
+fn resources_from(items: Vec<sdk::Resource>) -> Result<Vec<Resource>, String> {
+    let mut out = Vec::with_capacity(items.len());
+    for r in items {
+        let mut methods = Vec::new();
+        let mut entries: Vec<(&String, &sdk::Method)> =
+            r.resource_methods().into_iter().flatten().collect();
+        entries.sort_by_key(|(k, _)| k.as_str());
+        for (verb, m) in entries {
+            methods.push(Method {
+                http_method: m.http_method().unwrap_or(verb).to_string(),
+                authorization_type: enum_value(m.authorization_type().unwrap_or("NONE"))?,
+                authorizer_id: m.authorizer_id().map(Into::into),
+                api_key_required: m.api_key_required().unwrap_or(false),
+                request_validator_id: m.request_validator_id().map(Into::into),
+                authorization_scopes: m.authorization_scopes().to_vec(),
+                operation_name: m.operation_name().map(Into::into),
+                integration: m.method_integration().map(integration_from).transpose()?,
+            });
+        }
+        out.push(Resource {
+            id: r.id().unwrap_or_default().into(),
+            path: r.path().unwrap_or("/").into(),
+            parent_id: r.parent_id().map(Into::into),
+            methods,
+        });
+    }
+    Ok(out)
+}
+
+fn integration_from(i: &sdk::Integration) -> Result<Integration, String> {
+    Ok(Integration {
+        integration_type: enum_value(i.r#type().map(|t| t.as_str()).unwrap_or("MOCK"))?,
+        uri: i.uri().map(Into::into),
+        http_method: i.http_method().map(Into::into),
+        connection_type: i
+            .connection_type()
+            .map(|c| enum_value(c.as_str()))
+            .transpose()?,
+        connection_id: i.connection_id().map(Into::into),
+        credentials: i.credentials().map(Into::into),
+        tls_config: i.tls_config().map(|t| RestTlsConfig {
+            insecure_skip_verification: t.insecure_skip_verification(),
+        }),
+        timeout_in_millis: Some(i64::from(i.timeout_in_millis())),
+    })
+}
+
+fn method_setting_from(s: &sdk::MethodSetting) -> Result<MethodSetting, String> {
+    Ok(MethodSetting {
+        metrics_enabled: Some(s.metrics_enabled()),
+        logging_level: s.logging_level().map(enum_value).transpose()?,
+        data_trace_enabled: Some(s.data_trace_enabled()),
+        throttling_burst_limit: Some(i64::from(s.throttling_burst_limit())),
+        throttling_rate_limit: Some(s.throttling_rate_limit()),
+        caching_enabled: Some(s.caching_enabled()),
+        cache_ttl_in_seconds: Some(i64::from(s.cache_ttl_in_seconds())),
+        cache_data_encrypted: Some(s.cache_data_encrypted()),
+        require_authorization_for_cache_control: Some(s.require_authorization_for_cache_control()),
+        unauthorized_cache_control_header_strategy: s
+            .unauthorized_cache_control_header_strategy()
+            .map(|v| v.as_str().to_string()),
+    })
+}
+
+fn stage_from(s: &sdk::Stage) -> Result<Stage, String> {
+    let method_settings = s
+        .method_settings()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| Ok((k.clone(), method_setting_from(v)?)))
+        .collect::<Result<BTreeMap<_, _>, String>>()?;
+    Ok(Stage {
+        stage_name: s.stage_name().unwrap_or_default().into(),
+        deployment_id: s.deployment_id().map(Into::into),
+        description: s.description().map(Into::into),
+        created_date: s.created_date().map(date),
+        last_updated_date: s.last_updated_date().map(date),
+        client_certificate_id: s.client_certificate_id().map(Into::into),
+        cache_cluster_enabled: s.cache_cluster_enabled(),
+        cache_cluster_size: s.cache_cluster_size().map(|c| c.as_str().to_string()),
+        method_settings,
+        variables: tags(s.variables()),
+        access_log_settings: s.access_log_settings().map(|a| AccessLogSettings {
+            destination_arn: a.destination_arn().map(Into::into),
+            format: a.format().map(Into::into),
+        }),
+        canary_settings: s.canary_settings().map(|c| CanarySettings {
+            deployment_id: c.deployment_id().map(Into::into),
+            percent_traffic: Some(c.percent_traffic()),
+            stage_variable_overrides: tags(c.stage_variable_overrides()),
+            use_stage_cache: c.use_stage_cache(),
+        }),
+        tracing_enabled: s.tracing_enabled(),
+        web_acl_arn: s.web_acl_arn().filter(|a| !a.is_empty()).map(Into::into),
+        tags: tags(s.tags()),
+    })
+}
+
+fn authorizer_from(a: &sdk::Authorizer) -> Result<RestAuthorizer, String> {
+    Ok(RestAuthorizer {
+        id: a.id().unwrap_or_default().into(),
+        name: a.name().unwrap_or_default().into(),
+        authorizer_type: enum_value(a.r#type().map(|t| t.as_str()).unwrap_or("TOKEN"))?,
+        authorizer_uri: a.authorizer_uri().map(Into::into),
+        authorizer_credentials: a.authorizer_credentials().map(Into::into),
+        identity_source: a.identity_source().map(Into::into),
+        identity_validation_expression: a.identity_validation_expression().map(Into::into),
+        authorizer_result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds().map(i64::from),
+        provider_arns: a.provider_arns().to_vec(),
+    })
+}
+
+fn throttle_from(t: &sdk::ThrottleSettings) -> ThrottleSettings {
+    ThrottleSettings {
+        burst_limit: Some(i64::from(t.burst_limit())),
+        rate_limit: Some(t.rate_limit()),
+    }
+}
+
+/// Domain names with their base path mappings (one call per domain).
+pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> {
+    let items = rc
+        .call(
+            SVC,
+            "GetDomainNames",
+            None,
+            rc.clients
+                .apigateway
+                .get_domain_names()
+                .limit(500)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for d in items {
+        let name = d.domain_name().unwrap_or_default().to_string();
+        let arn = rc.apigw_arn(&format!("/domainnames/{name}"));
+        let endpoint_types = match d
+            .endpoint_configuration()
+            .map(|c| {
+                c.types()
+                    .iter()
+                    .map(|t| enum_value::<EndpointType>(t.as_str()))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+        {
+            Ok(t) => t.unwrap_or_default(),
+            Err(e) => {
+                rc.record_failure(SVC, "GetDomainNames", Some(&arn), "UnknownEnumValue", &e);
+                continue;
+            }
+        };
+        let mappings = rc
+            .call(
+                SVC,
+                "GetBasePathMappings",
+                Some(&arn),
+                rc.clients
+                    .apigateway
+                    .get_base_path_mappings()
+                    .domain_name(&name)
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await;
+        out.push(DomainName {
+            domain_name: name,
+            endpoint_types,
+            security_policy: d.security_policy().map(|p| p.as_str().to_string()),
+            endpoint_access_mode: d
+                .endpoint_access_mode()
+                .and_then(|m| enum_value(m.as_str()).ok()),
+            certificate_arn: d.certificate_arn().map(Into::into),
+            regional_certificate_arn: d.regional_certificate_arn().map(Into::into),
+            domain_name_status: d.domain_name_status().map(|s| s.as_str().to_string()),
+            mutual_tls: d.mutual_tls_authentication().map(|m| MutualTls {
+                truststore_uri: m.truststore_uri().map(Into::into),
+                truststore_version: m.truststore_version().map(Into::into),
+                truststore_warnings: m.truststore_warnings().to_vec(),
+            }),
+            base_path_mappings: mappings.map(|ms| {
+                ms.iter()
+                    .map(|m| BasePathMapping {
+                        base_path: m.base_path().map(Into::into),
+                        rest_api_id: m.rest_api_id().unwrap_or_default().into(),
+                        stage: m.stage().map(Into::into),
+                    })
+                    .collect()
+            }),
+            // Filled in by the v2 collector.
+            api_mappings: None,
+            tags: tags(d.tags()),
+        });
+    }
+    Some(out)
+}
+
+pub async fn usage_plans(rc: &Arc<RegionCollector>) -> Option<Vec<UsagePlan>> {
+    let items = rc
+        .call(
+            SVC,
+            "GetUsagePlans",
+            None,
+            rc.clients
+                .apigateway
+                .get_usage_plans()
+                .limit(500)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for p in items {
+        let id = p.id().unwrap_or_default().to_string();
+        let arn = rc.apigw_arn(&format!("/usageplans/{id}"));
+        let keys = rc
+            .call(
+                SVC,
+                "GetUsagePlanKeys",
+                Some(&arn),
+                rc.clients
+                    .apigateway
+                    .get_usage_plan_keys()
+                    .usage_plan_id(&id)
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await;
+        out.push(UsagePlan {
+            id,
+            name: p.name().unwrap_or_default().into(),
+            throttle: p.throttle().map(throttle_from),
+            quota: p.quota().map(|q| QuotaSettings {
+                limit: i64::from(q.limit()),
+                period: q
+                    .period()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
+                offset: Some(i64::from(q.offset())),
+            }),
+            api_stages: p
+                .api_stages()
+                .iter()
+                .map(|s| UsagePlanApiStage {
+                    api_id: s.api_id().unwrap_or_default().into(),
+                    stage: s.stage().unwrap_or_default().into(),
+                    throttle: s
+                        .throttle()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| (k.clone(), throttle_from(v)))
+                        .collect(),
+                })
+                .collect(),
+            key_ids: keys.map(|ks| ks.iter().filter_map(|k| k.id().map(Into::into)).collect()),
+        });
+    }
+    Some(out)
+}
+
+/// API key metadata. `includeValues` stays false: key values never leave AWS.
+pub async fn api_keys(rc: &Arc<RegionCollector>) -> Option<Vec<ApiKey>> {
+    let items = rc
+        .call(
+            SVC,
+            "GetApiKeys",
+            None,
+            rc.clients
+                .apigateway
+                .get_api_keys()
+                .include_values(false)
+                .limit(500)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await?;
+    Some(
+        items
+            .iter()
+            .map(|k| ApiKey {
+                id: k.id().unwrap_or_default().into(),
+                name: k.name().map(Into::into),
+                enabled: k.enabled(),
+                created_date: k.created_date().map(date),
+                last_updated_date: k.last_updated_date().map(date),
+                stage_keys: k.stage_keys().to_vec(),
+                tags: tags(k.tags()),
+            })
+            .collect(),
+    )
+}
+
+pub async fn client_certificates(rc: &Arc<RegionCollector>) -> Option<Vec<ClientCertificate>> {
+    let items = rc
+        .call(
+            SVC,
+            "GetClientCertificates",
+            None,
+            rc.clients
+                .apigateway
+                .get_client_certificates()
+                .limit(500)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        )
+        .await?;
+    Some(
+        items
+            .iter()
+            .map(|c| ClientCertificate {
+                client_certificate_id: c.client_certificate_id().unwrap_or_default().into(),
+                description: c.description().map(Into::into),
+                created_date: c.created_date().map(date),
+                expiration_date: c.expiration_date().map(date),
+            })
+            .collect(),
+    )
+}
+
+pub async fn account(rc: &Arc<RegionCollector>) -> Option<AccountSettings> {
+    let out = rc
+        .call(
+            SVC,
+            "GetAccount",
+            None,
+            rc.clients.apigateway.get_account().send(),
+        )
+        .await?;
+    Some(AccountSettings {
+        cloudwatch_role_arn: out
+            .cloudwatch_role_arn()
+            .filter(|a| !a.is_empty())
+            .map(Into::into),
+        throttle_settings: out.throttle_settings().map(throttle_from),
+    })
+}

@@ -1,0 +1,266 @@
+//! API Gateway v2: HTTP and WebSocket APIs with routes, stages, authorizers and integrations,
+//! and the API mappings of custom domains.
+
+use std::sync::Arc;
+
+use aws_sdk_apigatewayv2::types as sdk;
+
+use super::convert::{date, enum_value, tags};
+use super::RegionCollector;
+use crate::model::*;
+
+const SVC: &str = "apigatewayv2";
+
+/// Follows `NextToken` pages; `None` when any page fails (the error is recorded).
+macro_rules! all_pages {
+    ($rc:expr, $op:expr, $resource:expr, $builder:expr, $items:ident) => {{
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = $rc
+                .call(
+                    SVC,
+                    $op,
+                    $resource,
+                    $builder
+                        .max_results("500")
+                        .set_next_token(token.clone())
+                        .send(),
+                )
+                .await;
+            match out {
+                Some(out) => {
+                    items.extend(out.$items().iter().cloned());
+                    token = out.next_token().map(str::to_string);
+                    if token.is_none() {
+                        break Some(items);
+                    }
+                }
+                None => break None,
+            }
+        }
+    }};
+}
+
+pub async fn apis(rc: &Arc<RegionCollector>) -> Option<Vec<V2Api>> {
+    let client = &rc.clients.apigatewayv2;
+    let items: Vec<sdk::Api> = all_pages!(rc, "GetApis", None, client.get_apis(), items)?;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, api) in items.into_iter().enumerate() {
+        let rc = rc.clone();
+        tasks.spawn(async move { (i, api_from(&rc, api).await) });
+    }
+    let mut out: Vec<(usize, Option<V2Api>)> = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(pair) => out.push(pair),
+            Err(e) => rc.record_failure(SVC, "GetApis", None, "TaskFailed", &e.to_string()),
+        }
+    }
+    out.sort_by_key(|(i, _)| *i);
+    Some(out.into_iter().filter_map(|(_, a)| a).collect())
+}
+
+async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
+    let id = api.api_id().unwrap_or_default().to_string();
+    let arn = rc.apigw_arn(&format!("/apis/{id}"));
+    let protocol_type = match enum_value(api.protocol_type().map(|p| p.as_str()).unwrap_or("HTTP"))
+    {
+        Ok(p) => p,
+        Err(e) => {
+            rc.record_failure(SVC, "GetApis", Some(&arn), "UnknownEnumValue", &e);
+            return None;
+        }
+    };
+    let client = &rc.clients.apigatewayv2;
+    let (routes, stages, authorizers, integrations) = tokio::join!(
+        async {
+            all_pages!(
+                rc,
+                "GetRoutes",
+                Some(&arn),
+                client.get_routes().api_id(&id),
+                items
+            )
+        },
+        async {
+            all_pages!(
+                rc,
+                "GetStages",
+                Some(&arn),
+                client.get_stages().api_id(&id),
+                items
+            )
+        },
+        async {
+            all_pages!(
+                rc,
+                "GetAuthorizers",
+                Some(&arn),
+                client.get_authorizers().api_id(&id),
+                items
+            )
+        },
+        async {
+            all_pages!(
+                rc,
+                "GetIntegrations",
+                Some(&arn),
+                client.get_integrations().api_id(&id),
+                items
+            )
+        },
+    );
+    Some(V2Api {
+        api_id: id,
+        name: api.name().unwrap_or_default().into(),
+        protocol_type,
+        api_endpoint: api.api_endpoint().map(Into::into),
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint().unwrap_or(false),
+        cors_configuration: api.cors_configuration().map(|c| CorsConfiguration {
+            allow_origins: c.allow_origins().to_vec(),
+            allow_methods: c.allow_methods().to_vec(),
+            allow_headers: c.allow_headers().to_vec(),
+            expose_headers: c.expose_headers().to_vec(),
+            allow_credentials: c.allow_credentials(),
+            max_age: c.max_age().map(i64::from),
+        }),
+        route_selection_expression: api.route_selection_expression().map(Into::into),
+        tags: tags(api.tags()),
+        routes: routes
+            .and_then(|r| rc.convert(SVC, "GetRoutes", &arn, r.iter().map(route_from).collect())),
+        stages: stages
+            .and_then(|s| rc.convert(SVC, "GetStages", &arn, s.iter().map(stage_from).collect())),
+        authorizers: authorizers.and_then(|a| {
+            rc.convert(
+                SVC,
+                "GetAuthorizers",
+                &arn,
+                a.iter().map(authorizer_from).collect(),
+            )
+        }),
+        integrations: integrations.and_then(|i| {
+            rc.convert(
+                SVC,
+                "GetIntegrations",
+                &arn,
+                i.iter().map(integration_from).collect(),
+            )
+        }),
+    })
+}
+
+fn route_from(r: &sdk::Route) -> Result<Route, String> {
+    Ok(Route {
+        route_id: r.route_id().unwrap_or_default().into(),
+        route_key: r.route_key().unwrap_or_default().into(),
+        authorization_type: enum_value(
+            r.authorization_type().map(|a| a.as_str()).unwrap_or("NONE"),
+        )?,
+        authorizer_id: r.authorizer_id().map(Into::into),
+        api_key_required: r.api_key_required().unwrap_or(false),
+        authorization_scopes: r.authorization_scopes().to_vec(),
+        target: r.target().map(Into::into),
+    })
+}
+
+fn route_settings_from(s: &sdk::RouteSettings) -> Result<RouteSettings, String> {
+    Ok(RouteSettings {
+        data_trace_enabled: s.data_trace_enabled(),
+        detailed_metrics_enabled: s.detailed_metrics_enabled(),
+        logging_level: s
+            .logging_level()
+            .map(|l| enum_value(l.as_str()))
+            .transpose()?,
+        throttling_burst_limit: s.throttling_burst_limit().map(i64::from),
+        throttling_rate_limit: s.throttling_rate_limit(),
+    })
+}
+
+fn stage_from(s: &sdk::Stage) -> Result<V2Stage, String> {
+    Ok(V2Stage {
+        stage_name: s.stage_name().unwrap_or_default().into(),
+        auto_deploy: s.auto_deploy().unwrap_or(false),
+        deployment_id: s.deployment_id().map(Into::into),
+        access_log_settings: s.access_log_settings().map(|a| AccessLogSettings {
+            destination_arn: a.destination_arn().map(Into::into),
+            format: a.format().map(Into::into),
+        }),
+        default_route_settings: s
+            .default_route_settings()
+            .map(route_settings_from)
+            .transpose()?,
+        route_settings: s
+            .route_settings()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| Ok((k.clone(), route_settings_from(v)?)))
+            .collect::<Result<_, String>>()?,
+        stage_variables: tags(s.stage_variables()),
+        client_certificate_id: s.client_certificate_id().map(Into::into),
+        last_updated_date: s.last_updated_date().map(date),
+        tags: tags(s.tags()),
+    })
+}
+
+fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {
+    Ok(V2Authorizer {
+        authorizer_id: a.authorizer_id().unwrap_or_default().into(),
+        name: a.name().unwrap_or_default().into(),
+        authorizer_type: enum_value(a.authorizer_type().map(|t| t.as_str()).unwrap_or("REQUEST"))?,
+        authorizer_uri: a.authorizer_uri().map(Into::into),
+        authorizer_credentials_arn: a.authorizer_credentials_arn().map(Into::into),
+        identity_source: a.identity_source().to_vec(),
+        jwt_configuration: a.jwt_configuration().map(|j| JwtConfiguration {
+            audience: j.audience().to_vec(),
+            issuer: j.issuer().map(Into::into),
+        }),
+        authorizer_result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds().map(i64::from),
+        enable_simple_responses: a.enable_simple_responses(),
+        authorizer_payload_format_version: a.authorizer_payload_format_version().map(Into::into),
+    })
+}
+
+fn integration_from(i: &sdk::Integration) -> Result<V2Integration, String> {
+    Ok(V2Integration {
+        integration_id: i.integration_id().unwrap_or_default().into(),
+        integration_type: enum_value(i.integration_type().map(|t| t.as_str()).unwrap_or("MOCK"))?,
+        integration_uri: i.integration_uri().map(Into::into),
+        integration_method: i.integration_method().map(Into::into),
+        connection_type: i
+            .connection_type()
+            .map(|c| enum_value(c.as_str()))
+            .transpose()?,
+        connection_id: i.connection_id().map(Into::into),
+        credentials_arn: i.credentials_arn().map(Into::into),
+        tls_config: i.tls_config().map(|t| V2TlsConfig {
+            server_name_to_verify: t.server_name_to_verify().map(Into::into),
+        }),
+        payload_format_version: i.payload_format_version().map(Into::into),
+    })
+}
+
+/// Adds each domain's v2 API mappings (one call per domain).
+pub async fn api_mappings(rc: &Arc<RegionCollector>, domains: &mut [DomainName]) {
+    let client = &rc.clients.apigatewayv2;
+    for d in domains {
+        let arn = rc.apigw_arn(&format!("/domainnames/{}", d.domain_name));
+        let name = d.domain_name.clone();
+        let items: Option<Vec<sdk::ApiMapping>> = all_pages!(
+            rc,
+            "GetApiMappings",
+            Some(&arn),
+            client.get_api_mappings().domain_name(&name),
+            items
+        );
+        d.api_mappings = items.map(|ms| {
+            ms.iter()
+                .map(|m| ApiMapping {
+                    api_mapping_key: m.api_mapping_key().map(Into::into),
+                    api_id: m.api_id().unwrap_or_default().into(),
+                    stage: m.stage().unwrap_or_default().into(),
+                })
+                .collect()
+        });
+    }
+}

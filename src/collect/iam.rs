@@ -1,0 +1,158 @@
+//! IAM: the roles API Gateway uses (the account CloudWatch role, integration and authorizer
+//! credentials) with their inline and attached policies. IAM is global: collected once.
+
+use std::collections::BTreeSet;
+
+use aws_sdk_iam::Client;
+
+use super::convert::url_decode;
+use super::errors::collection_error;
+use crate::model::{CollectionError, IamPolicy, IamRole, IamSnapshot};
+
+const SVC: &str = "iam";
+
+/// Role name of an IAM role ARN (paths included: `arn:aws:iam::1:role/path/name` -> `name`).
+fn role_name(arn: &str) -> Option<&str> {
+    let (_, rest) = arn.split_once(":role/")?;
+    rest.rsplit('/').next()
+}
+
+pub async fn roles(
+    client: &Client,
+    arns: &BTreeSet<String>,
+    errors: &mut Vec<CollectionError>,
+) -> IamSnapshot {
+    let mut snap = IamSnapshot::default();
+    for arn in arns {
+        let Some(name) = role_name(arn) else { continue };
+        let got = match client.get_role().role_name(name).send().await {
+            Ok(r) => r,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_no_such_entity_exception()) =>
+            {
+                snap.missing_role_arns.push(arn.clone());
+                continue;
+            }
+            Err(e) => {
+                errors.push(collection_error(&e, SVC, "GetRole", None, Some(arn)));
+                continue;
+            }
+        };
+        let mut role = IamRole {
+            arn: got
+                .role()
+                .map(|r| r.arn().to_string())
+                .unwrap_or_else(|| arn.clone()),
+            name: name.to_string(),
+            inline_policies: Vec::new(),
+            attached_policies: Vec::new(),
+        };
+        match client.list_role_policies().role_name(name).send().await {
+            Ok(list) => {
+                for policy in list.policy_names() {
+                    match client
+                        .get_role_policy()
+                        .role_name(name)
+                        .policy_name(policy)
+                        .send()
+                        .await
+                    {
+                        Ok(p) => role.inline_policies.push(IamPolicy {
+                            name: policy.clone(),
+                            arn: None,
+                            document: Some(url_decode(p.policy_document())),
+                        }),
+                        Err(e) => {
+                            errors.push(collection_error(&e, SVC, "GetRolePolicy", None, Some(arn)))
+                        }
+                    }
+                }
+            }
+            Err(e) => errors.push(collection_error(
+                &e,
+                SVC,
+                "ListRolePolicies",
+                None,
+                Some(arn),
+            )),
+        }
+        match client
+            .list_attached_role_policies()
+            .role_name(name)
+            .send()
+            .await
+        {
+            Ok(list) => {
+                for attached in list.attached_policies() {
+                    let policy_arn = attached.policy_arn().unwrap_or_default();
+                    let document = attached_document(client, policy_arn, errors).await;
+                    role.attached_policies.push(IamPolicy {
+                        name: attached.policy_name().unwrap_or_default().into(),
+                        arn: Some(policy_arn.into()),
+                        document,
+                    });
+                }
+            }
+            Err(e) => errors.push(collection_error(
+                &e,
+                SVC,
+                "ListAttachedRolePolicies",
+                None,
+                Some(arn),
+            )),
+        }
+        snap.roles.push(role);
+    }
+    snap
+}
+
+async fn attached_document(
+    client: &Client,
+    arn: &str,
+    errors: &mut Vec<CollectionError>,
+) -> Option<String> {
+    let policy = match client.get_policy().policy_arn(arn).send().await {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(collection_error(&e, SVC, "GetPolicy", None, Some(arn)));
+            return None;
+        }
+    };
+    let version = policy.policy().and_then(|p| p.default_version_id())?;
+    match client
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+    {
+        Ok(v) => v
+            .policy_version()
+            .and_then(|v| v.document())
+            .map(url_decode),
+        Err(e) => {
+            errors.push(collection_error(
+                &e,
+                SVC,
+                "GetPolicyVersion",
+                None,
+                Some(arn),
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn role_names() {
+        assert_eq!(
+            super::role_name("arn:aws:iam::1:role/service/apigw-logs"),
+            Some("apigw-logs")
+        );
+        assert_eq!(super::role_name("arn:aws:iam::1:role/x"), Some("x"));
+        assert_eq!(super::role_name("arn:aws:iam::*:user/*"), None);
+    }
+}

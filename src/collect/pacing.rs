@@ -1,0 +1,137 @@
+//! Client-side pacing below API Gateway's control-plane quota (about 10 requests per second per
+//! account and region, burst 40; GetResources 5 per 2 seconds). It wraps the HTTP client, so
+//! every attempt, retries included, waits for a token: throttling is avoided rather than
+//! retried.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+/// A token bucket: `rate` tokens per second up to `burst`.
+#[derive(Debug)]
+pub struct Bucket {
+    rate: f64,
+    burst: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl Bucket {
+    pub fn new(rate: f64, burst: f64) -> Self {
+        Bucket {
+            rate,
+            burst,
+            state: Mutex::new((burst, Instant::now())),
+        }
+    }
+
+    /// Waits until a token is available and takes it. Waiters queue on the lock, so tokens
+    /// go out in arrival order.
+    pub async fn acquire(&self) {
+        let mut state = self.state.lock().await;
+        loop {
+            let now = Instant::now();
+            let (tokens, last) = *state;
+            let tokens =
+                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+            if tokens >= 1.0 {
+                *state = (tokens - 1.0, now);
+                return;
+            }
+            *state = (tokens, now);
+            let wait = (1.0 - tokens) / self.rate;
+            tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+        }
+    }
+}
+
+/// The buckets of one account and region.
+#[derive(Debug)]
+pub struct Pacer {
+    all: Bucket,
+    get_resources: Bucket,
+}
+
+impl Pacer {
+    /// `max_rps` caps the general rate (default 9, under the quota of 10); GetResources keeps
+    /// its own stricter quota, scaled down with it.
+    pub fn new(max_rps: f64) -> Self {
+        let rps = max_rps.clamp(0.1, 10.0);
+        Pacer {
+            all: Bucket::new(rps, (rps * 4.0).clamp(1.0, 40.0)),
+            get_resources: Bucket::new(2.4 * rps / 9.0_f64.max(rps), 5.0),
+        }
+    }
+
+    async fn acquire(&self, request: &HttpRequest) {
+        let path = request.uri().split('?').next().unwrap_or("");
+        if request.method() == "GET" && path.contains("/restapis/") && path.ends_with("/resources")
+        {
+            self.get_resources.acquire().await;
+        }
+        self.all.acquire().await;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PacedHttpClient {
+    pub inner: SharedHttpClient,
+    pub pacer: Arc<Pacer>,
+}
+
+impl HttpClient for PacedHttpClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(PacedConnector {
+            inner: self.inner.http_connector(settings, components),
+            pacer: self.pacer.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct PacedConnector {
+    inner: SharedHttpConnector,
+    pacer: Arc<Pacer>,
+}
+
+impl HttpConnector for PacedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let inner = self.inner.clone();
+        let pacer = self.pacer.clone();
+        HttpConnectorFuture::new(async move {
+            pacer.acquire(&request).await;
+            inner.call(request).await
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn bucket_allows_burst_then_rate() {
+        let b = Bucket::new(10.0, 40.0);
+        let start = Instant::now();
+        for _ in 0..40 {
+            b.acquire().await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(1));
+        for _ in 0..10 {
+            b.acquire().await;
+        }
+        let t = start.elapsed().as_secs_f64();
+        assert!((0.95..1.1).contains(&t), "{t}");
+    }
+}
