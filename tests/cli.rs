@@ -124,7 +124,13 @@ fn missing_file_and_missing_source_are_errors() {
     assert!(stderr(&o).contains("does/not/exist.json"));
     // Without credentials a live scan is a credential error: exit 2, never a panic.
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_gwaudit"))
-        .args(["scan", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"])
+        .args([
+            "scan",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
         .env_clear()
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
@@ -132,7 +138,11 @@ fn missing_file_and_missing_source_are_errors() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("cannot identify the AWS account"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot identify the AWS account"),
+        "{}",
+        stderr(&o)
+    );
     let o = gwaudit(&["scan", "--demo", "--fail-on", "severe"]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -32,7 +32,10 @@ where
             e.err()
                 .code()
                 .map(str::to_string)
-                .unwrap_or_else(|| format!("HTTP{}", e.raw().status().as_u16())),
+                .unwrap_or_else(|| match e.raw().status().as_u16() {
+                    s @ 200..=299 => format!("UnparsableResponse{s}"),
+                    s => format!("HTTP{s}"),
+                }),
             e.err()
                 .message()
                 .map(str::to_string)

@@ -1,0 +1,333 @@
+//! A small HTTP proxy on loopback between gwaudit and the moto server. It injects faults
+//! (throttling, access denied, 5xx, garbage answers) into chosen requests and can enforce
+//! API Gateway's quota (10 requests per second, burst 40; GetResources 5 per 2 seconds) with
+//! added latency, so collection is tested and benchmarked under real-world conditions.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// 429 TooManyRequestsException.
+    Throttle,
+    /// 403 AccessDeniedException.
+    Deny,
+    /// 500 with a JSON error.
+    ServerError,
+    /// 200 with a body that is not JSON.
+    Garbage,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub method: &'static str,
+    /// The request path must contain this and end with `path_suffix`.
+    pub path_contains: &'static str,
+    pub path_suffix: &'static str,
+    pub action: Action,
+    /// Of every `of` matching requests, the first `hit` are faulted (`1 of 1`: all).
+    pub hit: u64,
+    pub of: u64,
+    /// Count each distinct request (method, path and query) separately: "every request is
+    /// throttled `hit` times, then answered", deterministic whatever the concurrency.
+    pub per_request: bool,
+}
+
+impl Fault {
+    pub fn always(
+        method: &'static str,
+        path_contains: &'static str,
+        path_suffix: &'static str,
+        action: Action,
+    ) -> Self {
+        Fault {
+            method,
+            path_contains,
+            path_suffix,
+            action,
+            hit: 1,
+            of: 1,
+            per_request: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub faults: Vec<Fault>,
+    /// Enforce API Gateway's control-plane quota on API Gateway paths.
+    pub enforce_quota: bool,
+    /// Added to every request.
+    pub latency: Duration,
+}
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub requests: AtomicU64,
+    pub apigateway_requests: AtomicU64,
+    pub injected: AtomicU64,
+    pub quota_throttled: AtomicU64,
+}
+
+pub struct Proxy {
+    pub url: String,
+    pub stats: Arc<Stats>,
+}
+
+struct Bucket {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn new(rate: f64, burst: f64) -> Self {
+        Bucket {
+            rate,
+            burst,
+            tokens: burst,
+            last: Instant::now(),
+        }
+    }
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct State {
+    config: Config,
+    upstream: String,
+    stats: Arc<Stats>,
+    counters: Mutex<std::collections::HashMap<(usize, String), u64>>,
+    all: Mutex<Bucket>,
+    get_resources: Mutex<Bucket>,
+}
+
+fn is_apigateway(path: &str) -> bool {
+    [
+        "/restapis",
+        "/apis",
+        "/v2/",
+        "/domainnames",
+        "/usageplans",
+        "/apikeys",
+        "/clientcertificates",
+        "/account",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
+}
+
+fn response(status: u16, reason: &str, error_type: Option<&str>, body: &str) -> Vec<u8> {
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    if let Some(t) = error_type {
+        head.push_str(&format!("x-amzn-errortype: {t}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+fn injected(action: Action, path: &str) -> Vec<u8> {
+    match action {
+        Action::Throttle => response(
+            429,
+            "Too Many Requests",
+            Some("TooManyRequestsException"),
+            r#"{"message":"Too Many Requests"}"#,
+        ),
+        Action::Deny => response(
+            403,
+            "Forbidden",
+            Some("AccessDeniedException"),
+            &format!(
+                r#"{{"message":"User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: apigateway:GET on resource: {path}"}}"#
+            ),
+        ),
+        Action::ServerError => response(
+            500,
+            "Internal Server Error",
+            Some("InternalFailure"),
+            r#"{"message":"internal error"}"#,
+        ),
+        Action::Garbage => response(200, "OK", None, "\u{1}\u{2}<html>not json at all{{{"),
+    }
+}
+
+async fn read_request(sock: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = sock.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + len {
+        let n = sock.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(buf)
+}
+
+/// Forces `connection: close` on a raw HTTP message head.
+fn close_connection(msg: &[u8]) -> Vec<u8> {
+    let Some(head_end) = msg.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return msg.to_vec();
+    };
+    let head = String::from_utf8_lossy(&msg[..head_end]);
+    let mut lines: Vec<&str> = head
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    lines.push("connection: close");
+    let mut out = lines.join("\r\n").into_bytes();
+    out.extend_from_slice(&msg[head_end..]);
+    out
+}
+
+async fn handle(mut sock: TcpStream, state: Arc<State>) {
+    let Some(request) = read_request(&mut sock).await else {
+        return;
+    };
+    state.stats.requests.fetch_add(1, Ordering::Relaxed);
+    let first_line =
+        String::from_utf8_lossy(&request[..request.iter().position(|b| *b == b'\r').unwrap_or(0)])
+            .to_string();
+    let mut parts = first_line.split(' ');
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("").to_string();
+    let path = target.split('?').next().unwrap_or("").to_string();
+    if !state.config.latency.is_zero() {
+        tokio::time::sleep(state.config.latency).await;
+    }
+    let apigw = is_apigateway(&path);
+    if apigw {
+        state
+            .stats
+            .apigateway_requests
+            .fetch_add(1, Ordering::Relaxed);
+    }
+    let mut reply: Option<Vec<u8>> = None;
+    {
+        let mut counters = state.counters.lock().unwrap();
+        for (i, f) in state.config.faults.iter().enumerate() {
+            if method == f.method && path.contains(f.path_contains) && path.ends_with(f.path_suffix)
+            {
+                let key = (
+                    i,
+                    if f.per_request {
+                        format!("{method} {target}")
+                    } else {
+                        String::new()
+                    },
+                );
+                let counter = counters.entry(key).or_insert(0);
+                let n = *counter;
+                *counter += 1;
+                if n % f.of < f.hit {
+                    state.stats.injected.fetch_add(1, Ordering::Relaxed);
+                    reply = Some(injected(f.action, &path));
+                }
+                break;
+            }
+        }
+    }
+    if reply.is_none() && apigw && state.config.enforce_quota {
+        let get_resources =
+            method == "GET" && path.starts_with("/restapis/") && path.ends_with("/resources");
+        let allowed = (!get_resources || state.get_resources.lock().unwrap().take())
+            && state.all.lock().unwrap().take();
+        if !allowed {
+            state.stats.quota_throttled.fetch_add(1, Ordering::Relaxed);
+            reply = Some(injected(Action::Throttle, &path));
+        }
+    }
+    let reply = match reply {
+        Some(r) => r,
+        None => {
+            let Ok(mut up) = TcpStream::connect(&state.upstream).await else {
+                let _ = sock
+                    .write_all(&response(502, "Bad Gateway", None, "{}"))
+                    .await;
+                return;
+            };
+            if up.write_all(&close_connection(&request)).await.is_err() {
+                return;
+            }
+            let mut answer = Vec::new();
+            let _ = up.read_to_end(&mut answer).await;
+            close_connection(&answer)
+        }
+    };
+    let _ = sock.write_all(&reply).await;
+    let _ = sock.shutdown().await;
+}
+
+/// Starts the proxy on 127.0.0.1 (a random port) in front of `upstream` (`http://host:port`).
+/// It runs on its own thread for the life of the test process.
+pub fn start(upstream: &str, config: Config) -> Proxy {
+    let upstream = upstream
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let stats = Arc::new(Stats::default());
+    let state = Arc::new(State {
+        counters: Mutex::new(std::collections::HashMap::new()),
+        config,
+        upstream,
+        stats: stats.clone(),
+        all: Mutex::new(Bucket::new(10.0, 40.0)),
+        get_resources: Mutex::new(Bucket::new(2.5, 5.0)),
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().port()).unwrap();
+            loop {
+                if let Ok((sock, _)) = listener.accept().await {
+                    tokio::spawn(handle(sock, state.clone()));
+                }
+            }
+        });
+    });
+    let port = rx.recv().unwrap();
+    Proxy {
+        url: format!("http://127.0.0.1:{port}"),
+        stats,
+    }
+}
