@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SARIF_MULTITOOL_VERSION=5.7.0
-MOTO_VERSION=5.2.5
 TOOLS_DIR="$PWD/.tools"
 MULTITOOL="$TOOLS_DIR/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 
@@ -27,26 +26,8 @@ export GWAUDIT_SARIF_MULTITOOL="$MULTITOOL"
 
 # moto's server mode, pinned, in a git-ignored venv: the AWS-compatible server the live
 # collection tests run against.
-VENV="$PWD/.venv"
-if ! "$VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-  step "installing moto[server]==$MOTO_VERSION into .venv/"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-fi
-MOTO_PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-step "starting moto on 127.0.0.1:$MOTO_PORT"
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" > "$VENV/moto.log" 2>&1 &
-MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  if "$VENV/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$MOTO_PORT/moto-api/')" 2>/dev/null; then
-    break
-  fi
-  kill -0 "$MOTO_PID" 2>/dev/null || { echo "moto failed to start:" >&2; cat "$VENV/moto.log" >&2; exit 1; }
-  sleep 0.2
-done
-export GWAUDIT_MOTO_URL="http://127.0.0.1:$MOTO_PORT"
-export GWAUDIT_PYTHON="$VENV/bin/python"
+# shellcheck source=scripts/moto.sh
+source scripts/moto.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 step "cargo fmt --check"

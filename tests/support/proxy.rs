@@ -226,6 +226,18 @@ async fn handle(mut sock: TcpStream, state: Arc<State>) {
     let method = parts.next().unwrap_or("").to_string();
     let target = parts.next().unwrap_or("").to_string();
     let path = target.split('?').next().unwrap_or("").to_string();
+    if path == "/__proxy_stats" {
+        let st = &state.stats;
+        let body = format!(
+            r#"{{"requests":{},"apigateway_requests":{},"injected":{},"quota_throttled":{}}}"#,
+            st.requests.load(Ordering::Relaxed),
+            st.apigateway_requests.load(Ordering::Relaxed),
+            st.injected.load(Ordering::Relaxed),
+            st.quota_throttled.load(Ordering::Relaxed)
+        );
+        let _ = sock.write_all(&response(200, "OK", None, &body)).await;
+        return;
+    }
     if !state.config.latency.is_zero() {
         tokio::time::sleep(state.config.latency).await;
     }
