@@ -318,14 +318,23 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     }
     let mut f = options
         .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?; // `mode` applies only to new files: tighten an existing one too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| anyhow::anyhow!("cannot restrict {}: {e}", path.display()))?;
+    }
     f.write_all(text.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 fn validate_selection(ids: &[String]) -> anyhow::Result<()> {
     for id in ids {
-        let upper = id.to_ascii_uppercase();
+        let upper = id.trim().to_ascii_uppercase();
+        if upper.is_empty() {
+            anyhow::bail!("an empty rule id would select every rule; remove the empty entry");
+        }
         if !registry::rules()
             .iter()
             .any(|r| r.def.id.starts_with(&upper))
@@ -450,14 +459,21 @@ fn targets(out: &OutputArgs) -> Vec<OutputTarget> {
 fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> {
     let mut withheld = false;
     for target in targets(out) {
-        if target.format == Format::Sarif && !report.scan.complete && !out.allow_incomplete_sarif {
+        let unknown = report.count(crate::rules::Status::Unknown);
+        if target.format == Format::Sarif
+            && (!report.scan.complete || unknown > 0)
+            && !out.allow_incomplete_sarif
+        {
             withheld = true;
-            let missing: Vec<String> = report
+            let mut missing: Vec<String> = report
                 .scan
                 .collection_errors
                 .iter()
                 .map(|e| e.reason())
                 .collect();
+            if unknown > 0 {
+                missing.push(format!("{unknown} results could not be evaluated"));
+            }
             eprintln!(
                 "gwaudit: error: no SARIF written{}: the scan is incomplete, and GitHub code scanning \
                  would close the open alerts of everything that was not collected. Not collected: {}. \

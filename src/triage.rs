@@ -76,8 +76,13 @@ pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: Date) -> Mut
         })
         .collect();
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
-        if let Some((i, m)) = active.iter().find(|(_, m)| mute_matches(m, f)) {
+        // Every matching mute is in use (none is stale); the first one is recorded.
+        let mut first = None;
+        for (i, m) in active.iter().filter(|(_, m)| mute_matches(m, f)) {
             used[*i] = true;
+            first.get_or_insert(*m);
+        }
+        if let Some(m) = first {
             f.muted = Some(mute_ref(m));
             report.applied += 1;
         }
@@ -125,8 +130,9 @@ pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
 pub fn baseline_from(report: &ScanReport, file: String) -> Baseline {
     let failing = report
         .results
-        .iter()
-        .filter(|f| f.status == Status::Fail)
+        .iter() // A finding accepted only by a mute is not accepted by the baseline: when the mute
+        // expires it must count again.
+        .filter(|f| f.status == Status::Fail && f.muted.is_none())
         .map(|f| {
             (
                 f.fingerprint.clone(),

@@ -124,8 +124,11 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
                 })
                 .collect()
         })
-    } else {
+    } else if resources.is_some() {
         Some(Vec::new())
+    } else {
+        // Unknown methods: whether validators are referenced is unknown too.
+        None
     };
     Some(RestApi {
         id,
@@ -333,6 +336,8 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
                     .apigateway
                     .get_base_path_mappings()
                     .domain_name(&name)
+                    // Private custom domains are addressed by name and id.
+                    .set_domain_name_id(d.domain_name_id().map(str::to_string))
                     .limit(500)
                     .into_paginator()
                     .items()

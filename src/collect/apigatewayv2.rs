@@ -31,10 +31,15 @@ macro_rules! all_pages {
             match out {
                 Some(out) => {
                     items.extend(out.$items().iter().cloned());
-                    token = out.next_token().map(str::to_string);
-                    if token.is_none() {
+                    let next = out
+                        .next_token()
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string);
+                    // A repeated token would loop forever on a misbehaving endpoint.
+                    if next.is_none() || next == token {
                         break Some(items);
                     }
+                    token = next;
                 }
                 None => break None,
             }
@@ -244,6 +249,11 @@ fn integration_from(i: &sdk::Integration) -> Result<V2Integration, String> {
 pub async fn api_mappings(rc: &Arc<RegionCollector>, domains: &mut [DomainName]) {
     let client = &rc.clients.apigatewayv2;
     for d in domains {
+        // Private custom domains serve only REST APIs: nothing to map, nothing to ask.
+        if d.endpoint_types.contains(&EndpointType::Private) {
+            d.api_mappings = Some(Vec::new());
+            continue;
+        }
         let arn = rc.apigw_arn(&format!("/domainnames/{}", d.domain_name));
         let name = d.domain_name.clone();
         let items: Option<Vec<sdk::ApiMapping>> = all_pages!(

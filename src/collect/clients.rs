@@ -15,8 +15,9 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use super::guard::ReadOnlyGuard;
 use super::pacing::{PacedHttpClient, Pacer};
 
-/// Attempts per call: throttling that outlasts these becomes a recorded collection error.
-const MAX_ATTEMPTS: u32 = 10;
+/// Attempts per call: throttling (rare, the pacer stays under the quota) or a 5xx that outlasts
+/// these becomes a recorded collection error.
+const MAX_ATTEMPTS: u32 = 7;
 
 pub struct Clients {
     pub apigateway: aws_sdk_apigateway::Client,
@@ -44,7 +45,7 @@ pub async fn load_config(
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(20))
+                .operation_attempt_timeout(Duration::from_secs(30))
                 .operation_timeout(Duration::from_secs(300))
                 .build(),
         );

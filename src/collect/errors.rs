@@ -9,12 +9,23 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::operations;
 use crate::model::CollectionError;
 
+/// A missing permission, as opposed to bad or expired credentials (also 403s).
 fn is_access_denied(code: &str, status: Option<u16>) -> bool {
-    code.contains("AccessDenied")
-        || code.contains("Unauthorized")
-        || code == "Forbidden"
-        || code == "AuthorizationError"
-        || status == Some(403)
+    let credential_problem = [
+        "ExpiredToken",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+    ]
+    .iter()
+    .any(|c| code.contains(c));
+    !credential_problem
+        && (code.contains("AccessDenied")
+            || code.contains("Unauthorized")
+            || code == "Forbidden"
+            || code == "AuthorizationError"
+            || status == Some(403))
 }
 
 pub fn collection_error<E>(

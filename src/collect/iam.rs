@@ -19,12 +19,28 @@ fn role_name(arn: &str) -> Option<&str> {
 
 pub async fn roles(
     client: &Client,
+    account: &str,
     arns: &BTreeSet<String>,
     errors: &mut Vec<CollectionError>,
 ) -> IamSnapshot {
     let mut snap = IamSnapshot::default();
     for arn in arns {
         let Some(name) = role_name(arn) else { continue };
+        // A role of another account cannot be read from this one; looking it up by name here
+        // would find the wrong role or call it missing.
+        if arn.split(':').nth(4).is_some_and(|a| a != account) {
+            errors.push(CollectionError {
+                service: SVC.into(),
+                operation: "GetRole".into(),
+                region: None,
+                resource: Some(arn.clone()),
+                code: "CrossAccountRole".into(),
+                message: "the role belongs to another account: scan that account to evaluate it"
+                    .into(),
+                missing_permission: None,
+            });
+            continue;
+        }
         let got = match client.get_role().role_name(name).send().await {
             Ok(r) => r,
             Err(e)
@@ -48,9 +64,17 @@ pub async fn roles(
             inline_policies: Vec::new(),
             attached_policies: Vec::new(),
         };
-        match client.list_role_policies().role_name(name).send().await {
-            Ok(list) => {
-                for policy in list.policy_names() {
+        let inline = client
+            .list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<String>, _>>()
+            .await;
+        match inline {
+            Ok(names) => {
+                for policy in &names {
                     match client
                         .get_role_policy()
                         .role_name(name)
@@ -80,11 +104,14 @@ pub async fn roles(
         match client
             .list_attached_role_policies()
             .role_name(name)
+            .into_paginator()
+            .items()
             .send()
+            .collect::<Result<Vec<_>, _>>()
             .await
         {
             Ok(list) => {
-                for attached in list.attached_policies() {
+                for attached in &list {
                     let policy_arn = attached.policy_arn().unwrap_or_default();
                     let document = attached_document(client, policy_arn, errors).await;
                     role.attached_policies.push(IamPolicy {

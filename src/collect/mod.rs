@@ -17,6 +17,7 @@ mod wafv2;
 
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -48,6 +49,9 @@ pub struct RegionCollector {
     pub partition: String,
     clients: Clients,
     errors: Mutex<Vec<CollectionError>>,
+    /// API Gateway calls in flight. The pacer's token wait runs inside the SDK's attempt
+    /// timeout, so the queue in front of it must stay short: calls wait here instead.
+    apigateway_in_flight: tokio::sync::Semaphore,
 }
 
 impl RegionCollector {
@@ -63,6 +67,11 @@ impl RegionCollector {
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
+        let _permit = if service.starts_with("apigateway") {
+            self.apigateway_in_flight.acquire().await.ok()
+        } else {
+            None
+        };
         match fut.await {
             Ok(v) => Some(v),
             Err(e) => {
@@ -130,8 +139,34 @@ impl RegionCollector {
 
 fn progress(quiet: bool, msg: impl AsRef<str>) {
     if !quiet {
+        if std::io::stderr().is_terminal() {
+            // Clear the progress line first.
+            eprint!("\r\x1b[2K");
+        }
         eprintln!("gwaudit: {}", msg.as_ref());
     }
+}
+
+/// On a terminal, one status line redrawn in place: regions done, calls sent, elapsed time.
+fn spawn_progress_line(
+    log: CallLog,
+    regions_total: usize,
+    done: Arc<std::sync::atomic::AtomicUsize>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let started = Instant::now();
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            let calls: u64 = log.snapshot().operations.values().sum();
+            eprint!(
+                "\r\x1b[2Kgwaudit: collecting: {}/{} regions done, {} calls, {:.0}s",
+                done.load(std::sync::atomic::Ordering::Relaxed),
+                regions_total,
+                calls,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
 }
 
 async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
@@ -319,6 +354,14 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             anyhow::anyhow!("no region: pass --region, --all-regions or set AWS_REGION")
         })?]
     };
+    let mut seen = BTreeSet::new();
+    let regions: Vec<String> = regions
+        .into_iter()
+        .filter(|r| seen.insert(r.clone()))
+        .collect();
+    if regions.is_empty() {
+        anyhow::bail!("no region to scan: the account lists no enabled region");
+    }
     progress(
         opts.quiet,
         format!("account {account}: collecting {}", regions.join(", ")),
@@ -328,6 +371,9 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
     } else {
         DEFAULT_MAX_RPS
     };
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let ticker = (!opts.quiet && std::io::stderr().is_terminal())
+        .then(|| spawn_progress_line(log.clone(), regions.len(), done.clone()));
     let mut tasks = tokio::task::JoinSet::new();
     let mut collectors = Vec::new();
     for region in &regions {
@@ -336,12 +382,17 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             partition: partition.clone(),
             clients: clients::for_region(&base, &http, &guard, &account, region, max_rps),
             errors: Mutex::new(Vec::new()),
+            apigateway_in_flight: tokio::sync::Semaphore::new(
+                (max_rps.ceil() as usize).clamp(2, 10),
+            ),
         });
         collectors.push(rc.clone());
         let quiet = opts.quiet;
+        let done = done.clone();
         tasks.spawn(async move {
             let t = Instant::now();
             let snap = collect_region(rc).await;
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             progress(
                 quiet,
                 format!(
@@ -371,7 +422,11 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             .interceptor(guard.clone())
             .build(),
     );
-    let iam = iam::roles(&iam_client, &roles, &mut collection_errors).await;
+    let iam = iam::roles(&iam_client, &account, &roles, &mut collection_errors).await;
+    if let Some(t) = ticker {
+        t.abort();
+        eprint!("\r\x1b[2K");
+    }
     let calls = log.snapshot();
     if !collection_errors.is_empty() {
         progress(

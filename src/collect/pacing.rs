@@ -66,17 +66,18 @@ impl Pacer {
         let rps = max_rps.clamp(0.1, 10.0);
         Pacer {
             all: Bucket::new(rps, (rps * 4.0).clamp(1.0, 40.0)),
-            get_resources: Bucket::new(2.4 * rps / 9.0_f64.max(rps), 5.0),
+            get_resources: Bucket::new(2.3 * rps / 9.0_f64.max(rps), 4.0),
         }
     }
-
+    /// The stricter GetResources bucket is waited for last, so nothing delays a GetResources
+    /// request between its token and its sending (which would bunch them up at the server).
     async fn acquire(&self, request: &HttpRequest) {
+        self.all.acquire().await;
         let path = request.uri().split('?').next().unwrap_or("");
         if request.method() == "GET" && path.contains("/restapis/") && path.ends_with("/resources")
         {
             self.get_resources.acquire().await;
         }
-        self.all.acquire().await;
     }
 }
 

@@ -150,7 +150,16 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
         else {
             continue;
         };
-        let Some(acl) = got.web_acl() else { continue };
+        let Some(acl) = got.web_acl() else {
+            rc.record_failure(
+                SVC,
+                "GetWebACL",
+                Some(arn),
+                "EmptyAnswer",
+                "GetWebACL returned no web ACL",
+            );
+            continue;
+        };
         let logging = client
             .get_logging_configuration()
             .resource_arn(arn)

@@ -10,6 +10,8 @@ pub const REDACTED: &str = "<redacted by gwaudit>";
 const SECRET_NAMES: &[&str] = &[
     "password",
     "passwd",
+    "pass",
+    "pwd",
     "secret",
     "token",
     "apikey",

@@ -134,7 +134,8 @@ fn plain(s: impl Into<String>) -> MultiformatMessageString {
 
 /// The first sentence of a result message is shown alone where space is short, so the
 /// resource goes first.
-fn result(f: &Finding, rule_index: usize) -> SarifResult {
+/// `rule_index` is `None` for a rule this build does not know (a converted older report).
+fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
     let mut props = BTreeMap::new();
     props.insert("severity".into(), json!(f.severity));
     props.insert("account".into(), json!(f.account_id));
@@ -144,7 +145,6 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
     fingerprints.insert("primaryLocationLineHash".to_string(), f.fingerprint.clone());
     let mut r = SarifResult::builder()
         .rule_id(f.rule_id.clone())
-        .rule_index(rule_index as i64)
         .level(level(f.severity))
         .message(text(format!(
             "{}: {}.",
@@ -174,6 +174,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         .partial_fingerprints(fingerprints)
         .properties(bag(None, props))
         .build();
+    r.rule_index = rule_index.map(|i| i as i64);
     // Only set when the scan was compared with a baseline.
     r.baseline_state = f.baseline.map(|b| match b {
         BaselineState::New => json!("new"),
@@ -208,7 +209,7 @@ pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
         .results
         .iter()
         .filter(|f| f.status == Status::Fail && f.muted.is_none())
-        .map(|f| result(f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
+        .map(|f| result(f, index.get(f.rule_id.as_str()).copied()))
         .collect();
     let mut notifications: Vec<Notification> = report
         .unknown()
