@@ -46,20 +46,20 @@ pub async fn rest_apis(rc: &Arc<RegionCollector>) -> Option<Vec<RestApi>> {
     Some(apis.into_iter().filter_map(|(_, a)| a).collect())
 }
 
+/// `endpointConfiguration.types` of an API or a domain; an unknown type is an error.
+fn endpoint_types(
+    config: Option<&sdk::EndpointConfiguration>,
+) -> Result<Vec<EndpointType>, String> {
+    config
+        .map(|c| c.types().iter().map(|t| enum_value(t.as_str())).collect())
+        .unwrap_or(Ok(Vec::new()))
+}
+
 async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
     let id = api.id().unwrap_or_default().to_string();
     let arn = rc.apigw_arn(&format!("/restapis/{id}"));
-    let endpoint_types = match api
-        .endpoint_configuration()
-        .map(|c| {
-            c.types()
-                .iter()
-                .map(|t| enum_value::<EndpointType>(t.as_str()))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()
-    {
-        Ok(t) => t.unwrap_or_default(),
+    let endpoint_types = match endpoint_types(api.endpoint_configuration()) {
+        Ok(t) => t,
         Err(e) => {
             rc.record_failure(SVC, "GetRestApis", Some(&arn), "UnknownEnumValue", &e);
             return None;
@@ -311,17 +311,8 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
     for d in items {
         let name = d.domain_name().unwrap_or_default().to_string();
         let arn = rc.apigw_arn(&format!("/domainnames/{name}"));
-        let endpoint_types = match d
-            .endpoint_configuration()
-            .map(|c| {
-                c.types()
-                    .iter()
-                    .map(|t| enum_value::<EndpointType>(t.as_str()))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()
-        {
-            Ok(t) => t.unwrap_or_default(),
+        let endpoint_types = match endpoint_types(d.endpoint_configuration()) {
+            Ok(t) => t,
             Err(e) => {
                 rc.record_failure(SVC, "GetDomainNames", Some(&arn), "UnknownEnumValue", &e);
                 continue;
