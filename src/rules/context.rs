@@ -114,6 +114,37 @@ impl<'a> RegionContext<'a> {
             }
         }
     }
+    pub fn rest_authorizers(
+        &self,
+        api: &'a RestApi,
+        out: &mut Emitter,
+    ) -> Option<&'a [crate::model::RestAuthorizer]> {
+        match &api.authorizers {
+            Some(a) => Some(a),
+            None => {
+                let target = self.scope.rest_api(api);
+                let reason = self.reason("GetAuthorizers", Some(&target.arn));
+                out.unknown(target, reason);
+                None
+            }
+        }
+    }
+
+    pub fn v2_authorizers(
+        &self,
+        api: &'a V2Api,
+        out: &mut Emitter,
+    ) -> Option<&'a [crate::model::V2Authorizer]> {
+        match &api.authorizers {
+            Some(a) => Some(a),
+            None => {
+                let target = self.scope.v2_api(api);
+                let reason = self.reason("GetAuthorizers", Some(&target.arn));
+                out.unknown(target, reason);
+                None
+            }
+        }
+    }
 
     pub fn v2_stages(
         &self,

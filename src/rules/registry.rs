@@ -8,6 +8,8 @@ pub static ALL: &[&RuleDef] = &[
     &access::gw101::RULE,
     &access::gw102::RULE,
     &access::gw103::RULE,
+    &access::gw104::RULE,
+    &access::gw105::RULE,
     &network::gw201::RULE,
     &network::gw202::RULE,
     &data::gw301::RULE,

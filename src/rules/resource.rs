@@ -106,6 +106,21 @@ impl Scope<'_> {
         )
         .with_tags([&api.tags, &stage.tags])
     }
+    pub fn rest_authorizer(&self, api: &RestApi, id: &str, name: &str) -> ResourceRef {
+        self.apigateway(
+            &["restapis", &api.id, "authorizers", id],
+            format!("{} ({}) authorizer {name}", api.name, api.id),
+        )
+        .with_tags([&api.tags])
+    }
+
+    pub fn v2_authorizer(&self, api: &V2Api, id: &str, name: &str) -> ResourceRef {
+        self.apigateway(
+            &["apis", &api.api_id, "authorizers", id],
+            format!("{} ({}) authorizer {name}", api.name, api.api_id),
+        )
+        .with_tags([&api.tags])
+    }
 
     pub fn v2_api(&self, api: &V2Api) -> ResourceRef {
         self.apigateway(

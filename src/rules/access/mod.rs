@@ -3,3 +3,5 @@
 pub mod gw101;
 pub mod gw102;
 pub mod gw103;
+pub mod gw104;
+pub mod gw105;

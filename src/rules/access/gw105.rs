@@ -1,0 +1,55 @@
+use crate::model::V2AuthorizerType;
+use crate::rules::{Emitter, RegionContext, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    id: "GW105",
+    metadata: include_str!("../../../rules/access/GW105-jwt-authorizer-weak.toml"),
+    check,
+};
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.v2_apis(out) else {
+        return;
+    };
+    for api in apis {
+        let Some(authorizers) = ctx.v2_authorizers(api, out) else {
+            continue;
+        };
+        for a in authorizers
+            .iter()
+            .filter(|a| a.authorizer_type == V2AuthorizerType::Jwt)
+        {
+            let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
+            let jwt = a.jwt_configuration.clone().unwrap_or_default();
+            let audience: Vec<&String> = jwt
+                .audience
+                .iter()
+                .filter(|x| !x.trim().is_empty())
+                .collect();
+            let issuer = jwt.issuer.as_deref().unwrap_or("");
+            let mut problems = Vec::new();
+            if audience.is_empty() {
+                problems.push(
+                    "no audience: tokens issued to any client of the issuer are accepted"
+                        .to_string(),
+                );
+            }
+            if !issuer.starts_with("https://") {
+                problems.push(format!("issuer `{issuer}` is not an https:// URL"));
+            }
+            let f = if problems.is_empty() {
+                out.pass(
+                    target,
+                    format!("JWT authorizer {} checks issuer and audience", a.name),
+                )
+            } else {
+                out.fail(
+                    target,
+                    format!("JWT authorizer {}: {}", a.name, problems.join("; ")),
+                )
+            };
+            f.evidence("issuer", issuer)
+                .evidence("audience", &jwt.audience);
+        }
+    }
+}
