@@ -282,9 +282,7 @@ fn collect_live(aws: &AwsArgs) -> anyhow::Result<Snapshot> {
         .enable_all()
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
-    let mut snapshot = runtime.block_on(crate::collect::collect(&aws.options()))?;
-    model::redact_secrets(&mut snapshot);
-    Ok(snapshot)
+    runtime.block_on(crate::collect::collect(&aws.options()))
 }
 
 pub fn collect(args: CollectArgs) -> anyhow::Result<i32> {
@@ -330,19 +328,13 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 }
 
 fn validate_selection(ids: &[String]) -> anyhow::Result<()> {
-    for id in ids {
-        let upper = id.trim().to_ascii_uppercase();
-        if upper.is_empty() {
-            anyhow::bail!("an empty rule id would select every rule; remove the empty entry");
-        }
-        if !registry::rules()
-            .iter()
-            .any(|r| r.def.id.starts_with(&upper))
-        {
-            anyhow::bail!("`{id}` selects no rule; `gwaudit rules` lists them");
-        }
+    match ids.iter().find(|id| registry::rule_pattern(id).is_none()) {
+        Some(id) => anyhow::bail!(
+            "`{id}` is not a rule id or prefix (an empty entry would select every rule); \
+             `gwaudit rules` lists them"
+        ),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {

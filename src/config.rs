@@ -137,18 +137,15 @@ impl Checker<'_> {
     ) -> Result<Vec<String>, ConfigError> {
         list.iter()
             .map(|p| {
-                let id = p.get_ref().trim().to_ascii_uppercase();
-                if id.is_empty() || !registry::rules().iter().any(|r| r.def.id.starts_with(&id)) {
-                    Err(self.error(
+                registry::rule_pattern(p.get_ref()).ok_or_else(|| {
+                    self.error(
                         p.span().start,
                         format!(
                             "{what}: `{}` is not a rule id or prefix; `gwaudit rules` lists them",
                             p.get_ref()
                         ),
-                    ))
-                } else {
-                    Ok(id)
-                }
+                    )
+                })
             })
             .collect()
     }

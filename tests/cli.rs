@@ -221,3 +221,37 @@ fn incomplete_scan_withholds_sarif_and_exits_3() {
     );
     assert!(err.contains("--allow-incomplete-sarif"), "{err}");
 }
+
+/// A snapshot written by hand (or by an older gwaudit) may hold secrets in clear: loading
+/// redacts them, so no report shows them.
+#[test]
+fn secrets_in_a_loaded_snapshot_reach_no_output() {
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let mut snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::demo_path()).unwrap()).unwrap();
+    snap["regions"][0]["rest_apis"][0]["stages"][0]["variables"]["dbPassword"] = secret.into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.json");
+    std::fs::write(&path, snap.to_string()).unwrap();
+    for format in ["table", "json", "sarif", "markdown", "junit"] {
+        let o = gwaudit(&[
+            "scan",
+            "--snapshot",
+            path.to_str().unwrap(),
+            "--format",
+            format,
+            "--allow-incomplete-sarif",
+        ]);
+        assert!(
+            !stdout(&o).contains(secret) && !stderr(&o).contains(secret),
+            "{format}"
+        );
+    }
+    let loaded = gwaudit::model::load_snapshot_file(&path).unwrap();
+    let vars = &loaded.regions[0].rest_apis.as_ref().unwrap()[0]
+        .stages
+        .as_ref()
+        .unwrap()[0]
+        .variables;
+    assert_eq!(vars["dbPassword"], gwaudit::model::REDACTED);
+}

@@ -61,8 +61,8 @@ pub async fn roles(
                 .map(|r| r.arn().to_string())
                 .unwrap_or_else(|| arn.clone()),
             name: name.to_string(),
-            inline_policies: Vec::new(),
-            attached_policies: Vec::new(),
+            inline_policies: None,
+            attached_policies: None,
         };
         let inline = client
             .list_role_policies()
@@ -74,6 +74,7 @@ pub async fn roles(
             .await;
         match inline {
             Ok(names) => {
+                let mut policies = Vec::new();
                 for policy in &names {
                     match client
                         .get_role_policy()
@@ -82,16 +83,29 @@ pub async fn roles(
                         .send()
                         .await
                     {
-                        Ok(p) => role.inline_policies.push(IamPolicy {
+                        // A policy whose document failed stays listed, with no document.
+                        Ok(p) => policies.push(IamPolicy {
                             name: policy.clone(),
                             arn: None,
                             document: Some(url_decode(p.policy_document())),
                         }),
                         Err(e) => {
-                            errors.push(collection_error(&e, SVC, "GetRolePolicy", None, Some(arn)))
+                            errors.push(collection_error(
+                                &e,
+                                SVC,
+                                "GetRolePolicy",
+                                None,
+                                Some(arn),
+                            ));
+                            policies.push(IamPolicy {
+                                name: policy.clone(),
+                                arn: None,
+                                document: None,
+                            });
                         }
                     }
                 }
+                role.inline_policies = Some(policies);
             }
             Err(e) => errors.push(collection_error(
                 &e,
@@ -111,15 +125,17 @@ pub async fn roles(
             .await
         {
             Ok(list) => {
+                let mut policies = Vec::new();
                 for attached in &list {
                     let policy_arn = attached.policy_arn().unwrap_or_default();
                     let document = attached_document(client, policy_arn, errors).await;
-                    role.attached_policies.push(IamPolicy {
+                    policies.push(IamPolicy {
                         name: attached.policy_name().unwrap_or_default().into(),
                         arn: Some(policy_arn.into()),
                         document,
                     });
                 }
+                role.attached_policies = Some(policies);
             }
             Err(e) => errors.push(collection_error(
                 &e,

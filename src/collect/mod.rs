@@ -201,27 +201,18 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         .clone()
         .filter_map(|s| s.web_acl_arn.clone())
         .collect();
+    let log_group = |settings: &Option<crate::model::AccessLogSettings>| {
+        logs::group_name(settings.as_ref()?.destination_arn.as_deref()?)
+    };
     let mut log_names: BTreeSet<String> = rest_stages
-        .filter_map(|s| {
-            s.access_log_settings
-                .as_ref()?
-                .destination_arn
-                .as_deref()
-                .and_then(logs::group_name)
-        })
+        .filter_map(|s| log_group(&s.access_log_settings))
         .collect();
     log_names.extend(
         v2_apis
             .iter()
             .flatten()
             .flat_map(|a| a.stages.iter().flatten())
-            .filter_map(|s| {
-                s.access_log_settings
-                    .as_ref()?
-                    .destination_arn
-                    .as_deref()
-                    .and_then(logs::group_name)
-            }),
+            .filter_map(|s| log_group(&s.access_log_settings)),
     );
     let acl_arns: Vec<String> = acl_arns.into_iter().collect();
     let log_names: Vec<String> = log_names.into_iter().collect();
@@ -437,7 +428,7 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             ),
         );
     }
-    Ok(Snapshot {
+    let mut snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
         tool_version: Some(env!("CARGO_PKG_VERSION").into()),
         collected_at: Some(convert::date(&aws_smithy_types::DateTime::from(
@@ -453,5 +444,8 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             attempts: calls.attempts,
             duration_ms: started.elapsed().as_millis() as u64,
         }),
-    })
+    };
+    // Before the snapshot leaves the collector: no output, log or file sees the values.
+    crate::model::redact_secrets(&mut snapshot);
+    Ok(snapshot)
 }

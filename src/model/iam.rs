@@ -18,9 +18,10 @@ pub struct IamRole {
     pub arn: String,
     pub name: String,
     #[serde(default)]
-    pub inline_policies: Vec<IamPolicy>,
+    /// `None`: the list could not be read (never "no policies").
+    pub inline_policies: Option<Vec<IamPolicy>>,
     #[serde(default)]
-    pub attached_policies: Vec<IamPolicy>,
+    pub attached_policies: Option<Vec<IamPolicy>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,7 +30,8 @@ pub struct IamPolicy {
     pub name: String,
     #[serde(default)]
     pub arn: Option<String>,
-    /// The policy document as returned (URL-decoded JSON, possibly escaped).
+    /// The policy document as returned (URL-decoded JSON, possibly escaped); `None`: it could
+    /// not be read.
     #[serde(default)]
     pub document: Option<String>,
 }

@@ -55,9 +55,12 @@ pub fn parse_snapshot(text: &str, source_name: &str) -> Result<Snapshot, LoadErr
         }
     }
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut snapshot: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         err(format!("invalid snapshot at `{path}`: {inner}"))
-    })
+    })?;
+    // A hand-written or older snapshot may hold secrets in clear: nothing after loading sees them.
+    super::redact_secrets(&mut snapshot);
+    Ok(snapshot)
 }

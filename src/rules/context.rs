@@ -1,10 +1,13 @@
 //! What a rule sees while it evaluates one region, with helpers that turn data that was not
 //! collected into `unknown` results naming the failed call.
 
-use crate::model::{DomainName, RegionSnapshot, Resource, RestApi, Snapshot, Stage, V2Api};
+use crate::model::{
+    DomainName, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot, Stage, V2Api,
+    V2Authorizer, V2Stage,
+};
 
 use super::resource::Scope;
-use super::Emitter;
+use super::{Emitter, ResourceRef};
 
 pub struct RegionContext<'a> {
     pub snapshot: &'a Snapshot,
@@ -51,126 +54,122 @@ impl<'a> RegionContext<'a> {
         }
     }
 
-    pub fn rest_apis(&self, out: &mut Emitter) -> Option<&'a [RestApi]> {
-        match &self.region.rest_apis {
-            Some(apis) => Some(apis),
+    /// The collected list, or an `unknown` result on `target` citing the failed `operation`.
+    /// Every accessor below goes through here, so "not collected" is never read as "empty".
+    fn collected<T>(
+        &self,
+        data: &'a Option<Vec<T>>,
+        out: &mut Emitter,
+        operation: &str,
+        target: impl FnOnce() -> ResourceRef,
+        per_resource: bool,
+    ) -> Option<&'a [T]> {
+        match data {
+            Some(items) => Some(items),
             None => {
-                out.unknown(
-                    self.scope.region_scope("restapis"),
-                    self.reason("GetRestApis", None),
-                );
+                let target = target();
+                let reason = self.reason(operation, per_resource.then_some(target.arn.as_str()));
+                out.unknown(target, reason);
                 None
             }
         }
+    }
+
+    pub fn rest_apis(&self, out: &mut Emitter) -> Option<&'a [RestApi]> {
+        let region = &self.region.rest_apis;
+        self.collected(
+            region,
+            out,
+            "GetRestApis",
+            || self.scope.region_scope("restapis"),
+            false,
+        )
     }
 
     pub fn v2_apis(&self, out: &mut Emitter) -> Option<&'a [V2Api]> {
-        match &self.region.v2_apis {
-            Some(apis) => Some(apis),
-            None => {
-                out.unknown(
-                    self.scope.region_scope("apis"),
-                    self.reason("GetApis", None),
-                );
-                None
-            }
-        }
+        let region = &self.region.v2_apis;
+        self.collected(
+            region,
+            out,
+            "GetApis",
+            || self.scope.region_scope("apis"),
+            false,
+        )
     }
 
     pub fn domain_names(&self, out: &mut Emitter) -> Option<&'a [DomainName]> {
-        match &self.region.domain_names {
-            Some(d) => Some(d),
-            None => {
-                out.unknown(
-                    self.scope.region_scope("domainnames"),
-                    self.reason("GetDomainNames", None),
-                );
-                None
-            }
-        }
+        let d = &self.region.domain_names;
+        self.collected(
+            d,
+            out,
+            "GetDomainNames",
+            || self.scope.region_scope("domainnames"),
+            false,
+        )
     }
 
     /// The API's resources (with methods), or an `unknown` result for the API.
     pub fn resources(&self, api: &'a RestApi, out: &mut Emitter) -> Option<&'a [Resource]> {
-        match &api.resources {
-            Some(r) => Some(r),
-            None => {
-                let target = self.scope.rest_api(api);
-                let reason = self.reason("GetResources", Some(&target.arn));
-                out.unknown(target, reason);
-                None
-            }
-        }
+        self.collected(
+            &api.resources,
+            out,
+            "GetResources",
+            || self.scope.rest_api(api),
+            true,
+        )
     }
 
     pub fn stages(&self, api: &'a RestApi, out: &mut Emitter) -> Option<&'a [Stage]> {
-        match &api.stages {
-            Some(s) => Some(s),
-            None => {
-                let target = self.scope.rest_api(api);
-                let reason = self.reason("GetStages", Some(&target.arn));
-                out.unknown(target, reason);
-                None
-            }
-        }
+        self.collected(
+            &api.stages,
+            out,
+            "GetStages",
+            || self.scope.rest_api(api),
+            true,
+        )
     }
+
     pub fn rest_authorizers(
         &self,
         api: &'a RestApi,
         out: &mut Emitter,
-    ) -> Option<&'a [crate::model::RestAuthorizer]> {
-        match &api.authorizers {
-            Some(a) => Some(a),
-            None => {
-                let target = self.scope.rest_api(api);
-                let reason = self.reason("GetAuthorizers", Some(&target.arn));
-                out.unknown(target, reason);
-                None
-            }
-        }
+    ) -> Option<&'a [RestAuthorizer]> {
+        self.collected(
+            &api.authorizers,
+            out,
+            "GetAuthorizers",
+            || self.scope.rest_api(api),
+            true,
+        )
     }
 
-    pub fn v2_authorizers(
-        &self,
-        api: &'a V2Api,
-        out: &mut Emitter,
-    ) -> Option<&'a [crate::model::V2Authorizer]> {
-        match &api.authorizers {
-            Some(a) => Some(a),
-            None => {
-                let target = self.scope.v2_api(api);
-                let reason = self.reason("GetAuthorizers", Some(&target.arn));
-                out.unknown(target, reason);
-                None
-            }
-        }
+    pub fn v2_authorizers(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [V2Authorizer]> {
+        self.collected(
+            &api.authorizers,
+            out,
+            "GetAuthorizers",
+            || self.scope.v2_api(api),
+            true,
+        )
     }
 
-    pub fn v2_stages(
-        &self,
-        api: &'a V2Api,
-        out: &mut Emitter,
-    ) -> Option<&'a [crate::model::V2Stage]> {
-        match &api.stages {
-            Some(s) => Some(s),
-            None => {
-                let target = self.scope.v2_api(api);
-                let reason = self.reason("GetStages", Some(&target.arn));
-                out.unknown(target, reason);
-                None
-            }
-        }
+    pub fn v2_stages(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [V2Stage]> {
+        self.collected(
+            &api.stages,
+            out,
+            "GetStages",
+            || self.scope.v2_api(api),
+            true,
+        )
     }
 
-    pub fn routes(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [crate::model::Route]> {
-        match &api.routes {
-            Some(r) => Some(r),
-            None => {
-                let target = self.scope.v2_api(api);
-                let reason = self.reason("GetRoutes", Some(&target.arn));
-                out.unknown(target, reason);
-                None
-            }
-        }
+    pub fn routes(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [Route]> {
+        self.collected(
+            &api.routes,
+            out,
+            "GetRoutes",
+            || self.scope.v2_api(api),
+            true,
+        )
     }
 }

@@ -55,3 +55,10 @@ pub fn rules() -> &'static [LoadedRule] {
 pub fn find(id: &str) -> Option<&'static LoadedRule> {
     rules().iter().find(|r| r.def.id.eq_ignore_ascii_case(id))
 }
+
+/// Normalises a rule id or prefix from the command line or the configuration; `None` when it
+/// is empty (which would select every rule) or selects no rule (a typo must not select nothing).
+pub fn rule_pattern(raw: &str) -> Option<String> {
+    let id = raw.trim().to_ascii_uppercase();
+    (!id.is_empty() && rules().iter().any(|r| r.def.id.starts_with(&id))).then_some(id)
+}

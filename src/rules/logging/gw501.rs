@@ -21,13 +21,10 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
         };
-        let Some(resources) = ctx.resources(api, out) else {
+        if ctx.resources(api, out).is_none() {
             continue;
-        };
-        let methods: Vec<_> = resources
-            .iter()
-            .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
-            .collect();
+        }
+        let methods: Vec<_> = api.methods().collect();
         for stage in stages {
             let target = ctx.scope.rest_stage(api, stage);
             if methods.is_empty() {

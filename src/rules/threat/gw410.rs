@@ -130,7 +130,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
             }
             // A usage plan throttles requests by API key: methods that need no key escape it,
             // and per-method plan throttles cover only their methods.
-            let Some(resources) = &api.resources else {
+            if api.resources.is_none() {
                 let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
                 out.unknown(
                     target,
@@ -141,10 +141,9 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                     ),
                 );
                 continue;
-            };
-            let unthrottled: Vec<String> = resources
-                .iter()
-                .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
+            }
+            let unthrottled: Vec<String> = api
+                .methods()
                 .filter(|(_, m)| !m.is_cors_preflight())
                 .filter(|(r, m)| {
                     let key = format!("{}/{}", r.path, m.http_method).to_ascii_uppercase();
