@@ -366,7 +366,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
         .filter(|r| selection.selects(r.def.id))
         .map(|r| r.def.id.to_string())
         .collect();
-    let mut findings = rules::evaluate(&snapshot, &selection);
+    let mut findings = rules::evaluate(&snapshot, &selection, &config.params);
     let mutes = (!config.mutes.is_empty())
         .then(|| triage::apply_mutes(&mut findings, &config.mutes, Date::today()));
     let baseline_report = baseline

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::rules::registry;
+use crate::rules::{registry, RuleParams};
 
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_FILE: &str = "gwaudit.toml";
@@ -55,6 +55,8 @@ pub struct Config {
     pub select: Vec<String>,
     pub skip: Vec<String>,
     pub mutes: Vec<Mute>,
+    /// `[parameters]`: rule parameters (defaults for what the file does not set).
+    pub params: RuleParams,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +79,19 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     mute: Vec<Spanned<RawMute>>,
+    #[serde(default)]
+    parameters: RawParameters,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawParameters {
+    #[serde(default)]
+    max_key_age_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    cert_expiry_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    require_private: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -151,6 +166,46 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    fn days(
+        &self,
+        value: &Option<Spanned<i64>>,
+        name: &str,
+        default: u32,
+    ) -> Result<u32, ConfigError> {
+        let Some(v) = value else { return Ok(default) };
+        u32::try_from(*v.get_ref())
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| {
+                self.error(
+                    v.span().start,
+                    format!(
+                        "parameters.{name} must be a number of days from 1 to 3650, found {}",
+                        v.get_ref()
+                    ),
+                )
+            })
+    }
+
+    fn parameters(&self, raw: &RawParameters) -> Result<RuleParams, ConfigError> {
+        let defaults = RuleParams::default();
+        Ok(RuleParams {
+            max_key_age_days: self.days(
+                &raw.max_key_age_days,
+                "max_key_age_days",
+                defaults.max_key_age_days,
+            )?,
+            cert_expiry_days: self.days(
+                &raw.cert_expiry_days,
+                "cert_expiry_days",
+                defaults.cert_expiry_days,
+            )?,
+            require_private: raw.require_private.unwrap_or(defaults.require_private),
+        })
+    }
+}
+
 /// Finds the configuration: `explicit` must exist; otherwise `gwaudit.toml` in `dir` if present.
 pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<Config, ConfigError> {
     match explicit {
@@ -187,6 +242,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
     let check = Checker { file, text };
     let select = check.rule_patterns(&raw.rules.select, "rules.select")?;
     let skip = check.rule_patterns(&raw.rules.skip, "rules.skip")?;
+    let params = check.parameters(&raw.parameters)?;
     let mut mutes = Vec::new();
     for (n, spanned) in raw.mute.iter().enumerate() {
         let at = spanned.span().start;
@@ -251,6 +307,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
         select,
         skip,
         mutes,
+        params,
     })
 }
 

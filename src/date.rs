@@ -30,6 +30,27 @@ impl Date {
         .then_some(date)
     }
 
+    /// The date of an RFC 3339 timestamp as AWS returns it (`2026-01-02T03:04:05Z`), or a bare date.
+    pub fn from_timestamp(s: &str) -> Option<Date> {
+        Date::parse(s.get(..10)?)
+    }
+
+    /// Days since 1970-01-01 (inverse of [`Date::from_days`]).
+    pub fn to_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.to_days() - self.to_days()
+    }
+
     pub fn today() -> Date {
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -88,5 +109,11 @@ mod tests {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(20_516).to_string(), "2026-03-04");
         assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+        for days in [-800_000, -1, 0, 59, 11_016, 20_516, 2_932_896] {
+            assert_eq!(Date::from_days(days).to_days(), days);
+        }
+        let a = Date::from_timestamp("2026-01-30T23:59:59Z").unwrap();
+        assert_eq!(a.days_until(Date::parse("2026-03-01").unwrap()), 30);
+        assert!(Date::from_timestamp("2026-01").is_none());
     }
 }

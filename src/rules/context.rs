@@ -1,22 +1,28 @@
 //! What a rule sees while it evaluates one region, with helpers that turn data that was not
 //! collected into `unknown` results naming the failed call.
 
+use crate::date::Date;
 use crate::model::{
-    DomainName, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot, Stage, V2Api,
-    V2Authorizer, V2Stage,
+    AccountSettings, ApiKey, ClientCertificate, DomainName, IamSnapshot, LogGroup, RegionSnapshot,
+    RequestValidator, Resource, RestApi, RestAuthorizer, Route, Snapshot, Stage, Trail, UsagePlan,
+    V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
 };
 
 use super::resource::Scope;
-use super::{Emitter, ResourceRef};
+use super::{Emitter, ResourceRef, RuleParams};
 
 pub struct RegionContext<'a> {
     pub snapshot: &'a Snapshot,
     pub region: &'a RegionSnapshot,
     pub scope: Scope<'a>,
+    pub params: &'a RuleParams,
+    /// The day ages and expiries are measured at: when the snapshot was collected (so a scan of
+    /// a stored snapshot is reproducible), or today when the snapshot does not say.
+    pub as_of: Date,
 }
 
 impl<'a> RegionContext<'a> {
-    pub fn new(snapshot: &'a Snapshot, region: &'a RegionSnapshot) -> Self {
+    pub fn new(snapshot: &'a Snapshot, region: &'a RegionSnapshot, params: &'a RuleParams) -> Self {
         RegionContext {
             snapshot,
             region,
@@ -25,7 +31,14 @@ impl<'a> RegionContext<'a> {
                 account_id: &snapshot.account_id,
                 region: &region.region,
             },
+            params,
+            as_of: as_of(snapshot),
         }
+    }
+
+    /// The IAM part of the snapshot (global), or `None` when it was not collected.
+    pub fn iam(&self) -> Option<&'a IamSnapshot> {
+        self.snapshot.iam.as_ref()
     }
 
     /// Why data is missing: the recorded error of `operation` (about `resource` when given),
@@ -172,4 +185,126 @@ impl<'a> RegionContext<'a> {
             true,
         )
     }
+
+    pub fn request_validators(
+        &self,
+        api: &'a RestApi,
+        out: &mut Emitter,
+    ) -> Option<&'a [RequestValidator]> {
+        self.collected(
+            &api.request_validators,
+            out,
+            "GetRequestValidators",
+            || self.scope.rest_api(api),
+            true,
+        )
+    }
+
+    pub fn v2_integrations(
+        &self,
+        api: &'a V2Api,
+        out: &mut Emitter,
+    ) -> Option<&'a [V2Integration]> {
+        self.collected(
+            &api.integrations,
+            out,
+            "GetIntegrations",
+            || self.scope.v2_api(api),
+            true,
+        )
+    }
+
+    pub fn usage_plans(&self, out: &mut Emitter) -> Option<&'a [UsagePlan]> {
+        self.collected(
+            &self.region.usage_plans,
+            out,
+            "GetUsagePlans",
+            || self.scope.region_scope("usageplans"),
+            false,
+        )
+    }
+
+    pub fn api_keys(&self, out: &mut Emitter) -> Option<&'a [ApiKey]> {
+        self.collected(
+            &self.region.api_keys,
+            out,
+            "GetApiKeys",
+            || self.scope.region_scope("apikeys"),
+            false,
+        )
+    }
+
+    pub fn client_certificates(&self, out: &mut Emitter) -> Option<&'a [ClientCertificate]> {
+        self.collected(
+            &self.region.client_certificates,
+            out,
+            "GetClientCertificates",
+            || self.scope.region_scope("clientcertificates"),
+            false,
+        )
+    }
+
+    /// Web ACLs referenced by stages. An ACL missing from the list failed to collect: look it
+    /// up with [`RegionContext::web_acl`], which says why.
+    pub fn web_acls(&self, out: &mut Emitter) -> Option<&'a [WebAcl]> {
+        self.collected(
+            &self.region.web_acls,
+            out,
+            "GetWebACL",
+            || self.scope.region_scope("webacls"),
+            false,
+        )
+    }
+
+    /// One web ACL by ARN, or the reason it is not in the snapshot.
+    pub fn web_acl(&self, arn: &str) -> Result<&'a WebAcl, String> {
+        match &self.region.web_acls {
+            Some(acls) => acls
+                .iter()
+                .find(|a| a.arn == arn)
+                .ok_or_else(|| self.reason("GetWebACL", Some(arn))),
+            None => Err(self.reason("GetWebACL", Some(arn))),
+        }
+    }
+
+    pub fn log_groups(&self, out: &mut Emitter) -> Option<&'a [LogGroup]> {
+        self.collected(
+            &self.region.log_groups,
+            out,
+            "DescribeLogGroups",
+            || self.scope.region_scope("loggroups"),
+            false,
+        )
+    }
+
+    pub fn trails(&self, out: &mut Emitter) -> Option<&'a [Trail]> {
+        self.collected(
+            &self.region.trails,
+            out,
+            "DescribeTrails",
+            || self.scope.account("cloudtrail"),
+            false,
+        )
+    }
+
+    /// `GetAccount` for this region, or an `unknown` result on the account settings.
+    pub fn account_settings(&self, out: &mut Emitter) -> Option<&'a AccountSettings> {
+        match &self.region.account_settings {
+            Some(a) => Some(a),
+            None => {
+                let reason = self.reason("GetAccount", None);
+                out.unknown(self.scope.account_settings(), reason);
+                None
+            }
+        }
+    }
+}
+
+fn as_of(snapshot: &Snapshot) -> Date {
+    snapshot
+        .collected_at
+        .as_deref()
+        .and_then(|t| t.get(..10))
+        .and_then(Date::parse)
+        .unwrap_or_else(Date::today)
 }

@@ -4,7 +4,7 @@ use crate::model::Snapshot;
 
 use super::finding::fingerprint;
 use super::registry::{self, LoadedRule};
-use super::{Finding, RegionContext, ResourceRef, RuleMeta, Status};
+use super::{Finding, RegionContext, ResourceRef, RuleMeta, RuleParams, Status};
 
 /// A rule: its id, its embedded TOML metadata and its check, called once per region.
 pub struct RuleDef {
@@ -88,7 +88,7 @@ impl Selection {
 
 /// Runs the selected rules over every region of the snapshot. The order of the result is
 /// deterministic: rule, region, resource.
-pub fn evaluate(snapshot: &Snapshot, selection: &Selection) -> Vec<Finding> {
+pub fn evaluate(snapshot: &Snapshot, selection: &Selection, params: &RuleParams) -> Vec<Finding> {
     let rules: Vec<&LoadedRule> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
@@ -96,7 +96,7 @@ pub fn evaluate(snapshot: &Snapshot, selection: &Selection) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules {
         for region in &snapshot.regions {
-            let ctx = RegionContext::new(snapshot, region);
+            let ctx = RegionContext::new(snapshot, region, params);
             let mut out = Emitter::new(&rule.meta, &snapshot.account_id, &region.region);
             (rule.def.check)(&ctx, &mut out);
             findings.extend(out.into_findings());

@@ -79,8 +79,9 @@ pub struct RuleMeta {
     pub rationale: String,
     pub remediation: Remediation,
     pub references: Vec<String>,
-    /// Framework id to requirement ids, e.g. `fsbp = ["APIGateway.1"]`.
-    #[serde(default)]
+    /// Framework id to requirement ids, filled from `rules/frameworks/` (the one place that
+    /// maps requirements to rules), never written in a rule's TOML.
+    #[serde(default, skip_deserializing)]
     pub compliance: BTreeMap<String, Vec<String>>,
     /// How other scanners cover the same check.
     #[serde(default)]

@@ -2,7 +2,9 @@
 
 use std::sync::OnceLock;
 
-use super::{access, data, logging, network, threat, Category, RuleDef, RuleMeta};
+use super::{
+    access, account, data, hygiene, logging, network, threat, Category, RuleDef, RuleMeta,
+};
 
 pub static ALL: &[&RuleDef] = &[
     &access::gw101::RULE,
@@ -10,14 +12,47 @@ pub static ALL: &[&RuleDef] = &[
     &access::gw103::RULE,
     &access::gw104::RULE,
     &access::gw105::RULE,
+    &access::gw106::RULE,
+    &access::gw107::RULE,
+    &access::gw108::RULE,
+    &access::gw109::RULE,
+    &access::gw110::RULE,
+    &access::gw111::RULE,
+    &access::gw112::RULE,
     &network::gw201::RULE,
     &network::gw202::RULE,
+    &network::gw203::RULE,
+    &network::gw204::RULE,
+    &network::gw205::RULE,
+    &network::gw206::RULE,
     &data::gw301::RULE,
     &data::gw302::RULE,
+    &data::gw303::RULE,
+    &data::gw304::RULE,
+    &data::gw305::RULE,
+    &data::gw306::RULE,
+    &data::gw307::RULE,
+    &data::gw308::RULE,
+    &data::gw309::RULE,
     &threat::gw401::RULE,
+    &threat::gw402::RULE,
+    &threat::gw403::RULE,
+    &threat::gw404::RULE,
+    &threat::gw405::RULE,
+    &threat::gw406::RULE,
     &threat::gw410::RULE,
+    &threat::gw411::RULE,
+    &threat::gw412::RULE,
     &logging::gw501::RULE,
     &logging::gw502::RULE,
+    &logging::gw503::RULE,
+    &logging::gw504::RULE,
+    &logging::gw505::RULE,
+    &logging::gw506::RULE,
+    &logging::gw507::RULE,
+    &account::gw601::RULE,
+    &account::gw602::RULE,
+    &hygiene::gw701::RULE,
 ];
 
 pub struct LoadedRule {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{DomainName, Resource, RestApi, Stage, V2Api, V2Stage};
+use crate::model::{ApiKey, DomainName, Resource, RestApi, Stage, UsagePlan, V2Api, V2Stage};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceRef {
@@ -127,6 +127,84 @@ impl Scope<'_> {
             &["apis", &api.api_id],
             format!("{} ({})", api.name, api.api_id),
         )
+        .with_tags([&api.tags])
+    }
+
+    pub fn v2_integration(&self, api: &V2Api, integration_id: &str) -> ResourceRef {
+        self.apigateway(
+            &["apis", &api.api_id, "integrations", integration_id],
+            format!("{} ({}) integration {integration_id}", api.name, api.api_id),
+        )
+        .with_tags([&api.tags])
+    }
+
+    pub fn api_key(&self, key: &ApiKey) -> ResourceRef {
+        let label = match &key.name {
+            Some(name) => format!("API key {name} ({})", key.id),
+            None => format!("API key {}", key.id),
+        };
+        self.apigateway(&["apikeys", &key.id], label)
+            .with_tags([&key.tags])
+    }
+
+    pub fn usage_plan(&self, plan: &UsagePlan) -> ResourceRef {
+        self.apigateway(
+            &["usageplans", &plan.id],
+            format!("usage plan {} ({})", plan.name, plan.id),
+        )
+    }
+
+    pub fn client_certificate(&self, id: &str) -> ResourceRef {
+        self.apigateway(
+            &["clientcertificates", id],
+            format!("client certificate {id}"),
+        )
+    }
+
+    /// The per-region API Gateway account settings (`GetAccount`).
+    pub fn account_settings(&self) -> ResourceRef {
+        self.apigateway(
+            &["account"],
+            format!("API Gateway account settings in {}", self.region),
+        )
+    }
+
+    /// A resource of another service (web ACL, log group, trail, IAM role), by its own ARN.
+    pub fn external(&self, service: &str, arn: &str, label: String) -> ResourceRef {
+        let name = arn.splitn(6, ':').nth(5).unwrap_or(arn);
+        ResourceRef {
+            arn: arn.to_string(),
+            path: format!(
+                "aws/{}/{}/{}/{}",
+                segment(self.account_id),
+                segment(self.region),
+                segment(service),
+                name.split(['/', ':'])
+                    .map(segment)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            ),
+            label,
+            tags: BTreeMap::new(),
+        }
+    }
+
+    /// The account itself in this region, for account-wide checks (CloudTrail).
+    pub fn account(&self, service: &str) -> ResourceRef {
+        ResourceRef {
+            arn: format!(
+                "arn:{}:{service}:{}:{}:account",
+                self.partition, self.region, self.account_id
+            ),
+            path: format!(
+                "aws/{}/{}/{}/account",
+                segment(self.account_id),
+                segment(self.region),
+                segment(service)
+            ),
+            label: format!("account {} in {}", self.account_id, self.region),
+            tags: BTreeMap::new(),
+        }
     }
 
     pub fn v2_route(&self, api: &V2Api, route_id: &str, route_key: &str) -> ResourceRef {

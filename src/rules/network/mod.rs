@@ -2,6 +2,10 @@
 
 pub mod gw201;
 pub mod gw202;
+pub mod gw203;
+pub mod gw204;
+pub mod gw205;
+pub mod gw206;
 
 use crate::analysis::policy::{analyze_invoke, parse_policy, InvokeAnalysis, PrincipalScope};
 use crate::rules::{Emitter, ResourceRef};

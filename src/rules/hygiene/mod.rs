@@ -1,0 +1,3 @@
+//! GW7xx: hygiene.
+
+pub mod gw701;
