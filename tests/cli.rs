@@ -223,35 +223,71 @@ fn incomplete_scan_withholds_sarif_and_exits_3() {
 }
 
 /// A snapshot written by hand (or by an older gwaudit) may hold secrets in clear: loading
-/// redacts them, so no report shows them.
+/// redacts them, so no report in any format shows them, and GW307 still names them.
 #[test]
 fn secrets_in_a_loaded_snapshot_reach_no_output() {
-    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    let mut snap: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::demo_path()).unwrap()).unwrap();
-    snap["regions"][0]["rest_apis"][0]["stages"][0]["variables"]["dbPassword"] = secret.into();
+    // Every credential of the GW307 fixture, plus a chunk of each (a truncated value leaks too).
+    let secrets = [
+        "AKIAIOSFODNN7EXAMPLE",
+        "hunter2",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "postgres://app:s3cr3t-Pa55@db.internal:5432/catalog",
+        "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        "sk_test_FAKEFAKEFAKEFAKEFAKE1234",
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    ];
+    let fixture = common::root().join("fixtures/rules/GW307.json");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let mut needles = Vec::new();
+    for s in secrets {
+        assert!(text.contains(s), "the fixture no longer holds `{s}`");
+        needles.push(s.to_string());
+        if s.len() > 16 {
+            needles.push(s[s.len() / 2 - 6..s.len() / 2 + 6].to_string());
+        }
+    }
+    needles.push("s3cr3t-Pa55".into());
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("secret.json");
-    std::fs::write(&path, snap.to_string()).unwrap();
+    let path = common::fixture_snapshot(&fixture, dir.path());
+    let path = path.to_str().unwrap();
+    let mut outputs = Vec::new();
     for format in ["table", "json", "sarif", "markdown", "junit"] {
         let o = gwaudit(&[
             "scan",
             "--snapshot",
-            path.to_str().unwrap(),
+            path,
             "--format",
             format,
             "--allow-incomplete-sarif",
         ]);
         assert!(
-            !stdout(&o).contains(secret) && !stderr(&o).contains(secret),
-            "{format}"
+            matches!(o.status.code(), Some(1 | 3)),
+            "{format}: {}",
+            stderr(&o)
         );
+        outputs.push((format.to_string(), stdout(&o) + &stderr(&o)));
     }
-    let loaded = gwaudit::model::load_snapshot_file(&path).unwrap();
+    let o = gwaudit(&["explain", "GW307"]);
+    outputs.push(("explain".into(), stdout(&o)));
+    for (what, out) in &outputs {
+        for n in &needles {
+            assert!(!out.contains(n.as_str()), "{what} output shows `{n}`");
+        }
+    }
+    let json = &outputs[1].1;
+    assert!(
+        json.contains("backendAccessKey (aws-access-key-id)")
+            && json.contains("<redacted by gwaudit: jwt>"),
+        "GW307 names the variable and the marker"
+    );
+    let loaded = gwaudit::model::load_snapshot_file(std::path::Path::new(path)).unwrap();
     let vars = &loaded.regions[0].rest_apis.as_ref().unwrap()[0]
         .stages
         .as_ref()
         .unwrap()[0]
         .variables;
-    assert_eq!(vars["dbPassword"], gwaudit::model::REDACTED);
+    assert_eq!(
+        gwaudit::analysis::secrets::parse_marker(&vars["backendAccessKey"]),
+        Some(Some(gwaudit::analysis::secrets::SecretKind::AwsAccessKeyId))
+    );
 }

@@ -157,3 +157,107 @@ fn permissions_cover_every_operation_sent() {
         assert!(known.action == "sts:GetCallerIdentity" || actions.contains(&known.action));
     }
 }
+
+/// Credentials in stage variables never reach the snapshot `collect` writes: the file holds
+/// the variable name and a marker naming the kind of credential.
+#[test]
+fn collected_snapshot_holds_no_stage_variable_secret() {
+    let moto = moto_url();
+    let access_key = format!("AKIA{}", "IOSFODNN7EXAMPLE");
+    let db_url = "postgres://app:Sup3r-s3cret-pw@db.internal:5432/orders";
+    let secrets = serde_json::json!({
+        "backendAccessKey": access_key,
+        "dbUrl": db_url,
+        "dbPassword": "hunter2",
+        "backendHost": "orders.internal.example.com",
+    });
+    let seeded = seed(
+        &moto,
+        "eu-north-1",
+        &[
+            "--rest",
+            "0",
+            "--http",
+            "0",
+            "--secrets",
+            &secrets.to_string(),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snapshot.json");
+    let o = gwaudit_live(
+        &[
+            "collect",
+            "--region",
+            "eu-north-1",
+            "--quiet",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+        &moto,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    for secret in [access_key.as_str(), db_url, "Sup3r-s3cret-pw", "hunter2"] {
+        assert!(!text.contains(secret), "the snapshot holds `{secret}`");
+    }
+    let snap: Value = serde_json::from_str(&text).unwrap();
+    let r = region(&snap, "eu-north-1");
+    let rest = r["rest_apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == seeded["secrets"]["rest"])
+        .unwrap();
+    let vault = rest["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage_name"] == "vault")
+        .expect("the seeded stage is collected");
+    let vars = &vault["variables"];
+    assert_eq!(
+        vars["backendAccessKey"],
+        "<redacted by gwaudit: aws-access-key-id>"
+    );
+    assert_eq!(
+        vars["dbUrl"],
+        "<redacted by gwaudit: connection-string-password>"
+    );
+    assert_eq!(vars["dbPassword"], "<redacted by gwaudit: withheld>");
+    assert_eq!(vars["backendHost"], "orders.internal.example.com");
+    let http = r["v2_apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["api_id"] == seeded["secrets"]["http"])
+        .unwrap();
+    assert_eq!(
+        http["stages"][0]["stage_variables"]["backendAccessKey"],
+        "<redacted by gwaudit: aws-access-key-id>"
+    );
+    // The scan of that snapshot reports the credentials by name and kind.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gwaudit"))
+        .args([
+            "scan",
+            "--snapshot",
+            path.to_str().unwrap(),
+            "--rules",
+            "GW307",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("backendAccessKey (aws-access-key-id)"),
+        "{out}"
+    );
+    assert!(!out.contains(&access_key) && !out.contains("hunter2"));
+}

@@ -3,4 +3,5 @@
 pub mod effective;
 pub mod exposure;
 pub mod policy;
+pub mod secrets;
 pub mod tls;

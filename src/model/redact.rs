@@ -4,46 +4,16 @@
 
 use super::Snapshot;
 
-/// What replaces a redacted value.
-pub const REDACTED: &str = "<redacted by gwaudit>";
-
-const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "pass",
-    "pwd",
-    "secret",
-    "token",
-    "apikey",
-    "api_key",
-    "api-key",
-    "credential",
-    "private",
-    "auth",
-    "session",
-];
-
-fn looks_secret(name: &str, value: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let v = value.trim();
-    if v.is_empty() || v == REDACTED {
-        return false;
-    }
-    let key_id = v.len() == 20
-        && ["AKIA", "ASIA"].iter().any(|p| v.starts_with(p))
-        && v.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    let jwt = v.starts_with("eyJ") && v.matches('.').count() == 2;
-    SECRET_NAMES.iter().any(|s| n.contains(s)) || key_id || jwt || v.contains("-----BEGIN")
-}
+use crate::analysis::secrets::{detect, redaction_marker, should_redact};
 
 /// Redacts every secret-looking stage variable and canary override in place; returns how many.
 pub fn redact_secrets(snapshot: &mut Snapshot) -> usize {
     let mut n = 0;
     let mut scrub = |vars: &mut std::collections::BTreeMap<String, String>| {
         for (k, v) in vars.iter_mut() {
-            if looks_secret(k, v) {
-                *v = REDACTED.to_string();
+            if should_redact(k, v) {
+                // The marker keeps what was found, so GW307 can still report it.
+                *v = redaction_marker(detect(k, v));
                 n += 1;
             }
         }
@@ -68,20 +38,55 @@ pub fn redact_secrets(snapshot: &mut Snapshot) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::looks_secret;
+    use std::collections::BTreeMap;
+
+    use super::redact_secrets;
+    use crate::analysis::secrets::parse_marker;
+    use crate::model::{RegionSnapshot, RestApi, Snapshot, Stage, SCHEMA_VERSION};
 
     #[test]
-    fn detects_obvious_secrets_only() {
-        assert!(looks_secret("dbPassword", "hunter2"));
-        assert!(looks_secret("x", "AKIAIOSFODNN7EXAMPLE"));
-        assert!(looks_secret(
-            "x",
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc"
-        ));
-        assert!(!looks_secret(
-            "backendHost",
-            "payments.internal.example.com"
-        ));
-        assert!(!looks_secret("lambdaAlias", "prod"));
+    fn secrets_become_markers_that_keep_the_kind() {
+        let key = format!("AKIA{}", "IOSFODNN7EXAMPLE");
+        let vars = BTreeMap::from([
+            ("accessKey".to_string(), key.clone()),
+            ("dbPassword".to_string(), "hunter2".to_string()),
+            ("backendHost".to_string(), "orders.internal".to_string()),
+        ]);
+        let mut snapshot = Snapshot {
+            schema_version: SCHEMA_VERSION,
+            tool_version: None,
+            collected_at: None,
+            partition: "aws".into(),
+            account_id: "123456789012".into(),
+            regions: vec![RegionSnapshot {
+                region: "eu-west-1".into(),
+                rest_apis: Some(vec![RestApi {
+                    stages: Some(vec![Stage {
+                        variables: vars,
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }],
+            iam: None,
+            collection_errors: vec![],
+            collection_stats: None,
+        };
+        assert_eq!(redact_secrets(&mut snapshot), 2);
+        // Idempotent: markers are not redacted again.
+        assert_eq!(redact_secrets(&mut snapshot), 0);
+        let stage = &snapshot.regions[0].rest_apis.as_ref().unwrap()[0]
+            .stages
+            .as_ref()
+            .unwrap()[0];
+        let kind = |k: &str| parse_marker(&stage.variables[k]);
+        assert_eq!(
+            kind("accessKey").unwrap().unwrap().as_str(),
+            "aws-access-key-id"
+        );
+        assert_eq!(kind("dbPassword"), Some(None));
+        assert_eq!(stage.variables["backendHost"], "orders.internal");
+        assert!(!format!("{snapshot:?}").contains(&key));
     }
 }

@@ -61,6 +61,7 @@ def main():
     p.add_argument("--http", type=int, default=1)
     p.add_argument("--resources", type=int, default=2)
     p.add_argument("--stages", type=int, default=1)
+    p.add_argument("--secrets", help="JSON object of stage variables for one more REST and HTTP stage")
     a = p.parse_args()
     apigw = client("apigateway", a.endpoint, a.region)
     v2 = client("apigatewayv2", a.endpoint, a.region)
@@ -75,6 +76,14 @@ def main():
         v2.create_route(ApiId=api["ApiId"], RouteKey="GET /items", AuthorizationType="NONE")
         v2.create_stage(ApiId=api["ApiId"], StageName="$default")
         out["http"].append(api["ApiId"])
+    if a.secrets:
+        variables = json.loads(a.secrets)
+        api_id = seed_rest(apigw, "rest-secrets", resources=1, methods=("GET",), stages=("dev",))
+        dep = apigw.get_deployments(restApiId=api_id)["items"][0]["id"]
+        apigw.create_stage(restApiId=api_id, stageName="vault", deploymentId=dep, variables=variables)
+        api = v2.create_api(Name="http-secrets", ProtocolType="HTTP")
+        v2.create_stage(ApiId=api["ApiId"], StageName="vault", StageVariables=variables)
+        out["secrets"] = {"rest": api_id, "http": api["ApiId"]}
     print(json.dumps(out))
 
 

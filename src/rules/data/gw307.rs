@@ -1,4 +1,9 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analysis::secrets::{detect, parse_marker, redaction_marker};
+use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW307",
@@ -6,5 +11,96 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// One credential found; `value` is always the redaction marker, never the value.
+#[derive(Serialize)]
+struct Found<'a> {
+    variable: &'a str,
+    location: &'static str,
+    kind: &'static str,
+    value: String,
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    if let Some(apis) = ctx.rest_apis(out) {
+        for api in apis {
+            for stage in ctx.stages(api, out).unwrap_or_default() {
+                let mut sources = vec![("stage variables", &stage.variables)];
+                if let Some(canary) = &stage.canary_settings {
+                    sources.push((
+                        "canary stage variable overrides",
+                        &canary.stage_variable_overrides,
+                    ));
+                }
+                judge(out, ctx.scope.rest_stage(api, stage), &sources);
+            }
+        }
+    }
+    if let Some(apis) = ctx.v2_apis(out) {
+        for api in apis {
+            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+                judge(
+                    out,
+                    ctx.scope.v2_stage(api, stage),
+                    &[("stage variables", &stage.stage_variables)],
+                );
+            }
+        }
+    }
+}
+
+fn judge(
+    out: &mut Emitter,
+    target: ResourceRef,
+    sources: &[(&'static str, &BTreeMap<String, String>)],
+) {
+    let mut found = Vec::new();
+    let mut withheld = 0;
+    let mut total = 0;
+    for (location, vars) in sources {
+        for (name, value) in vars.iter() {
+            total += 1;
+            // Values arrive redacted (the marker names the kind); a snapshot built in memory
+            // may not be, so detect again without ever copying the value.
+            let kind = match parse_marker(value) {
+                Some(None) => {
+                    withheld += 1;
+                    None
+                }
+                Some(kind) => kind,
+                None => detect(name, value),
+            };
+            if let Some(kind) = kind {
+                found.push(Found {
+                    variable: name,
+                    location,
+                    kind: kind.as_str(),
+                    value: redaction_marker(Some(kind)),
+                });
+            }
+        }
+    }
+    if found.is_empty() {
+        let note = if withheld > 0 {
+            format!("; {withheld} value(s) under secret-like names withheld from reports as a precaution")
+        } else {
+            String::new()
+        };
+        out.pass(
+            target,
+            format!("no credential among {total} stage variable(s){note}"),
+        );
+        return;
+    }
+    let names: Vec<String> = found
+        .iter()
+        .map(|f| format!("{} ({})", f.variable, f.kind))
+        .collect();
+    out.fail(
+        target,
+        format!(
+            "stage variables hold credentials in clear: {}; anyone with apigateway:GET reads them",
+            names.join(", ")
+        ),
+    )
+    .evidence("credentials", &found);
+}
