@@ -11,7 +11,7 @@ use crate::config;
 use crate::date::Date;
 use crate::model::{self, Snapshot};
 use crate::report::{self, table::TableOptions, FailOn, ScanReport, Settings};
-use crate::rules::{self, registry, Selection};
+use crate::rules::{self, frameworks, registry, Selection};
 use crate::triage;
 
 /// The bundled demo account, so `gwaudit scan --demo` works anywhere.
@@ -157,6 +157,10 @@ pub struct ScanArgs {
     /// Skip these rules (ids or prefixes), comma-separated; added to `rules.skip`.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub skip_rules: Vec<String>,
+    /// Add a per-requirement view of a compliance framework to the table, JSON and Markdown
+    /// reports (fsbp, cis-7.0, pci-dss-4.0, nist-800-53-r5); repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub compliance: Vec<String>,
     /// Configuration file (default: ./gwaudit.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -205,6 +209,17 @@ fn parse_output_target(s: &str) -> Result<OutputTarget, String> {
         format,
         path: (path != "-").then(|| PathBuf::from(path)),
     })
+}
+
+fn parse_framework(s: &str) -> Result<String, String> {
+    frameworks::find(s.trim())
+        .map(|f| f.id.clone())
+        .ok_or_else(|| {
+            format!(
+                "`{s}` is not a framework; choose from {}",
+                frameworks::ids().join(", ")
+            )
+        })
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -382,7 +397,14 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
         baseline: baseline.as_ref().map(|b| b.file.clone()),
         strict: args.strict,
     };
+    let compliance = args
+        .compliance
+        .iter()
+        .filter_map(|id| frameworks::find(id))
+        .map(|fw| report::compliance::evaluate(fw, &findings, &rules_evaluated))
+        .collect();
     let mut report = ScanReport::new(&snapshot, settings, rules_evaluated, findings);
+    report.compliance = compliance;
     report.mutes = mutes;
     report.baseline = baseline_report;
     if let Some(m) = &report.mutes {

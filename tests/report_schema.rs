@@ -28,6 +28,8 @@ fn report_for(snapshot: &str) -> Value {
         "json",
         "--fail-on",
         "none",
+        "--compliance",
+        "fsbp,cis-7.0,pci-dss-4.0,nist-800-53-r5",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
     serde_json::from_slice(&o.stdout).unwrap()
@@ -83,4 +85,29 @@ fn report_summary_is_consistent() {
         .map(|r| r["fingerprint"].as_str().unwrap())
         .collect();
     assert_eq!(fps.len(), results.len(), "fingerprints must be unique");
+    // Each compliance requirement counts exactly the results of its rules.
+    let views = report["compliance"].as_array().unwrap();
+    assert_eq!(views.len(), 4);
+    for view in views {
+        for req in view["requirements"].as_array().unwrap() {
+            let rules: Vec<&Value> = req["rules"].as_array().unwrap().iter().collect();
+            for status in ["pass", "fail", "unknown"] {
+                let n = results
+                    .iter()
+                    .filter(|r| rules.contains(&&r["rule_id"]) && r["status"] == status)
+                    .count();
+                assert_eq!(req[status], n, "{} {status}", req["id"]);
+            }
+            let expected = if req["fail"] != 0 {
+                "fail"
+            } else if req["unknown"] != 0 {
+                "unknown"
+            } else if req["pass"] != 0 {
+                "pass"
+            } else {
+                "not_applicable"
+            };
+            assert_eq!(req["status"], expected, "{}", req["id"]);
+        }
+    }
 }

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::compliance::RequirementStatus;
 use super::text::md_cell;
-use super::ScanReport;
+use super::{ComplianceView, ScanReport};
 use crate::rules::registry;
 use crate::rules::{Finding, Severity, Status};
 use crate::triage::BaselineState;
@@ -146,6 +147,9 @@ fn rule_details(rule_id: &str, findings: &[&Finding]) -> String {
 pub fn render(report: &ScanReport, limit: usize) -> String {
     let mut out = headline(report);
     out.push_str(&overview(report));
+    for view in &report.compliance {
+        out.push_str(&compliance_section(view));
+    }
     let failing: Vec<&Finding> = report
         .failing()
         .into_iter()
@@ -219,4 +223,41 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
         );
     }
     out
+}
+
+fn compliance_section(view: &ComplianceView) -> String {
+    let counts: Vec<String> = view
+        .summary
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    let mut s = format!(
+        "### Compliance: [{} {}]({})\n\n{}.\n\n| Requirement | Status | Rules | Pass | Fail | Unknown | Muted |\n|---|---|---|---:|---:|---:|---:|\n",
+        md_cell(&view.name),
+        md_cell(&view.version),
+        view.url,
+        counts.join(", ")
+    );
+    for r in &view.requirements {
+        let mut rules = r.rules.join(", ");
+        if !r.rules_not_run.is_empty() {
+            rules.push_str(&format!(" (not run: {})", r.rules_not_run.join(", ")));
+        }
+        let status = match r.status {
+            RequirementStatus::Fail => "**fail**",
+            other => other.as_str(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} {} | {status} | {rules} | {} | {} | {} | {} |",
+            md_cell(&r.id),
+            md_cell(&r.title),
+            r.pass,
+            r.fail,
+            r.unknown,
+            r.muted
+        );
+    }
+    s.push('\n');
+    s
 }

@@ -1,5 +1,6 @@
 //! Reporters render a [`ScanReport`]; they never re-evaluate rules.
 
+pub mod compliance;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{CollectionError, Snapshot};
 use crate::rules::{Finding, Severity, Status};
 use crate::triage::{BaselineReport, MuteReport};
+pub use compliance::ComplianceView;
 
 /// Version of the JSON report format (`reports/gwaudit-report.schema.json`).
 pub const REPORT_VERSION: u32 = 1;
@@ -132,6 +134,9 @@ pub struct ScanReport {
     /// The comparison with `--baseline`; absent without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineReport>,
+    /// `--compliance`: the results per requirement of each framework asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<ComplianceView>,
     pub results: Vec<Finding>,
 }
 
@@ -180,6 +185,7 @@ impl ScanReport {
             summary,
             mutes: None,
             baseline: None,
+            compliance: Vec::new(),
             results,
         }
     }

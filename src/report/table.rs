@@ -5,8 +5,9 @@ use comfy_table::{
     presets, Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width,
 };
 
+use super::compliance::RequirementStatus;
 use super::text::printable;
-use super::ScanReport;
+use super::{ComplianceView, ScanReport};
 use crate::rules::{Finding, Severity};
 use crate::triage::BaselineState;
 
@@ -105,9 +106,57 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
         }
         out.push_str(&format!("Not evaluated ({})\n{table}\n\n", unknown.len()));
     }
+    for view in &report.compliance {
+        out.push_str(&compliance_table(view, opts));
+    }
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+fn compliance_table(view: &ComplianceView, opts: &TableOptions) -> String {
+    let mut table = new_table(opts, ["Requirement", "Status", "Rules and results"]);
+    for r in &view.requirements {
+        let status = Cell::new(r.status.as_str().to_uppercase());
+        let status = match (opts.color, r.status) {
+            (true, RequirementStatus::Fail) => status.fg(Color::Red),
+            (true, RequirementStatus::Unknown) => status.fg(Color::Yellow),
+            (true, RequirementStatus::Pass) => status.fg(Color::Green),
+            _ => status,
+        };
+        let mut detail = format!(
+            "{}\n{} pass, {} fail, {} unknown",
+            r.rules.join(", "),
+            r.pass,
+            r.fail,
+            r.unknown
+        );
+        if r.muted > 0 {
+            detail.push_str(&format!(", {} muted", r.muted));
+        }
+        if !r.rules_not_run.is_empty() {
+            detail.push_str(&format!("\nnot run: {}", r.rules_not_run.join(", ")));
+        }
+        table.add_row(vec![
+            Cell::new(format!("{}\n{}", r.id, r.title)),
+            status,
+            Cell::new(detail),
+        ]);
+    }
+    if let Some(col) = table.column_mut(0) {
+        col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(50)));
+    }
+    let counts: Vec<String> = view
+        .summary
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    format!(
+        "Compliance: {} {} ({})\n{table}\n\n",
+        view.name,
+        view.version,
+        counts.join(", ")
+    )
 }
 
 pub fn summary_line(report: &ScanReport) -> String {

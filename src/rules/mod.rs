@@ -7,6 +7,7 @@
 mod context;
 mod engine;
 mod finding;
+pub mod frameworks;
 mod metadata;
 mod params;
 pub mod registry;

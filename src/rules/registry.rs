@@ -82,6 +82,17 @@ pub fn rules() -> &'static [LoadedRule] {
             .iter()
             .map(|def| load(def).unwrap_or_else(|e| panic!("embedded rule metadata: {e}")))
             .collect();
+        for fw in super::frameworks::all() {
+            for req in &fw.requirements {
+                for rule in rules.iter_mut().filter(|r| req.rules.contains(&r.meta.id)) {
+                    rule.meta
+                        .compliance
+                        .entry(fw.id.clone())
+                        .or_default()
+                        .push(req.id.clone());
+                }
+            }
+        }
         rules.sort_by_key(|r| r.def.id);
         rules
     })
