@@ -541,11 +541,7 @@ fn render_rule_list(format: ListFormat) -> String {
             let metas: Vec<_> = rules.iter().map(|r| &r.meta).collect();
             serde_json::to_string_pretty(&metas).expect("metadata serializes") + "\n"
         }
-        ListFormat::Markdown => rules
-            .iter()
-            .map(|r| r.meta.to_markdown())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        ListFormat::Markdown => rules::docs::catalog_markdown(),
         ListFormat::Table => {
             let mut t = comfy_table::Table::new();
             t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)

@@ -121,3 +121,66 @@ fn findings_stay_within_declared_severity() {
         );
     }
 }
+
+/// `rules/README.md` is the generated catalog; regenerate with `GWAUDIT_UPDATE_GOLDEN=1`.
+#[test]
+fn rules_readme_is_current() {
+    let path = common::root().join("rules/README.md");
+    let generated = gwaudit::rules::docs::catalog_markdown();
+    if std::env::var_os("GWAUDIT_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "rules/README.md is stale: run `GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_metadata`"
+    );
+    let cli = common::gwaudit(&["rules", "--format", "markdown"]);
+    assert_eq!(common::stdout(&cli), generated);
+}
+
+/// Every framework file is embedded, names only existing rules, and carries the catalog's
+/// own mappings.
+#[test]
+fn frameworks_name_existing_rules() {
+    use gwaudit::rules::frameworks;
+    let ids: BTreeSet<&str> = registry::ALL.iter().map(|r| r.id).collect();
+    let mut on_disk = BTreeSet::new();
+    for f in std::fs::read_dir(common::root().join("rules/frameworks")).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let fw = frameworks::parse(&name, &std::fs::read_to_string(&f).unwrap(), &ids)
+            .unwrap_or_else(|e| panic!("{e}"));
+        on_disk.insert(fw.id);
+    }
+    let embedded: BTreeSet<String> = frameworks::all().iter().map(|f| f.id.clone()).collect();
+    assert_eq!(on_disk, embedded, "a framework file is not embedded");
+    for (fw, req, rule) in [
+        ("fsbp", "APIGateway.1", "GW501"),
+        ("fsbp", "APIGateway.2", "GW110"),
+        ("fsbp", "APIGateway.3", "GW504"),
+        ("fsbp", "APIGateway.4", "GW401"),
+        ("fsbp", "APIGateway.5", "GW305"),
+        ("fsbp", "APIGateway.8", "GW103"),
+        ("fsbp", "APIGateway.9", "GW502"),
+        ("fsbp", "APIGateway.10", "GW206"),
+        ("fsbp", "APIGateway.11", "GW301"),
+        ("fsbp", "CloudTrail.1", "GW601"),
+        ("fsbp", "CloudTrail.2", "GW602"),
+        ("fsbp", "CloudTrail.4", "GW602"),
+        ("cis-7.0", "4.10", "GW502"),
+        ("cis-7.0", "4.1", "GW601"),
+        ("cis-7.0", "4.2", "GW602"),
+    ] {
+        let f = frameworks::find(fw).unwrap();
+        assert!(
+            f.requirements
+                .iter()
+                .any(|r| r.id == req && r.rules.iter().any(|x| x == rule)),
+            "{fw} {req} must map to {rule}"
+        );
+    }
+    // Rule metadata shows the mapping, derived from the framework files.
+    let gw502 = registry::find("GW502").unwrap();
+    assert_eq!(gw502.meta.compliance["cis-7.0"], ["4.10"]);
+}

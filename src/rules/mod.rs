@@ -5,6 +5,7 @@
 //! `fixtures/rules/<ID>.json`. `registry::ALL` lists them explicitly.
 
 mod context;
+pub mod docs;
 mod engine;
 mod finding;
 pub mod frameworks;
