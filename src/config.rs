@@ -360,4 +360,30 @@ expires = 2030-01-31
         );
         assert!(err("[rules\n").starts_with("gwaudit.toml:1:"));
     }
+
+    #[test]
+    fn parameters_have_defaults_and_ranges() {
+        let c = parse("", "gwaudit.toml").unwrap();
+        assert_eq!(c.params, RuleParams::default());
+        let c = parse(
+            "[parameters]\nmax_key_age_days = 30\ncert_expiry_days = 45\nrequire_private = true\n",
+            "gwaudit.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            c.params,
+            RuleParams {
+                max_key_age_days: 30,
+                cert_expiry_days: 45,
+                require_private: true
+            }
+        );
+        assert_eq!(
+            err("[parameters]\nmax_key_age_days = 0\n"),
+            "gwaudit.toml:2:20: parameters.max_key_age_days must be a number of days from 1 to 3650, found 0"
+        );
+        assert!(err("[parameters]\ncert_expiry_days = -5\n").starts_with("gwaudit.toml:2:20:"));
+        assert!(err("[parameters]\nmax_key_age = 5\n").contains("unknown field `max_key_age`"));
+        assert!(err("[parameters]\nrequire_private = \"yes\"\n").starts_with("gwaudit.toml:2:"));
+    }
 }
