@@ -1,4 +1,7 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use std::collections::BTreeSet;
+
+use crate::model::{ProtocolType, RestAuthorizerType, V2AuthorizerType};
+use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW106",
@@ -6,5 +9,293 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// `authorizerResultTtlInSeconds` when the field is not set (AWS API reference, v1 and v2).
+const DEFAULT_TTL: i64 = 300;
+
+/// A method or route the authorizer guards, as its cache key can tell it apart from others.
+struct Guarded {
+    label: String,
+    verb: String,
+    path: String,
+    /// `ANY` or `$default`: one route serving every HTTP method.
+    any_verb: bool,
+    /// A greedy `{name+}` segment or `$default`: one route serving many paths.
+    any_path: bool,
+}
+
+impl Guarded {
+    fn rest(verb: &str, path: &str) -> Self {
+        Guarded {
+            label: format!("{verb} {path}"),
+            verb: verb.to_string(),
+            path: path.to_string(),
+            any_verb: verb == "ANY",
+            any_path: path.contains("+}"),
+        }
+    }
+
+    fn v2(route_key: &str) -> Self {
+        match route_key.split_once(' ') {
+            Some((verb, path)) if route_key != "$default" => Guarded::rest(verb, path),
+            // `$default` (or a key we cannot read) catches every method and path.
+            _ => Guarded {
+                label: route_key.to_string(),
+                verb: route_key.to_string(),
+                path: route_key.to_string(),
+                any_verb: true,
+                any_path: true,
+            },
+        }
+    }
+}
+
+/// Which parts of the request the identity sources (the cache key) contain.
+#[derive(Default)]
+struct KeyParts {
+    /// The concrete HTTP method.
+    method: bool,
+    /// The concrete request path.
+    path: bool,
+    /// The route template's method (v2 `routeKey`).
+    route_method: bool,
+    /// The route template's path (`resourcePath`, `resourceId`, `routeKey`).
+    route_path: bool,
+}
+
+impl KeyParts {
+    fn of(sources: &[&str], v2: bool) -> Self {
+        let mut k = KeyParts::default();
+        for s in sources {
+            let s = s.trim().trim_start_matches('$').to_ascii_lowercase();
+            match (s.as_str(), v2) {
+                ("context.httpmethod", _) => k.method = true,
+                ("context.path", _) => k.path = true,
+                ("context.resourcepath" | "context.resourceid", false) => k.route_path = true,
+                ("context.routekey", true) => {
+                    k.route_method = true;
+                    k.route_path = true;
+                }
+                _ => {}
+            }
+        }
+        k
+    }
+
+    /// What differs between requests `guarded` lets through but the key does not record: a
+    /// result cached for one of those requests is replayed for the others.
+    fn unkeyed(&self, guarded: &[Guarded]) -> Vec<&'static str> {
+        let verbs: BTreeSet<&str> = guarded.iter().map(|g| g.verb.as_str()).collect();
+        let paths: BTreeSet<&str> = guarded.iter().map(|g| g.path.as_str()).collect();
+        let any_verb = guarded.iter().any(|g| g.any_verb);
+        let any_path = guarded.iter().any(|g| g.any_path);
+        let verb_keyed = self.method || (self.route_method && !any_verb);
+        let path_keyed = self.path || (self.route_path && !any_path);
+        let mut out = Vec::new();
+        if !verb_keyed && (verbs.len() > 1 || any_verb) {
+            out.push("HTTP method");
+        }
+        if !path_keyed && (paths.len() > 1 || any_path) {
+            out.push("path");
+        }
+        out
+    }
+}
+
+struct Authorizer<'a> {
+    name: &'a str,
+    ttl: Option<i64>,
+    sources: Vec<&'a str>,
+    key: KeyParts,
+    /// v2 simple responses: the cached verdict is a bare boolean, valid for any route.
+    simple: Option<bool>,
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    check_rest(ctx, out);
+    check_v2(ctx, out);
+}
+
+fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.rest_apis(out) else {
+        return;
+    };
+    for api in apis {
+        let Some(authorizers) = ctx.rest_authorizers(api, out) else {
+            continue;
+        };
+        // TOKEN authorizers are keyed by the token alone by design and COGNITO ones do not
+        // call a Lambda: only REQUEST authorizers choose their cache key.
+        for a in authorizers
+            .iter()
+            .filter(|a| a.authorizer_type == RestAuthorizerType::Request)
+        {
+            let sources: Vec<&str> = a
+                .identity_source
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            let guarded = match &api.resources {
+                Some(_) => Ok(api
+                    .methods()
+                    .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
+                    .map(|(r, m)| Guarded::rest(&m.http_method, &r.path))
+                    .collect()),
+                None => Err(ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn))),
+            };
+            let authorizer = Authorizer {
+                name: &a.name,
+                ttl: a.authorizer_result_ttl_in_seconds,
+                key: KeyParts::of(&sources, false),
+                sources,
+                simple: None,
+            };
+            let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
+            judge(out, target, &authorizer, guarded);
+        }
+    }
+}
+
+fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.v2_apis(out) else {
+        return;
+    };
+    // WebSocket authorizers run once, on $connect, and do not cache: nothing is replayed.
+    for api in apis
+        .iter()
+        .filter(|a| a.protocol_type == ProtocolType::Http)
+    {
+        let Some(authorizers) = ctx.v2_authorizers(api, out) else {
+            continue;
+        };
+        for a in authorizers
+            .iter()
+            .filter(|a| a.authorizer_type == V2AuthorizerType::Request)
+        {
+            let sources: Vec<&str> = a.identity_source.iter().map(String::as_str).collect();
+            let guarded = match &api.routes {
+                Some(routes) => Ok(routes
+                    .iter()
+                    .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
+                    .map(|r| Guarded::v2(&r.route_key))
+                    .collect()),
+                None => Err(ctx.reason("GetRoutes", Some(&ctx.scope.v2_api(api).arn))),
+            };
+            let authorizer = Authorizer {
+                name: &a.name,
+                ttl: a.authorizer_result_ttl_in_seconds,
+                key: KeyParts::of(&sources, true),
+                sources,
+                simple: Some(a.enable_simple_responses.unwrap_or(false)),
+            };
+            let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
+            judge(out, target, &authorizer, guarded);
+        }
+    }
+}
+
+fn judge(
+    out: &mut Emitter,
+    target: ResourceRef,
+    a: &Authorizer,
+    guarded: Result<Vec<Guarded>, String>,
+) {
+    let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
+    let ttl_source = match a.ttl {
+        Some(_) => "set on the authorizer",
+        None => "not set (AWS default)",
+    };
+    let ttl_text = match a.ttl {
+        Some(t) => format!("{t} s"),
+        None => format!("{DEFAULT_TTL} s (TTL not set, AWS default)"),
+    };
+    let name = a.name;
+    let evidence = |f: &mut Finding| {
+        f.evidence("ttl_seconds", ttl)
+            .evidence("ttl_source", ttl_source)
+            .evidence("identity_sources", &a.sources);
+        if let Some(simple) = a.simple {
+            f.evidence("simple_responses", simple);
+        }
+    };
+    if ttl <= 0 {
+        evidence(out.pass(
+            target,
+            format!("authorizer {name} does not cache results (TTL {ttl} s)"),
+        ));
+        return;
+    }
+    if a.key.method && a.key.path {
+        evidence(out.pass(
+            target,
+            format!(
+                "authorizer {name} caches results for {ttl_text} keyed on the HTTP method and path"
+            ),
+        ));
+        return;
+    }
+    let guarded = match guarded {
+        Ok(g) => g,
+        Err(reason) => {
+            evidence(out.unknown(
+                target,
+                format!(
+                    "authorizer {name} caches results for {ttl_text} with a key that may not \
+                     separate routes, and which routes it guards is unknown: {reason}"
+                ),
+            ));
+            return;
+        }
+    };
+    let used_by: Vec<&str> = guarded.iter().map(|g| g.label.as_str()).collect();
+    let unkeyed = a.key.unkeyed(&guarded);
+    if unkeyed.is_empty() {
+        let why = match used_by.as_slice() {
+            [] => "it guards no method or route (see GW104)".to_string(),
+            [one] if !(a.key.route_path || a.key.route_method) => {
+                format!("it guards the single route {one}")
+            }
+            _ => "its cache key tells apart every route it guards".to_string(),
+        };
+        let f = out.pass(
+            target,
+            format!(
+                "authorizer {name} caches results for {ttl_text}; a cached result cannot be \
+                 replayed on another route: {why}"
+            ),
+        );
+        evidence(f);
+        f.evidence("used_by", used_by);
+        return;
+    }
+    let shown: Vec<&str> = used_by.iter().take(5).copied().collect();
+    let more = if used_by.len() > shown.len() {
+        format!(" and {} more", used_by.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let replay = if a.simple == Some(true) {
+        "a simple response (isAuthorized: true) cached for one request is replayed for the others"
+    } else {
+        "a policy and context cached for one request are reused for the others"
+    };
+    let f = out.fail(
+        target,
+        format!(
+            "authorizer {name} caches results for {ttl_text} keyed on {}, which cannot tell \
+             apart requests that differ in {} among those it guards ({}{more}): {replay}",
+            if a.sources.is_empty() {
+                "no identity source".to_string()
+            } else {
+                a.sources.join(", ")
+            },
+            unkeyed.join(" or "),
+            shown.join(", "),
+        ),
+    );
+    evidence(f);
+    f.evidence("used_by", used_by)
+        .evidence("not_in_cache_key", unkeyed);
+}
