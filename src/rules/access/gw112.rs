@@ -1,3 +1,11 @@
+//! IAM is global but rules run per region: a role is judged in every region where an
+//! integration or authorizer uses it, and each result lists that region's users. A role used in
+//! two regions therefore appears once per region, which keeps each region's report complete.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::policy::{parse_policy, Effect, Patterns, Statement};
+use crate::model::{IamPolicy, IamRole};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +14,369 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// `*` or a whole service (`s3:*`, `*:*`). Narrower wildcards (`s3:Get*`) are not overbroad here.
+fn is_overbroad_action(action: &str) -> bool {
+    let a = action.trim();
+    a == "*" || a.split_once(':').is_some_and(|(_, name)| name == "*")
+}
+
+/// The actions an Allow statement grants on every resource that make it overbroad, if any.
+/// `NotAction` grants every action of every service except the listed ones, so it always is.
+/// Conditions and Deny statements are not credited: they rarely narrow `*` to what the
+/// integration needs, and a role meant to invoke one backend should not need them.
+fn overbroad_grant(stmt: &Statement) -> Option<String> {
+    if stmt.effect != Effect::Allow {
+        return None;
+    }
+    let all_resources = match &stmt.resources {
+        Patterns::Listed(r) => r.iter().any(|r| r.trim() == "*"),
+        Patterns::AllExcept(_) => true,
+    };
+    if !all_resources {
+        return None;
+    }
+    let grant = match &stmt.actions {
+        Patterns::Listed(a) => {
+            let broad: Vec<&str> = a
+                .iter()
+                .map(String::as_str)
+                .filter(|a| is_overbroad_action(a))
+                .collect();
+            if broad.is_empty() {
+                return None;
+            }
+            format!("Action {}", broad.join(", "))
+        }
+        Patterns::AllExcept(a) => format!("NotAction {}", a.join(", ")),
+    };
+    let conditioned = if stmt.conditions.is_empty() {
+        ""
+    } else {
+        " (conditioned)"
+    };
+    Some(format!(
+        "statement {}: Allow {grant} on Resource *{conditioned}",
+        stmt.label
+    ))
+}
+
+/// Role name of a role ARN, paths dropped (`arn:aws:iam::1:role/path/name` -> `name`).
+fn role_name(arn: &str) -> Option<&str> {
+    arn.split_once(":role/")?.1.rsplit('/').next()
+}
+
+/// Every role ARN used in this region, with who uses it. Also reports, per API, the lists that
+/// were not collected (one `unknown` per API, naming every failed call).
+fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<String>> {
+    let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Caller-credential passthrough (`arn:aws:iam::*:user/*`) names no role to check.
+    let mut add = |arn: Option<&String>, user: String| {
+        if let Some(arn) = arn.filter(|a| a.contains(":role/")) {
+            used.entry(arn.clone()).or_default().push(user);
+        }
+    };
+    if let Some(apis) = ctx.rest_apis(out) {
+        for api in apis {
+            let label = format!("REST API {} ({})", api.name, api.id);
+            let mut missing = Vec::new();
+            match &api.resources {
+                Some(_) => {
+                    for (r, m) in api.methods() {
+                        let creds = m.integration.as_ref().and_then(|i| i.credentials.as_ref());
+                        add(
+                            creds,
+                            format!("{label} {} {} integration", m.http_method, r.path),
+                        );
+                    }
+                }
+                None => {
+                    missing.push(ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn)))
+                }
+            }
+            match &api.authorizers {
+                Some(list) => {
+                    for a in list {
+                        add(
+                            a.authorizer_credentials.as_ref(),
+                            format!("{label} authorizer {}", a.name),
+                        );
+                    }
+                }
+                None => {
+                    missing.push(ctx.reason("GetAuthorizers", Some(&ctx.scope.rest_api(api).arn)))
+                }
+            }
+            if !missing.is_empty() {
+                out.unknown(
+                    ctx.scope.rest_api(api),
+                    format!(
+                        "the IAM roles {label} uses are unknown: {}",
+                        missing.join("; ")
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(apis) = ctx.v2_apis(out) {
+        for api in apis {
+            let label = format!("API {} ({})", api.name, api.api_id);
+            let mut missing = Vec::new();
+            match &api.integrations {
+                Some(list) => {
+                    for i in list {
+                        add(
+                            i.credentials_arn.as_ref(),
+                            format!("{label} integration {}", i.integration_id),
+                        );
+                    }
+                }
+                None => {
+                    missing.push(ctx.reason("GetIntegrations", Some(&ctx.scope.v2_api(api).arn)))
+                }
+            }
+            match &api.authorizers {
+                Some(list) => {
+                    for a in list {
+                        add(
+                            a.authorizer_credentials_arn.as_ref(),
+                            format!("{label} authorizer {}", a.name),
+                        );
+                    }
+                }
+                None => {
+                    missing.push(ctx.reason("GetAuthorizers", Some(&ctx.scope.v2_api(api).arn)))
+                }
+            }
+            if !missing.is_empty() {
+                out.unknown(
+                    ctx.scope.v2_api(api),
+                    format!(
+                        "the IAM roles {label} uses are unknown: {}",
+                        missing.join("; ")
+                    ),
+                );
+            }
+        }
+    }
+    used
+}
+
+/// What the role's readable policies grant too broadly, and what could not be read.
+#[derive(Default)]
+struct Review {
+    overbroad: Vec<String>,
+    unreadable: Vec<String>,
+    policies: usize,
+}
+
+fn review_policies(ctx: &RegionContext, role: &IamRole) -> Review {
+    let mut review = Review::default();
+    let lists = [
+        ("inline", &role.inline_policies, "ListRolePolicies"),
+        (
+            "attached",
+            &role.attached_policies,
+            "ListAttachedRolePolicies",
+        ),
+    ];
+    for (kind, list, operation) in lists {
+        let Some(policies) = list else {
+            review.unreadable.push(format!(
+                "{kind} policies: {}",
+                ctx.reason(operation, Some(&role.arn))
+            ));
+            continue;
+        };
+        for policy in policies {
+            review.policies += 1;
+            let name = match &policy.arn {
+                Some(arn) => format!("{kind} policy {} ({arn})", policy.name),
+                None => format!("{kind} policy {}", policy.name),
+            };
+            let Some(document) = &policy.document else {
+                review
+                    .unreadable
+                    .push(format!("{name}: {}", document_reason(ctx, role, policy)));
+                continue;
+            };
+            match parse_policy(document) {
+                Ok(doc) => review.overbroad.extend(
+                    doc.statements
+                        .iter()
+                        .filter_map(overbroad_grant)
+                        .map(|g| format!("{name} {g}")),
+                ),
+                Err(e) => review.unreadable.push(format!("{name}: {e}")),
+            }
+        }
+    }
+    review
+}
+
+/// Why a policy document is missing: inline documents come from GetRolePolicy (about the
+/// role), managed ones from GetPolicy then GetPolicyVersion (about the policy).
+fn document_reason(ctx: &RegionContext, role: &IamRole, policy: &IamPolicy) -> String {
+    let Some(arn) = &policy.arn else {
+        return ctx.reason("GetRolePolicy", Some(&role.arn));
+    };
+    let version_failed =
+        ctx.snapshot.collection_errors.iter().any(|e| {
+            e.operation == "GetPolicyVersion" && e.resource.as_deref() == Some(arn.as_str())
+        });
+    let operation = if version_failed {
+        "GetPolicyVersion"
+    } else {
+        "GetPolicy"
+    };
+    ctx.reason(operation, Some(arn))
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let used = used_roles(ctx, out);
+    for (arn, users) in used {
+        let name = role_name(&arn).unwrap_or(&arn);
+        let target = ctx.scope.external("iam", &arn, format!("IAM role {name}"));
+        let Some(iam) = ctx.iam() else {
+            let reason = ctx.reason("GetRole", Some(&arn));
+            out.unknown(target, format!("IAM role {name} was not read: {reason}"))
+                .evidence("used_by", users);
+            continue;
+        };
+        // GetRole resolves the name, so a referenced ARN without the role's path still matches.
+        let role = iam.roles.iter().find(|r| r.arn == arn).or_else(|| {
+            iam.roles
+                .iter()
+                .find(|r| role_name(&r.arn) == Some(name) && same_account(&r.arn, &arn))
+        });
+        let Some(role) = role else {
+            if iam.missing_role_arns.contains(&arn) {
+                out.pass(
+                    target,
+                    format!(
+                        "IAM role {name} does not exist, so it grants nothing (the integrations \
+                         and authorizers that use it fail until it is fixed)"
+                    ),
+                )
+                .evidence("role_exists", false)
+                .evidence("used_by", users);
+            } else {
+                let reason = ctx.reason("GetRole", Some(&arn));
+                out.unknown(target, format!("IAM role {name} was not read: {reason}"))
+                    .evidence("used_by", users);
+            }
+            continue;
+        };
+        let review = review_policies(ctx, role);
+        if !review.overbroad.is_empty() {
+            out.fail(
+                target,
+                format!(
+                    "IAM role {name}, assumed by API Gateway, allows `*`, a whole service or \
+                     everything but a few actions (NotAction) on every resource: {}",
+                    review.overbroad.join("; ")
+                ),
+            )
+            .evidence("overbroad_statements", &review.overbroad)
+            .evidence("unreadable_policies", &review.unreadable)
+            .evidence("used_by", users);
+        } else if !review.unreadable.is_empty() {
+            out.unknown(
+                target,
+                format!(
+                    "IAM role {name}: no overbroad statement in the policies read, but some could \
+                     not be read: {}",
+                    review.unreadable.join("; ")
+                ),
+            )
+            .evidence("unreadable_policies", &review.unreadable)
+            .evidence("used_by", users);
+        } else {
+            out.pass(
+                target,
+                format!(
+                    "IAM role {name}: no statement in its policies ({}) allows `*`, a whole \
+                     service or NotAction on every resource",
+                    review.policies
+                ),
+            )
+            .evidence("policies", review.policies)
+            .evidence("used_by", users);
+        }
+    }
+}
+
+fn same_account(a: &str, b: &str) -> bool {
+    a.split(':').nth(4) == b.split(':').nth(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grants(doc: &str) -> Vec<String> {
+        parse_policy(doc)
+            .unwrap()
+            .statements
+            .iter()
+            .filter_map(overbroad_grant)
+            .collect()
+    }
+
+    #[test]
+    fn whole_service_and_star_actions_on_star_resources() {
+        let p = |a: &str, r: &str| {
+            format!(r#"{{"Statement":[{{"Effect":"Allow","Action":{a},"Resource":{r}}}]}}"#)
+        };
+        assert_eq!(grants(&p(r#""*""#, r#""*""#)).len(), 1);
+        assert_eq!(
+            grants(&p(r#"["s3:GetObject","s3:*"]"#, r#"["*"]"#)).len(),
+            1
+        );
+        assert_eq!(grants(&p(r#""*:*""#, r#""*""#)).len(), 1);
+        assert!(grants(&p(r#""s3:Get*""#, r#""*""#)).is_empty());
+        assert!(grants(&p(r#""*""#, r#""arn:aws:s3:::bucket/*""#)).is_empty());
+        assert!(grants(&p(r#""lambda:InvokeFunction""#, r#""*""#)).is_empty());
+        let deny = r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#;
+        assert!(grants(deny).is_empty());
+    }
+
+    #[test]
+    fn not_action_and_not_resource_are_overbroad() {
+        let not_action =
+            r#"{"Statement":[{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}]}"#;
+        assert_eq!(
+            grants(not_action),
+            vec!["statement #0: Allow NotAction iam:* on Resource *".to_string()]
+        );
+        let not_resource = r#"{"Statement":[{"Sid":"S","Effect":"Allow","Action":"sqs:*","NotResource":"arn:aws:sqs:*:*:x"}]}"#;
+        assert_eq!(grants(not_resource).len(), 1);
+    }
+
+    #[test]
+    fn role_names_drop_paths() {
+        assert_eq!(role_name("arn:aws:iam::1:role/svc/apigw"), Some("apigw"));
+        assert_eq!(role_name("arn:aws:iam::*:user/*"), None);
+    }
+
+    #[test]
+    fn iam_not_collected_is_unknown() {
+        let snapshot: crate::model::Snapshot = serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "account_id": "111122223333",
+            "regions": [{"region": "us-east-1", "v2_apis": [], "rest_apis": [{
+                "id": "a", "name": "a", "authorizers": [], "resources": [{"id": "r", "path": "/",
+                "methods": [{"http_method": "GET", "authorization_type": "NONE",
+                  "integration": {"type": "AWS", "credentials": "arn:aws:iam::111122223333:role/x"}}]}]
+            }]}]
+        }))
+        .unwrap();
+        let selection = crate::rules::Selection {
+            include: vec!["GW112".into()],
+            exclude: vec![],
+        };
+        let found = crate::rules::evaluate(&snapshot, &selection, &Default::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].status, crate::rules::Status::Unknown);
+        assert_eq!(found[0].resource_arn, "arn:aws:iam::111122223333:role/x");
+    }
+}
