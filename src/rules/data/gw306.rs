@@ -1,10 +1,62 @@
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
+use super::stage_methods::stage_methods;
+
 pub static RULE: RuleDef = RuleDef {
     id: "GW306",
     metadata: include_str!("../../../rules/data/GW306-cache-control-unauthenticated.toml"),
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// What AWS applies (and `GetStage` reports) when `requireAuthorizationForCacheControl` was
+/// never set: the console's "Require authorization" box starts checked.
+const REQUIRE_AUTHORIZATION_DEFAULT: bool = true;
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    // A stage without a cache cluster has no cache to invalidate.
+    for m in stage_methods(ctx, out, |s| s.cache_cluster_enabled) {
+        let Some(cached) = m.caching() else {
+            continue;
+        };
+        let required = m.effective(
+            |s| s.require_authorization_for_cache_control,
+            REQUIRE_AUTHORIZATION_DEFAULT,
+        );
+        let f = if required.value {
+            out.pass(
+                m.target(ctx),
+                format!(
+                    "{} honours Cache-Control: max-age=0 only from callers allowed execute-api:InvalidateCache ({})",
+                    m.describe(),
+                    required.source.describe()
+                ),
+            )
+        } else {
+            out.fail(
+                m.target(ctx),
+                format!(
+                    "{} lets any client invalidate its cache entries with Cache-Control: max-age=0: \
+                     requireAuthorizationForCacheControl false by {}",
+                    m.describe(),
+                    required.source.describe()
+                ),
+            )
+        };
+        let strategy = m.effective(
+            |s| {
+                s.unauthorized_cache_control_header_strategy
+                    .clone()
+                    .map(Some)
+            },
+            None::<String>,
+        );
+        f.evidence("caching_enabled_by", cached.enabled_by.describe())
+            .evidence("cache_ttl_in_seconds", cached.ttl.value)
+            .evidence("require_authorization_for_cache_control", required.value)
+            .evidence(
+                "require_authorization_for_cache_control_by",
+                required.source.describe(),
+            )
+            .evidence("unauthorized_cache_control_header_strategy", strategy.value);
+    }
+}

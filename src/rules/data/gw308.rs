@@ -1,4 +1,7 @@
+use crate::model::{LoggingLevel, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
+
+use super::stage_methods::stage_methods;
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW308",
@@ -6,5 +9,99 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    check_rest(ctx, out);
+    check_websocket(ctx, out);
+}
+
+fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
+    for m in stage_methods(ctx, out, |_| true) {
+        let trace = m.effective(|s| s.data_trace_enabled, false);
+        let level = m.effective(|s| s.logging_level, LoggingLevel::Off);
+        let f = if trace.value {
+            out.fail(
+                m.target(ctx),
+                format!(
+                    "{} writes full request and response payloads to CloudWatch Logs: \
+                     dataTraceEnabled true by {}",
+                    m.describe(),
+                    trace.source.describe()
+                ),
+            )
+        } else {
+            out.pass(
+                m.target(ctx),
+                format!(
+                    "{} has data tracing off ({})",
+                    m.describe(),
+                    trace.source.describe()
+                ),
+            )
+        };
+        f.evidence("data_trace_enabled", trace.value)
+            .evidence("data_trace_enabled_by", trace.source.describe())
+            .evidence("logging_level", level.value);
+    }
+}
+
+/// WebSocket stages trace per route: a `routeSettings` entry wins over the stage's default
+/// route settings. HTTP APIs have no data tracing and are not evaluated.
+fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.v2_apis(out) else {
+        return;
+    };
+    for api in apis
+        .iter()
+        .filter(|a| a.protocol_type == ProtocolType::Websocket)
+    {
+        let Some(stages) = ctx.v2_stages(api, out) else {
+            continue;
+        };
+        for stage in stages {
+            let target = ctx.scope.v2_stage(api, stage);
+            let default = stage
+                .default_route_settings
+                .as_ref()
+                .and_then(|s| s.data_trace_enabled)
+                .unwrap_or(false);
+            let overrides = |on: bool| -> Vec<&str> {
+                stage
+                    .route_settings
+                    .iter()
+                    .filter(|(_, s)| s.data_trace_enabled == Some(on))
+                    .map(|(k, _)| k.as_str())
+                    .collect()
+            };
+            let (traced, untraced) = (overrides(true), overrides(false));
+            let mut tracing = Vec::new();
+            if default {
+                // Every route without its own setting inherits the default, new routes too.
+                tracing.push("default route settings".to_string());
+            }
+            tracing.extend(traced.iter().map(|k| format!("route {k}")));
+            let f = if tracing.is_empty() {
+                out.pass(
+                    target,
+                    format!(
+                        "WebSocket stage {} of API {} has data tracing off",
+                        stage.stage_name, api.name
+                    ),
+                )
+            } else {
+                out.fail(
+                    target,
+                    format!(
+                        "WebSocket stage {} of API {} writes full message payloads to CloudWatch Logs: \
+                         data tracing on for {}",
+                        stage.stage_name,
+                        api.name,
+                        tracing.join(", ")
+                    ),
+                )
+            };
+            f.evidence("default_data_trace_enabled", default)
+                .evidence("routes_tracing", traced)
+                .evidence("routes_not_tracing", untraced);
+        }
+    }
+}

@@ -9,4 +9,5 @@ pub mod gw306;
 pub mod gw307;
 pub mod gw308;
 pub mod gw309;
+mod stage_methods;
 mod tls_verdict;
