@@ -1,3 +1,7 @@
+use super::attached_acls::{
+    action_name, group_mode, judge_attached, undetermined_reason, GroupMode, Verdict,
+};
+use crate::model::{WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WebAcl};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +10,88 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    judge_attached(ctx, out, judge);
+}
+
+/// Whether a rule can stop a request. Under a default Allow an Allow rule changes nothing;
+/// CAPTCHA and CHALLENGE stop every client that holds no token, so they enforce.
+fn enforces(rule: &WafRule) -> bool {
+    matches!(
+        rule.action,
+        Some(WafRuleAction::Block | WafRuleAction::Captcha | WafRuleAction::Challenge)
+    ) || group_mode(rule) == Some(GroupMode::Blocks)
+}
+
+/// What a rule does, in AWS terms, for the evidence.
+fn effect(rule: &WafRule) -> String {
+    let what = match (rule.action, group_mode(rule)) {
+        (Some(action), _) => action_name(action).to_string(),
+        (None, Some(GroupMode::Blocks)) => "rule group actions".to_string(),
+        (None, Some(GroupMode::Undetermined)) => {
+            "rule group with rules overridden to COUNT".to_string()
+        }
+        (None, Some(GroupMode::Counts))
+            if rule.override_action == Some(WafOverrideAction::Count) =>
+        {
+            "rule group overridden to COUNT".to_string()
+        }
+        _ => "no action".to_string(),
+    };
+    format!("{}: {what}", rule.name)
+}
+
+fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
+    if acl.default_action == WafDefaultAction::Block {
+        return Verdict::pass(format!(
+            "web ACL {} blocks by default: only requests its rules allow get through",
+            acl.name
+        ))
+        .with("default_action", acl.default_action);
+    }
+    let enforcing: Vec<&str> = acl
+        .rules
+        .iter()
+        .filter(|r| enforces(r))
+        .map(|r| r.name.as_str())
+        .collect();
+    if !enforcing.is_empty() {
+        return Verdict::pass(format!(
+            "web ACL {} can stop requests with {}",
+            acl.name,
+            enforcing.join(", ")
+        ))
+        .with("default_action", acl.default_action)
+        .with("enforcing_rules", enforcing);
+    }
+    let effects: Vec<String> = acl.rules.iter().map(effect).collect();
+    let undetermined: Vec<&WafRule> = acl
+        .rules
+        .iter()
+        .filter(|r| group_mode(r) == Some(GroupMode::Undetermined))
+        .collect();
+    if !undetermined.is_empty() {
+        return Verdict::unknown(format!(
+            "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
+            acl.name,
+            undetermined_reason(ctx, &undetermined)
+        ))
+        .with("default_action", acl.default_action)
+        .with("rules", effects);
+    }
+    let message = if acl.rules.is_empty() {
+        format!(
+            "web ACL {} has no rules and default action ALLOW: it lets every request through",
+            acl.name
+        )
+    } else {
+        format!(
+            "web ACL {} has default action ALLOW and none of its rules blocks (they only count \
+             or allow): it lets every request through",
+            acl.name
+        )
+    };
+    Verdict::fail(message)
+        .with("default_action", acl.default_action)
+        .with("rules", effects)
+}

@@ -1,3 +1,5 @@
+use super::attached_acls::{group_mode, judge_attached, undetermined_reason, GroupMode, Verdict};
+use crate::model::{WafRule, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +8,87 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// The AWS managed rule groups that form the baseline against common web exploits, known bad
+/// inputs and known malicious sources.
+const BASELINE: [&str; 3] = [
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+];
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    judge_attached(ctx, out, judge);
+}
+
+/// The baseline group a rule references, with its rules overridden to count.
+fn baseline(rule: &WafRule) -> Option<(&str, &[String])> {
+    match &rule.statement {
+        WafStatement::ManagedRuleGroup {
+            vendor_name,
+            name,
+            rules_overridden_to_count,
+            ..
+        } if vendor_name == "AWS" && BASELINE.contains(&name.as_str()) => {
+            Some((name, rules_overridden_to_count))
+        }
+        _ => None,
+    }
+}
+
+fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
+    let groups: Vec<(&WafRule, &str, &[String])> = acl
+        .rules
+        .iter()
+        .filter_map(|r| baseline(r).map(|(name, counted)| (r, name, counted)))
+        .collect();
+    let in_mode = |mode: GroupMode| -> Vec<&(&WafRule, &str, &[String])> {
+        groups
+            .iter()
+            .filter(|(r, _, _)| group_mode(r) == Some(mode))
+            .collect()
+    };
+    let blocking = in_mode(GroupMode::Blocks);
+    if !blocking.is_empty() {
+        let names: Vec<&str> = blocking.iter().map(|(_, name, _)| *name).collect();
+        // A few rules overridden to count (body size for uploads is routine) leave the group
+        // blocking; they are shown so a reviewer can check the exclusions.
+        let excluded: Vec<String> = blocking
+            .iter()
+            .flat_map(|(_, name, counted)| counted.iter().map(move |c| format!("{name}:{c}")))
+            .collect();
+        let note = if excluded.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} of their rules overridden to count)", excluded.len())
+        };
+        return Verdict::pass(format!(
+            "web ACL {} blocks with {}{note}",
+            acl.name,
+            names.join(", ")
+        ))
+        .with("baseline_groups_blocking", names)
+        .with("rules_overridden_to_count", excluded);
+    }
+    let undetermined = in_mode(GroupMode::Undetermined);
+    if !undetermined.is_empty() {
+        let rules: Vec<&WafRule> = undetermined.iter().map(|(r, _, _)| *r).collect();
+        return Verdict::unknown(format!(
+            "web ACL {} has no AWS managed baseline group surely in block mode; {}",
+            acl.name,
+            undetermined_reason(ctx, &rules)
+        ));
+    }
+    let counting: Vec<&str> = groups.iter().map(|(_, name, _)| *name).collect();
+    let note = if counting.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} only counts)", counting.join(", "))
+    };
+    Verdict::fail(format!(
+        "web ACL {} blocks with none of the AWS managed baseline rule groups {}{note}",
+        acl.name,
+        BASELINE.join(", ")
+    ))
+    .with("baseline_groups_blocking", Vec::<&str>::new())
+    .with("baseline_groups_in_count_mode", counting)
+}

@@ -1,3 +1,5 @@
+use super::attached_acls::{judge_attached, Verdict};
+use crate::model::WebAcl;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +8,23 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    judge_attached(ctx, out, judge);
+}
+
+fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
+    match &acl.logging_destinations {
+        None => Verdict::unknown(format!(
+            "logging of web ACL {} is unknown: {}",
+            acl.name,
+            ctx.reason("GetLoggingConfiguration", Some(&acl.arn))
+        )),
+        Some(d) if d.is_empty() => Verdict::fail(format!(
+            "web ACL {} has no logging configuration: blocked and allowed requests leave no record",
+            acl.name
+        ))
+        .with("logging_destinations", d),
+        Some(d) => Verdict::pass(format!("web ACL {} logs to {}", acl.name, d.join(", ")))
+            .with("logging_destinations", d),
+    }
+}

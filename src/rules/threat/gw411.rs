@@ -1,3 +1,4 @@
+use crate::model::UsagePlan;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +7,76 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// A plan-wide throttle with a rate or a burst limit (a negative value means no limit).
+/// Per-method throttles cover only their methods, so they do not bound the plan.
+fn throttled(plan: &UsagePlan) -> bool {
+    plan.throttle.as_ref().is_some_and(|t| {
+        t.rate_limit.is_some_and(|r| r >= 0.0) || t.burst_limit.is_some_and(|b| b >= 0)
+    })
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(plans) = ctx.usage_plans(out) else {
+        return;
+    };
+    for plan in plans {
+        let target = ctx.scope.usage_plan(plan);
+        let throttle = plan.throttle.as_ref();
+        let missing: Vec<&str> = [
+            (!throttled(plan)).then_some("throttle"),
+            plan.quota.is_none().then_some("quota"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let f = match (&plan.quota, missing.as_slice()) {
+            (Some(q), []) => out.pass(
+                target,
+                format!(
+                    "usage plan {} throttles each key and caps it at {} requests per {}",
+                    plan.name, q.limit, q.period
+                ),
+            ),
+            (_, missing) => {
+                let impact = match missing {
+                    ["throttle"] => {
+                        "can spend the whole quota in one burst, at up to the account-level \
+                         rate shared by every API"
+                    }
+                    ["quota"] => "can call in any volume, limited only by the plan's rate",
+                    _ => {
+                        "can call in any volume at up to the account-level rate shared by every API"
+                    }
+                };
+                out.fail(
+                    target,
+                    format!(
+                        "usage plan {} has no {}: a key holder {impact}",
+                        plan.name,
+                        missing.join(" and no ")
+                    ),
+                )
+            }
+        };
+        // Shown because they look like a throttle but bound only the methods they name.
+        let method_throttles: Vec<String> = plan
+            .api_stages
+            .iter()
+            .flat_map(|s| {
+                s.throttle
+                    .keys()
+                    .map(move |k| format!("{}/{} {k}", s.api_id, s.stage))
+            })
+            .collect();
+        f.evidence("missing", missing)
+            .evidence("method_throttles", method_throttles)
+            .evidence("rate_limit", throttle.and_then(|t| t.rate_limit))
+            .evidence("burst_limit", throttle.and_then(|t| t.burst_limit))
+            .evidence(
+                "quota",
+                plan.quota
+                    .as_ref()
+                    .map(|q| format!("{} per {}", q.limit, q.period)),
+            );
+    }
+}

@@ -6,5 +6,84 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.rest_apis(out) else {
+        return;
+    };
+    for api in apis {
+        let Some(stages) = ctx.stages(api, out) else {
+            continue;
+        };
+        // OPTIONS methods are included: the exemption is for authentication rules, and an
+        // OPTIONS method that requires a key is rejected like any other without a plan.
+        let keyed: Option<Vec<String>> = api.resources.as_ref().map(|_| {
+            api.methods()
+                .filter(|(_, m)| m.api_key_required)
+                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                .collect()
+        });
+        for stage in stages {
+            let target = ctx.scope.rest_stage(api, stage);
+            let Some(keyed) = &keyed else {
+                let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                out.unknown(
+                    target,
+                    format!(
+                        "whether stage {} has methods that require an API key is unknown: {reason}",
+                        stage.stage_name
+                    ),
+                );
+                continue;
+            };
+            if keyed.is_empty() {
+                continue;
+            }
+            let Some(plans) = &ctx.region.usage_plans else {
+                let reason = ctx.reason("GetUsagePlans", None);
+                out.unknown(
+                    target,
+                    format!(
+                        "stage {} has methods that require an API key ({}) and usage plans are \
+                         unknown: {reason}",
+                        stage.stage_name,
+                        keyed.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let covering: Vec<&str> = plans
+                .iter()
+                .filter(|p| {
+                    p.api_stages
+                        .iter()
+                        .any(|s| s.api_id == api.id && s.stage == stage.stage_name)
+                })
+                .map(|p| p.id.as_str())
+                .collect();
+            if covering.is_empty() {
+                out.fail(
+                    target,
+                    format!(
+                        "stage {} requires an API key on {} but is in no usage plan: every key \
+                         is rejected and no call is metered",
+                        stage.stage_name,
+                        keyed.join(", ")
+                    ),
+                )
+                .evidence("key_required_methods", keyed)
+                .evidence("usage_plans", covering);
+            } else {
+                out.pass(
+                    target,
+                    format!(
+                        "stage {} is in usage plan {}",
+                        stage.stage_name,
+                        covering.join(", ")
+                    ),
+                )
+                .evidence("key_required_methods", keyed)
+                .evidence("usage_plans", covering);
+            }
+        }
+    }
+}

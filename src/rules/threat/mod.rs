@@ -1,5 +1,7 @@
 //! GW4xx: threat protection and rate control.
 
+mod attached_acls;
+
 pub mod gw401;
 pub mod gw402;
 pub mod gw403;

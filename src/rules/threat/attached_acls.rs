@@ -1,0 +1,191 @@
+//! The web ACLs REST stages use in a region, for the rules that judge an ACL's contents
+//! (GW402-GW405): one result per ACL however many stages share it, so a shared ACL is
+//! reported and fixed once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::{WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
+use crate::rules::{Emitter, RegionContext, Status};
+
+/// A rule's verdict on one web ACL; the stages using it are added by [`judge_attached`].
+pub(super) struct Verdict {
+    status: Status,
+    message: String,
+    evidence: Vec<(&'static str, Value)>,
+}
+
+impl Verdict {
+    pub fn pass(message: impl Into<String>) -> Self {
+        Self::new(Status::Pass, message.into())
+    }
+
+    pub fn fail(message: impl Into<String>) -> Self {
+        Self::new(Status::Fail, message.into())
+    }
+
+    pub fn unknown(message: impl Into<String>) -> Self {
+        Self::new(Status::Unknown, message.into())
+    }
+
+    fn new(status: Status, message: String) -> Self {
+        Verdict {
+            status,
+            message,
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &'static str, value: impl Serialize) -> Self {
+        self.evidence
+            .push((key, serde_json::to_value(value).unwrap_or(Value::Null)));
+        self
+    }
+}
+
+/// The AWS spelling of a rule action.
+pub(super) fn action_name(action: WafRuleAction) -> &'static str {
+    match action {
+        WafRuleAction::Allow => "ALLOW",
+        WafRuleAction::Block => "BLOCK",
+        WafRuleAction::Count => "COUNT",
+        WafRuleAction::Captcha => "CAPTCHA",
+        WafRuleAction::Challenge => "CHALLENGE",
+    }
+}
+
+/// How a rule that references a rule group treats the requests its rules match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GroupMode {
+    Blocks,
+    Counts,
+    /// Some of the group's rules are overridden to count; whether any still blocks depends on
+    /// the group's rule list, which is not collected.
+    Undetermined,
+}
+
+/// A lower bound of the blocking rules of AWS managed groups across their versions (AWS
+/// managed rule groups documentation): fewer count overrides than this leave part of the
+/// group blocking. For any other group a single override may have silenced all of it.
+const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
+    ("AWSManagedRulesCommonRuleSet", 15),
+    ("AWSManagedRulesKnownBadInputsRuleSet", 3),
+    ("AWSManagedRulesAmazonIpReputationList", 2),
+];
+
+/// `None` for rules that do not reference a rule group. The WAF console's "override all rule
+/// actions to Count" keeps the override action NONE and overrides each rule, so NONE alone
+/// does not mean the group blocks.
+pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
+    let (vendor, name, counted): (&str, &str, &[String]) = match &rule.statement {
+        WafStatement::ManagedRuleGroup {
+            vendor_name,
+            name,
+            rules_overridden_to_count,
+            ..
+        } => (vendor_name, name, rules_overridden_to_count),
+        // Per-rule overrides of a customer group are not in the snapshot: its own actions apply.
+        WafStatement::RuleGroupReference { .. } => ("", "", &[]),
+        _ => return None,
+    };
+    if rule.override_action != Some(WafOverrideAction::None) {
+        return Some(GroupMode::Counts);
+    }
+    let counted = counted.iter().collect::<BTreeSet<_>>().len();
+    if counted == 0 {
+        return Some(GroupMode::Blocks);
+    }
+    let bound = BLOCKING_RULES_AT_LEAST
+        .iter()
+        .find(|(group, _)| vendor == "AWS" && *group == name)
+        .map_or(0, |(_, n)| *n);
+    Some(if counted < bound {
+        GroupMode::Blocks
+    } else {
+        GroupMode::Undetermined
+    })
+}
+
+/// Why an undetermined group cannot be judged, for `unknown` messages.
+pub(super) fn undetermined_reason(ctx: &RegionContext, groups: &[&WafRule]) -> String {
+    let names: Vec<String> = groups
+        .iter()
+        .map(|r| match &r.statement {
+            WafStatement::ManagedRuleGroup {
+                name,
+                rules_overridden_to_count,
+                ..
+            } => format!(
+                "{name} ({} rules overridden to count)",
+                rules_overridden_to_count.len()
+            ),
+            _ => r.name.clone(),
+        })
+        .collect();
+    format!(
+        "whether {} still blocks depends on the group's rule list: {}",
+        names.join(", "),
+        ctx.reason("DescribeManagedRuleGroup", None)
+    )
+}
+
+/// Web ACL ARN to the labels of the stages using it. An API whose stages were not collected is
+/// `unknown`: it may use ACLs this walk cannot see.
+fn attached<'a>(ctx: &RegionContext<'a>, out: &mut Emitter) -> BTreeMap<&'a str, Vec<String>> {
+    let mut acls: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let Some(apis) = ctx.rest_apis(out) else {
+        return acls;
+    };
+    for api in apis {
+        let Some(stages) = ctx.stages(api, out) else {
+            continue;
+        };
+        for stage in stages {
+            if let Some(arn) = stage.web_acl_arn.as_deref() {
+                acls.entry(arn)
+                    .or_default()
+                    .push(ctx.scope.rest_stage(api, stage).label);
+            }
+        }
+    }
+    acls
+}
+
+/// `regional/webacl/{name}/{id}`: the name, for labelling an ACL that failed to collect.
+fn name_from_arn(arn: &str) -> &str {
+    arn.rsplit(':')
+        .next()
+        .and_then(|res| res.split('/').nth(2))
+        .unwrap_or(arn)
+}
+
+/// Runs `judge` on every web ACL a REST stage uses; an ACL missing from the snapshot is
+/// `unknown`, citing the `GetWebACL` failure.
+pub(super) fn judge_attached(
+    ctx: &RegionContext,
+    out: &mut Emitter,
+    judge: impl Fn(&RegionContext, &WebAcl) -> Verdict,
+) {
+    for (arn, stages) in attached(ctx, out) {
+        let (name, verdict) = match ctx.web_acl(arn) {
+            Ok(acl) => (acl.name.as_str(), judge(ctx, acl)),
+            Err(reason) => (
+                name_from_arn(arn),
+                Verdict::unknown(format!("web ACL could not be read: {reason}")),
+            ),
+        };
+        let target = ctx.scope.external("wafv2", arn, format!("web ACL {name}"));
+        let message = format!("{} (used by {})", verdict.message, stages.join(", "));
+        let f = match verdict.status {
+            Status::Pass => out.pass(target, message),
+            Status::Fail => out.fail(target, message),
+            Status::Unknown => out.unknown(target, message),
+        };
+        for (key, value) in verdict.evidence {
+            f.evidence(key, value);
+        }
+        f.evidence("stages", stages);
+    }
+}
