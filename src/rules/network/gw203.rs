@@ -1,4 +1,7 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use serde_json::json;
+
+use crate::model::{DomainName, EndpointType, ProtocolType};
+use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW203",
@@ -6,5 +9,207 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// What the collected custom domains say about one API.
+enum Mapping<'a> {
+    /// `by` map the API; `maybe_mtls` are mutual-TLS domains whose mappings are unknown and
+    /// may map it too (severity is not lowered on a guess).
+    Mapped {
+        by: Vec<&'a DomainName>,
+        maybe_mtls: Vec<&'a DomainName>,
+    },
+    NotMapped,
+    Unknown(String),
+}
+
+fn has_mtls(d: &DomainName) -> bool {
+    d.mutual_tls
+        .as_ref()
+        .is_some_and(|m| m.truststore_uri.is_some())
+}
+
+/// API mappings (v2 `GetApiMappings`) list every mapping of a domain, REST APIs included; base
+/// path mappings (v1) list the REST APIs. So a REST API's mappings are known from either list,
+/// a v2 API's only from the API mappings (a base path mapping naming it still counts).
+fn mapping<'a>(
+    ctx: &RegionContext,
+    domains: &'a [DomainName],
+    id: &str,
+    rest: bool,
+) -> Mapping<'a> {
+    let mut by = Vec::new();
+    let mut unknown = Vec::new();
+    for d in domains {
+        let base = d.base_path_mappings.as_deref();
+        let api = d.api_mappings.as_deref();
+        let listed = base.into_iter().flatten().any(|m| m.rest_api_id == id)
+            || api.into_iter().flatten().any(|m| m.api_id == id);
+        let known = api.is_some() || (rest && base.is_some());
+        if listed {
+            by.push(d);
+        } else if !known {
+            unknown.push(d);
+        }
+    }
+    if !by.is_empty() {
+        let maybe_mtls = unknown.into_iter().filter(|d| has_mtls(d)).collect();
+        return Mapping::Mapped { by, maybe_mtls };
+    }
+    match unknown.first() {
+        None => Mapping::NotMapped,
+        Some(d) => {
+            let operation = if rest {
+                "GetBasePathMappings"
+            } else {
+                "GetApiMappings"
+            };
+            Mapping::Unknown(format!(
+                "the mappings of custom domain {} are unknown: {}",
+                d.domain_name,
+                ctx.reason(operation, Some(&ctx.scope.domain(d).arn))
+            ))
+        }
+    }
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    if let Some(apis) = ctx.rest_apis(out) {
+        for api in apis {
+            let target = ctx.scope.rest_api(api);
+            let what = format!("REST API {} ({})", api.name, api.id);
+            judge(
+                ctx,
+                out,
+                target,
+                &what,
+                &api.id,
+                true,
+                api.disable_execute_api_endpoint,
+            );
+        }
+    }
+    if let Some(apis) = ctx.v2_apis(out) {
+        for api in apis {
+            let target = ctx.scope.v2_api(api);
+            let kind = match api.protocol_type {
+                ProtocolType::Http => "HTTP API",
+                ProtocolType::Websocket => "WebSocket API",
+            };
+            let what = format!("{kind} {} ({})", api.name, api.api_id);
+            judge(
+                ctx,
+                out,
+                target,
+                &what,
+                &api.api_id,
+                false,
+                api.disable_execute_api_endpoint,
+            );
+        }
+    }
+}
+
+fn judge(
+    ctx: &RegionContext,
+    out: &mut Emitter,
+    target: ResourceRef,
+    what: &str,
+    id: &str,
+    rest: bool,
+    disabled: bool,
+) {
+    let found = match ctx.region.domain_names.as_deref() {
+        Some(domains) => mapping(ctx, domains, id, rest),
+        None => Mapping::Unknown(format!(
+            "custom domains are unknown: {}",
+            ctx.reason("GetDomainNames", None)
+        )),
+    };
+    match found {
+        Mapping::NotMapped => {}
+        // A disabled default endpoint cannot be bypassed, mapped or not: nothing to report.
+        Mapping::Unknown(_) if disabled => {}
+        Mapping::Unknown(why) => {
+            out.unknown(
+                target,
+                format!(
+                    "{what} keeps its default execute-api endpoint enabled and whether a custom \
+                     domain maps it is unknown: {why}"
+                ),
+            );
+        }
+        Mapping::Mapped { by, maybe_mtls } => {
+            let names: Vec<&str> = by.iter().map(|d| d.domain_name.as_str()).collect();
+            if disabled {
+                out.pass(
+                    target,
+                    format!(
+                        "{what} has its default execute-api endpoint disabled: callers must use \
+                         custom domain {}",
+                        names.join(", ")
+                    ),
+                )
+                .evidence("custom_domains", names)
+                .evidence("disable_execute_api_endpoint", true);
+                return;
+            }
+            let mtls: Vec<&str> = by
+                .iter()
+                .filter(|d| has_mtls(d))
+                .map(|d| d.domain_name.as_str())
+                .collect();
+            let mut bypassed = vec!["the domain's TLS security policy".to_string()];
+            if by
+                .iter()
+                .any(|d| d.endpoint_types.contains(&EndpointType::Private))
+            {
+                bypassed.push("the private domain's resource policy".to_string());
+            }
+            if !mtls.is_empty() {
+                bypassed.push(format!("the mutual TLS of {}", mtls.join(", ")));
+            }
+            if !maybe_mtls.is_empty() {
+                bypassed.push(format!(
+                    "possibly the mutual TLS of {} (its mappings are unknown)",
+                    maybe_mtls
+                        .iter()
+                        .map(|d| d.domain_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            let bypassed = bypassed.join(" and ");
+            let f = out.fail(
+                target,
+                format!(
+                    "{what} is mapped to custom domain {} but its default execute-api endpoint is \
+                     still enabled: clients can call it directly, bypassing {bypassed}",
+                    names.join(", ")
+                ),
+            );
+            f.evidence("disable_execute_api_endpoint", false).evidence(
+                "custom_domains",
+                by.iter()
+                    .map(|d| {
+                        json!({
+                            "domain_name": d.domain_name,
+                            "security_policy": d.security_policy,
+                            "mutual_tls": has_mtls(d),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            if !maybe_mtls.is_empty() {
+                f.evidence(
+                    "mutual_tls_domains_with_unknown_mappings",
+                    maybe_mtls
+                        .iter()
+                        .map(|d| d.domain_name.as_str())
+                        .collect::<Vec<_>>(),
+                );
+            }
+            if !mtls.is_empty() || !maybe_mtls.is_empty() {
+                f.raise_to(Severity::High);
+            }
+        }
+    }
+}

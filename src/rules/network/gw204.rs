@@ -1,4 +1,8 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::analysis::exposure::{self, Exposure};
+use crate::model::ProtocolType;
+use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+
+use super::reach;
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW204",
@@ -6,5 +10,139 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// WebSocket APIs are listed too: they are as reachable from the internet as HTTP APIs, and an
+/// inventory of public endpoints that skipped them would be incomplete.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    if let Some(apis) = ctx.rest_apis(out) {
+        for api in apis {
+            let what = format!("REST API {} ({})", api.name, api.id);
+            judge(
+                ctx,
+                out,
+                ctx.scope.rest_api(api),
+                &what,
+                exposure::rest_api(api),
+            );
+        }
+    }
+    if let Some(apis) = ctx.v2_apis(out) {
+        for api in apis {
+            let kind = match api.protocol_type {
+                ProtocolType::Http => "HTTP API",
+                ProtocolType::Websocket => "WebSocket API",
+            };
+            let what = format!("{kind} {} ({})", api.name, api.api_id);
+            judge(
+                ctx,
+                out,
+                ctx.scope.v2_api(api),
+                &what,
+                reach::v2_api(ctx, api),
+            );
+        }
+    }
+}
+
+fn judge(ctx: &RegionContext, out: &mut Emitter, target: ResourceRef, what: &str, e: Exposure) {
+    let require_private = ctx.params.require_private;
+    match &e {
+        Exposure::Public(why) if require_private => {
+            out.fail(
+                target,
+                format!(
+                    "{what} is reachable from the internet ({why}) while require_private is set"
+                ),
+            )
+            .evidence("exposure", e.describe())
+            .evidence("require_private", true);
+        }
+        Exposure::Public(why) => {
+            out.pass(
+                target,
+                format!("{what} is reachable from the internet ({why}); listed for inventory"),
+            )
+            .evidence("exposure", e.describe())
+            .evidence("require_private", false);
+        }
+        Exposure::NotPublic(why) => {
+            out.pass(
+                target,
+                format!("{what} is not reachable from the internet: {why}"),
+            )
+            .evidence("exposure", e.describe());
+        }
+        Exposure::Unknown(why) => {
+            out.unknown(
+                target,
+                format!("whether {what} is reachable from the internet is unknown: {why}"),
+            )
+            .evidence("exposure", e.describe());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::parse_snapshot;
+    use crate::rules::{evaluate, RuleParams, Selection, Severity, Status};
+
+    const SNAPSHOT: &str = r#"{
+        "schema_version": 1,
+        "account_id": "111122223333",
+        "regions": [{
+            "region": "us-east-1",
+            "rest_apis": [
+                {"id": "pub1", "name": "public", "endpoint_types": ["REGIONAL"]},
+                {"id": "prv1", "name": "private", "endpoint_types": ["PRIVATE"]}
+            ],
+            "v2_apis": []
+        }]
+    }"#;
+
+    fn run(require_private: bool) -> Vec<(String, Status, Severity, String)> {
+        let snapshot = parse_snapshot(SNAPSHOT, "test").expect("valid snapshot");
+        let params = RuleParams {
+            require_private,
+            ..RuleParams::default()
+        };
+        let selection = Selection {
+            include: vec!["GW204".into()],
+            exclude: vec![],
+        };
+        evaluate(&snapshot, &selection, &params)
+            .into_iter()
+            .map(|f| (f.resource_arn, f.status, f.severity, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn public_apis_are_inventory_by_default() {
+        let results = run(false);
+        assert_eq!(results.len(), 2, "{results:?}");
+        assert!(results.iter().all(|r| r.1 == Status::Pass), "{results:?}");
+        let public = results
+            .iter()
+            .find(|r| r.0.ends_with("/restapis/pub1"))
+            .expect("public API result");
+        assert!(
+            public.3.contains("reachable from the internet"),
+            "{public:?}"
+        );
+        assert!(public.3.contains("inventory"), "{public:?}");
+    }
+
+    #[test]
+    fn public_apis_fail_when_private_is_required() {
+        let results = run(true);
+        let public = results
+            .iter()
+            .find(|r| r.0.ends_with("/restapis/pub1"))
+            .expect("public API result");
+        assert_eq!((public.1, public.2), (Status::Fail, Severity::Info));
+        let private = results
+            .iter()
+            .find(|r| r.0.ends_with("/restapis/prv1"))
+            .expect("private API result");
+        assert_eq!(private.1, Status::Pass);
+    }
+}

@@ -1,4 +1,5 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::model::{ConnectionType, IntegrationType, ProtocolType};
+use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW205",
@@ -6,5 +7,163 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// Only HTTP integrations call a URL; Lambda, AWS service and MOCK integrations stay inside AWS
+/// (or go nowhere) and are not judged.
+fn calls_url(t: IntegrationType) -> bool {
+    matches!(t, IntegrationType::Http | IntegrationType::HttpProxy)
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    check_rest(ctx, out);
+    check_v2(ctx, out);
+}
+
+fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.rest_apis(out) else {
+        return;
+    };
+    for api in apis {
+        let Some(resources) = ctx.resources(api, out) else {
+            continue;
+        };
+        // OPTIONS methods are judged too: an HTTP integration behind a preflight still calls
+        // the backend.
+        for resource in resources {
+            for method in &resource.methods {
+                let Some(i) = method
+                    .integration
+                    .as_ref()
+                    .filter(|i| calls_url(i.integration_type))
+                else {
+                    continue;
+                };
+                judge(
+                    out,
+                    ctx.scope.rest_method(api, resource, &method.http_method),
+                    &format!("integration of {} {}", method.http_method, resource.path),
+                    Backend {
+                        uri: i.uri.as_deref(),
+                        skip_verification: i
+                            .tls_config
+                            .as_ref()
+                            .is_some_and(|t| t.insecure_skip_verification),
+                        vpc_link: i.connection_type == Some(ConnectionType::VpcLink),
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.v2_apis(out) else {
+        return;
+    };
+    for api in apis {
+        let Some(integrations) = ctx.v2_integrations(api, out) else {
+            continue;
+        };
+        for i in integrations {
+            // HTTP API private integrations name a load balancer listener or Cloud Map service,
+            // not a URL; their TLS is GW206's.
+            let http_api_private = api.protocol_type == ProtocolType::Http
+                && i.connection_type == Some(ConnectionType::VpcLink);
+            if !calls_url(i.integration_type) || http_api_private {
+                continue;
+            }
+            judge(
+                out,
+                ctx.scope.v2_integration(api, &i.integration_id),
+                &format!(
+                    "integration {} of API {} ({})",
+                    i.integration_id, api.name, api.api_id
+                ),
+                Backend {
+                    uri: i.integration_uri.as_deref(),
+                    skip_verification: false,
+                    vpc_link: i.connection_type == Some(ConnectionType::VpcLink),
+                },
+            );
+        }
+    }
+}
+
+struct Backend<'a> {
+    uri: Option<&'a str>,
+    skip_verification: bool,
+    vpc_link: bool,
+}
+
+/// `scheme://host[:port]` without user info, path or query: enough to act on, and nothing a
+/// URI might carry in clear (credentials, tokens in the query string) reaches the report.
+fn origin(uri: &str) -> Option<(String, &str)> {
+    let (scheme, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Some((scheme.to_ascii_lowercase(), host))
+}
+
+fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
+    let Some((scheme, host)) = b.uri.and_then(origin) else {
+        let why = match b.uri {
+            None => "AWS reported no backend URI",
+            Some(_) => "the backend URI has no scheme://host to judge",
+        };
+        out.unknown(target, format!("{what}: {why}"))
+            .evidence("uri_present", b.uri.is_some());
+        return;
+    };
+    let shown = format!("{scheme}://{host}");
+    let plaintext = scheme == "http";
+    if scheme != "https" && !plaintext {
+        out.unknown(
+            target,
+            format!("{what}: unexpected backend URI scheme in {shown}"),
+        )
+        .evidence("backend", shown);
+        return;
+    }
+    let via = if b.vpc_link { " over the VPC link" } else { "" };
+    if !plaintext && !b.skip_verification {
+        out.pass(
+            target,
+            format!("{what} calls {shown}{via} over TLS with certificate verification"),
+        )
+        .evidence("backend", shown);
+        return;
+    }
+    let mut problems = Vec::new();
+    if plaintext {
+        problems.push(format!("calls {shown}{via} in plaintext"));
+    }
+    if b.skip_verification {
+        problems.push(
+            "accepts a backend certificate from any issuer, self-signed included \
+             (insecureSkipVerification)"
+                .to_string(),
+        );
+    }
+    out.fail(target, format!("{what} {}", problems.join(" and ")))
+        .evidence("backend", shown)
+        .evidence("plaintext", plaintext)
+        .evidence("insecure_skip_verification", b.skip_verification)
+        .evidence("vpc_link", b.vpc_link);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin;
+
+    #[test]
+    fn origin_drops_credentials_path_and_query() {
+        assert_eq!(
+            origin("HTTP://user:pw@Backend.example.com:8080/a?token=x"),
+            Some(("http".to_string(), "Backend.example.com:8080"))
+        );
+        assert_eq!(
+            origin("http://${stageVariables.host}/orders"),
+            Some(("http".to_string(), "${stageVariables.host}"))
+        );
+        assert_eq!(origin("arn:aws:elasticloadbalancing:x"), None);
+    }
+}

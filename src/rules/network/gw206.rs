@@ -1,3 +1,4 @@
+use crate::model::{ConnectionType, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +7,52 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// HTTP API private integrations use HTTPS exactly when `tlsConfig` is set; `serverNameToVerify`
+/// only adds SNI and a host name check. WebSocket APIs have no `tlsConfig`: their VPC link
+/// integrations name an `https://` or `http://` URL, which GW205 judges.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.v2_apis(out) else {
+        return;
+    };
+    for api in apis
+        .iter()
+        .filter(|a| a.protocol_type == ProtocolType::Http)
+    {
+        let Some(integrations) = ctx.v2_integrations(api, out) else {
+            continue;
+        };
+        for i in integrations
+            .iter()
+            .filter(|i| i.connection_type == Some(ConnectionType::VpcLink))
+        {
+            let target = ctx.scope.v2_integration(api, &i.integration_id);
+            let what = format!(
+                "private integration {} of HTTP API {} ({})",
+                i.integration_id, api.name, api.api_id
+            );
+            match &i.tls_config {
+                Some(tls) => {
+                    let verify = match &tls.server_name_to_verify {
+                        Some(name) => format!("verifying server name {name}"),
+                        None => "without a server name to verify".to_string(),
+                    };
+                    out.pass(target, format!("{what} uses TLS to its backend, {verify}"))
+                        .evidence("server_name_to_verify", &tls.server_name_to_verify);
+                }
+                None => {
+                    out.fail(
+                        target,
+                        format!(
+                            "{what} has no TLS configuration: requests travel the VPC link to \
+                             the load balancer or service in plaintext"
+                        ),
+                    )
+                    .evidence("connection_type", "VPC_LINK")
+                    .evidence("connection_id", &i.connection_id)
+                    .evidence("integration_uri", &i.integration_uri)
+                    .evidence("tls_config", "none");
+                }
+            }
+        }
+    }
+}
