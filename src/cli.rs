@@ -37,7 +37,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Evaluate the rules and report findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Collect a snapshot of the account without evaluating it (`scan --snapshot` reads it).
     Collect(CollectArgs),
     /// Render a saved JSON report again in another format, without calling AWS.
@@ -256,7 +256,7 @@ pub fn main() -> i32 {
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
         Command::Collect(args) => collect(args),
         Command::Permissions => {
