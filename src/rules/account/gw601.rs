@@ -1,3 +1,4 @@
+use crate::model::{AdvancedEventSelector, EventSelectors, ReadWriteType, Trail};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +7,228 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+enum Verdict {
+    Records,
+    Not(String),
+    Unknown(String),
+}
+
+/// An advanced selector for management events that is not limited to read-only calls
+/// (excluding some event sources, such as KMS, still records the API Gateway changes).
+fn advanced_writes_management(s: &AdvancedEventSelector) -> bool {
+    let fields = |name: &'static str| s.field_selectors.iter().filter(move |f| f.field == name);
+    let management = fields("eventCategory").any(|f| f.equals.iter().any(|v| v == "Management"));
+    let read_only = fields("readOnly").any(|f| {
+        (!f.equals.is_empty() && f.equals.iter().all(|v| v == "true"))
+            || f.not_equals.iter().any(|v| v == "false")
+    });
+    management && !read_only
+}
+
+fn records_write_management(s: &EventSelectors) -> bool {
+    s.basic
+        .iter()
+        .any(|b| b.include_management_events && b.read_write_type != Some(ReadWriteType::ReadOnly))
+        || s.advanced.iter().any(advanced_writes_management)
+}
+
+/// `home`: the context of the trail's home Region, where its errors were recorded.
+fn verdict(home: &RegionContext, t: &Trail) -> Verdict {
+    if !t.is_multi_region_trail {
+        return Verdict::Not("single-Region trail".into());
+    }
+    if t.is_logging == Some(false) {
+        return Verdict::Not("logging is stopped".into());
+    }
+    let Some(selectors) = &t.event_selectors else {
+        return Verdict::Unknown(home.reason("GetEventSelectors", Some(&t.arn)));
+    };
+    if !records_write_management(selectors) {
+        return Verdict::Not("does not record write management events".into());
+    }
+    match t.is_logging {
+        Some(true) => Verdict::Records,
+        _ => Verdict::Unknown(home.reason("GetTrailStatus", Some(&t.arn))),
+    }
+}
+
+/// A multi-Region trail covers every Region but is collected only in its home Region, so
+/// every Region's result looks at the trails of all scanned Regions.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let target = ctx.scope.account("cloudtrail");
+    let mut not = Vec::new();
+    let mut unknown = Vec::new();
+    for region in &ctx.snapshot.regions {
+        let home = RegionContext::new(ctx.snapshot, region, ctx.params);
+        let Some(trails) = &region.trails else {
+            unknown.push(format!(
+                "trails of {}: {}",
+                region.region,
+                home.reason("DescribeTrails", None)
+            ));
+            continue;
+        };
+        for t in trails
+            .iter()
+            .filter(|t| t.home_region.as_deref().is_none_or(|h| h == region.region))
+        {
+            let name = format!("{} ({})", t.name, region.region);
+            match verdict(&home, t) {
+                Verdict::Records => {
+                    out.pass(
+                        target,
+                        format!(
+                            "multi-Region trail {name} is logging and records write management \
+                             events{}",
+                            if t.is_organization_trail {
+                                " for the organization"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .evidence("trail", &t.arn);
+                    return;
+                }
+                Verdict::Not(why) => not.push(format!("{name}: {why}")),
+                Verdict::Unknown(why) => unknown.push(format!("{name}: {why}")),
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        out.unknown(
+            target,
+            format!(
+                "no trail is known to be multi-Region, logging and recording write management \
+                 events; undecided: {}",
+                unknown.join("; ")
+            ),
+        )
+        .evidence("trails_not_qualifying", &not)
+        .evidence("undecided", &unknown);
+        return;
+    }
+    let scanned: Vec<&str> = ctx
+        .snapshot
+        .regions
+        .iter()
+        .map(|r| r.region.as_str())
+        .collect();
+    let mut message = format!(
+        "no trail homed in the scanned Regions ({}) is multi-Region, logging and recording \
+         write management events: API Gateway changes in {} go unrecorded",
+        scanned.join(", "),
+        ctx.scope.region
+    );
+    if !not.is_empty() {
+        message.push_str(&format!(" ({})", not.join("; ")));
+    }
+    out.fail(target, message)
+        .evidence("trails_not_qualifying", &not);
+}
+
+/// The verdict is account-wide, so one snapshot yields one status in every Region: the
+/// fixture shows the pass, these show the fail and unknown verdicts.
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::model::parse_snapshot;
+    use crate::rules::{evaluate, RuleParams, Selection, Status};
+
+    fn statuses(regions: serde_json::Value, errors: serde_json::Value) -> Vec<(Status, String)> {
+        let doc = json!({
+            "schema_version": 1,
+            "account_id": "111122223333",
+            "regions": regions,
+            "collection_errors": errors,
+        });
+        let snapshot = parse_snapshot(&doc.to_string(), "test").expect("valid snapshot");
+        let selection = Selection {
+            include: vec!["GW601".into()],
+            exclude: vec![],
+        };
+        evaluate(&snapshot, &selection, &RuleParams::default())
+            .into_iter()
+            .map(|f| (f.status, f.message))
+            .collect()
+    }
+
+    fn trail(name: &str, extra: serde_json::Value) -> serde_json::Value {
+        let mut t = json!({
+            "name": name,
+            "arn": format!("arn:aws:cloudtrail:us-east-1:111122223333:trail/{name}"),
+            "home_region": "us-east-1",
+            "is_multi_region_trail": true,
+            "is_logging": true,
+            "event_selectors": {"basic": [{"read_write_type": "All"}]}
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            t[k] = v.clone();
+        }
+        t
+    }
+
+    #[test]
+    fn no_qualifying_trail_fails_every_region() {
+        let got = statuses(
+            json!([
+                {"region": "us-east-1", "trails": [
+                    trail("stopped", json!({"is_logging": false})),
+                    trail("single", json!({"is_multi_region_trail": false})),
+                    trail("reads", json!({"event_selectors": {"advanced": [{"field_selectors": [
+                        {"field": "eventCategory", "equals": ["Management"]},
+                        {"field": "readOnly", "equals": ["true"]}]}]}})),
+                    trail("nomgmt", json!({"event_selectors": {"basic": [
+                        {"read_write_type": "All", "include_management_events": false}]}}))
+                ]},
+                {"region": "us-west-2", "trails": []}
+            ]),
+            json!([]),
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        for (status, message) in &got {
+            assert_eq!(*status, Status::Fail, "{message}");
+            for name in ["stopped", "single", "reads", "nomgmt"] {
+                assert!(message.contains(name), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn missing_data_without_a_passing_trail_is_unknown() {
+        let got = statuses(
+            json!([
+                {"region": "us-east-1", "trails": [trail("nostatus", json!({"is_logging": null}))]},
+                {"region": "eu-west-1"}
+            ]),
+            json!([{"service": "cloudtrail", "operation": "GetTrailStatus", "region": "us-east-1",
+                "resource": "arn:aws:cloudtrail:us-east-1:111122223333:trail/nostatus",
+                "code": "AccessDeniedException", "message": "denied"}]),
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        for (status, message) in &got {
+            assert_eq!(*status, Status::Unknown, "{message}");
+            assert!(message.contains("GetTrailStatus failed"), "{message}");
+            assert!(message.contains("DescribeTrails"), "{message}");
+        }
+    }
+
+    #[test]
+    fn selectors_not_collected_is_unknown_and_write_only_passes() {
+        let got = statuses(
+            json!([{"region": "us-east-1", "trails": [trail("nosel", json!({"event_selectors": null}))]}]),
+            json!([]),
+        );
+        assert!(
+            matches!(&got[..], [(Status::Unknown, m)] if m.contains("GetEventSelectors")),
+            "{got:?}"
+        );
+        let got = statuses(
+            json!([{"region": "us-east-1", "trails": [trail("writes", json!({
+                "event_selectors": {"basic": [{"read_write_type": "WriteOnly"}]}}))]}]),
+            json!([]),
+        );
+        assert!(matches!(&got[..], [(Status::Pass, _)]), "{got:?}");
+    }
+}

@@ -6,5 +6,27 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// REST stages only: HTTP and WebSocket APIs cannot trace with X-Ray.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let Some(apis) = ctx.rest_apis(out) else {
+        return;
+    };
+    for api in apis {
+        for stage in ctx.stages(api, out).unwrap_or_default() {
+            let target = ctx.scope.rest_stage(api, stage);
+            if stage.tracing_enabled {
+                out.pass(
+                    target,
+                    format!("stage {} traces requests with X-Ray", stage.stage_name),
+                )
+                .evidence("tracing_enabled", true);
+            } else {
+                out.fail(
+                    target,
+                    format!("stage {} has X-Ray tracing disabled", stage.stage_name),
+                )
+                .evidence("tracing_enabled", false);
+            }
+        }
+    }
+}

@@ -1,3 +1,9 @@
+use std::collections::BTreeMap;
+
+use super::log_sinks::{
+    access_log_group, execution_log_group, rest_execution_logging, websocket_execution_logging,
+};
+use crate::model::{AccessLogSettings, LogGroup, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,5 +12,204 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-// PLACEHOLDER: replaced by the rule's implementation.
-fn check(_ctx: &RegionContext, _out: &mut Emitter) {}
+/// One log group stages write to, keyed by name.
+#[derive(Default)]
+struct Target {
+    arn: String,
+    access: bool,
+    execution: bool,
+    writers: Vec<String>,
+    /// Why a stage's execution logging could not be decided.
+    undecided: Option<String>,
+}
+
+impl Target {
+    fn at<'a>(
+        targets: &'a mut BTreeMap<String, Target>,
+        name: &str,
+        arn: impl FnOnce() -> String,
+    ) -> &'a mut Target {
+        let t = targets.entry(name.to_string()).or_default();
+        if t.arn.is_empty() {
+            t.arn = arn();
+        }
+        t
+    }
+}
+
+fn add_access(
+    targets: &mut BTreeMap<String, Target>,
+    settings: &Option<AccessLogSettings>,
+    label: &str,
+) {
+    let Some(dest) = settings.as_ref().and_then(|s| s.destination_arn.as_deref()) else {
+        return;
+    };
+    let Some(name) = access_log_group(dest) else {
+        return; // Firehose and other non-log-group destinations
+    };
+    let t = Target::at(targets, name, || {
+        dest.strip_suffix(":*").unwrap_or(dest).to_string()
+    });
+    t.access = true;
+    t.writers.push(format!("{label} (access logs)"));
+}
+
+/// `logging`: whether the stage logs executions, or why that is unknown.
+fn add_execution(
+    ctx: &RegionContext,
+    targets: &mut BTreeMap<String, Target>,
+    api_id: &str,
+    stage: &str,
+    label: &str,
+    logging: Result<bool, String>,
+) {
+    if logging == Ok(false) {
+        return;
+    }
+    let name = execution_log_group(api_id, stage);
+    let t = Target::at(targets, &name, || {
+        let s = &ctx.scope;
+        format!(
+            "arn:{}:logs:{}:{}:log-group:{name}",
+            s.partition, s.region, s.account_id
+        )
+    });
+    match logging {
+        Ok(_) => {
+            t.execution = true;
+            t.writers.push(format!("{label} (execution logs)"));
+        }
+        Err(reason) => t.undecided = Some(reason),
+    }
+}
+
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    let mut targets: BTreeMap<String, Target> = BTreeMap::new();
+    if let Some(apis) = ctx.rest_apis(out) {
+        for api in apis {
+            for stage in ctx.stages(api, out).unwrap_or_default() {
+                let label = ctx.scope.rest_stage(api, stage).label;
+                add_access(&mut targets, &stage.access_log_settings, &label);
+                let logging = rest_execution_logging(api, stage).ok_or_else(|| {
+                    let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                    format!("whether {label} logs executions is unknown: {reason}")
+                });
+                add_execution(
+                    ctx,
+                    &mut targets,
+                    &api.id,
+                    &stage.stage_name,
+                    &label,
+                    logging,
+                );
+            }
+        }
+    }
+    if let Some(apis) = ctx.v2_apis(out) {
+        for api in apis {
+            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+                let label = ctx.scope.v2_stage(api, stage).label;
+                add_access(&mut targets, &stage.access_log_settings, &label);
+                // HTTP APIs have no execution logs.
+                if api.protocol_type == ProtocolType::Websocket {
+                    let logging = Ok(websocket_execution_logging(stage));
+                    add_execution(
+                        ctx,
+                        &mut targets,
+                        &api.api_id,
+                        &stage.stage_name,
+                        &label,
+                        logging,
+                    );
+                }
+            }
+        }
+    }
+    for (name, t) in &targets {
+        let target = ctx
+            .scope
+            .external("logs", &t.arn, format!("log group {name}"));
+        if !t.access && !t.execution {
+            let why = t.undecided.clone().unwrap_or_default();
+            out.unknown(target, format!("log group {name}: {why}"));
+            continue;
+        }
+        let Some(groups) = &ctx.region.log_groups else {
+            let reason = ctx.reason("DescribeLogGroups", None);
+            out.unknown(
+                target,
+                format!("log group {name} could not be inspected: {reason}"),
+            )
+            .evidence("written_by", &t.writers);
+            continue;
+        };
+        judge(
+            out,
+            target,
+            name,
+            t,
+            groups.iter().find(|g| &g.name == name),
+        );
+    }
+}
+
+fn judge(
+    out: &mut Emitter,
+    target: crate::rules::ResourceRef,
+    name: &str,
+    t: &Target,
+    group: Option<&LogGroup>,
+) {
+    let writers = t.writers.join(", ");
+    let Some(g) = group else {
+        let message = if t.access {
+            format!(
+                "access log destination {name} does not exist: access logs are dropped \
+                 (written by {writers})"
+            )
+        } else {
+            format!(
+                "execution log group {name} does not exist yet: API Gateway creates it itself, \
+                 with no retention and no KMS key ({writers})"
+            )
+        };
+        out.fail(target, message)
+            .evidence("log_group", name)
+            .evidence("exists", false)
+            .evidence("written_by", &t.writers);
+        return;
+    };
+    let mut problems = Vec::new();
+    if g.retention_in_days.is_none() {
+        problems.push("no retention (logs never expire)");
+    }
+    if g.kms_key_id.is_none() {
+        problems.push("no KMS key");
+    }
+    if problems.is_empty() {
+        out.pass(
+            target,
+            format!(
+                "log group {name} keeps logs {} days, encrypted with {}",
+                g.retention_in_days.unwrap_or_default(),
+                g.kms_key_id.as_deref().unwrap_or_default()
+            ),
+        )
+        .evidence("retention_in_days", g.retention_in_days)
+        .evidence("kms_key_id", &g.kms_key_id)
+        .evidence("written_by", &t.writers);
+    } else {
+        out.fail(
+            target,
+            format!(
+                "log group {name} has {}; written by {writers}",
+                problems.join(" and ")
+            ),
+        )
+        .evidence("problems", &problems)
+        .evidence("retention_in_days", g.retention_in_days)
+        .evidence("kms_key_id", &g.kms_key_id)
+        .evidence("written_by", &t.writers);
+    }
+}
