@@ -19,6 +19,20 @@ struct Fixture {
     #[serde(default)]
     params: RuleParams,
     snapshot: serde_json::Value,
+    /// More snapshots for verdicts one snapshot cannot show side by side (an account-wide
+    /// verdict such as GW601's is the same in every region of one snapshot).
+    #[serde(default)]
+    variants: Vec<Variant>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Variant {
+    description: String,
+    expect: Vec<Expectation>,
+    #[serde(default)]
+    params: RuleParams,
+    snapshot: serde_json::Value,
 }
 
 #[derive(Deserialize, Debug)]
@@ -32,6 +46,9 @@ struct Expectation {
     case: String,
     #[serde(default)]
     message_contains: Option<String>,
+    /// Needed only when the same resource path exists in several regions (`account`).
+    #[serde(default)]
+    region: Option<String>,
 }
 
 fn short(f: &Finding) -> &str {
@@ -44,21 +61,61 @@ fn check_fixture(path: &std::path::Path) -> Result<(), String> {
     let name = path.display().to_string();
     let fx: Fixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
         .map_err(|e| format!("{name}: bad fixture: {e}"))?;
-    if fx.description.trim().is_empty() {
-        return Err(format!("{name}: empty description"));
+    let mut cases = vec![(&fx.description, &fx.expect, &fx.params, &fx.snapshot)];
+    cases.extend(
+        fx.variants
+            .iter()
+            .map(|v| (&v.description, &v.expect, &v.params, &v.snapshot)),
+    );
+    let mut errors = Vec::new();
+    for (i, (description, expect, params, snapshot)) in cases.into_iter().enumerate() {
+        let label = if i == 0 {
+            name.clone()
+        } else {
+            format!("{name} variant {i}")
+        };
+        if description.trim().is_empty() {
+            errors.push(format!("{label}: empty description"));
+        }
+        errors.extend(check_case(&fx.rule, &label, expect, params, snapshot)?);
     }
-    let snapshot = parse_snapshot(&fx.snapshot.to_string(), &name).map_err(|e| e.to_string())?;
+    let all: Vec<&Expectation> = fx
+        .expect
+        .iter()
+        .chain(fx.variants.iter().flat_map(|v| &v.expect))
+        .collect();
+    for status in [Status::Pass, Status::Fail, Status::Unknown] {
+        if !all.iter().any(|e| e.status == status) {
+            errors.push(format!("fixture has no {status:?} case"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{name} ({}):\n  {}", fx.rule, errors.join("\n  ")))
+    }
+}
+
+/// Evaluates one snapshot and compares the rule's results with the expectations.
+fn check_case(
+    rule: &str,
+    name: &str,
+    expect: &[Expectation],
+    params: &RuleParams,
+    snapshot: &serde_json::Value,
+) -> Result<Vec<String>, String> {
+    let snapshot = parse_snapshot(&snapshot.to_string(), name).map_err(|e| e.to_string())?;
     let selection = Selection {
-        include: vec![fx.rule.clone()],
+        include: vec![rule.to_string()],
         exclude: vec![],
     };
-    let findings: Vec<Finding> = evaluate(&snapshot, &selection, &fx.params)
+    let findings: Vec<Finding> = evaluate(&snapshot, &selection, params)
         .into_iter()
-        .filter(|f| f.rule_id == fx.rule)
+        .filter(|f| f.rule_id == rule)
         .collect();
     let mut errors = Vec::new();
     let mut matched = BTreeSet::new();
-    for exp in &fx.expect {
+    for exp in expect {
         if exp.case.trim().is_empty() {
             errors.push(format!(
                 "expectation for {} has no case description",
@@ -68,7 +125,9 @@ fn check_fixture(path: &std::path::Path) -> Result<(), String> {
         let found: Vec<(usize, &Finding)> = findings
             .iter()
             .enumerate()
-            .filter(|(_, f)| short(f) == exp.resource)
+            .filter(|(_, f)| {
+                short(f) == exp.resource && exp.region.as_ref().is_none_or(|r| *r == f.region)
+            })
             .collect();
         let [(i, f)] = found.as_slice() else {
             errors.push(format!(
@@ -125,16 +184,7 @@ fn check_fixture(path: &std::path::Path) -> Result<(), String> {
             ));
         }
     }
-    for status in [Status::Pass, Status::Fail, Status::Unknown] {
-        if !fx.expect.iter().any(|e| e.status == status) {
-            errors.push(format!("fixture has no {status:?} case"));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{name} ({}):\n  {}", fx.rule, errors.join("\n  ")))
-    }
+    Ok(errors)
 }
 
 #[test]

@@ -1,6 +1,6 @@
 use super::log_sinks::{access_log_group, rest_execution_logging, websocket_execution_logging};
 use crate::model::{AccessLogSettings, ProtocolType};
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW506",
@@ -56,9 +56,6 @@ fn role_state(ctx: &RegionContext) -> Role {
     }
 }
 
-/// What a stage writes through the account role: `Ok(None)` nothing, `Err` undecided.
-type Writes = Result<Option<&'static str>, String>;
-
 fn to_cloudwatch(settings: &Option<AccessLogSettings>) -> bool {
     settings
         .as_ref()
@@ -67,67 +64,41 @@ fn to_cloudwatch(settings: &Option<AccessLogSettings>) -> bool {
         .is_some()
 }
 
-fn judge(out: &mut Emitter, target: ResourceRef, writes: Writes, role: &Role) {
-    let stage = target.label.clone();
-    let what = match &writes {
-        Ok(None) => return,
-        Ok(Some(what)) => *what,
-        Err(_) => "logs (if any)",
-    };
-    match (role, writes) {
-        (Role::Exists(arn), _) => {
-            out.pass(
-                target,
-                format!("{stage} writes {what} through the existing account role {arn}"),
-            )
-            .evidence("cloudwatch_role_arn", arn);
-        }
-        (Role::Unusable(why), Ok(_)) => {
-            out.fail(
-                target,
-                format!("{stage} writes {what}, but {why}: the logs are silently dropped"),
-            )
-            .evidence("writes", what)
-            .evidence("account_role", why);
-        }
-        (Role::Unusable(why), Err(reason)) => {
-            out.unknown(
-                target,
-                format!("{why}, and whether {stage} logs is unknown: {reason}"),
-            );
-        }
-        (Role::Unknown(reason), _) => {
-            out.unknown(
-                target,
-                format!(
-                    "{stage} may write {what}, but whether API Gateway can write them \
-                     is unknown: {reason}"
-                ),
-            );
+/// The stages of the region that write through the account role, and those that may.
+#[derive(Default)]
+struct Writers {
+    /// `stage label: what it writes`.
+    known: Vec<String>,
+    /// `stage label: why it is unknown`.
+    undecided: Vec<String>,
+}
+
+impl Writers {
+    fn add(&mut self, stage: String, execution: Result<bool, String>, access: bool) {
+        match (execution, access) {
+            (Ok(true), true) => self
+                .known
+                .push(format!("{stage}: execution and access logs")),
+            (Ok(true), false) => self.known.push(format!("{stage}: execution logs")),
+            (_, true) => self.known.push(format!("{stage}: access logs")),
+            (Ok(false), false) => {}
+            (Err(reason), false) => self.undecided.push(format!("{stage}: {reason}")),
         }
     }
 }
 
 /// REST and WebSocket stages write execution logs and CloudWatch access logs through the
-/// account role; HTTP APIs use a service-linked role, Firehose destinations their own.
+/// account role; HTTP APIs use a service-linked role, Firehose destinations their own. One
+/// result per region: the role is one account setting, however many stages depend on it.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let role = role_state(ctx);
-    let both = "execution and access logs";
+    let mut w = Writers::default();
     if let Some(apis) = ctx.rest_apis(out) {
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
-                let access = to_cloudwatch(&stage.access_log_settings);
-                let writes = match (rest_execution_logging(api, stage), access) {
-                    (Some(true), true) => Ok(Some(both)),
-                    (Some(true), false) => Ok(Some("execution logs")),
-                    (_, true) => Ok(Some("access logs")),
-                    (Some(false), false) => Ok(None),
-                    (None, false) => {
-                        Err(ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn)))
-                    }
-                };
-                let target = ctx.scope.rest_stage(api, stage);
-                judge(out, target, writes, &role);
+                let execution = rest_execution_logging(api, stage)
+                    .ok_or_else(|| ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn)));
+                let label = ctx.scope.rest_stage(api, stage).label;
+                w.add(label, execution, to_cloudwatch(&stage.access_log_settings));
             }
         }
     }
@@ -137,18 +108,65 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .filter(|a| a.protocol_type == ProtocolType::Websocket)
         {
             for stage in ctx.v2_stages(api, out).unwrap_or_default() {
-                let writes = match (
-                    websocket_execution_logging(stage),
+                let label = ctx.scope.v2_stage(api, stage).label;
+                w.add(
+                    label,
+                    Ok(websocket_execution_logging(stage)),
                     to_cloudwatch(&stage.access_log_settings),
-                ) {
-                    (true, true) => Some(both),
-                    (true, false) => Some("execution logs"),
-                    (false, true) => Some("access logs"),
-                    (false, false) => None,
-                };
-                let target = ctx.scope.v2_stage(api, stage);
-                judge(out, target, Ok(writes), &role);
+                );
             }
+        }
+    }
+    if w.known.is_empty() && w.undecided.is_empty() {
+        // Nothing writes through the role: nothing can be dropped.
+        return;
+    }
+    let target = ctx.scope.account_settings();
+    match role_state(ctx) {
+        Role::Exists(arn) => {
+            out.pass(
+                target,
+                format!(
+                    "{} stage(s) write logs through the existing account role {arn}",
+                    w.known.len() + w.undecided.len()
+                ),
+            )
+            .evidence("cloudwatch_role_arn", arn)
+            .evidence("stages", &w.known);
+        }
+        Role::Unusable(why) if !w.known.is_empty() => {
+            out.fail(
+                target,
+                format!(
+                    "{why}, yet {} stage(s) write logs through it: those logs are silently \
+                     dropped ({})",
+                    w.known.len(),
+                    w.known.join("; ")
+                ),
+            )
+            .evidence("account_role", why)
+            .evidence("stages", &w.known)
+            .evidence("undecided", &w.undecided);
+        }
+        Role::Unusable(why) => {
+            out.unknown(
+                target,
+                format!(
+                    "{why}, and whether any stage logs is unknown: {}",
+                    w.undecided.join("; ")
+                ),
+            );
+        }
+        Role::Unknown(reason) => {
+            out.unknown(
+                target,
+                format!(
+                    "{} stage(s) may write logs, but whether API Gateway can write them is \
+                     unknown: {reason}",
+                    w.known.len() + w.undecided.len()
+                ),
+            )
+            .evidence("stages", &w.known);
         }
     }
 }
