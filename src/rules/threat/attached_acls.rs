@@ -61,8 +61,8 @@ pub(super) fn action_name(action: WafRuleAction) -> &'static str {
 pub(super) enum GroupMode {
     Blocks,
     Counts,
-    /// Some of the group's rules are overridden to count; whether any still blocks depends on
-    /// the group's rule list, which is not collected.
+    /// Whether any of the group's rules blocks depends on its rule list, which is not
+    /// collected: a managed group with rules overridden to count, or a customer rule group.
     Undetermined,
 }
 
@@ -79,6 +79,7 @@ const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
 /// actions to Count" keeps the override action NONE and overrides each rule, so NONE alone
 /// does not mean the group blocks.
 pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
+    let in_none_mode = rule.override_action == Some(WafOverrideAction::None);
     let (vendor, name, counted): (&str, &str, &[String]) = match &rule.statement {
         WafStatement::ManagedRuleGroup {
             vendor_name,
@@ -86,11 +87,19 @@ pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
             rules_overridden_to_count,
             ..
         } => (vendor_name, name, rules_overridden_to_count),
-        // Per-rule overrides of a customer group are not in the snapshot: its own actions apply.
-        WafStatement::RuleGroupReference { .. } => ("", "", &[]),
+        // A customer group's rules (and their actions) are not in the snapshot: it may hold
+        // only Count rules, or none at all (Shield Advanced's automatic mitigation group is
+        // empty outside an attack).
+        WafStatement::RuleGroupReference { .. } => {
+            return Some(if in_none_mode {
+                GroupMode::Undetermined
+            } else {
+                GroupMode::Counts
+            });
+        }
         _ => return None,
     };
-    if rule.override_action != Some(WafOverrideAction::None) {
+    if !in_none_mode {
         return Some(GroupMode::Counts);
     }
     let counted = counted.iter().collect::<BTreeSet<_>>().len();
@@ -108,26 +117,39 @@ pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
     })
 }
 
-/// Why an undetermined group cannot be judged, for `unknown` messages.
+/// Why an undetermined group cannot be judged, for `unknown` messages: the group, and the
+/// call that would have listed its rules.
 pub(super) fn undetermined_reason(ctx: &RegionContext, groups: &[&WafRule]) -> String {
-    let names: Vec<String> = groups
-        .iter()
-        .map(|r| match &r.statement {
+    let mut names = Vec::new();
+    let mut operations = BTreeSet::new();
+    for rule in groups {
+        match &rule.statement {
             WafStatement::ManagedRuleGroup {
                 name,
                 rules_overridden_to_count,
                 ..
-            } => format!(
-                "{name} ({} rules overridden to count)",
-                rules_overridden_to_count.len()
-            ),
-            _ => r.name.clone(),
-        })
+            } => {
+                let counted = rules_overridden_to_count.iter().collect::<BTreeSet<_>>();
+                names.push(format!(
+                    "{name} ({} rules overridden to count)",
+                    counted.len()
+                ));
+                operations.insert("DescribeManagedRuleGroup");
+            }
+            _ => {
+                names.push(format!("customer rule group {}", rule.name));
+                operations.insert("GetRuleGroup");
+            }
+        }
+    }
+    let reasons: Vec<String> = operations
+        .into_iter()
+        .map(|op| ctx.reason(op, None))
         .collect();
     format!(
-        "whether {} still blocks depends on the group's rule list: {}",
+        "whether {} blocks depends on the group's rule list: {}",
         names.join(", "),
-        ctx.reason("DescribeManagedRuleGroup", None)
+        reasons.join("; ")
     )
 }
 

@@ -1,7 +1,9 @@
 use super::attached_acls::{
     action_name, group_mode, judge_attached, undetermined_reason, GroupMode, Verdict,
 };
-use crate::model::{WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WebAcl};
+use crate::model::{
+    WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
+};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -28,9 +30,12 @@ fn effect(rule: &WafRule) -> String {
     let what = match (rule.action, group_mode(rule)) {
         (Some(action), _) => action_name(action).to_string(),
         (None, Some(GroupMode::Blocks)) => "rule group actions".to_string(),
-        (None, Some(GroupMode::Undetermined)) => {
-            "rule group with rules overridden to COUNT".to_string()
-        }
+        (None, Some(GroupMode::Undetermined)) => match rule.statement {
+            WafStatement::RuleGroupReference { .. } => {
+                "customer rule group (its rules are not collected)".to_string()
+            }
+            _ => "rule group with rules overridden to COUNT".to_string(),
+        },
         (None, Some(GroupMode::Counts))
             if rule.override_action == Some(WafOverrideAction::Count) =>
         {

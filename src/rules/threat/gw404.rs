@@ -1,5 +1,5 @@
 use super::attached_acls::{action_name, judge_attached, Verdict};
-use crate::model::{WafRuleAction, WafStatement, WebAcl};
+use crate::model::{WafOverrideAction, WafRuleAction, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -9,10 +9,10 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    judge_attached(ctx, out, |_, acl| judge(acl));
+    judge_attached(ctx, out, judge);
 }
 
-fn judge(acl: &WebAcl) -> Verdict {
+fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     let rate_rules: Vec<(&str, i64, Option<WafRuleAction>)> = acl
         .rules
         .iter()
@@ -35,6 +35,28 @@ fn judge(acl: &WebAcl) -> Verdict {
         .with("rate_rule", name)
         .with("limit", limit);
     }
+    // A rate-based rule may sit directly in a customer rule group, whose rules are not
+    // collected: in NONE mode it may cap clients, so the ACL cannot be failed (or passed).
+    let own_groups: Vec<&str> = acl
+        .rules
+        .iter()
+        .filter(|r| {
+            matches!(r.statement, WafStatement::RuleGroupReference { .. })
+                && r.override_action == Some(WafOverrideAction::None)
+        })
+        .map(|r| r.name.as_str())
+        .collect();
+    if !own_groups.is_empty() {
+        return Verdict::unknown(format!(
+            "web ACL {} has no top-level rate-based rule that blocks; whether customer rule \
+             group {} holds one depends on its rule list: {}",
+            acl.name,
+            own_groups.join(", "),
+            ctx.reason("GetRuleGroup", None)
+        ))
+        .with("rate_rules", described(&rate_rules))
+        .with("customer_rule_groups", own_groups);
+    }
     if rate_rules.is_empty() {
         return Verdict::fail(format!(
             "web ACL {} has no rate-based rule: a single client can flood the API",
@@ -42,17 +64,22 @@ fn judge(acl: &WebAcl) -> Verdict {
         ))
         .with("rate_rules", Vec::<String>::new());
     }
-    let described: Vec<String> = rate_rules
-        .iter()
-        .map(|(name, limit, action)| {
-            let action = action.map_or("no action", action_name);
-            format!("{name}: {action} above {limit}")
-        })
-        .collect();
+    let described = described(&rate_rules);
     Verdict::fail(format!(
         "web ACL {} has no blocking rate-based rule: {}",
         acl.name,
         described.join(", ")
     ))
     .with("rate_rules", described)
+}
+
+/// `name: ACTION above limit` for each rate-based rule, for messages and evidence.
+fn described(rate_rules: &[(&str, i64, Option<WafRuleAction>)]) -> Vec<String> {
+    rate_rules
+        .iter()
+        .map(|(name, limit, action)| {
+            let action = action.map_or("no action", action_name);
+            format!("{name}: {action} above {limit}")
+        })
+        .collect()
 }
