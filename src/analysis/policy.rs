@@ -569,6 +569,88 @@ pub fn analyze_invoke(
     out
 }
 
+/// Identity policies: a pattern segment made only of wildcards, with at least one `*`
+/// (`*`, `**`, `?*`), which matches every name.
+fn wildcard_only(segment: &str) -> bool {
+    segment.contains('*') && segment.chars().all(|c| c == '*' || c == '?')
+}
+
+/// Identity policies: whether an `Action` pattern grants every action of a service (`s3:*`,
+/// `s3:?*`) or of every service (`*`, `*:*`). Narrower patterns (`s3:Get*`) do not.
+pub fn action_grants_whole_service(action: &str) -> bool {
+    let a = action.trim();
+    wildcard_only(a)
+        || a.split_once(':')
+            .is_some_and(|(_, name)| wildcard_only(name))
+}
+
+/// Identity policies: whether a `Resource` pattern matches every resource of whatever service
+/// an action names: `*`, or an ARN pattern whose resource part is only wildcards
+/// (`arn:aws:s3:::*`, `arn:aws:s3:::*/*`, `arn:aws:dynamodb:*:*:*`), or that ends in a
+/// wildcard before the resource part (`arn:aws:*`, glob `*` spans `:`). A resource type
+/// (`function:*`, `table/*`) or a name (`bucket/*`) narrows it.
+pub fn resource_matches_everything(resource: &str) -> bool {
+    let r = resource.trim();
+    if wildcard_only(r) {
+        return true;
+    }
+    if !r.starts_with("arn:") {
+        return false;
+    }
+    let parts: Vec<&str> = r.splitn(6, ':').collect();
+    let last = parts.last().copied().unwrap_or_default();
+    if parts.len() < 6 {
+        wildcard_only(last)
+    } else {
+        last.contains('*') && last.chars().all(|c| matches!(c, '*' | '?' | '/'))
+    }
+}
+
+#[cfg(test)]
+mod identity_policy_tests {
+    use super::*;
+
+    #[test]
+    fn whole_service_actions() {
+        for a in ["*", "*:*", "s3:*", " S3:* ", "s3:**", "s3:?*", "**"] {
+            assert!(action_grants_whole_service(a), "{a}");
+        }
+        for a in ["s3:Get*", "s3:GetObject", "?", "s3:?", "s3:", "iam:*Policy"] {
+            assert!(!action_grants_whole_service(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn resources_matching_everything() {
+        for r in [
+            "*",
+            " * ",
+            "**",
+            "arn:*",
+            "arn:aws:*",
+            "arn:aws:s3:*",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::*/*",
+            "arn:aws:dynamodb:*:*:*",
+            "arn:aws:iam::111122223333:*",
+        ] {
+            assert!(resource_matches_everything(r), "{r}");
+        }
+        for r in [
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket*",
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:dynamodb:*:*:table/*",
+            "arn:aws:sqs:us-east-1:1:queue",
+            "arn:aws",
+            "execute-api:/*",
+            "",
+        ] {
+            assert!(!resource_matches_everything(r), "{r}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,8 @@ struct Guarded {
     any_verb: bool,
     /// A greedy `{name+}` segment or `$default`: one route serving many paths.
     any_path: bool,
+    /// A `{name}` path parameter: one route template serving many concrete paths.
+    templated: bool,
 }
 
 impl Guarded {
@@ -31,6 +33,7 @@ impl Guarded {
             path: path.to_string(),
             any_verb: verb == "ANY",
             any_path: path.contains("+}"),
+            templated: path.contains('{'),
         }
     }
 
@@ -44,6 +47,7 @@ impl Guarded {
                 path: route_key.to_string(),
                 any_verb: true,
                 any_path: true,
+                templated: true,
             },
         }
     }
@@ -83,11 +87,20 @@ impl KeyParts {
 
     /// What differs between requests `guarded` lets through but the key does not record: a
     /// result cached for one of those requests is replayed for the others.
-    fn unkeyed(&self, guarded: &[Guarded]) -> Vec<&'static str> {
+    ///
+    /// A cached IAM policy is evaluated again against each request's own method or route ARN,
+    /// which names the concrete path: an authorizer that scopes its policy to that ARN keeps the
+    /// paths of one route apart, so a route template in the key is accepted for it. A simple
+    /// response is a bare boolean that nothing re-checks: under it a templated route
+    /// (`/pets/{id}`) serves many paths that only the concrete path (`context.path`) tells
+    /// apart, so the `true` cached for `/pets/1` would also admit `/pets/2`.
+    fn unkeyed(&self, guarded: &[Guarded], simple: bool) -> Vec<&'static str> {
         let verbs: BTreeSet<&str> = guarded.iter().map(|g| g.verb.as_str()).collect();
         let paths: BTreeSet<&str> = guarded.iter().map(|g| g.path.as_str()).collect();
         let any_verb = guarded.iter().any(|g| g.any_verb);
-        let any_path = guarded.iter().any(|g| g.any_path);
+        let any_path = guarded
+            .iter()
+            .any(|g| g.any_path || (simple && g.templated));
         let verb_keyed = self.method || (self.route_method && !any_verb);
         let path_keyed = self.path || (self.route_path && !any_path);
         let mut out = Vec::new();
@@ -250,7 +263,7 @@ fn judge(
         }
     };
     let used_by: Vec<&str> = guarded.iter().map(|g| g.label.as_str()).collect();
-    let unkeyed = a.key.unkeyed(&guarded);
+    let unkeyed = a.key.unkeyed(&guarded, a.simple == Some(true));
     if unkeyed.is_empty() {
         let why = match used_by.as_slice() {
             [] => "it guards no method or route (see GW104)".to_string(),

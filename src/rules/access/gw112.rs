@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::policy::{parse_policy, Effect, Patterns, Statement};
+use crate::analysis::policy::{
+    action_grants_whole_service, parse_policy, resource_matches_everything, Effect, Patterns,
+    Statement,
+};
 use crate::model::{IamPolicy, IamRole};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -14,33 +17,36 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-/// `*` or a whole service (`s3:*`, `*:*`). Narrower wildcards (`s3:Get*`) are not overbroad here.
-fn is_overbroad_action(action: &str) -> bool {
-    let a = action.trim();
-    a == "*" || a.split_once(':').is_some_and(|(_, name)| name == "*")
-}
-
-/// The actions an Allow statement grants on every resource that make it overbroad, if any.
-/// `NotAction` grants every action of every service except the listed ones, so it always is.
+/// The actions an Allow statement grants on every resource that make it overbroad, if any:
+/// `*` or a whole service (`s3:*`, `*:*`; narrower wildcards such as `s3:Get*` are not), on
+/// `*` or an ARN pattern that matches every resource (`arn:aws:s3:::*`). `NotAction` grants
+/// every action of every service except the listed ones, so it always is.
 /// Conditions and Deny statements are not credited: they rarely narrow `*` to what the
 /// integration needs, and a role meant to invoke one backend should not need them.
 fn overbroad_grant(stmt: &Statement) -> Option<String> {
     if stmt.effect != Effect::Allow {
         return None;
     }
-    let all_resources = match &stmt.resources {
-        Patterns::Listed(r) => r.iter().any(|r| r.trim() == "*"),
-        Patterns::AllExcept(_) => true,
+    let on = match &stmt.resources {
+        Patterns::Listed(r) => {
+            let every: Vec<&str> = r
+                .iter()
+                .map(|r| r.trim())
+                .filter(|r| resource_matches_everything(r))
+                .collect();
+            if every.is_empty() {
+                return None;
+            }
+            format!("Resource {}", every.join(", "))
+        }
+        Patterns::AllExcept(r) => format!("NotResource {}", r.join(", ")),
     };
-    if !all_resources {
-        return None;
-    }
     let grant = match &stmt.actions {
         Patterns::Listed(a) => {
             let broad: Vec<&str> = a
                 .iter()
                 .map(String::as_str)
-                .filter(|a| is_overbroad_action(a))
+                .filter(|a| action_grants_whole_service(a))
                 .collect();
             if broad.is_empty() {
                 return None;
@@ -55,7 +61,7 @@ fn overbroad_grant(stmt: &Statement) -> Option<String> {
         " (conditioned)"
     };
     Some(format!(
-        "statement {}: Allow {grant} on Resource *{conditioned}",
+        "statement {}: Allow {grant} on {on}{conditioned}",
         stmt.label
     ))
 }
@@ -335,6 +341,11 @@ mod tests {
         assert_eq!(grants(&p(r#""*:*""#, r#""*""#)).len(), 1);
         assert!(grants(&p(r#""s3:Get*""#, r#""*""#)).is_empty());
         assert!(grants(&p(r#""*""#, r#""arn:aws:s3:::bucket/*""#)).is_empty());
+        assert_eq!(
+            grants(&p(r#""s3:*""#, r#""arn:aws:s3:::*""#)),
+            vec!["statement #0: Allow Action s3:* on Resource arn:aws:s3:::*".to_string()]
+        );
+        assert_eq!(grants(&p(r#""s3:?*""#, r#""*""#)).len(), 1);
         assert!(grants(&p(r#""lambda:InvokeFunction""#, r#""*""#)).is_empty());
         let deny = r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#;
         assert!(grants(deny).is_empty());
