@@ -37,11 +37,18 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
                 .filter(|o| o.action_to_use().is_some_and(|a| a.count().is_some()))
                 .map(|o| o.name().to_string()),
         );
+        let to_allow: Vec<String> = m
+            .rule_action_overrides()
+            .iter()
+            .filter(|o| o.action_to_use().is_some_and(|a| a.allow().is_some()))
+            .map(|o| o.name().to_string())
+            .collect();
         return WafStatement::ManagedRuleGroup {
             vendor_name: m.vendor_name().into(),
             name: m.name().into(),
             version: m.version().map(Into::into),
             rules_overridden_to_count: to_count,
+            rules_overridden_to_allow: to_allow,
         };
     }
     if let Some(r) = s.rate_based_statement() {

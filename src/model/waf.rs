@@ -54,6 +54,24 @@ pub struct WafRule {
     pub statement: WafStatement,
 }
 
+impl WafStatement {
+    /// Rules of a managed group that no longer block: overridden to COUNT or to ALLOW.
+    pub fn rules_not_blocking(&self) -> Vec<&str> {
+        match self {
+            WafStatement::ManagedRuleGroup {
+                rules_overridden_to_count,
+                rules_overridden_to_allow,
+                ..
+            } => rules_overridden_to_count
+                .iter()
+                .chain(rules_overridden_to_allow)
+                .map(String::as_str)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The parts of a WAF statement the rules look at; other statement types are kept by name.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -63,9 +81,13 @@ pub enum WafStatement {
         name: String,
         #[serde(default)]
         version: Option<String>,
-        /// Rules of the group whose action is overridden to COUNT.
+        /// Rules of the group whose action is overridden to COUNT (or excluded).
         #[serde(default)]
         rules_overridden_to_count: Vec<String>,
+        /// Rules of the group whose action is overridden to ALLOW: they neither block nor let
+        /// later rules see the request.
+        #[serde(default)]
+        rules_overridden_to_allow: Vec<String>,
     },
     RateBased {
         limit: i64,

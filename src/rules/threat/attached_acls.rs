@@ -80,13 +80,10 @@ const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
 /// does not mean the group blocks.
 pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
     let in_none_mode = rule.override_action == Some(WafOverrideAction::None);
-    let (vendor, name, counted): (&str, &str, &[String]) = match &rule.statement {
+    let (vendor, name, counted) = match &rule.statement {
         WafStatement::ManagedRuleGroup {
-            vendor_name,
-            name,
-            rules_overridden_to_count,
-            ..
-        } => (vendor_name, name, rules_overridden_to_count),
+            vendor_name, name, ..
+        } => (vendor_name, name, rule.statement.rules_not_blocking()),
         // A customer group's rules (and their actions) are not in the snapshot: it may hold
         // only Count rules, or none at all (Shield Advanced's automatic mitigation group is
         // empty outside an attack).
@@ -124,14 +121,11 @@ pub(super) fn undetermined_reason(ctx: &RegionContext, groups: &[&WafRule]) -> S
     let mut operations = BTreeSet::new();
     for rule in groups {
         match &rule.statement {
-            WafStatement::ManagedRuleGroup {
-                name,
-                rules_overridden_to_count,
-                ..
-            } => {
-                let counted = rules_overridden_to_count.iter().collect::<BTreeSet<_>>();
+            WafStatement::ManagedRuleGroup { name, .. } => {
+                let counted = rule.statement.rules_not_blocking();
+                let counted = counted.iter().collect::<BTreeSet<_>>();
                 names.push(format!(
-                    "{name} ({} rules overridden to count)",
+                    "{name} ({} rules overridden to count or allow)",
                     counted.len()
                 ));
                 operations.insert("DescribeManagedRuleGroup");

@@ -20,28 +20,25 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     judge_attached(ctx, out, judge);
 }
 
-/// The baseline group a rule references, with its rules overridden to count.
-fn baseline(rule: &WafRule) -> Option<(&str, &[String])> {
+/// The baseline group a rule references, with its rules overridden to count or allow.
+fn baseline(rule: &WafRule) -> Option<(&str, Vec<&str>)> {
     match &rule.statement {
         WafStatement::ManagedRuleGroup {
-            vendor_name,
-            name,
-            rules_overridden_to_count,
-            ..
+            vendor_name, name, ..
         } if vendor_name == "AWS" && BASELINE.contains(&name.as_str()) => {
-            Some((name, rules_overridden_to_count))
+            Some((name, rule.statement.rules_not_blocking()))
         }
         _ => None,
     }
 }
 
 fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
-    let groups: Vec<(&WafRule, &str, &[String])> = acl
+    let groups: Vec<(&WafRule, &str, Vec<&str>)> = acl
         .rules
         .iter()
         .filter_map(|r| baseline(r).map(|(name, counted)| (r, name, counted)))
         .collect();
-    let in_mode = |mode: GroupMode| -> Vec<&(&WafRule, &str, &[String])> {
+    let in_mode = |mode: GroupMode| -> Vec<&(&WafRule, &str, Vec<&str>)> {
         groups
             .iter()
             .filter(|(r, _, _)| group_mode(r) == Some(mode))
@@ -59,7 +56,10 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         let note = if excluded.is_empty() {
             String::new()
         } else {
-            format!(" ({} of their rules overridden to count)", excluded.len())
+            format!(
+                " ({} of their rules overridden to count or allow)",
+                excluded.len()
+            )
         };
         return Verdict::pass(format!(
             "web ACL {} blocks with {}{note}",
