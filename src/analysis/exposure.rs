@@ -62,12 +62,36 @@ pub fn rest_api(api: &RestApi) -> Exposure {
 /// HTTP and WebSocket APIs are always regional and internet-facing while their default
 /// endpoint is enabled or a custom domain maps them.
 pub fn v2_api(api: &V2Api, domains: Option<&[DomainName]>) -> Exposure {
+    v2_api_explained(api, domains).0
+}
+
+/// The collection whose absence left a v2 API's exposure undecided.
+#[derive(Debug, Clone, Copy)]
+pub enum V2Missing<'a> {
+    /// The region's custom domains (`GetDomainNames`).
+    DomainNames,
+    /// The API mappings of this domain (`GetApiMappings`).
+    ApiMappings(&'a DomainName),
+}
+
+/// [`v2_api`], and when the answer is `Unknown`, which collection is missing (so a rule can
+/// cite the failed call without re-deriving the decision).
+pub fn v2_api_explained<'d>(
+    api: &V2Api,
+    domains: Option<&'d [DomainName]>,
+) -> (Exposure, Option<V2Missing<'d>>) {
     if !api.disable_execute_api_endpoint {
-        return Exposure::Public("default execute-api endpoint enabled".into());
+        return (
+            Exposure::Public("default execute-api endpoint enabled".into()),
+            None,
+        );
     }
     let Some(domains) = domains else {
-        return Exposure::Unknown(
-            "default endpoint disabled and custom domains were not collected".into(),
+        return (
+            Exposure::Unknown(
+                "default endpoint disabled and custom domains were not collected".into(),
+            ),
+            Some(V2Missing::DomainNames),
         );
     };
     let mapped = domains.iter().find(|d| {
@@ -77,15 +101,22 @@ pub fn v2_api(api: &V2Api, domains: Option<&[DomainName]>) -> Exposure {
             .any(|m| m.api_id == api.api_id)
     });
     if let Some(d) = mapped {
-        return Exposure::Public(format!("mapped to custom domain {}", d.domain_name));
+        return (
+            Exposure::Public(format!("mapped to custom domain {}", d.domain_name)),
+            None,
+        );
     }
     match domains.iter().find(|d| d.api_mappings.is_none()) {
-        Some(d) => Exposure::Unknown(format!(
-            "default endpoint disabled and the API mappings of {} were not collected",
-            d.domain_name
-        )),
-        None => {
-            Exposure::NotPublic("default endpoint disabled and no custom domain maps it".into())
-        }
+        Some(d) => (
+            Exposure::Unknown(format!(
+                "default endpoint disabled and the API mappings of {} were not collected",
+                d.domain_name
+            )),
+            Some(V2Missing::ApiMappings(d)),
+        ),
+        None => (
+            Exposure::NotPublic("default endpoint disabled and no custom domain maps it".into()),
+            None,
+        ),
     }
 }

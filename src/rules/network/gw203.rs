@@ -27,9 +27,12 @@ fn has_mtls(d: &DomainName) -> bool {
         .is_some_and(|m| m.truststore_uri.is_some())
 }
 
-/// API mappings (v2 `GetApiMappings`) list every mapping of a domain, REST APIs included; base
-/// path mappings (v1) list the REST APIs. So a REST API's mappings are known from either list,
-/// a v2 API's only from the API mappings (a base path mapping naming it still counts).
+/// API mappings (v2 `GetApiMappings`) list every mapping of a public domain, REST APIs
+/// included; base path mappings (v1) list the REST APIs. So a REST API's mappings are known from
+/// either list, a v2 API's only from the API mappings (a base path mapping naming it still
+/// counts). Private domains are the exception: they are never asked for API mappings (they
+/// serve only REST APIs) and carry an empty list that says nothing about REST APIs, so there
+/// only the base path mappings count.
 fn mapping<'a>(
     ctx: &RegionContext,
     domains: &'a [DomainName],
@@ -43,7 +46,12 @@ fn mapping<'a>(
         let api = d.api_mappings.as_deref();
         let listed = base.into_iter().flatten().any(|m| m.rest_api_id == id)
             || api.into_iter().flatten().any(|m| m.api_id == id);
-        let known = api.is_some() || (rest && base.is_some());
+        let private = d.endpoint_types.contains(&EndpointType::Private);
+        let known = if rest {
+            base.is_some() || (api.is_some() && !private)
+        } else {
+            api.is_some()
+        };
         if listed {
             by.push(d);
         } else if !known {
