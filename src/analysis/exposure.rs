@@ -59,6 +59,44 @@ pub fn rest_api(api: &RestApi) -> Exposure {
     }
 }
 
+/// Whether a REST API can actually be called from the internet: public as above, and reachable
+/// through its default endpoint or a custom domain. The catalog's "public" (used to raise
+/// severity) ignores a disabled default endpoint; an inventory of reachable APIs must not.
+pub fn rest_api_reachable(api: &RestApi, domains: Option<&[DomainName]>) -> Exposure {
+    let policy = rest_api(api);
+    if !policy.is_public() || !api.disable_execute_api_endpoint {
+        return policy;
+    }
+    let Some(domains) = domains else {
+        return Exposure::Unknown(
+            "default endpoint disabled and custom domains were not collected".into(),
+        );
+    };
+    let maps = |d: &DomainName| {
+        d.base_path_mappings
+            .iter()
+            .flatten()
+            .any(|m| m.rest_api_id == api.id)
+            || d.api_mappings.iter().flatten().any(|m| m.api_id == api.id)
+    };
+    if let Some(d) = domains.iter().find(|d| maps(d)) {
+        return Exposure::Public(format!(
+            "default endpoint disabled, but mapped to custom domain {}",
+            d.domain_name
+        ));
+    }
+    if let Some(d) = domains
+        .iter()
+        .find(|d| d.base_path_mappings.is_none() && d.api_mappings.is_none())
+    {
+        return Exposure::Unknown(format!(
+            "default endpoint disabled and the mappings of custom domain {} were not collected",
+            d.domain_name
+        ));
+    }
+    Exposure::NotPublic("default execute-api endpoint disabled and no custom domain maps it".into())
+}
+
 /// HTTP and WebSocket APIs are always regional and internet-facing while their default
 /// endpoint is enabled or a custom domain maps them.
 pub fn v2_api(api: &V2Api, domains: Option<&[DomainName]>) -> Exposure {

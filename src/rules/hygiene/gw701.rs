@@ -70,7 +70,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 .map(|(r, m)| format!("{} {}", m.http_method, r.path))
                 .collect()
         });
-        let exposure = exposure::rest_api(api);
+        let exposure = exposure::rest_api_reachable(api, ctx.region.domain_names.as_deref());
         for stage in stages {
             let Some(word) = temporary_word(&stage.stage_name) else {
                 continue;

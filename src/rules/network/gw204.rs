@@ -21,7 +21,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 out,
                 ctx.scope.rest_api(api),
                 &what,
-                exposure::rest_api(api),
+                exposure::rest_api_reachable(api, ctx.region.domain_names.as_deref()),
             );
         }
     }
