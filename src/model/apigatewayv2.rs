@@ -46,6 +46,17 @@ pub struct V2Api {
     pub integrations: Option<Vec<V2Integration>>,
 }
 
+impl V2Api {
+    /// An HTTP API with a CORS configuration answers preflights itself, so its `OPTIONS`
+    /// routes are exempt from authentication rules (the v2 twin of
+    /// [`super::Method::is_cors_preflight`]).
+    pub fn is_cors_preflight(&self, route: &Route) -> bool {
+        self.protocol_type == ProtocolType::Http
+            && self.cors_configuration.is_some()
+            && route.route_key.starts_with("OPTIONS ")
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorsConfiguration {

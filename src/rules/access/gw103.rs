@@ -1,5 +1,5 @@
 use crate::analysis::exposure;
-use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
+use crate::model::{AuthorizationType, ProtocolType, Route};
 use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
 
 pub static RULE: RuleDef = RuleDef {
@@ -7,14 +7,6 @@ pub static RULE: RuleDef = RuleDef {
     metadata: include_str!("../../../rules/access/GW103-v2-route-unauthenticated.toml"),
     check,
 };
-
-/// HTTP APIs with a CORS configuration answer preflights themselves, so `OPTIONS` routes there
-/// are not an access path to the backend.
-fn exempt(api: &V2Api, route: &Route) -> bool {
-    api.protocol_type == ProtocolType::Http
-        && api.cors_configuration.is_some()
-        && route.route_key.starts_with("OPTIONS ")
-}
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let Some(apis) = ctx.v2_apis(out) else {
@@ -26,7 +18,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         };
         let exposure = exposure::v2_api(api, ctx.region.domain_names.as_deref());
         let judged: Vec<&Route> = match api.protocol_type {
-            ProtocolType::Http => routes.iter().filter(|r| !exempt(api, r)).collect(),
+            ProtocolType::Http => routes
+                .iter()
+                .filter(|r| !api.is_cors_preflight(r))
+                .collect(),
             // Only the handshake authenticates a WebSocket connection; later messages
             // travel on the already-accepted connection.
             ProtocolType::Websocket => {

@@ -99,7 +99,7 @@ fn open_routes(api: &V2Api, routes: &[Route]) -> Vec<String> {
     match api.protocol_type {
         ProtocolType::Http => routes
             .iter()
-            .filter(|r| !(api.cors_configuration.is_some() && r.route_key.starts_with("OPTIONS ")))
+            .filter(|r| !api.is_cors_preflight(r))
             .filter(|r| open(r))
             .map(|r| r.route_key.clone())
             .collect(),

@@ -1,5 +1,5 @@
 use crate::analysis::exposure::{self, Exposure};
-use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
+use crate::model::{AuthorizationType, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -7,12 +7,6 @@ pub static RULE: RuleDef = RuleDef {
     metadata: include_str!("../../../rules/threat/GW406-http-api-no-waf-path.toml"),
     check,
 };
-
-/// The GW103 exemption: with a CORS configuration the HTTP API answers preflights itself, so
-/// `OPTIONS` routes never reach the backend.
-fn exempt(api: &V2Api, route: &Route) -> bool {
-    api.cors_configuration.is_some() && route.route_key.starts_with("OPTIONS ")
-}
 
 /// The failed call behind an undecided exposure: domains, or one domain's API mappings.
 fn exposure_reason(ctx: &RegionContext) -> String {
@@ -53,7 +47,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         };
         let open: Vec<&str> = routes
             .iter()
-            .filter(|r| r.authorization_type == AuthorizationType::None && !exempt(api, r))
+            .filter(|r| {
+                r.authorization_type == AuthorizationType::None && !api.is_cors_preflight(r)
+            })
             .map(|r| r.route_key.as_str())
             .collect();
         if open.is_empty() {
