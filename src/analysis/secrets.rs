@@ -18,39 +18,63 @@ pub enum SecretKind {
     PrivateKey,
     Jwt,
     GithubToken,
+    GitlabToken,
     SlackToken,
     SlackWebhook,
+    ChatWebhook,
     StripeKey,
+    GoogleApiKey,
+    SendgridKey,
+    NpmToken,
+    OpenaiKey,
+    AnthropicKey,
     ConnectionStringPassword,
+    CredentialParameter,
     HighEntropyUnderSecretName,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 10] = [
-        SecretKind::AwsAccessKeyId,
-        SecretKind::AwsSecretAccessKey,
-        SecretKind::PrivateKey,
-        SecretKind::Jwt,
-        SecretKind::GithubToken,
+    pub const ALL: [SecretKind; 18] = [
+        AwsAccessKeyId,
+        AwsSecretAccessKey,
+        PrivateKey,
+        Jwt,
+        GithubToken,
+        GitlabToken,
         SlackToken,
         SlackWebhook,
+        ChatWebhook,
         StripeKey,
+        GoogleApiKey,
+        SendgridKey,
+        NpmToken,
+        OpenaiKey,
+        AnthropicKey,
         ConnectionStringPassword,
+        CredentialParameter,
         HighEntropyUnderSecretName,
     ];
 
     /// The stable spelling used in redaction markers and evidence.
     pub fn as_str(self) -> &'static str {
         match self {
-            SecretKind::AwsAccessKeyId => "aws-access-key-id",
-            SecretKind::AwsSecretAccessKey => "aws-secret-access-key",
-            SecretKind::PrivateKey => "private-key",
-            SecretKind::Jwt => "jwt",
-            SecretKind::GithubToken => "github-token",
+            AwsAccessKeyId => "aws-access-key-id",
+            AwsSecretAccessKey => "aws-secret-access-key",
+            PrivateKey => "private-key",
+            Jwt => "jwt",
+            GithubToken => "github-token",
+            GitlabToken => "gitlab-token",
             SlackToken => "slack-token",
             SlackWebhook => "slack-webhook-url",
+            ChatWebhook => "chat-webhook-url",
             StripeKey => "stripe-secret-key",
+            GoogleApiKey => "google-api-key",
+            SendgridKey => "sendgrid-api-key",
+            NpmToken => "npm-token",
+            OpenaiKey => "openai-api-key",
+            AnthropicKey => "anthropic-api-key",
             ConnectionStringPassword => "connection-string-password",
+            CredentialParameter => "credential-parameter",
             HighEntropyUnderSecretName => "high-entropy-value-under-secret-name",
         }
     }
@@ -82,20 +106,25 @@ pub fn redaction_marker(kind: Option<SecretKind>) -> String {
 }
 
 /// What a marker says: `Some(Some(kind))` for a detected credential, `Some(None)` for a value
-/// withheld as a precaution, `None` when `value` is not a marker.
+/// withheld as a precaution (or a marker of a kind this version does not know), `None` when
+/// `value` is not a marker. Only the exact marker shape counts: a value that merely starts
+/// like one (`<redacted by gwaudit>AKIA...`) is a value, and is judged and redacted as such.
 pub fn parse_marker(value: &str) -> Option<Option<SecretKind>> {
     let rest = value.strip_prefix(REDACTION_PREFIX)?;
-    let reason = rest
-        .strip_prefix(": ")
-        .and_then(|r| r.strip_suffix('>'))
-        .unwrap_or("");
+    if rest == ">" {
+        return Some(None);
+    }
+    let reason = rest.strip_prefix(": ")?.strip_suffix('>')?;
+    if reason.is_empty() || !reason.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+        return None;
+    }
     Some(SecretKind::parse(reason))
 }
 
 /// The kind of credential `value` holds, judged with its variable `name`.
 pub fn detect(name: &str, value: &str) -> Option<SecretKind> {
     let v = value.trim();
-    if v.is_empty() || v.starts_with(REDACTION_PREFIX) {
+    if v.is_empty() || parse_marker(v).is_some() {
         return None;
     }
     detect_by_shape(v).or_else(|| {
@@ -104,13 +133,15 @@ pub fn detect(name: &str, value: &str) -> Option<SecretKind> {
     })
 }
 
-/// Whether `value` must not appear in any output: a detected credential, or anything but an
-/// ordinary value under a secret-like name.
+/// Whether `value` must not appear in any output: a detected credential, or under a
+/// secret-like name anything that cannot be a secret's value (a reference to a secret, a
+/// placeholder, a flag). A plain word or a number under `dbPassword` is withheld: it may be
+/// the password itself, however weak.
 pub fn should_redact(name: &str, value: &str) -> bool {
     let v = value.trim();
     !v.is_empty()
-        && !v.starts_with(REDACTION_PREFIX)
-        && (detect(name, v).is_some() || (secret_like_name(name) && !is_ordinary(v)))
+        && parse_marker(v).is_none()
+        && (detect(name, v).is_some() || (secret_like_name(name) && !is_inert(v)))
 }
 
 /// Credentials recognisable by their shape alone, whatever the variable is called.
@@ -121,20 +152,47 @@ fn detect_by_shape(v: &str) -> Option<SecretKind> {
     if has_connection_password(v) {
         return Some(ConnectionStringPassword);
     }
-    if v.contains("hooks.slack.com/services/T") {
+    if has_credential_parameter(v) {
+        return Some(CredentialParameter);
+    }
+    if [
+        "hooks.slack.com/services/T",
+        "hooks.slack.com/workflows/",
+        "hooks.slack.com/triggers/",
+    ]
+    .iter()
+    .any(|p| v.contains(p))
+    {
         return Some(SlackWebhook);
+    }
+    // Discord and Microsoft Teams incoming webhooks: the URL is the credential.
+    if [
+        "discord.com/api/webhooks/",
+        "discordapp.com/api/webhooks/",
+        "webhook.office.com/webhookb2/",
+        "outlook.office.com/webhook/",
+    ]
+    .iter()
+    .any(|p| v.contains(p))
+    {
+        return Some(ChatWebhook);
     }
     tokens(v).find_map(token_kind)
 }
 
-/// Splits on characters that cannot be part of the tokens below.
+/// Splits on characters that cannot be part of the tokens below (`=` included, so that
+/// `key=AKIA...` still yields the key id).
 fn tokens(v: &str) -> impl Iterator<Item = &str> {
-    v.split(|c: char| !(c.is_ascii_alphanumeric() || "_-./+=".contains(c)))
+    v.split(|c: char| !(c.is_ascii_alphanumeric() || "_-./+".contains(c)))
         .filter(|t| !t.is_empty())
 }
 
 fn token_kind(t: &str) -> Option<SecretKind> {
     let alnum = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric());
+    let b64url = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
     // Only AKIA (long-term) and ASIA (session) ids belong to credentials; AIDA, AROA and the
     // other prefixes identify users and roles and are not secret.
     if t.len() == 20
@@ -160,6 +218,12 @@ fn token_kind(t: &str) -> Option<SecretKind> {
     {
         return Some(GithubToken);
     }
+    if ["glpat-", "gldt-", "glrt-", "glptt-"].iter().any(|p| {
+        t.strip_prefix(p)
+            .is_some_and(|r| r.len() >= 20 && b64url(r))
+    }) {
+        return Some(GitlabToken);
+    }
     if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-"]
         .iter()
         .any(|p| t.strip_prefix(p).is_some_and(|r| r.len() >= 10))
@@ -175,6 +239,35 @@ fn token_kind(t: &str) -> Option<SecretKind> {
             return Some(StripeKey);
         }
     }
+    if t.len() == 39 && t.starts_with("AIza") && b64url(&t[4..]) {
+        return Some(GoogleApiKey);
+    }
+    if let Some(rest) = t.strip_prefix("SG.") {
+        if let Some((a, b)) = rest.split_once('.') {
+            if a.len() >= 16 && b.len() >= 32 && b64url(a) && b64url(b) {
+                return Some(SendgridKey);
+            }
+        }
+    }
+    if t.strip_prefix("npm_")
+        .is_some_and(|r| r.len() >= 36 && alnum(r))
+    {
+        return Some(NpmToken);
+    }
+    // `sk-` alone also starts ordinary names (`sk-orders-2`): the rest must be generated.
+    let generated = |r: &str| {
+        r.len() >= 40
+            && b64url(r)
+            && r.chars().any(|c| c.is_ascii_uppercase())
+            && r.chars().any(|c| c.is_ascii_lowercase())
+            && r.chars().any(|c| c.is_ascii_digit())
+    };
+    if t.strip_prefix("sk-ant-").is_some_and(generated) {
+        return Some(AnthropicKey);
+    }
+    if t.strip_prefix("sk-").is_some_and(generated) {
+        return Some(OpenaiKey);
+    }
     // An AWS secret access key is 40 characters of base64; a git SHA (hex) or a word is not.
     if t.len() == 40
         && t.chars()
@@ -183,10 +276,22 @@ fn token_kind(t: &str) -> Option<SecretKind> {
         && t.chars().any(|c| c.is_ascii_lowercase())
         && t.chars().any(|c| c.is_ascii_digit())
         && shannon_entropy(t) >= 4.2
+        && !is_word_path(t)
     {
         return Some(AwsSecretAccessKey);
     }
     None
+}
+
+/// A path of words (`v1/Orders/Search/ByCustomer/...`) rather than random base64 that happens
+/// to contain `/`: most of its segments read as labels.
+fn is_word_path(t: &str) -> bool {
+    let segments: Vec<&str> = t.split(['/', '+']).collect();
+    let words = segments
+        .iter()
+        .filter(|s| s.len() >= 3 && is_label(s))
+        .count();
+    segments.len() >= 3 && words * 2 >= segments.len()
 }
 
 /// Three base64url segments whose first two decode to JSON objects (`eyJ` is `{"`).
@@ -204,6 +309,27 @@ fn is_jwt(t: &str) -> bool {
         && parts.iter().all(|p| b64url(p))
 }
 
+/// `key=value` pairs of a query string or a connection string (`a=1&b=2`, `A=1;B=2`,
+/// `https://h/p?a=1#b=2`), with the key as written.
+fn parameters(v: &str) -> impl Iterator<Item = (&str, &str)> {
+    v.split(['?', '&', ';', '#', ',', ' '])
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, val)| {
+            // `https://h/p?x=1`: the first pair's key is what follows the last `/`.
+            let k = k.rsplit(['/', ':']).next().unwrap_or(k);
+            (k.trim(), val.trim())
+        })
+        .filter(|(k, _)| !k.is_empty())
+}
+
+/// The words that make a parameter a password whatever its value looks like.
+fn is_password_key(key: &str) -> bool {
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "password" | "pwd" | "passwd" | "passphrase"
+    )
+}
+
 /// `scheme://user:password@host`, or `Password=...` / `password=...` in a key-value or query
 /// string connection string; placeholders (`${...}`, `{{...}}`) are not passwords.
 fn has_connection_password(v: &str) -> bool {
@@ -217,23 +343,19 @@ fn has_connection_password(v: &str) -> bool {
             }
         }
     }
-    let lower = v.to_ascii_lowercase();
-    for key in ["password=", "pwd=", "passwd="] {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(key) {
-            let at = from + i;
-            let boundary = at == 0 || matches!(lower.as_bytes()[at - 1], b';' | b'&' | b'?' | b' ');
-            let value: String = v[at + key.len()..]
-                .chars()
-                .take_while(|c| !matches!(c, ';' | '&' | ' '))
-                .collect();
-            if boundary && !value.is_empty() && !is_placeholder(&value) {
-                return true;
-            }
-            from = at + key.len();
-        }
-    }
-    false
+    parameters(v).any(|(k, val)| is_password_key(k) && !val.is_empty() && !is_placeholder(val))
+}
+
+/// A query-string or connection-string parameter whose name says it carries a credential
+/// (`?access_token=`, `&api_key=`, `AccountKey=`, `sig=`) with a generated-looking value.
+fn has_credential_parameter(v: &str) -> bool {
+    parameters(v).any(|(k, val)| {
+        let signature = matches!(
+            k.to_ascii_lowercase().as_str(),
+            "sig" | "signature" | "x-amz-signature"
+        );
+        (signature || secret_like_name(k)) && !is_ordinary(val) && is_high_entropy(val)
+    })
 }
 
 fn is_placeholder(s: &str) -> bool {
@@ -270,53 +392,136 @@ fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Words that name a reference to a secret, or a property of one, rather than the secret.
+const REFERENCE_WORDS: &[&str] = &[
+    "arn",
+    "name",
+    "id",
+    "kid",
+    "header",
+    "url",
+    "uri",
+    "path",
+    "param",
+    "parameter",
+    "ttl",
+    "length",
+    "expiry",
+    "expiration",
+    "lifetime",
+    "validity",
+    "duration",
+    "timeout",
+    "type",
+    "endpoint",
+    "table",
+    "ref",
+    "version",
+    "field",
+    "policy",
+    "file",
+    "location",
+    "region",
+    "alias",
+    "prefix",
+    "suffix",
+    "scope",
+    "scopes",
+    "audience",
+    "issuer",
+    "algorithm",
+    "alg",
+    "format",
+    "source",
+    "mode",
+    "provider",
+    "rotation",
+    "schedule",
+    "store",
+    "bucket",
+    "kms",
+    "pool",
+    "usage",
+    "plan",
+    "cache",
+    "enabled",
+    "required",
+];
+
 /// A name that says it holds a secret: `dbPassword`, `STRIPE_SECRET`, `apiKey`, `authToken`,
-/// `privateKey`. Names that hold a reference to a secret (`secretArn`, `tokenHeader`,
-/// `passwordParameterName`) do not count.
+/// `privateKey`, `hmacKey`, `backendAuth`, and the same run together (`dbpassword`,
+/// `clientsecret`). Names that hold a reference to a secret or a property of one
+/// (`secretArn`, `tokenHeader`, `passwordParameterName`, `tokenScope`) do not count.
 pub fn secret_like_name(name: &str) -> bool {
     const SECRET_WORDS: &[&str] = &[
         "password",
         "passwd",
         "pwd",
+        "pass",
+        "pw",
+        "pswd",
         "passphrase",
         "secret",
+        "secrets",
         "token",
+        "tokens",
         "credential",
         "credentials",
         "apikey",
         "bearer",
         "privatekey",
     ];
-    const KEY_QUALIFIERS: &[&str] = &["api", "access", "private", "signing", "secret", "auth"];
-    const REFERENCE_WORDS: &[&str] = &[
-        "arn",
-        "name",
-        "id",
-        "header",
-        "url",
-        "uri",
-        "path",
-        "param",
-        "parameter",
-        "ttl",
-        "length",
-        "expiry",
-        "expiration",
-        "type",
-        "endpoint",
-        "table",
-        "ref",
-        "version",
-        "field",
-        "policy",
-        "file",
-        "location",
-        "region",
+    // Secret words run together with others in one lowercase word (`dbpassword`).
+    const EMBEDDED: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "credential",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+        "signingkey",
     ];
-    let words = name_words(name);
+    // Only as the last word: `backendAuth` holds a credential, `authMode` does not.
+    const LAST_WORDS: &[&str] = &["auth", "authorization"];
+    const KEY_QUALIFIERS: &[&str] = &[
+        "api",
+        "access",
+        "private",
+        "signing",
+        "secret",
+        "auth",
+        "hmac",
+        "master",
+        "shared",
+        "webhook",
+        "client",
+        "consumer",
+        "subscription",
+        "license",
+        "session",
+        "jwt",
+        "app",
+        "account",
+    ];
+    // `apiKey2`, `token_v2`: a version number does not change what the word means.
+    let words: Vec<String> = name_words(name)
+        .into_iter()
+        .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let last = words.len().saturating_sub(1);
     let hit = words.iter().enumerate().position(|(i, w)| {
         SECRET_WORDS.contains(&w.as_str())
             || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
+            || (i == last && LAST_WORDS.contains(&w.as_str()))
+            || (EMBEDDED.iter().any(|e| w.len() > e.len() && w.contains(e))
+                && !REFERENCE_WORDS
+                    .iter()
+                    .any(|r| w.len() > r.len() && w.ends_with(r)))
     });
     match hit {
         Some(i) => !words[i + 1..]
@@ -326,23 +531,87 @@ pub fn secret_like_name(name: &str) -> bool {
     }
 }
 
-/// Values that carry no secret whatever the variable is called.
-fn is_ordinary(v: &str) -> bool {
+/// Values that can be no secret under any name: references to a secret, placeholders, flags.
+fn is_inert(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    v.len() < 4
-        || is_placeholder(v)
-        || v.parse::<f64>().is_ok()
+    is_placeholder(v)
         || matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null")
         || v.starts_with("arn:")
+        || v.starts_with("alias/")
         || v.starts_with("{{resolve:")
-        // An SSM parameter path or a Secrets Manager name points at the secret.
-        || (v.starts_with('/') && !v.contains(char::is_whitespace))
+        // A mapping expression names where a value comes from.
+        || ["method.request.", "context.", "stageVariables."]
+            .iter()
+            .any(|p| v.starts_with(p))
+        // An SSM parameter path points at the secret (a password that merely starts with
+        // `/` does not read as a path of names).
+        || (v.starts_with('/')
+            && v.split('/').all(|seg| {
+                seg.is_empty() || is_label(seg) || is_secret_name_with_suffix(seg)
+            }))
+        || (v.contains("://")
+            && !has_connection_password(v)
+            && !v.contains(['?', '#'])
+            && !has_generated_path_segment(v))
+}
+
+/// A URL path segment that is a token rather than a name (`/hooks/catch/Zk3pQ9xLm2Ts8VwRaB`):
+/// many webhook URLs carry their credential there.
+fn has_generated_path_segment(url: &str) -> bool {
+    url.split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split('/')
+        .skip(1)
+        .any(|seg| seg.len() >= 16 && !is_label(seg) && is_high_entropy(seg))
+}
+
+/// Values that carry no credential whatever the variable is called.
+fn is_ordinary(v: &str) -> bool {
+    v.len() < 4
+        || is_inert(v)
+        || v.parse::<f64>().is_ok()
         || (v.starts_with('#')
             && matches!(v.len(), 4 | 7 | 9)
             && v[1..].chars().all(|c| c.is_ascii_hexdigit()))
-        || (v.contains("://") && !has_connection_password(v) && !v.contains(['?', '#']))
-        // A single word or a kebab/snake identifier of letters (`cognito`, `orders-prod`).
-        || v.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_' || c == '.')
+        || is_label(v)
+        || is_secret_name_with_suffix(v)
+}
+
+/// A Secrets Manager secret name as it appears in its ARN, with the random six-character
+/// suffix AWS appends (`prod/orders/db-Ab12Cd`): a reference, not the secret.
+fn is_secret_name_with_suffix(v: &str) -> bool {
+    v.rsplit_once('-').is_some_and(|(name, suffix)| {
+        suffix.len() == 6
+            && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+            && is_label(name)
+            && name.chars().filter(|c| c.is_ascii_lowercase()).count() >= 4
+    })
+}
+
+/// A label people write: words and numbers joined by punctuation (`orders-api-prod-2`,
+/// `eu-west-1`, `OrderService`, `openid,profile`, `v2.14.1`). A generated value mixes
+/// letters and digits, or cases, inside one run (`Zk3pQ9xL`, `aBcDeF`).
+fn is_label(v: &str) -> bool {
+    let word = |p: &str| {
+        let lower = p.chars().all(|c| c.is_ascii_lowercase());
+        let upper = p.chars().all(|c| c.is_ascii_uppercase());
+        let digits = p.chars().all(|c| c.is_ascii_digit());
+        // camelCase / PascalCase: every capital starts a run of at least two small letters.
+        let camel = p.chars().all(|c| c.is_ascii_alphabetic()) && {
+            let b = p.as_bytes();
+            b.iter().enumerate().all(|(i, c)| {
+                !c.is_ascii_uppercase()
+                    || (b.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+                        && b.get(i + 2).is_some_and(u8::is_ascii_lowercase))
+            })
+        };
+        lower || upper || digits || camel || p.len() <= 3
+    };
+    let mut pieces = v
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .peekable();
+    pieces.peek().is_some() && pieces.all(word)
 }
 
 /// Long enough and varied enough to be generated rather than chosen as a label.
@@ -486,6 +755,126 @@ mod tests {
                 "Qm9vbXRva2VuOjEyMzQ1".into(),
                 HighEntropyUnderSecretName,
             ),
+            // Names run together, abbreviated, or qualified otherwise than api/access/private.
+            (
+                "dbpassword",
+                "Zk3pQ9xLm2Ts8VwR".into(),
+                HighEntropyUnderSecretName,
+            ),
+            (
+                "clientsecret",
+                "9f8e7d6c5b4a39281706f5e4d3c2b1a0".into(),
+                HighEntropyUnderSecretName,
+            ),
+            (
+                "DB_PASS",
+                "Zk3pQ9xLm2Ts8VwR".into(),
+                HighEntropyUnderSecretName,
+            ),
+            (
+                "hmacKey",
+                "9f8e7d6c5b4a39281706f5e4d3c2b1a0".into(),
+                HighEntropyUnderSecretName,
+            ),
+            (
+                "backendAuth",
+                "svc-orders:Zk3pQ9xLm2Ts8VwR".into(),
+                HighEntropyUnderSecretName,
+            ),
+            // Letters only, but mixed case at random: generated, not a label.
+            (
+                "apiToken",
+                "aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeFgHiJ".into(),
+                HighEntropyUnderSecretName,
+            ),
+            // Credentials in a query string or connection string, whatever the variable name.
+            (
+                "webhookUrl",
+                "https://hooks.example.com/notify?token=9f8e7d6c5b4a39281706f5e4d3c2b1a0".into(),
+                CredentialParameter,
+            ),
+            (
+                "storage",
+                format!(
+                    "DefaultEndpointsProtocol=https&AccountName=x&AccountKey={}",
+                    "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789=="
+                ),
+                CredentialParameter,
+            ),
+            (
+                "blob",
+                "https://x.blob.example.net/c?sv=2022&sig=Zk3pQ9xLm2Ts8VwRaBcDeF".into(),
+                CredentialParameter,
+            ),
+            (
+                "k",
+                format!("key=AKIA{}", "IOSFODNN7EXAMPLE"),
+                AwsAccessKeyId,
+            ),
+            (
+                "maps",
+                format!("AIza{}", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q"),
+                GoogleApiKey,
+            ),
+            (
+                "mail",
+                format!(
+                    "SG.{}.{}",
+                    "aBcDeFgHiJkLmNoPqRsTuV", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcDeFg"
+                ),
+                SendgridKey,
+            ),
+            (
+                "ci",
+                format!("glpat-{}", "aBcDeFgHiJkLmNoPqRsT"),
+                GitlabToken,
+            ),
+            (
+                "registry",
+                format!("npm_{}", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+                NpmToken,
+            ),
+            (
+                "llm",
+                format!("sk-proj-{}", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGh"),
+                OpenaiKey,
+            ),
+            (
+                "llm2",
+                format!(
+                    "sk-ant-api03-{}",
+                    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGh"
+                ),
+                AnthropicKey,
+            ),
+            (
+                "alerts",
+                format!(
+                    "https://discord.com/api/webhooks/123456789012345678/{}",
+                    "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+                ),
+                ChatWebhook,
+            ),
+            (
+                "flows",
+                format!(
+                    "https://hooks.slack.com/workflows/T0000/A0000/123/{}",
+                    "XXXXXXXXXXXXXXXX"
+                ),
+                SlackWebhook,
+            ),
+            // A webhook URL whose path carries the token, under a secret-like name.
+            (
+                "zapierWebhookSecret",
+                "https://hooks.example.com/hooks/catch/123456/Zk3pQ9xLm2Ts8VwRaB".into(),
+                HighEntropyUnderSecretName,
+            ),
+            // A value that only starts like a redaction marker is a value.
+            (
+                "x",
+                format!("<redacted by gwaudit>AKIA{}", "IOSFODNN7EXAMPLE"),
+                AwsAccessKeyId,
+            ),
         ]
     }
 
@@ -493,6 +882,10 @@ mod tests {
     const NEGATIVES: &[(&str, &str)] = &[
         ("backendHost", "payments.internal.example.com"),
         ("backendUrl", "https://api.example.com/v1/orders"),
+        (
+            "backendAuth",
+            "https://auth.example.com/v1/oauth2/token-exchange",
+        ),
         ("lambdaAlias", "prod"),
         ("color", "#1a2b3c"),
         ("timeout", "29000"),
@@ -523,6 +916,31 @@ mod tests {
         ("roleId", "AROAEXAMPLEID1234567"),
         ("tokenTtlSeconds", "3600"),
         ("version", "2.14.1"),
+        // Labels under secret-like names: words and numbers joined by punctuation.
+        ("tokenAudience", "orders-api-prod-2"),
+        ("credentialsProvider", "cognito-us-east-1"),
+        ("apiKeyUsagePlan", "orders-plan-2024"),
+        ("signingKeyKid", "2024-05-key-1"),
+        ("signingKeyAlias", "alias/orders-signing"),
+        ("tokenScopes", "openid,profile,email"),
+        ("tokenUserPool", "eu-west-1_AbCdEfGhI"),
+        ("dbSecret", "prod/orders/db-Ab12Cd"),
+        ("authorizerToken", "method.request.header.Authorization"),
+        ("sessionKey", "JSESSIONID"),
+        ("passThrough", "WHEN_NO_MATCH"),
+        // Shapes that resemble credentials without being one.
+        ("path", "v1/Orders/Items/Search/ByCustomer/Id1234"),
+        ("cluster", "sk-orders-service-production-cluster-01"),
+        (
+            "search",
+            "https://api.example.com/v1/search?q=orders&limit=10",
+        ),
+        (
+            "oauth",
+            "https://api.example.com/v1?state=Zk3pQ9xLm2Ts8VwRaBcDeF",
+        ),
+        ("templated", "https://api.example.com/v1?token=${TOKEN}"),
+        ("setting", "mode=password"),
     ];
 
     #[test]
@@ -544,6 +962,23 @@ mod tests {
     fn weak_values_under_secret_names_are_withheld_but_not_reported() {
         assert_eq!(detect("dbPassword", "hunter2"), None);
         assert!(should_redact("dbPassword", "hunter2"));
+        // A word or a number may be the password itself: withheld, never left in clear.
+        for weak in ["correcthorsebatterystaple", "changeme", "12345678", "abc"] {
+            assert_eq!(detect("dbPassword", weak), None, "{weak}");
+            assert!(should_redact("dbPassword", weak), "{weak}");
+        }
+        // A password that starts with `/` is not an SSM parameter path.
+        assert!(should_redact("dbPassword", "/xK9pQ2Lm"));
+        // References and flags under secret-like names stay readable.
+        for inert in [
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+            "/prod/orders/db-password",
+            "${ssm:/prod/db/password}",
+            "{{resolve:secretsmanager:prod/db:SecretString:password}}",
+            "true",
+        ] {
+            assert!(!should_redact("dbPassword", inert), "{inert}");
+        }
         assert!(!should_redact("tokenHeader", "Authorization"));
         assert!(!should_redact(
             "backendHost",
@@ -559,6 +994,15 @@ mod tests {
         assert!(secret_like_name("STRIPE_API_KEY"));
         assert!(!secret_like_name("cacheKey"));
         assert!(!secret_like_name("secretArn"));
+        assert!(secret_like_name("dbpassword"));
+        assert!(secret_like_name("DB_PASS"));
+        assert!(secret_like_name("webhookSigningKey"));
+        assert!(secret_like_name("basicAuth"));
+        assert!(secret_like_name("partnerApiKey2"));
+        assert!(!secret_like_name("authMode"));
+        assert!(!secret_like_name("secretarn"));
+        assert!(!secret_like_name("tokenScope"));
+        assert!(!secret_like_name("partitionKey"));
     }
 
     #[test]
@@ -571,6 +1015,12 @@ mod tests {
         }
         assert_eq!(parse_marker(&redaction_marker(None)), Some(None));
         assert_eq!(parse_marker("<redacted by gwaudit>"), Some(None));
+        assert_eq!(
+            parse_marker("<redacted by gwaudit: a-kind-from-a-newer-version>"),
+            Some(None)
+        );
         assert_eq!(parse_marker("prod"), None);
+        assert_eq!(parse_marker("<redacted by gwaudit>hunter2"), None);
+        assert_eq!(parse_marker("<redacted by gwaudit: jwt>hunter2"), None);
     }
 }

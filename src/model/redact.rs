@@ -50,6 +50,11 @@ mod tests {
         let vars = BTreeMap::from([
             ("accessKey".to_string(), key.clone()),
             ("dbPassword".to_string(), "hunter2".to_string()),
+            // A plain word is no proof of a credential, but may be the password itself.
+            (
+                "smtppassword".to_string(),
+                "correcthorsebatterystaple".to_string(),
+            ),
             ("backendHost".to_string(), "orders.internal".to_string()),
         ]);
         let mut snapshot = Snapshot {
@@ -73,7 +78,7 @@ mod tests {
             collection_errors: vec![],
             collection_stats: None,
         };
-        assert_eq!(redact_secrets(&mut snapshot), 2);
+        assert_eq!(redact_secrets(&mut snapshot), 3);
         // Idempotent: markers are not redacted again.
         assert_eq!(redact_secrets(&mut snapshot), 0);
         let stage = &snapshot.regions[0].rest_apis.as_ref().unwrap()[0]
@@ -86,7 +91,9 @@ mod tests {
             "aws-access-key-id"
         );
         assert_eq!(kind("dbPassword"), Some(None));
+        assert_eq!(kind("smtppassword"), Some(None));
         assert_eq!(stage.variables["backendHost"], "orders.internal");
-        assert!(!format!("{snapshot:?}").contains(&key));
+        let dump = format!("{snapshot:?}");
+        assert!(!dump.contains(&key) && !dump.contains("correcthorse"));
     }
 }
