@@ -13,13 +13,26 @@ pub static RULE: RuleDef = RuleDef {
 /// supply it.
 type Field = (&'static str, &'static [&'static str]);
 
-/// REST and HTTP APIs: the fields of AWS's own default formats (CLF for REST, JSON for HTTP).
-const REQUEST_FIELDS: &[Field] = &[
+/// REST APIs: the fields of AWS's CLF default format. REST has no `$context.routeKey`.
+const REST_FIELDS: &[Field] = &[
     ("request id", &["requestId", "extendedRequestId"]),
     ("source IP", &["identity.sourceIp"]),
     ("request time", &["requestTime", "requestTimeEpoch"]),
     ("HTTP method", &["httpMethod"]),
-    ("path or route key", &["path", "resourcePath", "routeKey"]),
+    ("path", &["path", "resourcePath"]),
+    ("status", &["status"]),
+    ("protocol", &["protocol"]),
+    ("response length", &["responseLength"]),
+];
+
+/// HTTP APIs: the fields of AWS's JSON default format. HTTP APIs document no
+/// `$context.resourcePath`: it logs nothing there, so only the path or the route key count.
+const HTTP_FIELDS: &[Field] = &[
+    ("request id", &["requestId", "extendedRequestId"]),
+    ("source IP", &["identity.sourceIp"]),
+    ("request time", &["requestTime", "requestTimeEpoch"]),
+    ("HTTP method", &["httpMethod"]),
+    ("path or route key", &["path", "routeKey"]),
     ("status", &["status"]),
     ("protocol", &["protocol"]),
     ("response length", &["responseLength"]),
@@ -107,7 +120,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     ctx.scope.rest_stage(api, stage),
                     &stage.stage_name,
                     stage.access_log_settings.as_ref(),
-                    REQUEST_FIELDS,
+                    REST_FIELDS,
                 );
             }
         }
@@ -115,7 +128,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     if let Some(apis) = ctx.v2_apis(out) {
         for api in apis {
             let fields = match api.protocol_type {
-                ProtocolType::Http => REQUEST_FIELDS,
+                ProtocolType::Http => HTTP_FIELDS,
                 ProtocolType::Websocket => WEBSOCKET_FIELDS,
             };
             for stage in ctx.v2_stages(api, out).unwrap_or_default() {

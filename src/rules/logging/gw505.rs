@@ -23,12 +23,9 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
         if ctx.resources(api, out).is_none() {
             continue;
         }
-        // Preflight responses carry no business traffic, and detailed metrics are billed per
-        // metric: an OPTIONS method without them is not a gap.
-        let methods: Vec<_> = api
-            .methods()
-            .filter(|(_, m)| !m.is_cors_preflight())
-            .collect();
+        // Every method, OPTIONS included: the catalog exempts preflights from authentication
+        // rules only, and a method named OPTIONS may proxy to a backend like any other.
+        let methods: Vec<_> = api.methods().collect();
         for stage in stages {
             let target = ctx.scope.rest_stage(api, stage);
             if methods.is_empty() {

@@ -41,14 +41,16 @@ fn role_state(ctx: &RegionContext) -> Role {
         ));
     }
     // Role names are unique in an account whatever their path, and the collector looks
-    // roles up by name.
+    // roles up by name; a name says nothing about a role of another account, which may share
+    // it with a role of this one.
+    let same_account = arn.split(':').nth(4) == Some(ctx.scope.account_id);
     let name = arn
         .split_once(":role/")
         .and_then(|(_, r)| r.rsplit('/').next());
     if iam
         .roles
         .iter()
-        .any(|r| r.arn == arn || Some(r.name.as_str()) == name)
+        .any(|r| r.arn == arn || (same_account && Some(r.name.as_str()) == name))
     {
         Role::Exists(arn.to_string())
     } else {

@@ -21,6 +21,9 @@ struct Target {
     writers: Vec<String>,
     /// Why a stage's execution logging could not be decided.
     undecided: Option<String>,
+    /// Set for a destination in another Region or account: the log groups collected here
+    /// (looked up by name in this Region) say nothing about it.
+    elsewhere: Option<String>,
 }
 
 impl Target {
@@ -38,6 +41,7 @@ impl Target {
 }
 
 fn add_access(
+    ctx: &RegionContext,
     targets: &mut BTreeMap<String, Target>,
     settings: &Option<AccessLogSettings>,
     label: &str,
@@ -48,11 +52,26 @@ fn add_access(
     let Some(name) = access_log_group(dest) else {
         return; // Firehose and other non-log-group destinations
     };
-    let t = Target::at(targets, name, || {
-        dest.strip_suffix(":*").unwrap_or(dest).to_string()
-    });
+    let arn = dest.strip_suffix(":*").unwrap_or(dest);
+    let mut parts = arn.split(':');
+    let (region, account) = (parts.nth(3), parts.next());
+    let local = region == Some(ctx.scope.region) && account == Some(ctx.scope.account_id);
+    // A group of another Region or account is keyed by its ARN: a same-named group here is
+    // another group.
+    let key = if local { name } else { arn };
+    let t = Target::at(targets, key, || arn.to_string());
     t.access = true;
     t.writers.push(format!("{label} (access logs)"));
+    if !local {
+        t.elsewhere = Some(format!(
+            "the destination is in Region {} of account {}, and only the log groups of {} in \
+             account {} were collected",
+            region.unwrap_or("?"),
+            account.unwrap_or("?"),
+            ctx.scope.region,
+            ctx.scope.account_id
+        ));
+    }
 }
 
 /// `logging`: whether the stage logs executions, or why that is unknown.
@@ -90,7 +109,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
                 let label = ctx.scope.rest_stage(api, stage).label;
-                add_access(&mut targets, &stage.access_log_settings, &label);
+                add_access(ctx, &mut targets, &stage.access_log_settings, &label);
                 let logging = rest_execution_logging(api, stage).ok_or_else(|| {
                     let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
                     format!("whether {label} logs executions is unknown: {reason}")
@@ -110,7 +129,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         for api in apis {
             for stage in ctx.v2_stages(api, out).unwrap_or_default() {
                 let label = ctx.scope.v2_stage(api, stage).label;
-                add_access(&mut targets, &stage.access_log_settings, &label);
+                add_access(ctx, &mut targets, &stage.access_log_settings, &label);
                 // HTTP APIs have no execution logs.
                 if api.protocol_type == ProtocolType::Websocket {
                     let logging = Ok(websocket_execution_logging(stage));
@@ -133,6 +152,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !t.access && !t.execution {
             let why = t.undecided.clone().unwrap_or_default();
             out.unknown(target, format!("log group {name}: {why}"));
+            continue;
+        }
+        if let Some(why) = &t.elsewhere {
+            out.unknown(
+                target,
+                format!("access log destination {name} could not be inspected: {why}"),
+            )
+            .evidence("written_by", &t.writers);
             continue;
         }
         let Some(groups) = &ctx.region.log_groups else {
