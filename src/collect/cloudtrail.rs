@@ -1,4 +1,6 @@
-//! CloudTrail: the trails whose home is this region, their status and event selectors.
+//! CloudTrail: the trails that log this region (shadow copies of multi-region and organization
+//! trails included, so a member account sees the organization trail), their status and event
+//! selectors.
 
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
             SVC,
             "DescribeTrails",
             None,
-            client.describe_trails().include_shadow_trails(false).send(),
+            client.describe_trails().include_shadow_trails(true).send(),
         )
         .await?;
     let mut out = Vec::new();

@@ -52,8 +52,8 @@ fn verdict(home: &RegionContext, t: &Trail) -> Verdict {
     }
 }
 
-/// A multi-Region trail covers every Region but is collected only in its home Region, so
-/// every Region's result looks at the trails of all scanned Regions.
+/// A multi-Region trail covers every Region, so every Region's result looks at the trails
+/// (and shadow copies) collected in all scanned Regions.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let target = ctx.scope.account("cloudtrail");
     let mut not = Vec::new();
@@ -68,10 +68,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             ));
             continue;
         };
-        for t in trails
-            .iter()
-            .filter(|t| t.home_region.as_deref().is_none_or(|h| h == region.region))
-        {
+        // Shadow copies are judged too: an organization trail, or a trail homed in a region
+        // that was not scanned, is seen only through them.
+        for t in trails {
             let name = format!("{} ({})", t.name, region.region);
             match verdict(&home, t) {
                 Verdict::Records => {

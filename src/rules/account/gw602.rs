@@ -1,3 +1,4 @@
+use crate::model::Trail;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -6,17 +7,25 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-/// Each trail is judged once, in its home Region (a multi-Region trail is not repeated in
-/// the Regions it covers).
+/// Each trail is judged once: in its home Region, or, when that Region was not scanned (an
+/// organization trail seen from a member account), in the first scanned Region that holds a
+/// shadow copy of it.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let Some(trails) = ctx.trails(out) else {
         return;
     };
     let region = ctx.scope.region;
-    for t in trails
-        .iter()
-        .filter(|t| t.home_region.as_deref().is_none_or(|h| h == region))
-    {
+    let regions = &ctx.snapshot.regions;
+    let judged_here = |t: &&Trail| match t.home_region.as_deref() {
+        None => true,
+        Some(home) if home == region => true,
+        Some(home) if regions.iter().any(|r| r.region == home) => false,
+        Some(_) => regions
+            .iter()
+            .find(|r| r.trails.iter().flatten().any(|o| o.arn == t.arn))
+            .is_some_and(|first| first.region == region),
+    };
+    for t in trails.iter().filter(judged_here) {
         let target = ctx
             .scope
             .external("cloudtrail", &t.arn, format!("trail {}", t.name));
