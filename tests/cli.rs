@@ -238,6 +238,8 @@ fn secrets_in_a_loaded_snapshot_reach_no_output() {
         "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
         "sk_test_FAKEFAKEFAKEFAKEFAKE1234",
         "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        // A credential inside an integration URI (GW205 still sees the scheme and host).
+        "Sup3rSecretPw",
     ];
     let fixture = common::root().join("fixtures/rules/GW307.json");
     let text = std::fs::read_to_string(&fixture).unwrap();

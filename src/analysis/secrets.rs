@@ -144,6 +144,25 @@ pub fn should_redact(name: &str, value: &str) -> bool {
         && (detect(name, v).is_some() || (secret_like_name(name) && !is_inert(v)))
 }
 
+/// An integration or authorizer URI with a credential in it (`https://user:pw@host/`,
+/// `?api_key=...`) becomes `scheme://host` plus a marker, so the scheme (which GW205 judges)
+/// and the host survive; `None` when the URI holds no credential.
+pub fn redact_uri(uri: &str) -> Option<String> {
+    if parse_marker(uri).is_some() || uri.contains(REDACTION_PREFIX) {
+        return None;
+    }
+    let kind = detect_by_shape(uri.trim())?;
+    let keep = match uri.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}/")
+        }
+        None => String::new(),
+    };
+    Some(format!("{keep}{}", redaction_marker(Some(kind))))
+}
+
 /// Credentials recognisable by their shape alone, whatever the variable is called.
 fn detect_by_shape(v: &str) -> Option<SecretKind> {
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
@@ -1022,5 +1041,26 @@ mod tests {
         assert_eq!(parse_marker("prod"), None);
         assert_eq!(parse_marker("<redacted by gwaudit>hunter2"), None);
         assert_eq!(parse_marker("<redacted by gwaudit: jwt>hunter2"), None);
+    }
+
+    #[test]
+    fn uris_keep_scheme_and_host_but_lose_credentials() {
+        assert_eq!(
+            redact_uri("http://svc:Sup3rSecret@backend.example.com/orders").as_deref(),
+            Some("http://backend.example.com/<redacted by gwaudit: connection-string-password>")
+        );
+        let keyed = redact_uri("https://partner.example.com/v1?api_key=9f8e7d6c5b4a3928").unwrap();
+        assert!(
+            keyed.starts_with("https://partner.example.com/<redacted by gwaudit: "),
+            "{keyed}"
+        );
+        assert!(!keyed.contains("9f8e7d6c5b4a3928"));
+        assert_eq!(redact_uri("https://backend.example.com/orders/{id}"), None);
+        assert_eq!(
+            redact_uri("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations"),
+            None
+        );
+        let once = redact_uri("http://a:b1c2d3e4@h/").unwrap();
+        assert_eq!(redact_uri(&once), None);
     }
 }

@@ -1,14 +1,44 @@
-//! Secret-looking stage variable values are replaced before a snapshot exists, so no output,
-//! log or file of gwaudit ever holds them. The variable name stays, so rules can still report
-//! that a secret was there.
+//! Secret-looking stage variable values, and credentials inside integration and authorizer
+//! URIs, are replaced before a snapshot exists, so no output, log or file of gwaudit ever holds
+//! them. The variable name stays, so rules can still report that a secret was there.
 
 use super::Snapshot;
 
-use crate::analysis::secrets::{detect, redaction_marker, should_redact};
+use crate::analysis::secrets::{detect, redact_uri, redaction_marker, should_redact};
 
-/// Redacts every secret-looking stage variable and canary override in place; returns how many.
+/// Redacts every secret-looking stage variable and canary override, and every URI holding a
+/// credential, in place; returns how many values were replaced.
 pub fn redact_secrets(snapshot: &mut Snapshot) -> usize {
     let mut n = 0;
+    let mut uris = 0;
+    let mut scrub_uri = |uri: &mut Option<String>| {
+        if let Some(clean) = uri.as_deref().and_then(redact_uri) {
+            *uri = Some(clean);
+            uris += 1;
+        }
+    };
+    for region in &mut snapshot.regions {
+        for api in region.rest_apis.iter_mut().flatten() {
+            for resource in api.resources.iter_mut().flatten() {
+                for method in &mut resource.methods {
+                    if let Some(i) = method.integration.as_mut() {
+                        scrub_uri(&mut i.uri);
+                    }
+                }
+            }
+            for a in api.authorizers.iter_mut().flatten() {
+                scrub_uri(&mut a.authorizer_uri);
+            }
+        }
+        for api in region.v2_apis.iter_mut().flatten() {
+            for i in api.integrations.iter_mut().flatten() {
+                scrub_uri(&mut i.integration_uri);
+            }
+            for a in api.authorizers.iter_mut().flatten() {
+                scrub_uri(&mut a.authorizer_uri);
+            }
+        }
+    }
     let mut scrub = |vars: &mut std::collections::BTreeMap<String, String>| {
         for (k, v) in vars.iter_mut() {
             if should_redact(k, v) {
@@ -33,7 +63,7 @@ pub fn redact_secrets(snapshot: &mut Snapshot) -> usize {
             }
         }
     }
-    n
+    n + uris
 }
 
 #[cfg(test)]
