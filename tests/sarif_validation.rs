@@ -28,10 +28,13 @@ fn multitool() -> PathBuf {
 
 /// Validates one log; returns the error-level messages.
 fn validate(sarif: &Path, out_dir: &Path) -> Vec<String> {
-    let out = out_dir.join(format!(
-        "{}.validation.sarif",
-        sarif.file_name().unwrap().to_string_lossy()
-    ));
+    validate_all(&[sarif.to_path_buf()], out_dir)
+}
+
+/// Validates logs in one multitool run (it starts slowly); returns the error-level messages,
+/// each prefixed with the file it is about.
+fn validate_all(sarifs: &[PathBuf], out_dir: &Path) -> Vec<String> {
+    let out = out_dir.join("validation.sarif");
     let o = Command::new(multitool())
         .args([
             "validate",
@@ -42,14 +45,13 @@ fn validate(sarif: &Path, out_dir: &Path) -> Vec<String> {
             "-o",
         ])
         .arg(&out)
-        .arg(sarif)
+        .args(sarifs)
         .env("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
         .output()
         .expect("run the SARIF multitool");
     assert!(
         o.status.success() && out.is_file(),
-        "multitool failed on {}: {}{}",
-        sarif.display(),
+        "multitool failed: {}{}",
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
@@ -64,7 +66,14 @@ fn validate(sarif: &Path, out_dir: &Path) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|r| r["level"] == "error")
-        .map(|r| format!("{}: {}", r["ruleId"], r["message"]["text"]))
+        .map(|r| {
+            format!(
+                "{}: {}: {}",
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["ruleId"],
+                r["message"]["text"]
+            )
+        })
         .collect()
 }
 
@@ -102,15 +111,12 @@ fn every_sarif_output_passes_the_github_rules() {
     let clean = dir.path().join("clean.json");
     std::fs::write(&clean, r#"{"schema_version":1,"account_id":"111122223333","regions":[{"region":"us-east-1","rest_apis":[],"v2_apis":[],"domain_names":[]}]}"#).unwrap();
     snapshots.push(clean);
-    let mut failures = Vec::new();
-    for snapshot in &snapshots {
-        let sarif = write_sarif(snapshot, dir.path());
-        let errors = validate(&sarif, dir.path());
-        if !errors.is_empty() {
-            failures.push(format!("{}:\n  {}", sarif.display(), errors.join("\n  ")));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let sarifs: Vec<PathBuf> = snapshots
+        .iter()
+        .map(|s| write_sarif(s, dir.path()))
+        .collect();
+    let errors = validate_all(&sarifs, dir.path());
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
     let clean: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("clean.sarif")).unwrap())
             .unwrap();
@@ -165,7 +171,7 @@ fn sarif_follows_the_location_and_fingerprint_scheme() {
         let arn = loc["logicalLocations"][0]["fullyQualifiedName"]
             .as_str()
             .unwrap();
-        assert!(arn.starts_with("arn:aws:apigateway:"), "{arn}");
+        assert!(arn.starts_with("arn:aws:"), "{arn}");
         assert_eq!(
             result["partialFingerprints"]["primaryLocationLineHash"]
                 .as_str()
