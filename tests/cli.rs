@@ -296,3 +296,68 @@ fn secrets_in_a_loaded_snapshot_reach_no_output() {
         Some(Some(gwaudit::analysis::secrets::SecretKind::AwsAccessKeyId))
     );
 }
+
+/// `--compliance` adds the per-requirement view to the table and the Markdown report, and an
+/// unknown framework is a usage error.
+#[test]
+fn compliance_view_in_table_and_markdown() {
+    let o = gwaudit(&[
+        "scan",
+        "--demo",
+        "--compliance",
+        "fsbp",
+        "--fail-on",
+        "none",
+    ]);
+    let table = stdout(&o);
+    assert!(
+        table.contains("Compliance: AWS Foundational Security Best Practices"),
+        "{table}"
+    );
+    assert!(table.contains("APIGateway.1") && table.contains("CloudTrail.4"));
+    let o = gwaudit(&[
+        "scan",
+        "--demo",
+        "--compliance",
+        "pci-dss-4.0,nist-800-53-r5",
+        "--format",
+        "markdown",
+        "--fail-on",
+        "none",
+    ]);
+    let md = stdout(&o);
+    assert!(md.contains("### Compliance: [PCI DSS 4.0]"), "{md}");
+    assert!(md.contains("### Compliance: [NIST SP 800-53 Revision 5]"));
+    assert!(md.contains("| 8.6.2 Passwords/passphrases"));
+    let o = gwaudit(&["scan", "--demo", "--compliance", "sox"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("fsbp, cis-7.0, pci-dss-4.0, nist-800-53-r5"));
+}
+
+/// `[parameters]` in gwaudit.toml reaches the rules: `require_private` turns GW204's inventory
+/// into failures.
+#[test]
+fn config_parameters_reach_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let count_fails = |config: &str| {
+        let path = dir.path().join("gwaudit.toml");
+        std::fs::write(&path, config).unwrap();
+        let o = gwaudit(&[
+            "scan",
+            "--demo",
+            "--rules",
+            "GW204",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--config",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["summary"]["by_status"]["fail"].as_u64().unwrap()
+    };
+    assert_eq!(count_fails(""), 0);
+    assert!(count_fails("[parameters]\nrequire_private = true\n") > 0);
+}

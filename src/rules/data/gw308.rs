@@ -1,5 +1,5 @@
 use crate::model::{LoggingLevel, ProtocolType};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
 use super::stage_methods::stage_methods;
 
@@ -14,33 +14,51 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     check_websocket(ctx, out);
 }
 
+/// One result per REST stage naming every method that traces, so a per-method override is
+/// found on either side of `*/*` while a stage of a hundred methods stays one finding.
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
+    let mut stages: Vec<(ResourceRef, &str, usize, Vec<String>)> = Vec::new();
     for m in stage_methods(ctx, out, |_| true) {
-        let trace = m.effective(|s| s.data_trace_enabled, false);
-        let level = m.effective(|s| s.logging_level, LoggingLevel::Off);
-        let f = if trace.value {
-            out.fail(
-                m.target(ctx),
-                format!(
-                    "{} writes full request and response payloads to CloudWatch Logs: \
-                     dataTraceEnabled true by {}",
-                    m.describe(),
-                    trace.source.describe()
-                ),
-            )
-        } else {
-            out.pass(
-                m.target(ctx),
-                format!(
-                    "{} has data tracing off ({})",
-                    m.describe(),
-                    trace.source.describe()
-                ),
-            )
+        let target = ctx.scope.rest_stage(m.api, m.stage);
+        if stages.last().is_none_or(|(t, ..)| t.arn != target.arn) {
+            stages.push((target, &m.stage.stage_name, 0, Vec::new()));
+        }
+        let Some((_, _, total, tracing)) = stages.last_mut() else {
+            continue;
         };
-        f.evidence("data_trace_enabled", trace.value)
-            .evidence("data_trace_enabled_by", trace.source.describe())
-            .evidence("logging_level", level.value);
+        *total += 1;
+        let trace = m.effective(|s| s.data_trace_enabled, false);
+        if trace.value {
+            let level = m.effective(|s| s.logging_level, LoggingLevel::Off);
+            tracing.push(format!(
+                "{} {} (by {}; logging level {})",
+                m.method.http_method,
+                m.resource.path,
+                trace.source.describe(),
+                level.value
+            ));
+        }
+    }
+    for (target, stage, total, tracing) in stages {
+        if tracing.is_empty() {
+            out.pass(
+                target,
+                format!("stage {stage} has data tracing off for all {total} methods"),
+            )
+            .evidence("methods", total);
+        } else {
+            out.fail(
+                target,
+                format!(
+                    "stage {stage} writes full request and response payloads to CloudWatch Logs \
+                     for {} of {total} methods: {}",
+                    tracing.len(),
+                    tracing.join(", ")
+                ),
+            )
+            .evidence("methods_tracing", &tracing)
+            .evidence("methods", total);
+        }
     }
 }
 
