@@ -4,10 +4,9 @@
 use std::sync::Arc;
 
 use super::RegionCollector;
-use crate::model::LogGroup;
+use crate::model::{LogGroup, EXECUTION_LOG_PREFIX};
 
 const SVC: &str = "cloudwatchlogs";
-pub const EXECUTION_LOG_PREFIX: &str = "API-Gateway-Execution-Logs_";
 
 /// `names`: log group names taken from access log destination ARNs.
 pub async fn log_groups(rc: &Arc<RegionCollector>, names: &[String]) -> Option<Vec<LogGroup>> {

@@ -4,13 +4,7 @@
 use crate::analysis::effective::{effective, stage_wide};
 use crate::model::{LoggingLevel, RestApi, Stage, V2Stage};
 
-/// API Gateway names execution log groups `API-Gateway-Execution-Logs_{apiId}/{stage}` for
-/// REST and WebSocket APIs alike (the collector lists this prefix).
-pub const EXECUTION_LOG_PREFIX: &str = "API-Gateway-Execution-Logs_";
-
-pub fn execution_log_group(api_id: &str, stage: &str) -> String {
-    format!("{EXECUTION_LOG_PREFIX}{api_id}/{stage}")
-}
+pub use crate::model::execution_log_group;
 
 fn logs(level: Option<LoggingLevel>) -> bool {
     matches!(level, Some(LoggingLevel::Error | LoggingLevel::Info))
