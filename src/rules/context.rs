@@ -1,11 +1,12 @@
 //! What a rule sees while it evaluates one region, with helpers that turn data that was not
 //! collected into `unknown` results naming the failed call.
 
+use crate::analysis::exposure::{self, Exposure, V2Missing};
 use crate::date::Date;
 use crate::model::{
-    AccountSettings, ApiKey, ClientCertificate, DomainName, IamSnapshot, LogGroup, RegionSnapshot,
-    RequestValidator, Resource, RestApi, RestAuthorizer, Route, Snapshot, Stage, Trail, UsagePlan,
-    V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
+    ApiKey, CollectionError, DomainName, IamSnapshot, RegionSnapshot, Resource, RestApi,
+    RestAuthorizer, Route, Snapshot, Stage, Trail, UsagePlan, V2Api, V2Authorizer, V2Integration,
+    V2Stage, WebAcl,
 };
 
 use super::resource::Scope;
@@ -34,6 +35,34 @@ impl<'a> RegionContext<'a> {
             params,
             as_of: as_of(snapshot),
         }
+    }
+
+    /// Whether an HTTP or WebSocket API is reachable from the internet
+    /// (`analysis::exposure::v2_api`), with the failed collection call named when it cannot be
+    /// decided.
+    pub fn v2_exposure(&self, api: &V2Api) -> Exposure {
+        match exposure::v2_api_explained(api, self.complete_domain_names()) {
+            (Exposure::Unknown(why), Some(missing)) => {
+                let reason = match missing {
+                    V2Missing::DomainNames => self.reason("GetDomainNames", None),
+                    V2Missing::ApiMappings(d) => {
+                        self.reason("GetApiMappings", Some(&self.scope.domain(d).arn))
+                    }
+                };
+                Exposure::Unknown(format!("{why}: {reason}"))
+            }
+            (decided, _) => decided,
+        }
+    }
+
+    /// The region's custom domains for deciding what maps an API: `None` when they were not
+    /// collected or a domain was dropped from the list (it may be the one that maps the API).
+    pub fn complete_domain_names(&self) -> Option<&'a [DomainName]> {
+        let domains = self.region.domain_names.as_deref()?;
+        self.dropped("GetDomainNames")
+            .next()
+            .is_none()
+            .then_some(domains)
     }
 
     /// The IAM part of the snapshot (global), or `None` when it was not collected.
@@ -67,18 +96,38 @@ impl<'a> RegionContext<'a> {
         }
     }
 
+    /// Errors of a region-wide list call about one of its entries (an API or domain whose
+    /// answer could not be understood): the list was collected, but without these entries.
+    fn dropped(&self, operation: &'a str) -> impl Iterator<Item = &'a CollectionError> + 'a {
+        let region = self.region.region.as_str();
+        self.snapshot.collection_errors.iter().filter(move |e| {
+            e.operation == operation
+                && e.resource.is_some()
+                && e.region.as_deref().is_none_or(|r| r == region)
+        })
+    }
+
     /// The collected list, or an `unknown` result on `target` citing the failed `operation`.
-    /// Every accessor below goes through here, so "not collected" is never read as "empty".
+    /// Every accessor below goes through here, so "not collected" is never read as "empty",
+    /// and an entry dropped from a collected list gets its own `unknown` result.
     fn collected<T>(
         &self,
         data: &'a Option<Vec<T>>,
         out: &mut Emitter,
-        operation: &str,
+        operation: &'a str,
         target: impl FnOnce() -> ResourceRef,
         per_resource: bool,
     ) -> Option<&'a [T]> {
         match data {
-            Some(items) => Some(items),
+            Some(items) => {
+                if !per_resource {
+                    for e in self.dropped(operation) {
+                        let arn = e.resource.as_deref().unwrap_or_default();
+                        out.unknown(self.scope.by_arn(arn), e.reason());
+                    }
+                }
+                Some(items)
+            }
             None => {
                 let target = target();
                 let reason = self.reason(operation, per_resource.then_some(target.arn.as_str()));
@@ -186,20 +235,6 @@ impl<'a> RegionContext<'a> {
         )
     }
 
-    pub fn request_validators(
-        &self,
-        api: &'a RestApi,
-        out: &mut Emitter,
-    ) -> Option<&'a [RequestValidator]> {
-        self.collected(
-            &api.request_validators,
-            out,
-            "GetRequestValidators",
-            || self.scope.rest_api(api),
-            true,
-        )
-    }
-
     pub fn v2_integrations(
         &self,
         api: &'a V2Api,
@@ -234,28 +269,6 @@ impl<'a> RegionContext<'a> {
         )
     }
 
-    pub fn client_certificates(&self, out: &mut Emitter) -> Option<&'a [ClientCertificate]> {
-        self.collected(
-            &self.region.client_certificates,
-            out,
-            "GetClientCertificates",
-            || self.scope.region_scope("clientcertificates"),
-            false,
-        )
-    }
-
-    /// Web ACLs referenced by stages. An ACL missing from the list failed to collect: look it
-    /// up with [`RegionContext::web_acl`], which says why.
-    pub fn web_acls(&self, out: &mut Emitter) -> Option<&'a [WebAcl]> {
-        self.collected(
-            &self.region.web_acls,
-            out,
-            "GetWebACL",
-            || self.scope.region_scope("webacls"),
-            false,
-        )
-    }
-
     /// One web ACL by ARN, or the reason it is not in the snapshot.
     pub fn web_acl(&self, arn: &str) -> Result<&'a WebAcl, String> {
         match &self.region.web_acls {
@@ -267,16 +280,6 @@ impl<'a> RegionContext<'a> {
         }
     }
 
-    pub fn log_groups(&self, out: &mut Emitter) -> Option<&'a [LogGroup]> {
-        self.collected(
-            &self.region.log_groups,
-            out,
-            "DescribeLogGroups",
-            || self.scope.region_scope("loggroups"),
-            false,
-        )
-    }
-
     pub fn trails(&self, out: &mut Emitter) -> Option<&'a [Trail]> {
         self.collected(
             &self.region.trails,
@@ -285,18 +288,6 @@ impl<'a> RegionContext<'a> {
             || self.scope.account("cloudtrail"),
             false,
         )
-    }
-
-    /// `GetAccount` for this region, or an `unknown` result on the account settings.
-    pub fn account_settings(&self, out: &mut Emitter) -> Option<&'a AccountSettings> {
-        match &self.region.account_settings {
-            Some(a) => Some(a),
-            None => {
-                let reason = self.reason("GetAccount", None);
-                out.unknown(self.scope.account_settings(), reason);
-                None
-            }
-        }
     }
 }
 

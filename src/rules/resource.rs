@@ -169,6 +169,21 @@ impl Scope<'_> {
         )
     }
 
+    /// A resource known only by its ARN (an entry dropped from a list, named in a collection
+    /// error).
+    pub fn by_arn(&self, arn: &str) -> ResourceRef {
+        match arn.split_once("::/") {
+            Some((_, path)) if arn.contains(":apigateway:") => {
+                let segments: Vec<&str> = path.split('/').collect();
+                self.apigateway(&segments, format!("{path} (not collected)"))
+            }
+            _ => {
+                let service = arn.split(':').nth(2).unwrap_or("aws");
+                self.external(service, arn, format!("{arn} (not collected)"))
+            }
+        }
+    }
+
     /// A resource of another service (web ACL, log group, trail, IAM role), by its own ARN.
     pub fn external(&self, service: &str, arn: &str, label: String) -> ResourceRef {
         let name = arn.splitn(6, ':').nth(5).unwrap_or(arn);

@@ -1,4 +1,3 @@
-use crate::analysis::exposure;
 use crate::model::{AuthorizationType, ProtocolType, Route};
 use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
 
@@ -16,7 +15,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(routes) = ctx.routes(api, out) else {
             continue;
         };
-        let exposure = exposure::v2_api(api, ctx.region.domain_names.as_deref());
+        let exposure = ctx.v2_exposure(api);
         let judged: Vec<&Route> = match api.protocol_type {
             ProtocolType::Http => routes
                 .iter()

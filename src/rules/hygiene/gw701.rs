@@ -1,6 +1,5 @@
 use crate::analysis::exposure::{self, Exposure};
 use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
-use crate::rules::network::reach;
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -70,7 +69,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 .map(|(r, m)| format!("{} {}", m.http_method, r.path))
                 .collect()
         });
-        let exposure = exposure::rest_api_reachable(api, ctx.region.domain_names.as_deref());
+        let exposure = exposure::rest_api_reachable(api, ctx.complete_domain_names());
         for stage in stages {
             let Some(word) = temporary_word(&stage.stage_name) else {
                 continue;
@@ -125,7 +124,7 @@ fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
             Some(routes) => Ok(open_routes(api, routes)),
             None => Err(ctx.reason("GetRoutes", Some(&ctx.scope.v2_api(api).arn))),
         };
-        let exposure = reach::v2_api(ctx, api);
+        let exposure = ctx.v2_exposure(api);
         for stage in stages {
             let Some(word) = temporary_word(&stage.stage_name) else {
                 continue;

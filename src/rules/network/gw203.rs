@@ -125,7 +125,7 @@ fn judge(
     rest: bool,
     disabled: bool,
 ) {
-    let found = match ctx.region.domain_names.as_deref() {
+    let found = match ctx.complete_domain_names() {
         Some(domains) => mapping(ctx, domains, id, rest),
         None => Mapping::Unknown(format!(
             "custom domains are unknown: {}",

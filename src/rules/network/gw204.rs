@@ -2,8 +2,6 @@ use crate::analysis::exposure::{self, Exposure};
 use crate::model::ProtocolType;
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
-use super::reach;
-
 pub static RULE: RuleDef = RuleDef {
     id: "GW204",
     metadata: include_str!("../../../rules/network/GW204-endpoint-public.toml"),
@@ -21,7 +19,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 out,
                 ctx.scope.rest_api(api),
                 &what,
-                exposure::rest_api_reachable(api, ctx.region.domain_names.as_deref()),
+                exposure::rest_api_reachable(api, ctx.complete_domain_names()),
             );
         }
     }
@@ -32,13 +30,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ProtocolType::Websocket => "WebSocket API",
             };
             let what = format!("{kind} {} ({})", api.name, api.api_id);
-            judge(
-                ctx,
-                out,
-                ctx.scope.v2_api(api),
-                &what,
-                reach::v2_api(ctx, api),
-            );
+            judge(ctx, out, ctx.scope.v2_api(api), &what, ctx.v2_exposure(api));
         }
     }
 }

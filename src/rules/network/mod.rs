@@ -6,7 +6,6 @@ pub mod gw203;
 pub mod gw204;
 pub mod gw205;
 pub mod gw206;
-pub(crate) mod reach;
 
 use crate::analysis::policy::{analyze_invoke, parse_policy, InvokeAnalysis, PrincipalScope};
 use crate::rules::{Emitter, ResourceRef};

@@ -1,4 +1,4 @@
-use crate::analysis::exposure::{self, Exposure};
+use crate::analysis::exposure::Exposure;
 use crate::model::{AuthorizationType, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -7,18 +7,6 @@ pub static RULE: RuleDef = RuleDef {
     metadata: include_str!("../../../rules/threat/GW406-http-api-no-waf-path.toml"),
     check,
 };
-
-/// The failed call behind an undecided exposure: domains, or one domain's API mappings.
-fn exposure_reason(ctx: &RegionContext) -> String {
-    match ctx.region.domain_names.as_deref() {
-        None => ctx.reason("GetDomainNames", None),
-        Some(domains) => domains
-            .iter()
-            .find(|d| d.api_mappings.is_none())
-            .map(|d| ctx.reason("GetApiMappings", Some(&ctx.scope.domain(d).arn)))
-            .unwrap_or_default(),
-    }
-}
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let Some(apis) = ctx.v2_apis(out) else {
@@ -30,7 +18,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         .filter(|a| a.protocol_type == ProtocolType::Http)
     {
         let target = ctx.scope.v2_api(api);
-        let exposure = exposure::v2_api(api, ctx.region.domain_names.as_deref());
+        let exposure = ctx.v2_exposure(api);
         if let Exposure::NotPublic(why) = &exposure {
             out.pass(
                 target,
@@ -70,9 +58,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     target,
                     format!(
                         "HTTP API {} has routes without authorization but whether it is public \
-                         is unknown: {why}; {}",
-                        api.name,
-                        exposure_reason(ctx)
+                         is unknown: {why}",
+                        api.name
                     ),
                 )
                 .evidence("unauthenticated_routes", open);
