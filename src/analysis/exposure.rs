@@ -1,6 +1,6 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
-use crate::model::{DomainName, RestApi, V2Api};
+use crate::model::{DomainName, EndpointType, RestApi, V2Api};
 
 use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
 
@@ -59,6 +59,53 @@ pub fn rest_api(api: &RestApi) -> Exposure {
     }
 }
 
+/// What the collected custom domains say about one API: the domains that map it, and those
+/// whose mappings are unknown (they may map it too).
+pub struct Mappings<'d> {
+    pub by: Vec<&'d DomainName>,
+    pub unknown: Vec<&'d DomainName>,
+}
+
+/// The call whose failure leaves a domain's mappings of a REST (`rest`) or v2 API unknown.
+pub fn mappings_operation(rest: bool) -> &'static str {
+    if rest {
+        "GetBasePathMappings"
+    } else {
+        "GetApiMappings"
+    }
+}
+
+/// Which domains map API `id`. API mappings (v2 `GetApiMappings`) list every mapping of a
+/// public domain, REST APIs included; base path mappings (v1) list the REST APIs. So a REST
+/// API's mappings are known from either list, a v2 API's only from the API mappings (a base
+/// path mapping naming it still counts). Private domains are never asked for API mappings
+/// (they serve only REST APIs) and carry an empty list that says nothing: there only the base
+/// path mappings count.
+pub fn mappings<'d>(domains: &'d [DomainName], id: &str, rest: bool) -> Mappings<'d> {
+    let mut m = Mappings {
+        by: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for d in domains {
+        let base = d.base_path_mappings.as_deref();
+        let api = d.api_mappings.as_deref();
+        let listed = base.into_iter().flatten().any(|x| x.rest_api_id == id)
+            || api.into_iter().flatten().any(|x| x.api_id == id);
+        let private = d.endpoint_types.contains(&EndpointType::Private);
+        let known = if rest {
+            base.is_some() || (api.is_some() && !private)
+        } else {
+            api.is_some()
+        };
+        if listed {
+            m.by.push(d);
+        } else if !known {
+            m.unknown.push(d);
+        }
+    }
+    m
+}
+
 /// Whether a REST API can actually be called from the internet: public as above, and reachable
 /// through its default endpoint or a custom domain. The catalog's "public" (used to raise
 /// severity) ignores a disabled default endpoint; an inventory of reachable APIs must not.
@@ -72,23 +119,14 @@ pub fn rest_api_reachable(api: &RestApi, domains: Option<&[DomainName]>) -> Expo
             "default endpoint disabled and custom domains were not collected".into(),
         );
     };
-    let maps = |d: &DomainName| {
-        d.base_path_mappings
-            .iter()
-            .flatten()
-            .any(|m| m.rest_api_id == api.id)
-            || d.api_mappings.iter().flatten().any(|m| m.api_id == api.id)
-    };
-    if let Some(d) = domains.iter().find(|d| maps(d)) {
+    let m = mappings(domains, &api.id, true);
+    if let Some(d) = m.by.first() {
         return Exposure::Public(format!(
             "default endpoint disabled, but mapped to custom domain {}",
             d.domain_name
         ));
     }
-    if let Some(d) = domains
-        .iter()
-        .find(|d| d.base_path_mappings.is_none() && d.api_mappings.is_none())
-    {
+    if let Some(d) = m.unknown.first() {
         return Exposure::Unknown(format!(
             "default endpoint disabled and the mappings of custom domain {} were not collected",
             d.domain_name
@@ -132,19 +170,14 @@ pub fn v2_api_explained<'d>(
             Some(V2Missing::DomainNames),
         );
     };
-    let mapped = domains.iter().find(|d| {
-        d.api_mappings
-            .iter()
-            .flatten()
-            .any(|m| m.api_id == api.api_id)
-    });
-    if let Some(d) = mapped {
+    let m = mappings(domains, &api.api_id, false);
+    if let Some(d) = m.by.first() {
         return (
             Exposure::Public(format!("mapped to custom domain {}", d.domain_name)),
             None,
         );
     }
-    match domains.iter().find(|d| d.api_mappings.is_none()) {
+    match m.unknown.first() {
         Some(d) => (
             Exposure::Unknown(format!(
                 "default endpoint disabled and the API mappings of {} were not collected",

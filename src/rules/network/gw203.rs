@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use crate::analysis::exposure;
 use crate::model::{DomainName, EndpointType, ProtocolType};
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef, Severity};
 
@@ -27,55 +28,30 @@ fn has_mtls(d: &DomainName) -> bool {
         .is_some_and(|m| m.truststore_uri.is_some())
 }
 
-/// API mappings (v2 `GetApiMappings`) list every mapping of a public domain, REST APIs
-/// included; base path mappings (v1) list the REST APIs. So a REST API's mappings are known from
-/// either list, a v2 API's only from the API mappings (a base path mapping naming it still
-/// counts). Private domains are the exception: they are never asked for API mappings (they
-/// serve only REST APIs) and carry an empty list that says nothing about REST APIs, so there
-/// only the base path mappings count.
 fn mapping<'a>(
     ctx: &RegionContext,
     domains: &'a [DomainName],
     id: &str,
     rest: bool,
 ) -> Mapping<'a> {
-    let mut by = Vec::new();
-    let mut unknown = Vec::new();
-    for d in domains {
-        let base = d.base_path_mappings.as_deref();
-        let api = d.api_mappings.as_deref();
-        let listed = base.into_iter().flatten().any(|m| m.rest_api_id == id)
-            || api.into_iter().flatten().any(|m| m.api_id == id);
-        let private = d.endpoint_types.contains(&EndpointType::Private);
-        let known = if rest {
-            base.is_some() || (api.is_some() && !private)
-        } else {
-            api.is_some()
+    let m = exposure::mappings(domains, id, rest);
+    if !m.by.is_empty() {
+        let maybe_mtls = m.unknown.into_iter().filter(|d| has_mtls(d)).collect();
+        return Mapping::Mapped {
+            by: m.by,
+            maybe_mtls,
         };
-        if listed {
-            by.push(d);
-        } else if !known {
-            unknown.push(d);
-        }
     }
-    if !by.is_empty() {
-        let maybe_mtls = unknown.into_iter().filter(|d| has_mtls(d)).collect();
-        return Mapping::Mapped { by, maybe_mtls };
-    }
-    match unknown.first() {
+    match m.unknown.first() {
         None => Mapping::NotMapped,
-        Some(d) => {
-            let operation = if rest {
-                "GetBasePathMappings"
-            } else {
-                "GetApiMappings"
-            };
-            Mapping::Unknown(format!(
-                "the mappings of custom domain {} are unknown: {}",
-                d.domain_name,
-                ctx.reason(operation, Some(&ctx.scope.domain(d).arn))
-            ))
-        }
+        Some(d) => Mapping::Unknown(format!(
+            "the mappings of custom domain {} are unknown: {}",
+            d.domain_name,
+            ctx.reason(
+                exposure::mappings_operation(rest),
+                Some(&ctx.scope.domain(d).arn)
+            )
+        )),
     }
 }
 
