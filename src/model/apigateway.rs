@@ -274,6 +274,16 @@ pub struct Stage {
     pub tags: BTreeMap<String, String>,
 }
 
+impl Stage {
+    /// The client certificate the stage presents to backends; an empty or blank id (what a
+    /// cleared field can come back as) names none.
+    pub fn client_certificate(&self) -> Option<&str> {
+        self.client_certificate_id
+            .as_deref()
+            .filter(|id| !id.trim().is_empty())
+    }
+}
+
 /// One `methodSettings` entry; `None` fields fall through to the next level (see
 /// `analysis::effective`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -117,6 +117,16 @@ pub struct V2Stage {
     pub tags: BTreeMap<String, String>,
 }
 
+impl V2Stage {
+    /// The client certificate the stage presents to backends; an empty or blank id (what a
+    /// cleared field can come back as) names none.
+    pub fn client_certificate(&self) -> Option<&str> {
+        self.client_certificate_id
+            .as_deref()
+            .filter(|id| !id.trim().is_empty())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteSettings {

@@ -72,7 +72,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 out,
                 target,
                 &stage.stage_name,
-                certificate_id(stage.client_certificate_id.as_deref()),
+                stage.client_certificate(),
                 backends,
             );
         }
@@ -121,17 +121,11 @@ fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
                 out,
                 target,
                 &stage.stage_name,
-                certificate_id(stage.client_certificate_id.as_deref()),
+                stage.client_certificate(),
                 backends,
             );
         }
     }
-}
-
-/// The stage's certificate id; an empty or blank id (what a cleared field can come back as)
-/// names no certificate.
-fn certificate_id(id: Option<&str>) -> Option<&str> {
-    id.filter(|id| !id.trim().is_empty())
 }
 
 fn judge(

@@ -15,13 +15,8 @@ fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String,
     if let Some(apis) = ctx.rest_apis(out) {
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
-                // A blank id (a cleared field) names no certificate (GW110 reports the stage).
-                if let Some(id) = stage
-                    .client_certificate_id
-                    .as_ref()
-                    .filter(|id| !id.trim().is_empty())
-                {
-                    used.entry(id.clone())
+                if let Some(id) = stage.client_certificate() {
+                    used.entry(id.to_string())
                         .or_default()
                         .push(ctx.scope.rest_stage(api, stage).label);
                 }
@@ -31,13 +26,8 @@ fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String,
     if let Some(apis) = ctx.v2_apis(out) {
         for api in apis {
             for stage in ctx.v2_stages(api, out).unwrap_or_default() {
-                // A blank id (a cleared field) names no certificate (GW110 reports the stage).
-                if let Some(id) = stage
-                    .client_certificate_id
-                    .as_ref()
-                    .filter(|id| !id.trim().is_empty())
-                {
-                    used.entry(id.clone())
+                if let Some(id) = stage.client_certificate() {
+                    used.entry(id.to_string())
                         .or_default()
                         .push(ctx.scope.v2_stage(api, stage).label);
                 }
