@@ -3,7 +3,7 @@
 //!
 //! AWS stores override keys with the resource path's `/` encoded as `~1` (`~1pets~1{id}/GET`).
 
-use crate::model::{MethodSetting, Stage};
+use crate::model::{Method, MethodSetting, Resource, Stage};
 
 /// Where an effective value came from, for evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +104,24 @@ pub fn effective<T: Clone>(
 }
 
 /// A throttle AWS enforces: both limits set and neither `-1` (which means unlimited).
+/// The methods whose effective setting `bad` picks out, each as `METHOD /path (where the value
+/// comes from)`, so a per-stage finding names every method and the entry that decides it.
+pub fn methods_where<T: Clone>(
+    stage: &Stage,
+    methods: &[(&Resource, &Method)],
+    field: impl Fn(&MethodSetting) -> Option<T>,
+    default: T,
+    bad: impl Fn(&T) -> bool,
+) -> Vec<String> {
+    methods
+        .iter()
+        .filter_map(|(r, m)| {
+            let e = effective(stage, &r.path, &m.http_method, &field, default.clone());
+            bad(&e.value).then(|| format!("{} {} ({})", m.http_method, r.path, e.source.describe()))
+        })
+        .collect()
+}
+
 pub fn is_bounded(burst: Option<i64>, rate: Option<f64>) -> bool {
     matches!(burst, Some(b) if b >= 0) && matches!(rate, Some(r) if r >= 0.0)
 }

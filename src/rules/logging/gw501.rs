@@ -1,4 +1,4 @@
-use crate::analysis::effective::{effective, stage_wide};
+use crate::analysis::effective::{methods_where, stage_wide};
 use crate::model::{LoggingLevel, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -47,20 +47,13 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 }
                 continue;
             }
-            let silent: Vec<String> = methods
-                .iter()
-                .filter_map(|(r, m)| {
-                    let e = effective(
-                        stage,
-                        &r.path,
-                        &m.http_method,
-                        |s| s.logging_level,
-                        LoggingLevel::Off,
-                    );
-                    (e.value == LoggingLevel::Off)
-                        .then(|| format!("{} {} ({})", m.http_method, r.path, e.source.describe()))
-                })
-                .collect();
+            let silent = methods_where(
+                stage,
+                &methods,
+                |s| s.logging_level,
+                LoggingLevel::Off,
+                |level| *level == LoggingLevel::Off,
+            );
             if silent.is_empty() {
                 out.pass(
                     target,

@@ -1,4 +1,4 @@
-use crate::analysis::effective::{effective, stage_wide};
+use crate::analysis::effective::{methods_where, stage_wide};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -48,14 +48,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 }
                 continue;
             }
-            let dark: Vec<String> = methods
-                .iter()
-                .filter_map(|(r, m)| {
-                    let e = effective(stage, &r.path, &m.http_method, |s| s.metrics_enabled, false);
-                    (!e.value)
-                        .then(|| format!("{} {} ({})", m.http_method, r.path, e.source.describe()))
-                })
-                .collect();
+            let dark = methods_where(stage, &methods, |s| s.metrics_enabled, false, |on| !on);
             if dark.is_empty() {
                 out.pass(
                     target,
