@@ -1,3 +1,4 @@
+use crate::analysis::effective::is_bounded;
 use crate::model::UsagePlan;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -7,12 +8,12 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-/// A plan-wide throttle with a rate or a burst limit (a negative value means no limit).
+/// A plan-wide throttle, bounded as GW410 judges one (rate and burst set, neither negative).
 /// Per-method throttles cover only their methods, so they do not bound the plan.
 fn throttled(plan: &UsagePlan) -> bool {
-    plan.throttle.as_ref().is_some_and(|t| {
-        t.rate_limit.is_some_and(|r| r >= 0.0) || t.burst_limit.is_some_and(|b| b >= 0)
-    })
+    plan.throttle
+        .as_ref()
+        .is_some_and(|t| is_bounded(t.burst_limit, t.rate_limit))
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
