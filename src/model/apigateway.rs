@@ -459,6 +459,15 @@ pub struct UsagePlan {
     pub key_ids: Option<Vec<String>>,
 }
 
+impl UsagePlan {
+    /// The plan's entry for one REST API stage, if the plan covers it.
+    pub fn api_stage(&self, api_id: &str, stage: &str) -> Option<&UsagePlanApiStage> {
+        self.api_stages
+            .iter()
+            .find(|s| s.api_id == api_id && s.stage == stage)
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UsagePlanApiStage {

@@ -25,11 +25,7 @@ fn plan_coverage<'a>(plans: &'a [UsagePlan], api: &RestApi, stage: &Stage) -> Pl
         methods: BTreeSet::new(),
     };
     for plan in plans {
-        for s in plan
-            .api_stages
-            .iter()
-            .filter(|s| s.api_id == api.id && s.stage == stage.stage_name)
-        {
+        if let Some(s) = plan.api_stage(&api.id, &stage.stage_name) {
             let wide = plan
                 .throttle
                 .as_ref()

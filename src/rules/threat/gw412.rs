@@ -53,11 +53,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             };
             let covering: Vec<&str> = plans
                 .iter()
-                .filter(|p| {
-                    p.api_stages
-                        .iter()
-                        .any(|s| s.api_id == api.id && s.stage == stage.stage_name)
-                })
+                .filter(|p| p.api_stage(&api.id, &stage.stage_name).is_some())
                 .map(|p| p.id.as_str())
                 .collect();
             if covering.is_empty() {
