@@ -106,57 +106,28 @@ pub fn mappings<'d>(domains: &'d [DomainName], id: &str, rest: bool) -> Mappings
     m
 }
 
-/// Whether a REST API can actually be called from the internet: public as above, and reachable
-/// through its default endpoint or a custom domain. The catalog's "public" (used to raise
-/// severity) ignores a disabled default endpoint; an inventory of reachable APIs must not.
-pub fn rest_api_reachable(api: &RestApi, domains: Option<&[DomainName]>) -> Exposure {
-    let policy = rest_api(api);
-    if !policy.is_public() || !api.disable_execute_api_endpoint {
-        return policy;
-    }
-    let Some(domains) = domains else {
-        return Exposure::Unknown(
-            "default endpoint disabled and custom domains were not collected".into(),
-        );
-    };
-    let m = mappings(domains, &api.id, true);
-    if let Some(d) = m.by.first() {
-        return Exposure::Public(format!(
-            "default endpoint disabled, but mapped to custom domain {}",
-            d.domain_name
-        ));
-    }
-    if let Some(d) = m.unknown.first() {
-        return Exposure::Unknown(format!(
-            "default endpoint disabled and the mappings of custom domain {} were not collected",
-            d.domain_name
-        ));
-    }
-    Exposure::NotPublic("default execute-api endpoint disabled and no custom domain maps it".into())
-}
-
-/// HTTP and WebSocket APIs are always regional and internet-facing while their default
-/// endpoint is enabled or a custom domain maps them.
-pub fn v2_api(api: &V2Api, domains: Option<&[DomainName]>) -> Exposure {
-    v2_api_explained(api, domains).0
-}
-
-/// The collection whose absence left a v2 API's exposure undecided.
+/// The collection whose absence left an exposure undecided, so a rule can cite the failed
+/// call without re-deriving the decision.
 #[derive(Debug, Clone, Copy)]
-pub enum V2Missing<'a> {
+pub enum Missing<'a> {
     /// The region's custom domains (`GetDomainNames`).
     DomainNames,
-    /// The API mappings of this domain (`GetApiMappings`).
-    ApiMappings(&'a DomainName),
+    /// This domain's mappings (`operation` is `GetBasePathMappings` or `GetApiMappings`).
+    Mappings {
+        domain: &'a DomainName,
+        operation: &'static str,
+    },
 }
 
-/// [`v2_api`], and when the answer is `Unknown`, which collection is missing (so a rule can
-/// cite the failed call without re-deriving the decision).
-pub fn v2_api_explained<'d>(
-    api: &V2Api,
+/// Reachable through the default endpoint (unless `disabled`) or a custom domain mapping API
+/// `id` (`rest`: a REST API).
+fn reachable<'d>(
+    id: &str,
+    rest: bool,
+    disabled: bool,
     domains: Option<&'d [DomainName]>,
-) -> (Exposure, Option<V2Missing<'d>>) {
-    if !api.disable_execute_api_endpoint {
+) -> (Exposure, Option<Missing<'d>>) {
+    if !disabled {
         return (
             Exposure::Public("default execute-api endpoint enabled".into()),
             None,
@@ -167,27 +138,61 @@ pub fn v2_api_explained<'d>(
             Exposure::Unknown(
                 "default endpoint disabled and custom domains were not collected".into(),
             ),
-            Some(V2Missing::DomainNames),
+            Some(Missing::DomainNames),
         );
     };
-    let m = mappings(domains, &api.api_id, false);
+    let m = mappings(domains, id, rest);
     if let Some(d) = m.by.first() {
         return (
-            Exposure::Public(format!("mapped to custom domain {}", d.domain_name)),
+            Exposure::Public(format!(
+                "default endpoint disabled, but mapped to custom domain {}",
+                d.domain_name
+            )),
             None,
         );
     }
     match m.unknown.first() {
         Some(d) => (
             Exposure::Unknown(format!(
-                "default endpoint disabled and the API mappings of {} were not collected",
+                "default endpoint disabled and the mappings of custom domain {} were not collected",
                 d.domain_name
             )),
-            Some(V2Missing::ApiMappings(d)),
+            Some(Missing::Mappings {
+                domain: d,
+                operation: mappings_operation(rest),
+            }),
         ),
         None => (
             Exposure::NotPublic("default endpoint disabled and no custom domain maps it".into()),
             None,
         ),
     }
+}
+
+/// Whether a REST API can actually be called from the internet: public as above, and reachable
+/// through its default endpoint or a custom domain. The catalog's "public" (used to raise
+/// severity) ignores a disabled default endpoint; an inventory of reachable APIs must not.
+pub fn rest_api_reachable<'d>(
+    api: &RestApi,
+    domains: Option<&'d [DomainName]>,
+) -> (Exposure, Option<Missing<'d>>) {
+    let policy = rest_api(api);
+    if !policy.is_public() || !api.disable_execute_api_endpoint {
+        return (policy, None);
+    }
+    reachable(&api.id, true, true, domains)
+}
+
+/// HTTP and WebSocket APIs are always regional and internet-facing while their default
+/// endpoint is enabled or a custom domain maps them.
+pub fn v2_api<'d>(
+    api: &V2Api,
+    domains: Option<&'d [DomainName]>,
+) -> (Exposure, Option<Missing<'d>>) {
+    reachable(
+        &api.api_id,
+        false,
+        api.disable_execute_api_endpoint,
+        domains,
+    )
 }

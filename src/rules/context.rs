@@ -1,7 +1,7 @@
 //! What a rule sees while it evaluates one region, with helpers that turn data that was not
 //! collected into `unknown` results naming the failed call.
 
-use crate::analysis::exposure::{self, Exposure, V2Missing};
+use crate::analysis::exposure::{self, Exposure, Missing};
 use crate::date::Date;
 use crate::model::{
     ApiKey, CollectionError, DomainName, IamSnapshot, RegionSnapshot, Resource, RestApi,
@@ -38,15 +38,27 @@ impl<'a> RegionContext<'a> {
     }
 
     /// Whether an HTTP or WebSocket API is reachable from the internet
-    /// (`analysis::exposure::v2_api`), with the failed collection call named when it cannot be
-    /// decided.
+    /// (`analysis::exposure::v2_api`), naming the failed call when it cannot be decided.
     pub fn v2_exposure(&self, api: &V2Api) -> Exposure {
-        match exposure::v2_api_explained(api, self.complete_domain_names()) {
+        self.cite(exposure::v2_api(api, self.complete_domain_names()))
+    }
+
+    /// Whether a REST API is reachable from the internet
+    /// (`analysis::exposure::rest_api_reachable`), naming the failed call when undecided.
+    pub fn rest_reachability(&self, api: &RestApi) -> Exposure {
+        self.cite(exposure::rest_api_reachable(
+            api,
+            self.complete_domain_names(),
+        ))
+    }
+
+    fn cite(&self, (e, missing): (Exposure, Option<Missing>)) -> Exposure {
+        match (e, missing) {
             (Exposure::Unknown(why), Some(missing)) => {
                 let reason = match missing {
-                    V2Missing::DomainNames => self.reason("GetDomainNames", None),
-                    V2Missing::ApiMappings(d) => {
-                        self.reason("GetApiMappings", Some(&self.scope.domain(d).arn))
+                    Missing::DomainNames => self.reason("GetDomainNames", None),
+                    Missing::Mappings { domain, operation } => {
+                        self.reason(operation, Some(&self.scope.domain(domain).arn))
                     }
                 };
                 Exposure::Unknown(format!("{why}: {reason}"))

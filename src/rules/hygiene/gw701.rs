@@ -1,4 +1,4 @@
-use crate::analysis::exposure::{self, Exposure};
+use crate::analysis::exposure::Exposure;
 use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
@@ -69,7 +69,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 .map(|(r, m)| format!("{} {}", m.http_method, r.path))
                 .collect()
         });
-        let exposure = exposure::rest_api_reachable(api, ctx.complete_domain_names());
+        let exposure = ctx.rest_reachability(api);
         for stage in stages {
             let Some(word) = temporary_word(&stage.stage_name) else {
                 continue;

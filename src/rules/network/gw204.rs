@@ -1,4 +1,4 @@
-use crate::analysis::exposure::{self, Exposure};
+use crate::analysis::exposure::Exposure;
 use crate::model::ProtocolType;
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
@@ -19,7 +19,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 out,
                 ctx.scope.rest_api(api),
                 &what,
-                exposure::rest_api_reachable(api, ctx.complete_domain_names()),
+                ctx.rest_reachability(api),
             );
         }
     }
