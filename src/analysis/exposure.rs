@@ -1,5 +1,6 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
+use crate::collect::operations::{self, Operation};
 use crate::model::{DomainName, EndpointType, RestApi, V2Api};
 
 use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
@@ -67,11 +68,11 @@ pub struct Mappings<'d> {
 }
 
 /// The call whose failure leaves a domain's mappings of a REST (`rest`) or v2 API unknown.
-pub fn mappings_operation(rest: bool) -> &'static str {
+pub fn mappings_operation(rest: bool) -> &'static Operation {
     if rest {
-        "GetBasePathMappings"
+        &operations::GET_BASE_PATH_MAPPINGS
     } else {
-        "GetApiMappings"
+        &operations::GET_API_MAPPINGS
     }
 }
 
@@ -115,7 +116,7 @@ pub enum Missing<'a> {
     /// This domain's mappings (`operation` is `GetBasePathMappings` or `GetApiMappings`).
     Mappings {
         domain: &'a DomainName,
-        operation: &'static str,
+        operation: &'static Operation,
     },
 }
 

@@ -2,6 +2,7 @@
 //! the read-only allow-list the guard enforces, the source of `gwaudit permissions`, and what
 //! a missing-permission message names.
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
     /// SDK service name as the runtime reports it (`apigateway`, `wafv2`, ...).
     pub service: &'static str,
@@ -15,79 +16,121 @@ pub struct Operation {
 
 const APIGW: &str = "arn:aws:apigateway:*::/*";
 
+pub const GET_REST_APIS: Operation = op("apigateway", "GetRestApis", "apigateway:GET", APIGW);
+pub const GET_RESOURCES: Operation = op("apigateway", "GetResources", "apigateway:GET", APIGW);
+pub const GET_STAGES: Operation = op("apigateway", "GetStages", "apigateway:GET", APIGW);
+pub const GET_AUTHORIZERS: Operation = op("apigateway", "GetAuthorizers", "apigateway:GET", APIGW);
+pub const GET_REQUEST_VALIDATORS: Operation = op(
+    "apigateway",
+    "GetRequestValidators",
+    "apigateway:GET",
+    APIGW,
+);
+pub const GET_DOMAIN_NAMES: Operation = op("apigateway", "GetDomainNames", "apigateway:GET", APIGW);
+pub const GET_BASE_PATH_MAPPINGS: Operation =
+    op("apigateway", "GetBasePathMappings", "apigateway:GET", APIGW);
+pub const GET_USAGE_PLANS: Operation = op("apigateway", "GetUsagePlans", "apigateway:GET", APIGW);
+pub const GET_USAGE_PLAN_KEYS: Operation =
+    op("apigateway", "GetUsagePlanKeys", "apigateway:GET", APIGW);
+pub const GET_API_KEYS: Operation = op("apigateway", "GetApiKeys", "apigateway:GET", APIGW);
+pub const GET_CLIENT_CERTIFICATES: Operation = op(
+    "apigateway",
+    "GetClientCertificates",
+    "apigateway:GET",
+    APIGW,
+);
+pub const GET_ACCOUNT: Operation = op("apigateway", "GetAccount", "apigateway:GET", APIGW);
+pub const GET_APIS: Operation = op("apigatewayv2", "GetApis", "apigateway:GET", APIGW);
+pub const GET_ROUTES: Operation = op("apigatewayv2", "GetRoutes", "apigateway:GET", APIGW);
+pub const V2_GET_STAGES: Operation = op("apigatewayv2", "GetStages", "apigateway:GET", APIGW);
+pub const V2_GET_AUTHORIZERS: Operation =
+    op("apigatewayv2", "GetAuthorizers", "apigateway:GET", APIGW);
+pub const GET_INTEGRATIONS: Operation =
+    op("apigatewayv2", "GetIntegrations", "apigateway:GET", APIGW);
+pub const GET_API_MAPPINGS: Operation =
+    op("apigatewayv2", "GetApiMappings", "apigateway:GET", APIGW);
+pub const GET_WEB_ACL: Operation = op("wafv2", "GetWebACL", "wafv2:GetWebACL", "*");
+pub const GET_LOGGING_CONFIGURATION: Operation = op(
+    "wafv2",
+    "GetLoggingConfiguration",
+    "wafv2:GetLoggingConfiguration",
+    "*",
+);
+pub const DESCRIBE_LOG_GROUPS: Operation = op(
+    "cloudwatchlogs",
+    "DescribeLogGroups",
+    "logs:DescribeLogGroups",
+    "*",
+);
+pub const DESCRIBE_TRAILS: Operation = op(
+    "cloudtrail",
+    "DescribeTrails",
+    "cloudtrail:DescribeTrails",
+    "*",
+);
+pub const GET_TRAIL_STATUS: Operation = op(
+    "cloudtrail",
+    "GetTrailStatus",
+    "cloudtrail:GetTrailStatus",
+    "*",
+);
+pub const GET_EVENT_SELECTORS: Operation = op(
+    "cloudtrail",
+    "GetEventSelectors",
+    "cloudtrail:GetEventSelectors",
+    "*",
+);
+pub const GET_ROLE: Operation = op("iam", "GetRole", "iam:GetRole", "*");
+pub const LIST_ROLE_POLICIES: Operation =
+    op("iam", "ListRolePolicies", "iam:ListRolePolicies", "*");
+pub const GET_ROLE_POLICY: Operation = op("iam", "GetRolePolicy", "iam:GetRolePolicy", "*");
+pub const LIST_ATTACHED_ROLE_POLICIES: Operation = op(
+    "iam",
+    "ListAttachedRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "*",
+);
+pub const GET_POLICY: Operation = op("iam", "GetPolicy", "iam:GetPolicy", "*");
+pub const GET_POLICY_VERSION: Operation =
+    op("iam", "GetPolicyVersion", "iam:GetPolicyVersion", "*");
+pub const GET_CALLER_IDENTITY: Operation =
+    op("sts", "GetCallerIdentity", "sts:GetCallerIdentity", "*");
+pub const LIST_REGIONS: Operation = op("account", "ListRegions", "account:ListRegions", "*");
+
+/// Every operation, in the order `gwaudit permissions` reads them.
 pub const OPERATIONS: &[Operation] = &[
-    op("apigateway", "GetRestApis", "apigateway:GET", APIGW),
-    op("apigateway", "GetResources", "apigateway:GET", APIGW),
-    op("apigateway", "GetStages", "apigateway:GET", APIGW),
-    op("apigateway", "GetAuthorizers", "apigateway:GET", APIGW),
-    op(
-        "apigateway",
-        "GetRequestValidators",
-        "apigateway:GET",
-        APIGW,
-    ),
-    op("apigateway", "GetDomainNames", "apigateway:GET", APIGW),
-    op("apigateway", "GetBasePathMappings", "apigateway:GET", APIGW),
-    op("apigateway", "GetUsagePlans", "apigateway:GET", APIGW),
-    op("apigateway", "GetUsagePlanKeys", "apigateway:GET", APIGW),
-    op("apigateway", "GetApiKeys", "apigateway:GET", APIGW),
-    op(
-        "apigateway",
-        "GetClientCertificates",
-        "apigateway:GET",
-        APIGW,
-    ),
-    op("apigateway", "GetAccount", "apigateway:GET", APIGW),
-    op("apigatewayv2", "GetApis", "apigateway:GET", APIGW),
-    op("apigatewayv2", "GetRoutes", "apigateway:GET", APIGW),
-    op("apigatewayv2", "GetStages", "apigateway:GET", APIGW),
-    op("apigatewayv2", "GetAuthorizers", "apigateway:GET", APIGW),
-    op("apigatewayv2", "GetIntegrations", "apigateway:GET", APIGW),
-    op("apigatewayv2", "GetApiMappings", "apigateway:GET", APIGW),
-    op("wafv2", "GetWebACL", "wafv2:GetWebACL", "*"),
-    op(
-        "wafv2",
-        "GetLoggingConfiguration",
-        "wafv2:GetLoggingConfiguration",
-        "*",
-    ),
-    op(
-        "cloudwatchlogs",
-        "DescribeLogGroups",
-        "logs:DescribeLogGroups",
-        "*",
-    ),
-    op(
-        "cloudtrail",
-        "DescribeTrails",
-        "cloudtrail:DescribeTrails",
-        "*",
-    ),
-    op(
-        "cloudtrail",
-        "GetTrailStatus",
-        "cloudtrail:GetTrailStatus",
-        "*",
-    ),
-    op(
-        "cloudtrail",
-        "GetEventSelectors",
-        "cloudtrail:GetEventSelectors",
-        "*",
-    ),
-    op("iam", "GetRole", "iam:GetRole", "*"),
-    op("iam", "ListRolePolicies", "iam:ListRolePolicies", "*"),
-    op("iam", "GetRolePolicy", "iam:GetRolePolicy", "*"),
-    op(
-        "iam",
-        "ListAttachedRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "*",
-    ),
-    op("iam", "GetPolicy", "iam:GetPolicy", "*"),
-    op("iam", "GetPolicyVersion", "iam:GetPolicyVersion", "*"),
-    op("sts", "GetCallerIdentity", "sts:GetCallerIdentity", "*"),
-    op("account", "ListRegions", "account:ListRegions", "*"),
+    GET_REST_APIS,
+    GET_RESOURCES,
+    GET_STAGES,
+    GET_AUTHORIZERS,
+    GET_REQUEST_VALIDATORS,
+    GET_DOMAIN_NAMES,
+    GET_BASE_PATH_MAPPINGS,
+    GET_USAGE_PLANS,
+    GET_USAGE_PLAN_KEYS,
+    GET_API_KEYS,
+    GET_CLIENT_CERTIFICATES,
+    GET_ACCOUNT,
+    GET_APIS,
+    GET_ROUTES,
+    V2_GET_STAGES,
+    V2_GET_AUTHORIZERS,
+    GET_INTEGRATIONS,
+    GET_API_MAPPINGS,
+    GET_WEB_ACL,
+    GET_LOGGING_CONFIGURATION,
+    DESCRIBE_LOG_GROUPS,
+    DESCRIBE_TRAILS,
+    GET_TRAIL_STATUS,
+    GET_EVENT_SELECTORS,
+    GET_ROLE,
+    LIST_ROLE_POLICIES,
+    GET_ROLE_POLICY,
+    LIST_ATTACHED_ROLE_POLICIES,
+    GET_POLICY,
+    GET_POLICY_VERSION,
+    GET_CALLER_IDENTITY,
+    LIST_REGIONS,
 ];
 
 const fn op(

@@ -2,19 +2,24 @@
 //! collected into `unknown` results naming the failed call.
 
 use crate::analysis::exposure::{self, Exposure, Missing};
+use crate::collect::operations::{self as op, Operation};
 use crate::date::Date;
 use crate::model::{
-    ApiKey, CollectionError, DomainName, IamSnapshot, RegionSnapshot, Resource, RestApi,
-    RestAuthorizer, Route, Snapshot, Stage, Trail, UsagePlan, V2Api, V2Authorizer, V2Integration,
-    V2Stage, WebAcl,
+    AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
+    Method, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot,
+    Stage, Trail, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
 };
 
 use super::resource::Scope;
 use super::{Emitter, ResourceRef, RuleParams};
 
+/// Rules read the snapshot only through this context. Its traversals (`rest_stages`,
+/// `rest_methods`, `v2_stages`, ...) yield what was collected and emit an `unknown` result,
+/// citing the failed call, for every part that was not; the raw region data stays private so
+/// that "not collected" can never be read as "empty".
 pub struct RegionContext<'a> {
-    pub snapshot: &'a Snapshot,
-    pub region: &'a RegionSnapshot,
+    snapshot: &'a Snapshot,
+    region: &'a RegionSnapshot,
     pub scope: Scope<'a>,
     pub params: &'a RuleParams,
     /// The day ages and expiries are measured at: when the snapshot was collected (so a scan of
@@ -56,7 +61,7 @@ impl<'a> RegionContext<'a> {
         match (e, missing) {
             (Exposure::Unknown(why), Some(missing)) => {
                 let reason = match missing {
-                    Missing::DomainNames => self.reason("GetDomainNames", None),
+                    Missing::DomainNames => self.reason(&op::GET_DOMAIN_NAMES, None),
                     Missing::Mappings { domain, operation } => {
                         self.reason(operation, Some(&self.scope.domain(domain).arn))
                     }
@@ -71,7 +76,7 @@ impl<'a> RegionContext<'a> {
     /// collected or a domain was dropped from the list (it may be the one that maps the API).
     pub fn complete_domain_names(&self) -> Option<&'a [DomainName]> {
         let domains = self.region.domain_names.as_deref()?;
-        self.dropped("GetDomainNames")
+        self.dropped(&op::GET_DOMAIN_NAMES)
             .next()
             .is_none()
             .then_some(domains)
@@ -84,10 +89,10 @@ impl<'a> RegionContext<'a> {
 
     /// Why data is missing: the recorded error of `operation` (about `resource` when given),
     /// or a plain "not collected" when the snapshot recorded none.
-    pub fn reason(&self, operation: &str, resource: Option<&str>) -> String {
+    pub fn reason(&self, operation: &Operation, resource: Option<&str>) -> String {
         let region = self.region.region.as_str();
         let errors = self.snapshot.collection_errors.iter().filter(|e| {
-            e.operation == operation && e.region.as_deref().is_none_or(|r| r == region)
+            is_error_of(e, operation) && e.region.as_deref().is_none_or(|r| r == region)
         });
         let mut fallback = None;
         for e in errors {
@@ -102,7 +107,8 @@ impl<'a> RegionContext<'a> {
         match fallback {
             Some(e) => e.reason(),
             None => format!(
-                "{operation} was not collected{}",
+                "{} was not collected{}",
+                operation.name,
                 resource.map(|r| format!(" for {r}")).unwrap_or_default()
             ),
         }
@@ -110,97 +116,256 @@ impl<'a> RegionContext<'a> {
 
     /// Errors of a region-wide list call about one of its entries (an API or domain whose
     /// answer could not be understood): the list was collected, but without these entries.
-    fn dropped(&self, operation: &'a str) -> impl Iterator<Item = &'a CollectionError> + 'a {
+    fn dropped(&self, operation: &'a Operation) -> impl Iterator<Item = &'a CollectionError> + 'a {
         let region = self.region.region.as_str();
         self.snapshot.collection_errors.iter().filter(move |e| {
-            e.operation == operation
+            is_error_of(e, operation)
                 && e.resource.is_some()
                 && e.region.as_deref().is_none_or(|r| r == region)
         })
     }
 
-    /// The collected list, or an `unknown` result on `target` citing the failed `operation`.
-    /// Every accessor below goes through here, so "not collected" is never read as "empty",
-    /// and an entry dropped from a collected list gets its own `unknown` result.
-    fn collected<T>(
+    /// A region-wide list, or an `unknown` result on the region's collection citing the failed
+    /// `operation`, and an `unknown` for every entry dropped from a collected list. Every
+    /// region-list traversal goes through here, so "not collected" is never read as "empty".
+    fn region_list<T>(
         &self,
         data: &'a Option<Vec<T>>,
         out: &mut Emitter,
-        operation: &'a str,
-        target: impl FnOnce() -> ResourceRef,
-        per_resource: bool,
-    ) -> Option<&'a [T]> {
+        operation: &'a Operation,
+        collection: &str,
+    ) -> &'a [T] {
         match data {
             Some(items) => {
-                if !per_resource {
-                    for e in self.dropped(operation) {
-                        let arn = e.resource.as_deref().unwrap_or_default();
-                        out.unknown(self.scope.by_arn(arn), e.reason());
-                    }
+                for e in self.dropped(operation) {
+                    let arn = e.resource.as_deref().unwrap_or_default();
+                    out.unknown(self.scope.by_arn(arn), e.reason());
                 }
-                Some(items)
+                items
             }
             None => {
-                let target = target();
-                let reason = self.reason(operation, per_resource.then_some(target.arn.as_str()));
-                out.unknown(target, reason);
-                None
+                let reason = self.reason(operation, None);
+                out.unknown(self.scope.region_scope(collection), reason);
+                &[]
             }
         }
     }
 
-    pub fn rest_apis(&self, out: &mut Emitter) -> Option<&'a [RestApi]> {
-        let region = &self.region.rest_apis;
-        self.collected(
-            region,
+    /// The part of one API that was collected by `operation`, or the reason it was not.
+    fn part<T>(
+        &self,
+        data: &'a Option<Vec<T>>,
+        operation: &Operation,
+        api_arn: impl FnOnce() -> String,
+    ) -> Result<&'a [T], String> {
+        data.as_deref()
+            .ok_or_else(|| self.reason(operation, Some(&api_arn())))
+    }
+
+    /// Emits the `unknown` for an API part that was not collected; `None` then.
+    fn part_or_unknown<T>(
+        &self,
+        part: Result<&'a [T], String>,
+        out: &mut Emitter,
+        target: impl FnOnce() -> ResourceRef,
+    ) -> Option<&'a [T]> {
+        part.map_err(|reason| out.unknown(target(), reason)).ok()
+    }
+
+    // ---- region-wide lists -------------------------------------------------------------
+
+    /// The region's REST APIs (empty, with an `unknown`, when they were not collected).
+    pub fn rest_apis(&self, out: &mut Emitter) -> &'a [RestApi] {
+        self.region_list(&self.region.rest_apis, out, &op::GET_REST_APIS, "restapis")
+    }
+
+    /// The region's HTTP and WebSocket APIs.
+    pub fn v2_apis(&self, out: &mut Emitter) -> &'a [V2Api] {
+        self.region_list(&self.region.v2_apis, out, &op::GET_APIS, "apis")
+    }
+
+    pub fn websocket_apis(&self, out: &mut Emitter) -> impl Iterator<Item = &'a V2Api> {
+        self.v2_apis(out)
+            .iter()
+            .filter(|a| a.protocol_type == ProtocolType::Websocket)
+    }
+
+    pub fn http_apis(&self, out: &mut Emitter) -> impl Iterator<Item = &'a V2Api> {
+        self.v2_apis(out)
+            .iter()
+            .filter(|a| a.protocol_type == ProtocolType::Http)
+    }
+
+    /// The HTTP and WebSocket APIs when they were collected, for rules that only consult them
+    /// about another resource (a domain) and report nothing about them.
+    pub fn v2_apis_if_collected(&self) -> Option<&'a [V2Api]> {
+        self.region.v2_apis.as_deref()
+    }
+
+    pub fn domain_names(&self, out: &mut Emitter) -> &'a [DomainName] {
+        self.region_list(
+            &self.region.domain_names,
             out,
-            "GetRestApis",
-            || self.scope.region_scope("restapis"),
-            false,
+            &op::GET_DOMAIN_NAMES,
+            "domainnames",
         )
     }
 
-    pub fn v2_apis(&self, out: &mut Emitter) -> Option<&'a [V2Api]> {
-        let region = &self.region.v2_apis;
-        self.collected(
-            region,
+    pub fn usage_plans(&self, out: &mut Emitter) -> &'a [UsagePlan] {
+        self.region_list(
+            &self.region.usage_plans,
             out,
-            "GetApis",
-            || self.scope.region_scope("apis"),
-            false,
+            &op::GET_USAGE_PLANS,
+            "usageplans",
         )
     }
 
-    pub fn domain_names(&self, out: &mut Emitter) -> Option<&'a [DomainName]> {
-        let d = &self.region.domain_names;
-        self.collected(
-            d,
-            out,
-            "GetDomainNames",
-            || self.scope.region_scope("domainnames"),
-            false,
-        )
+    /// The usage plans, for a rule that judges another resource by them (an unset list cannot
+    /// be read as "no plan").
+    pub fn usage_plans_or_reason(&self) -> Result<&'a [UsagePlan], String> {
+        self.region
+            .usage_plans
+            .as_deref()
+            .ok_or_else(|| self.reason(&op::GET_USAGE_PLANS, None))
     }
 
-    /// The API's resources (with methods), or an `unknown` result for the API.
+    /// The usage plans that include a stage, or why that cannot be told.
+    pub fn usage_plans_for(&self, api_id: &str, stage: &str) -> Result<Vec<&'a UsagePlan>, String> {
+        Ok(self
+            .usage_plans_or_reason()?
+            .iter()
+            .filter(|p| p.api_stage(api_id, stage).is_some())
+            .collect())
+    }
+
+    pub fn api_keys(&self, out: &mut Emitter) -> &'a [ApiKey] {
+        self.region_list(&self.region.api_keys, out, &op::GET_API_KEYS, "apikeys")
+    }
+
+    pub fn client_certificates(&self) -> Result<&'a [ClientCertificate], String> {
+        self.region
+            .client_certificates
+            .as_deref()
+            .ok_or_else(|| self.reason(&op::GET_CLIENT_CERTIFICATES, None))
+    }
+
+    pub fn log_groups(&self) -> Result<&'a [LogGroup], String> {
+        self.region
+            .log_groups
+            .as_deref()
+            .ok_or_else(|| self.reason(&op::DESCRIBE_LOG_GROUPS, None))
+    }
+
+    pub fn account_settings(&self) -> Result<&'a AccountSettings, String> {
+        self.region
+            .account_settings
+            .as_ref()
+            .ok_or_else(|| self.reason(&op::GET_ACCOUNT, None))
+    }
+
+    /// One web ACL by ARN, or the reason it is not in the snapshot.
+    pub fn web_acl(&self, arn: &str) -> Result<&'a WebAcl, String> {
+        self.region
+            .web_acls
+            .iter()
+            .flatten()
+            .find(|a| a.arn == arn)
+            .ok_or_else(|| self.reason(&op::GET_WEB_ACL, Some(arn)))
+    }
+
+    /// The trails collected in this region (shadow copies included), or an `unknown` on the
+    /// account's CloudTrail setup.
+    pub fn trails(&self, out: &mut Emitter) -> Option<&'a [Trail]> {
+        self.trails_or_reason()
+            .map_err(|reason| out.unknown(self.scope.account("cloudtrail"), reason))
+            .ok()
+    }
+
+    pub fn trails_or_reason(&self) -> Result<&'a [Trail], String> {
+        self.region
+            .trails
+            .as_deref()
+            .ok_or_else(|| self.reason(&op::DESCRIBE_TRAILS, None))
+    }
+
+    /// This context for every region of the snapshot (account-wide verdicts such as a
+    /// multi-Region trail's are decided from the region that holds the data).
+    pub fn regions(&self) -> impl Iterator<Item = RegionContext<'a>> + 'a {
+        let (snapshot, params) = (self.snapshot, self.params);
+        snapshot
+            .regions
+            .iter()
+            .map(move |r| RegionContext::new(snapshot, r, params))
+    }
+
+    pub fn region_name(&self) -> &'a str {
+        &self.region.region
+    }
+
+    /// Whether a call failed anywhere in the snapshot for this resource ARN.
+    pub fn failed_for(&self, operation: &Operation, arn: &str) -> bool {
+        self.snapshot
+            .collection_errors
+            .iter()
+            .any(|e| is_error_of(e, operation) && e.resource.as_deref() == Some(arn))
+    }
+
+    // ---- the parts of one API, or why they are missing ------------------------------------
+
+    pub fn resources_of(&self, api: &'a RestApi) -> Result<&'a [Resource], String> {
+        self.part(&api.resources, &op::GET_RESOURCES, || {
+            self.scope.rest_api(api).arn
+        })
+    }
+
+    /// Every method of the API with its resource, or why they are unknown.
+    pub fn methods_of(&self, api: &'a RestApi) -> Result<Vec<(&'a Resource, &'a Method)>, String> {
+        self.resources_of(api)?;
+        Ok(api.methods().collect())
+    }
+
+    pub fn stages_of(&self, api: &'a RestApi) -> Result<&'a [Stage], String> {
+        self.part(&api.stages, &op::GET_STAGES, || {
+            self.scope.rest_api(api).arn
+        })
+    }
+
+    pub fn rest_authorizers_of(&self, api: &'a RestApi) -> Result<&'a [RestAuthorizer], String> {
+        self.part(&api.authorizers, &op::GET_AUTHORIZERS, || {
+            self.scope.rest_api(api).arn
+        })
+    }
+
+    pub fn v2_stages_of(&self, api: &'a V2Api) -> Result<&'a [V2Stage], String> {
+        self.part(&api.stages, &op::V2_GET_STAGES, || {
+            self.scope.v2_api(api).arn
+        })
+    }
+
+    pub fn routes_of(&self, api: &'a V2Api) -> Result<&'a [Route], String> {
+        self.part(&api.routes, &op::GET_ROUTES, || self.scope.v2_api(api).arn)
+    }
+
+    pub fn integrations_of(&self, api: &'a V2Api) -> Result<&'a [V2Integration], String> {
+        self.part(&api.integrations, &op::GET_INTEGRATIONS, || {
+            self.scope.v2_api(api).arn
+        })
+    }
+
+    pub fn v2_authorizers_of(&self, api: &'a V2Api) -> Result<&'a [V2Authorizer], String> {
+        self.part(&api.authorizers, &op::V2_GET_AUTHORIZERS, || {
+            self.scope.v2_api(api).arn
+        })
+    }
+
+    // ---- the same parts, with the `unknown` emitted on the API ----------------------------
+
     pub fn resources(&self, api: &'a RestApi, out: &mut Emitter) -> Option<&'a [Resource]> {
-        self.collected(
-            &api.resources,
-            out,
-            "GetResources",
-            || self.scope.rest_api(api),
-            true,
-        )
+        self.part_or_unknown(self.resources_of(api), out, || self.scope.rest_api(api))
     }
 
     pub fn stages(&self, api: &'a RestApi, out: &mut Emitter) -> Option<&'a [Stage]> {
-        self.collected(
-            &api.stages,
-            out,
-            "GetStages",
-            || self.scope.rest_api(api),
-            true,
-        )
+        self.part_or_unknown(self.stages_of(api), out, || self.scope.rest_api(api))
     }
 
     pub fn rest_authorizers(
@@ -208,43 +373,21 @@ impl<'a> RegionContext<'a> {
         api: &'a RestApi,
         out: &mut Emitter,
     ) -> Option<&'a [RestAuthorizer]> {
-        self.collected(
-            &api.authorizers,
-            out,
-            "GetAuthorizers",
-            || self.scope.rest_api(api),
-            true,
-        )
+        self.part_or_unknown(self.rest_authorizers_of(api), out, || {
+            self.scope.rest_api(api)
+        })
     }
 
     pub fn v2_authorizers(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [V2Authorizer]> {
-        self.collected(
-            &api.authorizers,
-            out,
-            "GetAuthorizers",
-            || self.scope.v2_api(api),
-            true,
-        )
+        self.part_or_unknown(self.v2_authorizers_of(api), out, || self.scope.v2_api(api))
     }
 
-    pub fn v2_stages(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [V2Stage]> {
-        self.collected(
-            &api.stages,
-            out,
-            "GetStages",
-            || self.scope.v2_api(api),
-            true,
-        )
+    pub fn api_routes(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [Route]> {
+        self.part_or_unknown(self.routes_of(api), out, || self.scope.v2_api(api))
     }
 
-    pub fn routes(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [Route]> {
-        self.collected(
-            &api.routes,
-            out,
-            "GetRoutes",
-            || self.scope.v2_api(api),
-            true,
-        )
+    pub fn api_v2_stages(&self, api: &'a V2Api, out: &mut Emitter) -> Option<&'a [V2Stage]> {
+        self.part_or_unknown(self.v2_stages_of(api), out, || self.scope.v2_api(api))
     }
 
     pub fn v2_integrations(
@@ -252,55 +395,76 @@ impl<'a> RegionContext<'a> {
         api: &'a V2Api,
         out: &mut Emitter,
     ) -> Option<&'a [V2Integration]> {
-        self.collected(
-            &api.integrations,
-            out,
-            "GetIntegrations",
-            || self.scope.v2_api(api),
-            true,
-        )
+        self.part_or_unknown(self.integrations_of(api), out, || self.scope.v2_api(api))
     }
 
-    pub fn usage_plans(&self, out: &mut Emitter) -> Option<&'a [UsagePlan]> {
-        self.collected(
-            &self.region.usage_plans,
-            out,
-            "GetUsagePlans",
-            || self.scope.region_scope("usageplans"),
-            false,
-        )
-    }
+    // ---- flattened traversals ---------------------------------------------------------------
 
-    pub fn api_keys(&self, out: &mut Emitter) -> Option<&'a [ApiKey]> {
-        self.collected(
-            &self.region.api_keys,
-            out,
-            "GetApiKeys",
-            || self.scope.region_scope("apikeys"),
-            false,
-        )
-    }
-
-    /// One web ACL by ARN, or the reason it is not in the snapshot.
-    pub fn web_acl(&self, arn: &str) -> Result<&'a WebAcl, String> {
-        match &self.region.web_acls {
-            Some(acls) => acls
-                .iter()
-                .find(|a| a.arn == arn)
-                .ok_or_else(|| self.reason("GetWebACL", Some(arn))),
-            None => Err(self.reason("GetWebACL", Some(arn))),
+    /// Every stage of every REST API; an API whose stages were not collected gets one `unknown`.
+    pub fn rest_stages(&self, out: &mut Emitter) -> Vec<(&'a RestApi, &'a Stage)> {
+        let mut items = Vec::new();
+        for api in self.rest_apis(out) {
+            if let Some(stages) = self.stages(api, out) {
+                items.extend(stages.iter().map(|s| (api, s)));
+            }
         }
+        items
     }
 
-    pub fn trails(&self, out: &mut Emitter) -> Option<&'a [Trail]> {
-        self.collected(
-            &self.region.trails,
-            out,
-            "DescribeTrails",
-            || self.scope.account("cloudtrail"),
-            false,
-        )
+    /// Every method of every REST API; an API whose resources were not collected gets one
+    /// `unknown`.
+    pub fn rest_methods(&self, out: &mut Emitter) -> Vec<(&'a RestApi, &'a Resource, &'a Method)> {
+        let mut items = Vec::new();
+        for api in self.rest_apis(out) {
+            if self.resources(api, out).is_some() {
+                items.extend(api.methods().map(|(r, m)| (api, r, m)));
+            }
+        }
+        items
     }
+
+    /// Every stage of every HTTP and WebSocket API; an API whose stages were not collected gets
+    /// one `unknown`.
+    pub fn v2_stages(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a V2Stage)> {
+        self.v2_stages_where(out, |_| true)
+    }
+
+    /// Every stage of every WebSocket API.
+    pub fn websocket_stages(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a V2Stage)> {
+        self.v2_stages_where(out, |a| a.protocol_type == ProtocolType::Websocket)
+    }
+
+    fn v2_stages_where(
+        &self,
+        out: &mut Emitter,
+        wanted: impl Fn(&V2Api) -> bool,
+    ) -> Vec<(&'a V2Api, &'a V2Stage)> {
+        let mut items = Vec::new();
+        for api in self.v2_apis(out).iter().filter(|a| wanted(a)) {
+            if let Some(stages) = self.api_v2_stages(api, out) {
+                items.extend(stages.iter().map(|s| (api, s)));
+            }
+        }
+        items
+    }
+
+    /// Every route of every HTTP and WebSocket API; an API whose routes were not collected gets
+    /// one `unknown`.
+    pub fn routes(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a Route)> {
+        let mut items = Vec::new();
+        for api in self.v2_apis(out) {
+            if let Some(routes) = self.api_routes(api, out) {
+                items.extend(routes.iter().map(|r| (api, r)));
+            }
+        }
+        items
+    }
+}
+
+/// Whether a recorded error is about `operation`. The service is compared too: GetStages and
+/// GetAuthorizers exist in both API Gateway services.
+fn is_error_of(e: &CollectionError, operation: &Operation) -> bool {
+    e.operation == operation.name && e.service == operation.service
 }
 
 fn as_of(snapshot: &Snapshot) -> Date {

@@ -9,9 +9,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(resources) = ctx.resources(api, out) else {
             continue;

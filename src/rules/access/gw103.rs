@@ -8,11 +8,9 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis {
-        let Some(routes) = ctx.routes(api, out) else {
+        let Some(routes) = ctx.api_routes(api, out) else {
             continue;
         };
         let exposure = ctx.v2_exposure(api);

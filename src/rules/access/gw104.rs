@@ -1,3 +1,4 @@
+use crate::collect::operations as op;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -7,7 +8,8 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             let Some(authorizers) = ctx.rest_authorizers(api, out) else {
                 continue;
@@ -15,7 +17,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             for a in authorizers {
                 let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
                 let Some(_) = &api.resources else {
-                    let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                    let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
                     out.unknown(target, format!("which methods use it is unknown: {reason}"));
                     continue;
                 };
@@ -28,7 +30,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
             let Some(authorizers) = ctx.v2_authorizers(api, out) else {
                 continue;
@@ -36,7 +39,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             for a in authorizers {
                 let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
                 let Some(routes) = &api.routes else {
-                    let reason = ctx.reason("GetRoutes", Some(&ctx.scope.v2_api(api).arn));
+                    let reason = ctx.reason(&op::GET_ROUTES, Some(&ctx.scope.v2_api(api).arn));
                     out.unknown(target, format!("which routes use it is unknown: {reason}"));
                     continue;
                 };

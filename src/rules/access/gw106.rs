@@ -1,5 +1,6 @@
 use std::collections::BTreeSet;
 
+use crate::collect::operations as op;
 use crate::model::{ProtocolType, RestAuthorizerType, V2AuthorizerType};
 use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
 
@@ -129,9 +130,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(authorizers) = ctx.rest_authorizers(api, out) else {
             continue;
@@ -156,7 +155,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                     .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
                     .map(|(r, m)| Guarded::rest(&m.http_method, &r.path))
                     .collect()),
-                None => Err(ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn))),
+                None => Err(ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn))),
             };
             let authorizer = Authorizer {
                 name: &a.name,
@@ -172,9 +171,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     // WebSocket authorizers run once, on $connect, and do not cache: nothing is replayed.
     for api in apis
         .iter()
@@ -194,7 +191,7 @@ fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
                     .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
                     .map(|r| Guarded::v2(&r.route_key))
                     .collect()),
-                None => Err(ctx.reason("GetRoutes", Some(&ctx.scope.v2_api(api).arn))),
+                None => Err(ctx.reason(&op::GET_ROUTES, Some(&ctx.scope.v2_api(api).arn))),
             };
             let authorizer = Authorizer {
                 name: &a.name,

@@ -1,3 +1,4 @@
+use crate::collect::operations as op;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -13,9 +14,7 @@ fn accepts_body(http_method: &str) -> bool {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(resources) = ctx.resources(api, out) else {
             continue;
@@ -44,8 +43,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     continue;
                 };
                 let Some(validators) = &api.request_validators else {
-                    let reason =
-                        ctx.reason("GetRequestValidators", Some(&ctx.scope.rest_api(api).arn));
+                    let reason = ctx.reason(
+                        &op::GET_REQUEST_VALIDATORS,
+                        Some(&ctx.scope.rest_api(api).arn),
+                    );
                     out.unknown(
                         target,
                         format!("{route} uses request validator {id}, whose settings are unknown: {reason}"),

@@ -1,3 +1,4 @@
+use crate::collect::operations as op;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -7,22 +8,22 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(keys) = ctx.api_keys(out) else {
-        return;
-    };
+    let keys = ctx.api_keys(out);
     // Disabled keys are rejected by API Gateway whether or not a plan lists them.
     for key in keys.iter().filter(|k| k.enabled) {
         let target = ctx.scope.api_key(key);
-        let Some(plans) = &ctx.region.usage_plans else {
-            let reason = ctx.reason("GetUsagePlans", None);
-            out.unknown(
-                target,
-                format!(
-                    "API key {} is enabled and the usage plans are unknown: {reason}",
-                    key.id
-                ),
-            );
-            continue;
+        let plans = match ctx.usage_plans_or_reason() {
+            Ok(v) => v,
+            Err(reason) => {
+                out.unknown(
+                    target,
+                    format!(
+                        "API key {} is enabled and the usage plans are unknown: {reason}",
+                        key.id
+                    ),
+                );
+                continue;
+            }
         };
         let in_plans: Vec<&str> = plans
             .iter()
@@ -47,7 +48,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .map(|p| p.id.as_str())
             .collect();
         if let Some(first) = plans.iter().find(|p| p.key_ids.is_none()) {
-            let reason = ctx.reason("GetUsagePlanKeys", Some(&ctx.scope.usage_plan(first).arn));
+            let reason = ctx.reason(
+                &op::GET_USAGE_PLAN_KEYS,
+                Some(&ctx.scope.usage_plan(first).arn),
+            );
             out.unknown(
                 target,
                 format!(

@@ -1,3 +1,4 @@
+use crate::collect::operations as op;
 use crate::model::{ConnectionType, IntegrationType, ProtocolType};
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
@@ -32,9 +33,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
@@ -58,7 +57,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
         for stage in stages {
             let target = ctx.scope.rest_stage(api, stage);
             let Some(backends) = &backends else {
-                let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
                 out.unknown(
                     target,
                     format!(
@@ -82,14 +81,12 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 /// HTTP APIs cannot present a client certificate to their backends (not applicable); WebSocket
 /// stages can, for their HTTP integrations.
 fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis
         .iter()
         .filter(|a| a.protocol_type == ProtocolType::Websocket)
     {
-        let Some(stages) = ctx.v2_stages(api, out) else {
+        let Some(stages) = ctx.api_v2_stages(api, out) else {
             continue;
         };
         let backends: Option<Vec<String>> = api.integrations.as_ref().map(|list| {
@@ -107,7 +104,7 @@ fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
         for stage in stages {
             let target = ctx.scope.v2_stage(api, stage);
             let Some(backends) = &backends else {
-                let reason = ctx.reason("GetIntegrations", Some(&ctx.scope.v2_api(api).arn));
+                let reason = ctx.reason(&op::GET_INTEGRATIONS, Some(&ctx.scope.v2_api(api).arn));
                 out.unknown(
                     target,
                     format!(

@@ -12,7 +12,8 @@ pub static RULE: RuleDef = RuleDef {
 /// Certificate id to the stages presenting it, in this region (certificates are regional).
 fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<String>> {
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
                 if let Some(id) = stage.client_certificate() {
@@ -23,9 +24,10 @@ fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String,
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
-            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
                 if let Some(id) = stage.client_certificate() {
                     used.entry(id.to_string())
                         .or_default()
@@ -42,20 +44,22 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     if used.is_empty() {
         return;
     }
-    let certificates = ctx.region.client_certificates.as_deref();
+    let certificates = ctx.client_certificates();
     let window = i64::from(ctx.params.cert_expiry_days);
     for (id, stages) in used {
         let target = ctx.scope.client_certificate(&id);
-        let Some(certificates) = certificates else {
-            let reason = ctx.reason("GetClientCertificates", None);
-            out.unknown(
-                target,
-                format!(
+        let certificates = match &certificates {
+            Ok(certificates) => certificates,
+            Err(reason) => {
+                out.unknown(
+                    target,
+                    format!(
                     "client certificate {id} is used by stages but its expiry is unknown: {reason}"
                 ),
-            )
-            .evidence("used_by", stages);
-            continue;
+                )
+                .evidence("used_by", stages);
+                continue;
+            }
         };
         // Not listed: deleted after the stage was set, or a certificate the listing does not
         // return. Its expiry cannot be judged either way, so this is no pass.

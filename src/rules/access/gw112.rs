@@ -8,6 +8,7 @@ use crate::analysis::policy::{
     action_grants_whole_service, parse_policy, resource_matches_everything, Effect, Patterns,
     Statement,
 };
+use crate::collect::operations as op;
 use crate::model::{IamPolicy, IamRole};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -81,7 +82,8 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
             used.entry(arn.clone()).or_default().push(user);
         }
     };
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             let label = format!("REST API {} ({})", api.name, api.id);
             let mut missing = Vec::new();
@@ -96,7 +98,7 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
                     }
                 }
                 None => {
-                    missing.push(ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn)))
+                    missing.push(ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn)))
                 }
             }
             match &api.authorizers {
@@ -108,9 +110,8 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
                         );
                     }
                 }
-                None => {
-                    missing.push(ctx.reason("GetAuthorizers", Some(&ctx.scope.rest_api(api).arn)))
-                }
+                None => missing
+                    .push(ctx.reason(&op::GET_AUTHORIZERS, Some(&ctx.scope.rest_api(api).arn))),
             }
             if !missing.is_empty() {
                 out.unknown(
@@ -123,7 +124,8 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
             let label = format!("API {} ({})", api.name, api.api_id);
             let mut missing = Vec::new();
@@ -136,9 +138,8 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
                         );
                     }
                 }
-                None => {
-                    missing.push(ctx.reason("GetIntegrations", Some(&ctx.scope.v2_api(api).arn)))
-                }
+                None => missing
+                    .push(ctx.reason(&op::GET_INTEGRATIONS, Some(&ctx.scope.v2_api(api).arn))),
             }
             match &api.authorizers {
                 Some(list) => {
@@ -149,9 +150,8 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
                         );
                     }
                 }
-                None => {
-                    missing.push(ctx.reason("GetAuthorizers", Some(&ctx.scope.v2_api(api).arn)))
-                }
+                None => missing
+                    .push(ctx.reason(&op::V2_GET_AUTHORIZERS, Some(&ctx.scope.v2_api(api).arn))),
             }
             if !missing.is_empty() {
                 out.unknown(
@@ -178,11 +178,11 @@ struct Review {
 fn review_policies(ctx: &RegionContext, role: &IamRole) -> Review {
     let mut review = Review::default();
     let lists = [
-        ("inline", &role.inline_policies, "ListRolePolicies"),
+        ("inline", &role.inline_policies, &op::LIST_ROLE_POLICIES),
         (
             "attached",
             &role.attached_policies,
-            "ListAttachedRolePolicies",
+            &op::LIST_ATTACHED_ROLE_POLICIES,
         ),
     ];
     for (kind, list, operation) in lists {
@@ -223,16 +223,12 @@ fn review_policies(ctx: &RegionContext, role: &IamRole) -> Review {
 /// role), managed ones from GetPolicy then GetPolicyVersion (about the policy).
 fn document_reason(ctx: &RegionContext, role: &IamRole, policy: &IamPolicy) -> String {
     let Some(arn) = &policy.arn else {
-        return ctx.reason("GetRolePolicy", Some(&role.arn));
+        return ctx.reason(&op::GET_ROLE_POLICY, Some(&role.arn));
     };
-    let version_failed =
-        ctx.snapshot.collection_errors.iter().any(|e| {
-            e.operation == "GetPolicyVersion" && e.resource.as_deref() == Some(arn.as_str())
-        });
-    let operation = if version_failed {
-        "GetPolicyVersion"
+    let operation = if ctx.failed_for(&op::GET_POLICY_VERSION, arn) {
+        &op::GET_POLICY_VERSION
     } else {
-        "GetPolicy"
+        &op::GET_POLICY
     };
     ctx.reason(operation, Some(arn))
 }
@@ -243,7 +239,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let name = role_name(&arn).unwrap_or(&arn);
         let target = ctx.scope.external("iam", &arn, format!("IAM role {name}"));
         let Some(iam) = ctx.iam() else {
-            let reason = ctx.reason("GetRole", Some(&arn));
+            let reason = ctx.reason(&op::GET_ROLE, Some(&arn));
             out.unknown(target, format!("IAM role {name} was not read: {reason}"))
                 .evidence("used_by", users);
             continue;
@@ -266,7 +262,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 .evidence("role_exists", false)
                 .evidence("used_by", users);
             } else {
-                let reason = ctx.reason("GetRole", Some(&arn));
+                let reason = ctx.reason(&op::GET_ROLE, Some(&arn));
                 out.unknown(target, format!("IAM role {name} was not read: {reason}"))
                     .evidence("used_by", users);
             }

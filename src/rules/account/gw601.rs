@@ -1,3 +1,4 @@
+use crate::collect::operations as op;
 use crate::model::{AdvancedEventSelector, EventSelectors, ReadWriteType, Trail};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -41,14 +42,14 @@ fn verdict(home: &RegionContext, t: &Trail) -> Verdict {
         return Verdict::Not("logging is stopped".into());
     }
     let Some(selectors) = &t.event_selectors else {
-        return Verdict::Unknown(home.reason("GetEventSelectors", Some(&t.arn)));
+        return Verdict::Unknown(home.reason(&op::GET_EVENT_SELECTORS, Some(&t.arn)));
     };
     if !records_write_management(selectors) {
         return Verdict::Not("does not record write management events".into());
     }
     match t.is_logging {
         Some(true) => Verdict::Records,
-        _ => Verdict::Unknown(home.reason("GetTrailStatus", Some(&t.arn))),
+        _ => Verdict::Unknown(home.reason(&op::GET_TRAIL_STATUS, Some(&t.arn))),
     }
 }
 
@@ -58,20 +59,18 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     let target = ctx.scope.account("cloudtrail");
     let mut not = Vec::new();
     let mut unknown = Vec::new();
-    for region in &ctx.snapshot.regions {
-        let home = RegionContext::new(ctx.snapshot, region, ctx.params);
-        let Some(trails) = &region.trails else {
-            unknown.push(format!(
-                "trails of {}: {}",
-                region.region,
-                home.reason("DescribeTrails", None)
-            ));
-            continue;
+    for home in ctx.regions() {
+        let trails = match home.trails_or_reason() {
+            Ok(trails) => trails,
+            Err(reason) => {
+                unknown.push(format!("trails of {}: {reason}", home.region_name()));
+                continue;
+            }
         };
         // Shadow copies are judged too: an organization trail, or a trail homed in a region
         // that was not scanned, is seen only through them.
         for t in trails {
-            let name = format!("{} ({})", t.name, region.region);
+            let name = format!("{} ({})", t.name, home.region_name());
             match verdict(&home, t) {
                 Verdict::Records => {
                     out.pass(
@@ -107,12 +106,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         .evidence("undecided", &unknown);
         return;
     }
-    let scanned: Vec<&str> = ctx
-        .snapshot
-        .regions
-        .iter()
-        .map(|r| r.region.as_str())
-        .collect();
+    let scanned: Vec<&str> = ctx.regions().map(|r| r.region_name()).collect();
     let mut message = format!(
         "no trail homed in the scanned Regions ({}) is multi-Region, logging and recording \
          write management events: API Gateway changes in {} go unrecorded",

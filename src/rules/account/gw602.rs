@@ -15,15 +15,17 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         return;
     };
     let region = ctx.scope.region;
-    let regions = &ctx.snapshot.regions;
     let judged_here = |t: &&Trail| match t.home_region.as_deref() {
         None => true,
         Some(home) if home == region => true,
-        Some(home) if regions.iter().any(|r| r.region == home) => false,
-        Some(_) => regions
-            .iter()
-            .find(|r| r.trails.iter().flatten().any(|o| o.arn == t.arn))
-            .is_some_and(|first| first.region == region),
+        Some(home) if ctx.regions().any(|r| r.region_name() == home) => false,
+        Some(_) => ctx
+            .regions()
+            .find(|r| {
+                r.trails_or_reason()
+                    .is_ok_and(|trails| trails.iter().any(|o| o.arn == t.arn))
+            })
+            .is_some_and(|first| first.region_name() == region),
     };
     for t in trails.iter().filter(judged_here) {
         let target = ctx

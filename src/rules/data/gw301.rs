@@ -27,9 +27,7 @@ fn serves_only_v2(domain: &DomainName, v2_apis: Option<&[V2Api]>) -> bool {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(domains) = ctx.domain_names(out) else {
-        return;
-    };
+    let domains = ctx.domain_names(out);
     for domain in domains {
         let target = ctx.scope.domain(domain);
         let what = format!("custom domain {}", domain.domain_name);
@@ -44,7 +42,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 PolicyInUse {
                     name,
                     defaulted: false,
-                    tls12_is_only_option: serves_only_v2(domain, ctx.region.v2_apis.as_deref()),
+                    tls12_is_only_option: serves_only_v2(domain, ctx.v2_apis_if_collected()),
                 },
             ),
         }

@@ -10,9 +10,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     // With the default endpoint disabled the API negotiates no TLS of its own.
     for api in apis.iter().filter(|a| !a.disable_execute_api_endpoint) {
         let (name, defaulted) = rest_api_policy(api);

@@ -14,7 +14,8 @@ fn enhanced(policy: Option<&str>) -> Option<&str> {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         // With the default endpoint disabled no request reaches the API's own endpoint: the
         // domain in front of it (judged below) is what enforces the mode.
         for api in apis.iter().filter(|a| !a.disable_execute_api_endpoint) {
@@ -29,7 +30,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
         }
     }
-    if let Some(domains) = ctx.domain_names(out) {
+    {
+        let domains = ctx.domain_names(out);
         for domain in domains {
             if let Some(policy) = enhanced(domain.security_policy.as_deref()) {
                 judge(

@@ -7,9 +7,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(domains) = ctx.domain_names(out) else {
-        return;
-    };
+    let domains = ctx.domain_names(out);
     for domain in domains {
         let Some(mtls) = &domain.mutual_tls else {
             continue;

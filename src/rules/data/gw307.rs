@@ -21,7 +21,8 @@ struct Found<'a> {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
                 let mut sources = vec![("stage variables", &stage.variables)];
@@ -35,9 +36,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
-            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
                 judge(
                     out,
                     ctx.scope.v2_stage(api, stage),

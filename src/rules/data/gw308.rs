@@ -65,14 +65,12 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 /// WebSocket stages trace per route: a `routeSettings` entry wins over the stage's default
 /// route settings. HTTP APIs have no data tracing and are not evaluated.
 fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis
         .iter()
         .filter(|a| a.protocol_type == ProtocolType::Websocket)
     {
-        let Some(stages) = ctx.v2_stages(api, out) else {
+        let Some(stages) = ctx.api_v2_stages(api, out) else {
             continue;
         };
         for stage in stages {

@@ -27,9 +27,7 @@ fn maps_http_api(domain: &DomainName, v2_apis: Option<&[V2Api]>) -> bool {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(domains) = ctx.domain_names(out) else {
-        return;
-    };
+    let domains = ctx.domain_names(out);
     for domain in domains {
         let target = ctx.scope.domain(domain);
         let name = &domain.domain_name;
@@ -50,7 +48,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 "; edge-optimized domains offer no post-quantum policy (a regional domain is needed)"
             } else if domain.mutual_tls.is_some() {
                 "; mutual TLS cannot be combined with an enhanced policy"
-            } else if maps_http_api(domain, ctx.region.v2_apis.as_deref()) {
+            } else if maps_http_api(domain, ctx.v2_apis_if_collected()) {
                 "; a domain that maps HTTP APIs cannot use an enhanced policy"
             } else {
                 ""

@@ -124,10 +124,7 @@ pub fn stage_methods<'a>(
     wanted: impl Fn(&Stage) -> bool,
 ) -> Vec<StageMethod<'a>> {
     let mut pairs = Vec::new();
-    let Some(apis) = ctx.rest_apis(out) else {
-        return pairs;
-    };
-    for api in apis {
+    for api in ctx.rest_apis(out) {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
         };

@@ -1,4 +1,5 @@
 use crate::analysis::exposure::Exposure;
+use crate::collect::operations as op;
 use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
@@ -55,9 +56,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
@@ -76,7 +75,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
             };
             let open = open
                 .as_deref()
-                .ok_or_else(|| ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn)));
+                .ok_or_else(|| ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn)));
             judge(
                 out,
                 ctx.scope.rest_stage(api, stage),
@@ -113,16 +112,14 @@ fn open_routes(api: &V2Api, routes: &[Route]) -> Vec<String> {
 }
 
 fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis {
-        let Some(stages) = ctx.v2_stages(api, out) else {
+        let Some(stages) = ctx.api_v2_stages(api, out) else {
             continue;
         };
         let open = match &api.routes {
             Some(routes) => Ok(open_routes(api, routes)),
-            None => Err(ctx.reason("GetRoutes", Some(&ctx.scope.v2_api(api).arn))),
+            None => Err(ctx.reason(&op::GET_ROUTES, Some(&ctx.scope.v2_api(api).arn))),
         };
         let exposure = ctx.v2_exposure(api);
         for stage in stages {

@@ -14,9 +14,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
@@ -84,14 +82,12 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 
 /// HTTP APIs have no execution logs (not applicable); WebSocket stages log per route.
 fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis
         .iter()
         .filter(|a| a.protocol_type == ProtocolType::Websocket)
     {
-        let Some(stages) = ctx.v2_stages(api, out) else {
+        let Some(stages) = ctx.api_v2_stages(api, out) else {
             continue;
         };
         for stage in stages {

@@ -32,7 +32,8 @@ fn judge(
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
                 judge(
@@ -44,9 +45,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
-            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
                 judge(
                     out,
                     ctx.scope.v2_stage(api, stage),

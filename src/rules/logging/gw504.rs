@@ -8,9 +8,7 @@ pub static RULE: RuleDef = RuleDef {
 
 /// REST stages only: HTTP and WebSocket APIs cannot trace with X-Ray.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         for stage in ctx.stages(api, out).unwrap_or_default() {
             let target = ctx.scope.rest_stage(api, stage);

@@ -13,9 +13,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
@@ -80,11 +78,9 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 /// HTTP and WebSocket stages: `defaultRouteSettings`, overridden per route key in
 /// `routeSettings`. One result per stage naming the routes left without metrics.
 fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis {
-        for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+        for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
             let target = ctx.scope.v2_stage(api, stage);
             let default = stage
                 .default_route_settings

@@ -1,4 +1,5 @@
 use super::log_sinks::{access_log_group, rest_execution_logging, websocket_execution_logging};
+use crate::collect::operations as op;
 use crate::model::{AccessLogSettings, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -18,8 +19,9 @@ enum Role {
 }
 
 fn role_state(ctx: &RegionContext) -> Role {
-    let Some(settings) = &ctx.region.account_settings else {
-        return Role::Unknown(ctx.reason("GetAccount", None));
+    let settings = match ctx.account_settings() {
+        Ok(settings) => settings,
+        Err(reason) => return Role::Unknown(reason),
     };
     let Some(arn) = settings
         .cloudwatch_role_arn
@@ -32,7 +34,7 @@ fn role_state(ctx: &RegionContext) -> Role {
         ));
     };
     let Some(iam) = ctx.iam() else {
-        return Role::Unknown(ctx.reason("GetRole", Some(arn)));
+        return Role::Unknown(ctx.reason(&op::GET_ROLE, Some(arn)));
     };
     if iam.missing_role_arns.iter().any(|m| m == arn) {
         return Role::Unusable(format!(
@@ -54,7 +56,7 @@ fn role_state(ctx: &RegionContext) -> Role {
     {
         Role::Exists(arn.to_string())
     } else {
-        Role::Unknown(ctx.reason("GetRole", Some(arn)))
+        Role::Unknown(ctx.reason(&op::GET_ROLE, Some(arn)))
     }
 }
 
@@ -94,22 +96,25 @@ impl Writers {
 /// result per region: the role is one account setting, however many stages depend on it.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut w = Writers::default();
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
-                let execution = rest_execution_logging(api, stage)
-                    .ok_or_else(|| ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn)));
+                let execution = rest_execution_logging(api, stage).ok_or_else(|| {
+                    ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn))
+                });
                 let label = ctx.scope.rest_stage(api, stage).label;
                 w.add(label, execution, to_cloudwatch(&stage.access_log_settings));
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis
             .iter()
             .filter(|a| a.protocol_type == ProtocolType::Websocket)
         {
-            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
                 let label = ctx.scope.v2_stage(api, stage).label;
                 w.add(
                     label,

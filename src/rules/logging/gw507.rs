@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use super::log_sinks::{
     access_log_group, execution_log_group, rest_execution_logging, websocket_execution_logging,
 };
+use crate::collect::operations as op;
 use crate::model::{AccessLogSettings, LogGroup, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -105,13 +106,14 @@ fn add_execution(
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut targets: BTreeMap<String, Target> = BTreeMap::new();
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             for stage in ctx.stages(api, out).unwrap_or_default() {
                 let label = ctx.scope.rest_stage(api, stage).label;
                 add_access(ctx, &mut targets, &stage.access_log_settings, &label);
                 let logging = rest_execution_logging(api, stage).ok_or_else(|| {
-                    let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                    let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
                     format!("whether {label} logs executions is unknown: {reason}")
                 });
                 add_execution(
@@ -125,9 +127,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
-            for stage in ctx.v2_stages(api, out).unwrap_or_default() {
+            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
                 let label = ctx.scope.v2_stage(api, stage).label;
                 add_access(ctx, &mut targets, &stage.access_log_settings, &label);
                 // HTTP APIs have no execution logs.
@@ -162,14 +165,16 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .evidence("written_by", &t.writers);
             continue;
         }
-        let Some(groups) = &ctx.region.log_groups else {
-            let reason = ctx.reason("DescribeLogGroups", None);
-            out.unknown(
-                target,
-                format!("log group {name} could not be inspected: {reason}"),
-            )
-            .evidence("written_by", &t.writers);
-            continue;
+        let groups = match ctx.log_groups() {
+            Ok(v) => v,
+            Err(reason) => {
+                out.unknown(
+                    target,
+                    format!("log group {name} could not be inspected: {reason}"),
+                )
+                .evidence("written_by", &t.writers);
+                continue;
+            }
         };
         judge(
             out,

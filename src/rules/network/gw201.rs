@@ -9,9 +9,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     // PRIVATE APIs are judged by GW202.
     for api in apis.iter().filter(|a| !a.is_private()) {
         let target = ctx.scope.rest_api(api);

@@ -9,9 +9,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis.iter().filter(|a| a.is_private()) {
         let target = ctx.scope.rest_api(api);
         let Some(raw) = &api.policy else {

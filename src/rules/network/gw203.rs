@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use crate::analysis::exposure;
+use crate::collect::operations as op;
 use crate::model::{DomainName, EndpointType, ProtocolType};
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef, Severity};
 
@@ -56,7 +57,8 @@ fn mapping<'a>(
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             let target = ctx.scope.rest_api(api);
             let what = format!("REST API {} ({})", api.name, api.id);
@@ -71,7 +73,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             );
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
             let target = ctx.scope.v2_api(api);
             let kind = match api.protocol_type {
@@ -105,7 +108,7 @@ fn judge(
         Some(domains) => mapping(ctx, domains, id, rest),
         None => Mapping::Unknown(format!(
             "custom domains are unknown: {}",
-            ctx.reason("GetDomainNames", None)
+            ctx.reason(&op::GET_DOMAIN_NAMES, None)
         )),
     };
     match found {

@@ -11,7 +11,8 @@ pub static RULE: RuleDef = RuleDef {
 /// WebSocket APIs are listed too: they are as reachable from the internet as HTTP APIs, and an
 /// inventory of public endpoints that skipped them would be incomplete.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    if let Some(apis) = ctx.rest_apis(out) {
+    {
+        let apis = ctx.rest_apis(out);
         for api in apis {
             let what = format!("REST API {} ({})", api.name, api.id);
             judge(
@@ -23,7 +24,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             );
         }
     }
-    if let Some(apis) = ctx.v2_apis(out) {
+    {
+        let apis = ctx.v2_apis(out);
         for api in apis {
             let kind = match api.protocol_type {
                 ProtocolType::Http => "HTTP API",

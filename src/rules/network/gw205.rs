@@ -19,9 +19,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(resources) = ctx.resources(api, out) else {
             continue;
@@ -56,9 +54,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis {
         let Some(integrations) = ctx.v2_integrations(api, out) else {
             continue;

@@ -11,9 +11,7 @@ pub static RULE: RuleDef = RuleDef {
 /// only adds SNI and a host name check. WebSocket APIs have no `tlsConfig`: their VPC link
 /// integrations name an `https://` or `http://` URL, which GW205 judges.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis
         .iter()
         .filter(|a| a.protocol_type == ProtocolType::Http)

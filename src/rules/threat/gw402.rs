@@ -46,7 +46,7 @@ fn effect(rule: &WafRule) -> String {
     format!("{}: {what}", rule.name)
 }
 
-fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
+fn judge(acl: &WebAcl) -> Verdict {
     if acl.default_action == WafDefaultAction::Block {
         return Verdict::pass(format!(
             "web ACL {} blocks by default: only requests its rules allow get through",
@@ -79,7 +79,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         return Verdict::unknown(format!(
             "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
             acl.name,
-            undetermined_reason(ctx, &undetermined)
+            undetermined_reason(&undetermined)
         ))
         .with("default_action", acl.default_action)
         .with("rules", effects);

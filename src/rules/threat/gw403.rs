@@ -32,7 +32,7 @@ fn baseline(rule: &WafRule) -> Option<(&str, Vec<&str>)> {
     }
 }
 
-fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
+fn judge(acl: &WebAcl) -> Verdict {
     let groups: Vec<(&WafRule, &str, Vec<&str>)> = acl
         .rules
         .iter()
@@ -75,7 +75,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         return Verdict::unknown(format!(
             "web ACL {} has no AWS managed baseline group surely in block mode; {}",
             acl.name,
-            undetermined_reason(ctx, &rules)
+            undetermined_reason(&rules)
         ));
     }
     let counting: Vec<&str> = groups.iter().map(|(_, name, _)| *name).collect();

@@ -1,4 +1,4 @@
-use super::attached_acls::{action_name, judge_attached, Verdict};
+use super::attached_acls::{action_name, judge_attached, rule_group_not_read, Verdict};
 use crate::model::{WafOverrideAction, WafRuleAction, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -12,7 +12,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     judge_attached(ctx, out, judge);
 }
 
-fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
+fn judge(acl: &WebAcl) -> Verdict {
     let rate_rules: Vec<(&str, i64, Option<WafRuleAction>)> = acl
         .rules
         .iter()
@@ -52,7 +52,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
              group {} holds one depends on its rule list: {}",
             acl.name,
             own_groups.join(", "),
-            ctx.reason("GetRuleGroup", None)
+            rule_group_not_read("GetRuleGroup")
         ))
         .with("rate_rules", described(&rate_rules))
         .with("customer_rule_groups", own_groups);

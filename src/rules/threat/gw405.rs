@@ -1,4 +1,5 @@
 use super::attached_acls::{judge_attached, Verdict};
+use crate::collect::operations as op;
 use crate::model::WebAcl;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -9,7 +10,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    judge_attached(ctx, out, judge);
+    judge_attached(ctx, out, |acl| judge(ctx, acl));
 }
 
 fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
@@ -17,7 +18,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         None => Verdict::unknown(format!(
             "logging of web ACL {} is unknown: {}",
             acl.name,
-            ctx.reason("GetLoggingConfiguration", Some(&acl.arn))
+            ctx.reason(&op::GET_LOGGING_CONFIGURATION, Some(&acl.arn))
         )),
         Some(d) if d.is_empty() => Verdict::fail(format!(
             "web ACL {} has no logging configuration: blocked and allowed requests leave no record",

@@ -9,9 +9,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     // WebSocket APIs cannot attach WAF either, but they are not in this rule's scope.
     for api in apis
         .iter()
@@ -30,7 +28,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .evidence("exposure", exposure.describe());
             continue;
         }
-        let Some(routes) = ctx.routes(api, out) else {
+        let Some(routes) = ctx.api_routes(api, out) else {
             continue;
         };
         let open: Vec<&str> = routes

@@ -1,4 +1,5 @@
 use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
+use crate::collect::operations as op;
 use std::collections::BTreeSet;
 
 use crate::model::{RestApi, Stage, UsagePlan};
@@ -52,9 +53,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
@@ -91,16 +90,18 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 .evidence("burst_limit", s.throttling_burst_limit);
                 continue;
             }
-            let Some(plans) = &ctx.region.usage_plans else {
-                let reason = ctx.reason("GetUsagePlans", None);
-                out.unknown(
+            let plans = match ctx.usage_plans_or_reason() {
+                Ok(v) => v,
+                Err(reason) => {
+                    out.unknown(
                     target,
                     format!(
                         "stage {} sets no stage-wide throttle and usage plans are unknown: {reason}",
                         stage.stage_name
                     ),
                 );
-                continue;
+                    continue;
+                }
             };
             let coverage = plan_coverage(plans, api, stage);
             let covering = &coverage.plans;
@@ -127,7 +128,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
             // A usage plan throttles requests by API key: methods that need no key escape it,
             // and per-method plan throttles cover only their methods.
             if api.resources.is_none() {
-                let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
                 out.unknown(
                     target,
                     format!(
@@ -184,11 +185,9 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.v2_apis(out) else {
-        return;
-    };
+    let apis = ctx.v2_apis(out);
     for api in apis {
-        let Some(stages) = ctx.v2_stages(api, out) else {
+        let Some(stages) = ctx.api_v2_stages(api, out) else {
             continue;
         };
         for stage in stages {

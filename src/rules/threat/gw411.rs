@@ -17,9 +17,7 @@ fn throttled(plan: &UsagePlan) -> bool {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(plans) = ctx.usage_plans(out) else {
-        return;
-    };
+    let plans = ctx.usage_plans(out);
     for plan in plans {
         let target = ctx.scope.usage_plan(plan);
         let throttle = plan.throttle.as_ref();

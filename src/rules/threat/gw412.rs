@@ -1,3 +1,4 @@
+use crate::collect::operations as op;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -7,9 +8,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let Some(apis) = ctx.rest_apis(out) else {
-        return;
-    };
+    let apis = ctx.rest_apis(out);
     for api in apis {
         let Some(stages) = ctx.stages(api, out) else {
             continue;
@@ -25,7 +24,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         for stage in stages {
             let target = ctx.scope.rest_stage(api, stage);
             let Some(keyed) = &keyed else {
-                let reason = ctx.reason("GetResources", Some(&ctx.scope.rest_api(api).arn));
+                let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
                 out.unknown(
                     target,
                     format!(
@@ -38,18 +37,20 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             if keyed.is_empty() {
                 continue;
             }
-            let Some(plans) = &ctx.region.usage_plans else {
-                let reason = ctx.reason("GetUsagePlans", None);
-                out.unknown(
-                    target,
-                    format!(
+            let plans = match ctx.usage_plans_or_reason() {
+                Ok(v) => v,
+                Err(reason) => {
+                    out.unknown(
+                        target,
+                        format!(
                         "stage {} has methods that require an API key ({}) and usage plans are \
                          unknown: {reason}",
                         stage.stage_name,
                         keyed.join(", ")
                     ),
-                );
-                continue;
+                    );
+                    continue;
+                }
             };
             let covering: Vec<&str> = plans
                 .iter()
