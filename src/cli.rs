@@ -8,11 +8,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config;
-use crate::date::Date;
 use crate::model::{self, Snapshot};
-use crate::report::{self, table::TableOptions, FailOn, ScanReport, Settings};
-use crate::rules::{self, frameworks, registry, Selection};
-use crate::triage;
+use crate::report::{self, table::TableOptions, FailOn, ScanReport};
+use crate::rules::{self, frameworks, registry};
+use crate::scan::{ScanSettings, Source};
 
 /// The bundled demo account, so `gwaudit scan --demo` works anywhere.
 pub const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo/demo-account.json");
@@ -278,17 +277,17 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-fn load(args: &ScanArgs) -> anyhow::Result<(Snapshot, String, Option<String>)> {
+fn load(args: &ScanArgs) -> anyhow::Result<(Snapshot, Source)> {
     if args.demo {
         let snap = model::parse_snapshot(DEMO_SNAPSHOT, DEMO_NAME)?;
-        return Ok((snap, "demo".into(), None));
+        return Ok((snap, Source::Demo));
     }
     match &args.snapshot {
         Some(path) => {
             let snap = model::load_snapshot_file(path)?;
-            Ok((snap, "snapshot".into(), Some(path.display().to_string())))
+            Ok((snap, Source::Snapshot(path.display().to_string())))
         }
-        None => Ok((collect_live(&args.aws)?, "aws".into(), None)),
+        None => Ok((collect_live(&args.aws)?, Source::Aws)),
     }
 }
 
@@ -357,56 +356,17 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
     validate_selection(&args.skip_rules)?;
     let cwd = std::env::current_dir()?;
     let config = config::discover(args.config.as_deref(), &cwd)?;
-    let baseline = args
+    let mut settings = ScanSettings::from_config(&config, &args.rules, &args.skip_rules);
+    settings.baseline = args
         .baseline
         .as_deref()
-        .map(triage::load_baseline)
+        .map(crate::scan::load_baseline)
         .transpose()?;
-    let (snapshot, source, snapshot_name) = load(&args)?;
-    let selection = Selection {
-        include: if args.rules.is_empty() {
-            config.select.clone()
-        } else {
-            args.rules.clone()
-        },
-        exclude: config
-            .skip
-            .iter()
-            .chain(&args.skip_rules)
-            .cloned()
-            .collect(),
-    };
-    let rules_evaluated: Vec<String> = registry::rules()
-        .iter()
-        .filter(|r| selection.selects(r.def.id))
-        .map(|r| r.def.id.to_string())
-        .collect();
-    let mut findings = rules::evaluate(&snapshot, &selection, &config.params);
-    let mutes = (!config.mutes.is_empty())
-        .then(|| triage::apply_mutes(&mut findings, &config.mutes, Date::today()));
-    let baseline_report = baseline
-        .as_ref()
-        .map(|b| triage::apply_baseline(&mut findings, b));
-    let settings = Settings {
-        source,
-        snapshot: snapshot_name,
-        fail_on: args.fail_on,
-        rules: selection.include.clone(),
-        skip_rules: selection.exclude.clone(),
-        config: config.source.as_ref().map(|p| p.display().to_string()),
-        baseline: baseline.as_ref().map(|b| b.file.clone()),
-        strict: args.strict,
-    };
-    let compliance = args
-        .compliance
-        .iter()
-        .filter_map(|id| frameworks::find(id))
-        .map(|fw| report::compliance::evaluate(fw, &findings, &rules_evaluated))
-        .collect();
-    let mut report = ScanReport::new(&snapshot, settings, rules_evaluated, findings);
-    report.compliance = compliance;
-    report.mutes = mutes;
-    report.baseline = baseline_report;
+    settings.compliance = args.compliance.clone();
+    settings.fail_on = Some(args.fail_on);
+    settings.strict = args.strict;
+    let (snapshot, source) = load(&args)?;
+    let report = crate::scan::run(&snapshot, source, &settings);
     if let Some(m) = &report.mutes {
         for e in &m.expired {
             eprintln!(

@@ -1,17 +1,58 @@
 //! What happens to findings after evaluation: mutes from the configuration and the comparison
-//! with a baseline report. Muted and unchanged findings stay in the JSON report, flagged, but
-//! never fail the job; muted ones are left out of SARIF.
+//! with a baseline report. Triage wraps a finding ([`Triaged`]) rather than living inside it:
+//! a rule's verdict does not know about mutes or baselines. Muted and unchanged findings stay
+//! in the JSON report, flagged, but never fail the job; muted ones are left out of SARIF.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::Mute;
 use crate::date::Date;
 use crate::glob;
-use crate::report::ScanReport;
 use crate::rules::{Finding, Status};
+
+/// A finding with what triage decided about it. In the JSON report its fields sit beside the
+/// finding's own (`muted`, `baseline`), so the report format does not see the wrapping.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Triaged {
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Set when a configured mute accepts this failing finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<MuteRef>,
+    /// Set for failing findings when the scan is compared with a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+impl From<Finding> for Triaged {
+    fn from(finding: Finding) -> Self {
+        Triaged {
+            finding,
+            muted: None,
+            baseline: None,
+        }
+    }
+}
+
+/// Reporters read the finding through its triage.
+impl Deref for Triaged {
+    type Target = Finding;
+    fn deref(&self) -> &Finding {
+        &self.finding
+    }
+}
+
+impl Triaged {
+    /// A failing finding that counts: not muted and not already in the baseline.
+    pub fn is_actionable(&self) -> bool {
+        self.status == Status::Fail
+            && self.muted.is_none()
+            && self.baseline != Some(BaselineState::Unchanged)
+    }
+}
 
 /// Why a finding is muted, copied onto the finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +88,7 @@ fn mute_ref(m: &Mute) -> MuteRef {
     }
 }
 
-fn mute_matches(m: &Mute, f: &Finding) -> bool {
+fn mute_matches(m: &Mute, f: &Triaged) -> bool {
     (m.rules.is_empty() || m.rules.iter().any(|r| f.rule_id.starts_with(r.as_str())))
         && (m.resources.is_empty()
             || m.resources
@@ -61,7 +102,7 @@ fn mute_matches(m: &Mute, f: &Finding) -> bool {
 }
 
 /// Mutes failing findings; returns what the mutes did.
-pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: Date) -> MuteReport {
+pub fn apply_mutes(findings: &mut [Triaged], mutes: &[Mute], today: Date) -> MuteReport {
     let mut report = MuteReport::default();
     let mut used = vec![false; mutes.len()];
     let active: Vec<(usize, &Mute)> = mutes
@@ -115,21 +156,15 @@ pub struct BaselineReport {
     pub not_reevaluated: Vec<BaselineEntry>,
 }
 
+#[derive(Debug)]
 pub struct Baseline {
     pub file: String,
     failing: BTreeMap<String, BaselineEntry>,
 }
 
-/// Reads a previous JSON report (`gwaudit scan --format json`).
-pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
-    let file = path.display().to_string();
-    let report = crate::report::json::load(path)?;
-    Ok(baseline_from(&report, file))
-}
-
-pub fn baseline_from(report: &ScanReport, file: String) -> Baseline {
-    let failing = report
-        .results
+/// The failing findings of a previous report's `results`, read from `file`.
+pub fn baseline_from(results: &[Triaged], file: String) -> Baseline {
+    let failing = results
         .iter() // A finding accepted only by a mute is not accepted by the baseline: when the mute
         // expires it must count again.
         .filter(|f| f.status == Status::Fail && f.muted.is_none())
@@ -148,7 +183,7 @@ pub fn baseline_from(report: &ScanReport, file: String) -> Baseline {
 }
 
 /// Marks failing findings new or unchanged by fingerprint and lists what was fixed.
-pub fn apply_baseline(findings: &mut [Finding], baseline: &Baseline) -> BaselineReport {
+pub fn apply_baseline(findings: &mut [Triaged], baseline: &Baseline) -> BaselineReport {
     let mut report = BaselineReport {
         file: baseline.file.clone(),
         new: 0,

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::frameworks::Framework;
-use crate::rules::{Finding, Status};
+use crate::rules::Status;
+use crate::triage::Triaged;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,7 +68,7 @@ pub struct RequirementResult {
     pub rules_not_run: Vec<String>,
 }
 
-pub fn evaluate(fw: &Framework, results: &[Finding], rules_evaluated: &[String]) -> ComplianceView {
+pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String]) -> ComplianceView {
     let requirements: Vec<RequirementResult> = fw
         .requirements
         .iter()
@@ -129,22 +130,24 @@ mod tests {
     use crate::rules::frameworks::Requirement;
     use crate::rules::Severity;
 
-    fn finding(rule: &str, status: Status, muted: bool) -> Finding {
-        Finding {
-            rule_id: rule.into(),
-            title: String::new(),
-            severity: Severity::Medium,
-            status,
-            fingerprint: String::new(),
-            resource_arn: String::new(),
-            resource_path: String::new(),
-            resource_label: String::new(),
-            resource_tags: Default::default(),
-            account_id: String::new(),
-            region: String::new(),
-            message: String::new(),
-            evidence: Default::default(),
-            remediation_url: None,
+    fn finding(rule: &str, status: Status, muted: bool) -> Triaged {
+        Triaged {
+            finding: crate::rules::Finding {
+                rule_id: rule.into(),
+                title: String::new(),
+                severity: Severity::Medium,
+                status,
+                fingerprint: String::new(),
+                resource_arn: String::new(),
+                resource_path: String::new(),
+                resource_label: String::new(),
+                resource_tags: Default::default(),
+                account_id: String::new(),
+                region: String::new(),
+                message: String::new(),
+                evidence: Default::default(),
+                remediation_url: None,
+            },
             muted: muted.then(|| crate::triage::MuteRef {
                 origin: "gwaudit.toml:1".into(),
                 reason: "accepted".into(),

@@ -7,10 +7,11 @@ use std::fmt::Write;
 
 use super::text::xml;
 use super::ScanReport;
-use crate::rules::{registry, Finding, Status};
+use crate::rules::{registry, Status};
+use crate::triage::Triaged;
 
 pub fn render(report: &ScanReport) -> String {
-    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut by_rule: BTreeMap<&str, Vec<&Triaged>> = BTreeMap::new();
     for id in &report.scan.rules_evaluated {
         by_rule.entry(id.as_str()).or_default();
     }
@@ -22,8 +23,8 @@ pub fn render(report: &ScanReport) -> String {
     for (rule_id, findings) in &by_rule {
         let title = registry::find(rule_id).map_or("", |r| r.meta.title.as_str());
         let category = registry::find(rule_id).map_or("other", |r| r.meta.category().dir());
-        let failing: Vec<&&Finding> = findings.iter().filter(|f| f.is_actionable()).collect();
-        let unknown: Vec<&&Finding> = findings
+        let failing: Vec<&&Triaged> = findings.iter().filter(|f| f.is_actionable()).collect();
+        let unknown: Vec<&&Triaged> = findings
             .iter()
             .filter(|f| f.status == Status::Unknown)
             .collect();
@@ -37,7 +38,7 @@ pub fn render(report: &ScanReport) -> String {
             xml(rule_id),
             xml(title)
         );
-        let lines = |list: &[&&Finding]| {
+        let lines = |list: &[&&Triaged]| {
             list.iter()
                 .map(|f| format!("[{}] {}: {}", f.severity, f.resource_arn, f.message))
                 .collect::<Vec<_>>()

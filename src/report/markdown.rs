@@ -9,14 +9,14 @@ use super::compliance::RequirementStatus;
 use super::text::md_cell;
 use super::{ComplianceView, ScanReport};
 use crate::rules::registry;
-use crate::rules::{Finding, Severity, Status};
-use crate::triage::BaselineState;
+use crate::rules::{Severity, Status};
+use crate::triage::{BaselineState, Triaged};
 
 /// GitHub's limit for one step summary.
 pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
 
 fn headline(report: &ScanReport) -> String {
-    let failing: Vec<&Finding> = report
+    let failing: Vec<&Triaged> = report
         .results
         .iter()
         .filter(|f| f.is_actionable())
@@ -104,7 +104,7 @@ fn overview(report: &ScanReport) -> String {
     s
 }
 
-fn finding_row(f: &Finding) -> String {
+fn finding_row(f: &Triaged) -> String {
     let state = match f.baseline {
         Some(BaselineState::New) => " (new)",
         _ => "",
@@ -119,7 +119,7 @@ fn finding_row(f: &Finding) -> String {
     )
 }
 
-fn rule_details(rule_id: &str, findings: &[&Finding]) -> String {
+fn rule_details(rule_id: &str, findings: &[&Triaged]) -> String {
     let Some(rule) = registry::find(rule_id) else {
         return String::new();
     };
@@ -150,7 +150,7 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
     for view in &report.compliance {
         out.push_str(&compliance_section(view));
     }
-    let failing: Vec<&Finding> = report
+    let failing: Vec<&Triaged> = report
         .failing()
         .into_iter()
         .filter(|f| f.muted.is_none())
@@ -171,7 +171,7 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
             }
         }
         out.push('\n');
-        let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        let mut by_rule: BTreeMap<&str, Vec<&Triaged>> = BTreeMap::new();
         for f in &failing {
             by_rule.entry(f.rule_id.as_str()).or_default().push(f);
         }

@@ -15,8 +15,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{CollectionError, Snapshot};
-use crate::rules::{Finding, Severity, Status};
-use crate::triage::{BaselineReport, MuteReport};
+use crate::rules::{Severity, Status};
+use crate::triage::{BaselineReport, MuteReport, Triaged};
 pub use compliance::ComplianceView;
 
 /// Version of the JSON report format (`reports/gwaudit-report.schema.json`).
@@ -65,7 +65,7 @@ impl<'de> Deserialize<'de> for FailOn {
 }
 
 impl FailOn {
-    pub fn trips(self, finding: &Finding) -> bool {
+    pub fn trips(self, finding: &Triaged) -> bool {
         match self {
             FailOn::Severity(min) => finding.is_actionable() && finding.severity >= min,
             FailOn::None => false,
@@ -137,7 +137,7 @@ pub struct ScanReport {
     /// `--compliance`: the results per requirement of each framework asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<ComplianceView>,
-    pub results: Vec<Finding>,
+    pub results: Vec<Triaged>,
 }
 
 impl ScanReport {
@@ -145,7 +145,7 @@ impl ScanReport {
         snapshot: &Snapshot,
         settings: Settings,
         rules_evaluated: Vec<String>,
-        results: Vec<Finding>,
+        results: Vec<Triaged>,
     ) -> Self {
         let mut summary = Summary {
             total: results.len(),
@@ -196,8 +196,8 @@ impl ScanReport {
     }
 
     /// Failing findings ordered for people: most severe first, then rule, then resource.
-    pub fn failing(&self) -> Vec<&Finding> {
-        let mut v: Vec<&Finding> = self
+    pub fn failing(&self) -> Vec<&Triaged> {
+        let mut v: Vec<&Triaged> = self
             .results
             .iter()
             .filter(|f| f.status == Status::Fail)
@@ -211,7 +211,7 @@ impl ScanReport {
         v
     }
 
-    pub fn unknown(&self) -> Vec<&Finding> {
+    pub fn unknown(&self) -> Vec<&Triaged> {
         self.results
             .iter()
             .filter(|f| f.status == Status::Unknown)

@@ -15,8 +15,8 @@ use serde_sarif::sarif::{
 
 use super::ScanReport;
 use crate::rules::registry::{self, LoadedRule};
-use crate::rules::{Finding, Severity, Status};
-use crate::triage::BaselineState;
+use crate::rules::{Severity, Status};
+use crate::triage::{BaselineState, Triaged};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -135,7 +135,7 @@ fn plain(s: impl Into<String>) -> MultiformatMessageString {
 /// The first sentence of a result message is shown alone where space is short, so the
 /// resource goes first.
 /// `rule_index` is `None` for a rule this build does not know (a converted older report).
-fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
+fn result(f: &Triaged, rule_index: Option<usize>) -> SarifResult {
     let mut props = BTreeMap::new();
     props.insert("severity".into(), json!(f.severity));
     props.insert("account".into(), json!(f.account_id));

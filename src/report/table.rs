@@ -8,8 +8,8 @@ use comfy_table::{
 use super::compliance::RequirementStatus;
 use super::text::printable;
 use super::{ComplianceView, ScanReport};
-use crate::rules::{Finding, Severity};
-use crate::triage::BaselineState;
+use crate::rules::Severity;
+use crate::triage::{BaselineState, Triaged};
 
 pub struct TableOptions {
     pub color: bool,
@@ -51,13 +51,13 @@ fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
     t
 }
 
-fn rule_cell(f: &Finding) -> String {
+fn rule_cell(f: &Triaged) -> String {
     format!("{}\n{}", f.rule_id, f.title)
 }
 
 pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
     let mut out = String::new();
-    let failing: Vec<&Finding> = report
+    let failing: Vec<&Triaged> = report
         .failing()
         .into_iter()
         .filter(|f| f.muted.is_none())

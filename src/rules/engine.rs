@@ -47,8 +47,6 @@ impl<'a> Emitter<'a> {
             message,
             evidence: BTreeMap::new(),
             remediation_url: self.meta.help_url().map(str::to_string),
-            muted: None,
-            baseline: None,
         });
         self.findings.last_mut().expect("just pushed")
     }

@@ -91,12 +91,6 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_url: Option<String>,
-    /// Set when a configured mute accepts this failing finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muted: Option<crate::triage::MuteRef>,
-    /// Set for failing findings when the scan is compared with a baseline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::triage::BaselineState>,
 }
 
 impl Finding {
@@ -105,13 +99,6 @@ impl Finding {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         self.evidence.insert(key.to_string(), value);
         self
-    }
-
-    /// A failing finding that counts: not muted and not already in the baseline.
-    pub fn is_actionable(&self) -> bool {
-        self.status == Status::Fail
-            && self.muted.is_none()
-            && self.baseline != Some(crate::triage::BaselineState::Unchanged)
     }
 
     /// Raises the severity from evidence (never lowers it).

@@ -1,0 +1,119 @@
+//! The scan pipeline, from a snapshot and settings to a finished report: select the rules,
+//! evaluate them, triage the findings (mutes, baseline), add the compliance views and the
+//! summary. The command line, `merge` and organization scans all call this; none of it knows
+//! about arguments, files to write or exit codes.
+
+use std::path::Path;
+
+use crate::config::{Config, Mute};
+use crate::date::Date;
+use crate::model::Snapshot;
+use crate::report::{self, FailOn, ScanReport, Settings};
+use crate::rules::{self, frameworks, registry, RuleParams, Selection};
+use crate::triage::{self, Baseline, Triaged};
+
+/// Where the snapshot came from, echoed in the report.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Demo,
+    /// A saved snapshot file.
+    Snapshot(String),
+    /// Collected from AWS by this run.
+    Aws,
+}
+
+/// Everything a scan decides with, besides the snapshot.
+#[derive(Debug, Default)]
+pub struct ScanSettings {
+    pub selection: Selection,
+    pub params: RuleParams,
+    pub mutes: Vec<Mute>,
+    /// The configuration file the mutes and parameters came from, echoed in the report.
+    pub config_file: Option<String>,
+    pub baseline: Option<Baseline>,
+    /// Framework ids (`fsbp`, ...) whose per-requirement view the report carries.
+    pub compliance: Vec<String>,
+    pub fail_on: Option<FailOn>,
+    pub strict: bool,
+    /// The day mutes expire against.
+    pub today: Option<Date>,
+}
+
+impl ScanSettings {
+    /// The configuration file's selection, parameters and mutes, with the command line's
+    /// `--rules` (replacing the file's `select`) and `--skip-rules` (added to its `skip`).
+    pub fn from_config(config: &Config, rules: &[String], skip_rules: &[String]) -> Self {
+        ScanSettings {
+            selection: Selection {
+                include: if rules.is_empty() {
+                    config.select.clone()
+                } else {
+                    rules.to_vec()
+                },
+                exclude: config.skip.iter().chain(skip_rules).cloned().collect(),
+            },
+            params: config.params.clone(),
+            mutes: config.mutes.clone(),
+            config_file: config.source.as_ref().map(|p| p.display().to_string()),
+            ..Default::default()
+        }
+    }
+}
+
+/// Reads a previous JSON report (`gwaudit scan --format json`) as a baseline.
+pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
+    let report = report::json::load(path)?;
+    Ok(triage::baseline_from(
+        &report.results,
+        path.display().to_string(),
+    ))
+}
+
+/// Runs the pipeline on one snapshot.
+pub fn run(snapshot: &Snapshot, source: Source, settings: &ScanSettings) -> ScanReport {
+    let selection = &settings.selection;
+    let rules_evaluated: Vec<String> = registry::rules()
+        .iter()
+        .filter(|r| selection.selects(r.def.id))
+        .map(|r| r.def.id.to_string())
+        .collect();
+    let mut findings: Vec<Triaged> = rules::evaluate(snapshot, selection, &settings.params)
+        .into_iter()
+        .map(Triaged::from)
+        .collect();
+    let today = settings.today.unwrap_or_else(Date::today);
+    let mutes = (!settings.mutes.is_empty())
+        .then(|| triage::apply_mutes(&mut findings, &settings.mutes, today));
+    let baseline = settings
+        .baseline
+        .as_ref()
+        .map(|b| triage::apply_baseline(&mut findings, b));
+    let compliance = settings
+        .compliance
+        .iter()
+        .filter_map(|id| frameworks::find(id))
+        .map(|fw| report::compliance::evaluate(fw, &findings, &rules_evaluated))
+        .collect();
+    let (source, snapshot_name) = match source {
+        Source::Demo => ("demo", None),
+        Source::Snapshot(name) => ("snapshot", Some(name)),
+        Source::Aws => ("aws", None),
+    };
+    let echoed = Settings {
+        source: source.into(),
+        snapshot: snapshot_name,
+        fail_on: settings
+            .fail_on
+            .unwrap_or(FailOn::Severity(rules::Severity::High)),
+        rules: selection.include.clone(),
+        skip_rules: selection.exclude.clone(),
+        config: settings.config_file.clone(),
+        baseline: settings.baseline.as_ref().map(|b| b.file.clone()),
+        strict: settings.strict,
+    };
+    let mut report = ScanReport::new(snapshot, echoed, rules_evaluated, findings);
+    report.compliance = compliance;
+    report.mutes = mutes;
+    report.baseline = baseline;
+    report
+}
