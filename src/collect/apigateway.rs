@@ -10,15 +10,13 @@ use aws_sdk_apigateway::types as sdk;
 
 use super::convert::{date, enum_value, tags};
 use super::RegionCollector;
+use crate::collect::operations as op;
 use crate::model::*;
-
-const SVC: &str = "apigateway";
 
 pub async fn rest_apis(rc: &Arc<RegionCollector>) -> Option<Vec<RestApi>> {
     let items = rc
         .call(
-            SVC,
-            "GetRestApis",
+            &op::GET_REST_APIS,
             None,
             rc.clients
                 .apigateway
@@ -39,7 +37,7 @@ pub async fn rest_apis(rc: &Arc<RegionCollector>) -> Option<Vec<RestApi>> {
     while let Some(done) = tasks.join_next().await {
         match done {
             Ok(pair) => apis.push(pair),
-            Err(e) => rc.record_failure(SVC, "GetRestApis", None, "TaskFailed", &e.to_string()),
+            Err(e) => rc.record_failure(&op::GET_REST_APIS, None, "TaskFailed", &e.to_string()),
         }
     }
     apis.sort_by_key(|(i, _)| *i);
@@ -61,15 +59,14 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
     let endpoint_types = match endpoint_types(api.endpoint_configuration()) {
         Ok(t) => t,
         Err(e) => {
-            rc.record_failure(SVC, "GetRestApis", Some(&arn), "UnknownEnumValue", &e);
+            rc.record_failure(&op::GET_REST_APIS, Some(&arn), "UnknownEnumValue", &e);
             return None;
         }
     };
     let client = &rc.clients.apigateway;
     let (resources, stages, authorizers) = tokio::join!(
         rc.call(
-            SVC,
-            "GetResources",
+            &op::GET_RESOURCES,
             Some(&arn),
             client
                 .get_resources()
@@ -82,20 +79,17 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
                 .collect::<Result<Vec<_>, _>>(),
         ),
         rc.call(
-            SVC,
-            "GetStages",
+            &op::GET_STAGES,
             Some(&arn),
             client.get_stages().rest_api_id(&id).send()
         ),
         rc.call(
-            SVC,
-            "GetAuthorizers",
+            &op::GET_AUTHORIZERS,
             Some(&arn),
             client.get_authorizers().rest_api_id(&id).limit(500).send(),
         ),
     );
-    let resources =
-        resources.and_then(|r| rc.convert(SVC, "GetResources", &arn, resources_from(r)));
+    let resources = resources.and_then(|r| rc.convert(&op::GET_RESOURCES, &arn, resources_from(r)));
     let needs_validators = resources
         .iter()
         .flatten()
@@ -103,8 +97,7 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
         .any(|m| m.request_validator_id.is_some());
     let request_validators = if needs_validators {
         rc.call(
-            SVC,
-            "GetRequestValidators",
+            &op::GET_REQUEST_VALIDATORS,
             Some(&arn),
             client
                 .get_request_validators()
@@ -153,16 +146,14 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
         resources,
         stages: stages.and_then(|s| {
             rc.convert(
-                SVC,
-                "GetStages",
+                &op::GET_STAGES,
                 &arn,
                 s.item().iter().map(stage_from).collect(),
             )
         }),
         authorizers: authorizers.and_then(|a| {
             rc.convert(
-                SVC,
-                "GetAuthorizers",
+                &op::GET_AUTHORIZERS,
                 &arn,
                 a.items().iter().map(authorizer_from).collect(),
             )
@@ -294,8 +285,7 @@ fn throttle_from(t: &sdk::ThrottleSettings) -> ThrottleSettings {
 pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> {
     let items = rc
         .call(
-            SVC,
-            "GetDomainNames",
+            &op::GET_DOMAIN_NAMES,
             None,
             rc.clients
                 .apigateway
@@ -314,14 +304,13 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
         let endpoint_types = match endpoint_types(d.endpoint_configuration()) {
             Ok(t) => t,
             Err(e) => {
-                rc.record_failure(SVC, "GetDomainNames", Some(&arn), "UnknownEnumValue", &e);
+                rc.record_failure(&op::GET_DOMAIN_NAMES, Some(&arn), "UnknownEnumValue", &e);
                 continue;
             }
         };
         let mappings = rc
             .call(
-                SVC,
-                "GetBasePathMappings",
+                &op::GET_BASE_PATH_MAPPINGS,
                 Some(&arn),
                 rc.clients
                     .apigateway
@@ -371,8 +360,7 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
 pub async fn usage_plans(rc: &Arc<RegionCollector>) -> Option<Vec<UsagePlan>> {
     let items = rc
         .call(
-            SVC,
-            "GetUsagePlans",
+            &op::GET_USAGE_PLANS,
             None,
             rc.clients
                 .apigateway
@@ -390,8 +378,7 @@ pub async fn usage_plans(rc: &Arc<RegionCollector>) -> Option<Vec<UsagePlan>> {
         let arn = rc.apigw_arn(&format!("/usageplans/{id}"));
         let keys = rc
             .call(
-                SVC,
-                "GetUsagePlanKeys",
+                &op::GET_USAGE_PLAN_KEYS,
                 Some(&arn),
                 rc.clients
                     .apigateway
@@ -440,8 +427,7 @@ pub async fn usage_plans(rc: &Arc<RegionCollector>) -> Option<Vec<UsagePlan>> {
 pub async fn api_keys(rc: &Arc<RegionCollector>) -> Option<Vec<ApiKey>> {
     let items = rc
         .call(
-            SVC,
-            "GetApiKeys",
+            &op::GET_API_KEYS,
             None,
             rc.clients
                 .apigateway
@@ -473,8 +459,7 @@ pub async fn api_keys(rc: &Arc<RegionCollector>) -> Option<Vec<ApiKey>> {
 pub async fn client_certificates(rc: &Arc<RegionCollector>) -> Option<Vec<ClientCertificate>> {
     let items = rc
         .call(
-            SVC,
-            "GetClientCertificates",
+            &op::GET_CLIENT_CERTIFICATES,
             None,
             rc.clients
                 .apigateway
@@ -502,8 +487,7 @@ pub async fn client_certificates(rc: &Arc<RegionCollector>) -> Option<Vec<Client
 pub async fn account(rc: &Arc<RegionCollector>) -> Option<AccountSettings> {
     let out = rc
         .call(
-            SVC,
-            "GetAccount",
+            &op::GET_ACCOUNT,
             None,
             rc.clients.apigateway.get_account().send(),
         )

@@ -7,9 +7,8 @@ use aws_sdk_apigatewayv2::types as sdk;
 
 use super::convert::{date, enum_value, tags};
 use super::RegionCollector;
+use crate::collect::operations as op;
 use crate::model::*;
-
-const SVC: &str = "apigatewayv2";
 
 /// Follows `NextToken` pages; `None` when any page fails (the error is recorded).
 macro_rules! all_pages {
@@ -19,7 +18,6 @@ macro_rules! all_pages {
         loop {
             let out = $rc
                 .call(
-                    SVC,
                     $op,
                     $resource,
                     $builder
@@ -49,7 +47,7 @@ macro_rules! all_pages {
 
 pub async fn apis(rc: &Arc<RegionCollector>) -> Option<Vec<V2Api>> {
     let client = &rc.clients.apigatewayv2;
-    let items: Vec<sdk::Api> = all_pages!(rc, "GetApis", None, client.get_apis(), items)?;
+    let items: Vec<sdk::Api> = all_pages!(rc, &op::GET_APIS, None, client.get_apis(), items)?;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, api) in items.into_iter().enumerate() {
         let rc = rc.clone();
@@ -59,7 +57,7 @@ pub async fn apis(rc: &Arc<RegionCollector>) -> Option<Vec<V2Api>> {
     while let Some(done) = tasks.join_next().await {
         match done {
             Ok(pair) => out.push(pair),
-            Err(e) => rc.record_failure(SVC, "GetApis", None, "TaskFailed", &e.to_string()),
+            Err(e) => rc.record_failure(&op::GET_APIS, None, "TaskFailed", &e.to_string()),
         }
     }
     out.sort_by_key(|(i, _)| *i);
@@ -73,7 +71,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
     {
         Ok(p) => p,
         Err(e) => {
-            rc.record_failure(SVC, "GetApis", Some(&arn), "UnknownEnumValue", &e);
+            rc.record_failure(&op::GET_APIS, Some(&arn), "UnknownEnumValue", &e);
             return None;
         }
     };
@@ -82,7 +80,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         async {
             all_pages!(
                 rc,
-                "GetRoutes",
+                &op::GET_ROUTES,
                 Some(&arn),
                 client.get_routes().api_id(&id),
                 items
@@ -91,7 +89,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         async {
             all_pages!(
                 rc,
-                "GetStages",
+                &op::V2_GET_STAGES,
                 Some(&arn),
                 client.get_stages().api_id(&id),
                 items
@@ -100,7 +98,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         async {
             all_pages!(
                 rc,
-                "GetAuthorizers",
+                &op::V2_GET_AUTHORIZERS,
                 Some(&arn),
                 client.get_authorizers().api_id(&id),
                 items
@@ -109,7 +107,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         async {
             all_pages!(
                 rc,
-                "GetIntegrations",
+                &op::GET_INTEGRATIONS,
                 Some(&arn),
                 client.get_integrations().api_id(&id),
                 items
@@ -133,21 +131,19 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         route_selection_expression: api.route_selection_expression().map(Into::into),
         tags: tags(api.tags()),
         routes: routes
-            .and_then(|r| rc.convert(SVC, "GetRoutes", &arn, r.iter().map(route_from).collect())),
+            .and_then(|r| rc.convert(&op::GET_ROUTES, &arn, r.iter().map(route_from).collect())),
         stages: stages
-            .and_then(|s| rc.convert(SVC, "GetStages", &arn, s.iter().map(stage_from).collect())),
+            .and_then(|s| rc.convert(&op::V2_GET_STAGES, &arn, s.iter().map(stage_from).collect())),
         authorizers: authorizers.and_then(|a| {
             rc.convert(
-                SVC,
-                "GetAuthorizers",
+                &op::V2_GET_AUTHORIZERS,
                 &arn,
                 a.iter().map(authorizer_from).collect(),
             )
         }),
         integrations: integrations.and_then(|i| {
             rc.convert(
-                SVC,
-                "GetIntegrations",
+                &op::GET_INTEGRATIONS,
                 &arn,
                 i.iter().map(integration_from).collect(),
             )
@@ -258,7 +254,7 @@ pub async fn api_mappings(rc: &Arc<RegionCollector>, domains: &mut [DomainName])
         let name = d.domain_name.clone();
         let items: Option<Vec<sdk::ApiMapping>> = all_pages!(
             rc,
-            "GetApiMappings",
+            &op::GET_API_MAPPINGS,
             Some(&arn),
             client.get_api_mappings().domain_name(&name),
             items

@@ -6,16 +6,14 @@ use std::sync::Arc;
 
 use super::convert::enum_value;
 use super::RegionCollector;
+use crate::collect::operations as op;
 use crate::model::*;
-
-const SVC: &str = "cloudtrail";
 
 pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
     let client = &rc.clients.cloudtrail;
     let list = rc
         .call(
-            SVC,
-            "DescribeTrails",
+            &op::DESCRIBE_TRAILS,
             None,
             client.describe_trails().include_shadow_trails(true).send(),
         )
@@ -25,16 +23,14 @@ pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
         let arn = t.trail_arn().unwrap_or_default().to_string();
         let status = rc
             .call(
-                SVC,
-                "GetTrailStatus",
+                &op::GET_TRAIL_STATUS,
                 Some(&arn),
                 client.get_trail_status().name(&arn).send(),
             )
             .await;
         let selectors = rc
             .call(
-                SVC,
-                "GetEventSelectors",
+                &op::GET_EVENT_SELECTORS,
                 Some(&arn),
                 client.get_event_selectors().trail_name(&arn).send(),
             )
@@ -53,7 +49,7 @@ pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
                     })
                 })
                 .collect::<Result<Vec<_>, String>>();
-            let basic = rc.convert(SVC, "GetEventSelectors", &arn, basic)?;
+            let basic = rc.convert(&op::GET_EVENT_SELECTORS, &arn, basic)?;
             Some(EventSelectors {
                 basic,
                 advanced: s

@@ -6,7 +6,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::operations;
+use super::operations::Operation;
 use crate::model::CollectionError;
 
 /// A missing permission, as opposed to bad or expired credentials (also 403s).
@@ -30,8 +30,7 @@ fn is_access_denied(code: &str, status: Option<u16>) -> bool {
 
 pub fn collection_error<E>(
     err: &SdkError<E, HttpResponse>,
-    service: &str,
-    operation: &str,
+    operation: &Operation,
     region: Option<&str>,
     resource: Option<&str>,
 ) -> CollectionError
@@ -74,8 +73,7 @@ where
         ),
     };
     let missing_permission = is_access_denied(&code, status)
-        .then(|| operations::find(service, operation))
-        .flatten()
+        .then_some(operation)
         .map(|o| {
             format!(
                 "{} on {}",
@@ -84,8 +82,8 @@ where
             )
         });
     CollectionError {
-        service: service.to_string(),
-        operation: operation.to_string(),
+        service: operation.service.to_string(),
+        operation: operation.name.to_string(),
         region: region.map(str::to_string),
         resource: resource.map(str::to_string),
         code,

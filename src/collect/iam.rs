@@ -7,9 +7,8 @@ use aws_sdk_iam::Client;
 
 use super::convert::url_decode;
 use super::errors::collection_error;
+use crate::collect::operations as op;
 use crate::model::{CollectionError, IamPolicy, IamRole, IamSnapshot};
-
-const SVC: &str = "iam";
 
 /// Role name of an IAM role ARN (paths included: `arn:aws:iam::1:role/path/name` -> `name`).
 fn role_name(arn: &str) -> Option<&str> {
@@ -30,8 +29,8 @@ pub async fn roles(
         // would find the wrong role or call it missing.
         if arn.split(':').nth(4).is_some_and(|a| a != account) {
             errors.push(CollectionError {
-                service: SVC.into(),
-                operation: "GetRole".into(),
+                service: op::GET_ROLE.service.into(),
+                operation: op::GET_ROLE.name.into(),
                 region: None,
                 resource: Some(arn.clone()),
                 code: "CrossAccountRole".into(),
@@ -51,7 +50,7 @@ pub async fn roles(
                 continue;
             }
             Err(e) => {
-                errors.push(collection_error(&e, SVC, "GetRole", None, Some(arn)));
+                errors.push(collection_error(&e, &op::GET_ROLE, None, Some(arn)));
                 continue;
             }
         };
@@ -92,8 +91,7 @@ pub async fn roles(
                         Err(e) => {
                             errors.push(collection_error(
                                 &e,
-                                SVC,
-                                "GetRolePolicy",
+                                &op::GET_ROLE_POLICY,
                                 None,
                                 Some(arn),
                             ));
@@ -109,8 +107,7 @@ pub async fn roles(
             }
             Err(e) => errors.push(collection_error(
                 &e,
-                SVC,
-                "ListRolePolicies",
+                &op::LIST_ROLE_POLICIES,
                 None,
                 Some(arn),
             )),
@@ -139,8 +136,7 @@ pub async fn roles(
             }
             Err(e) => errors.push(collection_error(
                 &e,
-                SVC,
-                "ListAttachedRolePolicies",
+                &op::LIST_ATTACHED_ROLE_POLICIES,
                 None,
                 Some(arn),
             )),
@@ -158,7 +154,7 @@ async fn attached_document(
     let policy = match client.get_policy().policy_arn(arn).send().await {
         Ok(p) => p,
         Err(e) => {
-            errors.push(collection_error(&e, SVC, "GetPolicy", None, Some(arn)));
+            errors.push(collection_error(&e, &op::GET_POLICY, None, Some(arn)));
             return None;
         }
     };
@@ -177,8 +173,7 @@ async fn attached_document(
         Err(e) => {
             errors.push(collection_error(
                 &e,
-                SVC,
-                "GetPolicyVersion",
+                &op::GET_POLICY_VERSION,
                 None,
                 Some(arn),
             ));

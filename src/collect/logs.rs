@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use super::RegionCollector;
+use crate::collect::operations as op;
 use crate::model::{LogGroup, EXECUTION_LOG_PREFIX};
-
-const SVC: &str = "cloudwatchlogs";
 
 /// `names`: log group names taken from access log destination ARNs.
 pub async fn log_groups(rc: &Arc<RegionCollector>, names: &[String]) -> Option<Vec<LogGroup>> {
@@ -17,8 +16,7 @@ pub async fn log_groups(rc: &Arc<RegionCollector>, names: &[String]) -> Option<V
     for prefix in prefixes {
         let got = rc
             .call(
-                SVC,
-                "DescribeLogGroups",
+                &op::DESCRIBE_LOG_GROUPS,
                 Some(prefix),
                 rc.clients
                     .logs

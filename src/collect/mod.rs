@@ -29,6 +29,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use crate::model::{CollectionError, CollectionStats, RegionSnapshot, Snapshot, SCHEMA_VERSION};
 use clients::Clients;
 use guard::{CallLog, ReadOnlyGuard};
+use operations::Operation;
 
 #[derive(Debug, Clone, Default)]
 pub struct CollectOptions {
@@ -58,8 +59,7 @@ impl RegionCollector {
     /// Runs one call; on failure records it and returns `None`.
     async fn call<T, E, F>(
         &self,
-        service: &str,
-        operation: &str,
+        operation: &Operation,
         resource: Option<&str>,
         fut: F,
     ) -> Option<T>
@@ -67,7 +67,7 @@ impl RegionCollector {
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let _permit = if service.starts_with("apigateway") {
+        let _permit = if operation.service.starts_with("apigateway") {
             self.apigateway_in_flight.acquire().await.ok()
         } else {
             None
@@ -75,7 +75,7 @@ impl RegionCollector {
         match fut.await {
             Ok(v) => Some(v),
             Err(e) => {
-                self.record_error(&e, service, operation, resource);
+                self.record_error(&e, operation, resource);
                 None
             }
         }
@@ -84,13 +84,12 @@ impl RegionCollector {
     fn record_error<E>(
         &self,
         e: &SdkError<E, HttpResponse>,
-        service: &str,
-        operation: &str,
+        operation: &Operation,
         resource: Option<&str>,
     ) where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let err = errors::collection_error(e, service, operation, Some(&self.region), resource);
+        let err = errors::collection_error(e, operation, Some(&self.region), resource);
         if let Ok(mut v) = self.errors.lock() {
             v.push(err);
         }
@@ -98,16 +97,15 @@ impl RegionCollector {
 
     fn record_failure(
         &self,
-        service: &str,
-        operation: &str,
+        operation: &Operation,
         resource: Option<&str>,
         code: &str,
         message: &str,
     ) {
         if let Ok(mut v) = self.errors.lock() {
             v.push(CollectionError {
-                service: service.into(),
-                operation: operation.into(),
+                service: operation.service.into(),
+                operation: operation.name.into(),
                 region: Some(self.region.clone()),
                 resource: resource.map(Into::into),
                 code: code.into(),
@@ -120,15 +118,12 @@ impl RegionCollector {
     /// A conversion that failed (an answer gwaudit cannot read) is a collection error too.
     fn convert<T>(
         &self,
-        service: &str,
-        operation: &str,
+        operation: &Operation,
         resource: &str,
         result: Result<T, String>,
     ) -> Option<T> {
         result
-            .map_err(|e| {
-                self.record_failure(service, operation, Some(resource), "UnknownEnumValue", &e)
-            })
+            .map_err(|e| self.record_failure(operation, Some(resource), "UnknownEnumValue", &e))
             .ok()
     }
 

@@ -5,9 +5,8 @@ use std::sync::Arc;
 use aws_sdk_wafv2::types as sdk;
 
 use super::RegionCollector;
+use crate::collect::operations as op;
 use crate::model::*;
-
-const SVC: &str = "wafv2";
 
 /// `arn:aws:wafv2:region:account:regional/webacl/NAME/ID` -> (name, id).
 fn name_and_id(arn: &str) -> Option<(&str, &str)> {
@@ -132,8 +131,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
     for arn in arns {
         let Some((name, id)) = name_and_id(arn) else {
             rc.record_failure(
-                SVC,
-                "GetWebACL",
+                &op::GET_WEB_ACL,
                 Some(arn),
                 "UnsupportedWebAcl",
                 "not a regional AWS WAFv2 web ACL ARN (AWS WAF Classic is not evaluated)",
@@ -143,8 +141,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
         let client = &rc.clients.wafv2;
         let Some(got) = rc
             .call(
-                SVC,
-                "GetWebACL",
+                &op::GET_WEB_ACL,
                 Some(arn),
                 client
                     .get_web_acl()
@@ -159,8 +156,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
         };
         let Some(acl) = got.web_acl() else {
             rc.record_failure(
-                SVC,
-                "GetWebACL",
+                &op::GET_WEB_ACL,
                 Some(arn),
                 "EmptyAnswer",
                 "GetWebACL returned no web ACL",
@@ -186,7 +182,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
                 Some(Vec::new())
             }
             Err(e) => {
-                rc.record_error(&e, SVC, "GetLoggingConfiguration", Some(arn));
+                rc.record_error(&e, &op::GET_LOGGING_CONFIGURATION, Some(arn));
                 None
             }
         };
