@@ -1,12 +1,17 @@
 //! Every rule runs on its fixture of pass, fail and edge cases, and must produce exactly the
 //! results the fixture expects: same resources, statuses and severities, nothing more.
+//!
+//! Each fixture is its own test named after the rule (libtest-mimic, `harness = false`), so
+//! `cargo test --test rule_fixtures GW305` runs one and a failure names the rule.
 
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use gwaudit::model::parse_snapshot;
 use gwaudit::rules::{evaluate, registry, Finding, RuleParams, Selection, Status};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -57,10 +62,18 @@ fn short(f: &Finding) -> &str {
         .map_or(&f.resource_arn, |(_, r)| r)
 }
 
-fn check_fixture(path: &std::path::Path) -> Result<(), String> {
+fn check_fixture(path: &Path) -> Result<(), String> {
     let name = path.display().to_string();
-    let fx: Fixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
-        .map_err(|e| format!("{name}: bad fixture: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let fx: Fixture =
+        serde_json::from_str(&text).map_err(|e| format!("{name}: bad fixture: {e}"))?;
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    if fx.rule != stem {
+        return Err(format!(
+            "{name}: `rule` is {:?}, must be the file name {stem:?}",
+            fx.rule
+        ));
+    }
     let mut cases = vec![(&fx.description, &fx.expect, &fx.params, &fx.snapshot)];
     cases.extend(
         fx.variants
@@ -187,23 +200,7 @@ fn check_case(
     Ok(errors)
 }
 
-#[test]
-fn every_rule_matches_its_fixture() {
-    // GWAUDIT_FIXTURE=GW106 runs one fixture while a rule is being written.
-    let only = std::env::var("GWAUDIT_FIXTURE").ok();
-    let failures: Vec<String> = common::rule_fixtures()
-        .iter()
-        .filter(|p| {
-            only.as_deref()
-                .is_none_or(|id| p.file_stem().is_some_and(|s| s == id))
-        })
-        .filter_map(|p| check_fixture(p).err())
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-}
-
-#[test]
-fn every_rule_has_exactly_one_fixture() {
+fn every_rule_has_exactly_one_fixture() -> Result<(), Failed> {
     let fixtures: BTreeSet<String> = common::rule_fixtures()
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
@@ -212,24 +209,73 @@ fn every_rule_has_exactly_one_fixture() {
         .iter()
         .map(|r| r.def.id.to_string())
         .collect();
-    assert_eq!(
-        fixtures, rules,
-        "fixtures/rules/<ID>.json must exist for each rule and only for rules"
-    );
+    if fixtures != rules {
+        return Err(format!(
+            "fixtures/rules/<ID>.json must exist for each rule and only for rules\n  \
+             without a fixture: {:?}\n  without a rule: {:?}",
+            rules.difference(&fixtures).collect::<Vec<_>>(),
+            fixtures.difference(&rules).collect::<Vec<_>>()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Copies `fixtures/rules/GW502.json` to a temporary `<file>`, edited by `edit`, and checks it.
+fn check_edited_fixture(file: &str, edit: impl FnOnce(String) -> String) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let original = common::root().join("fixtures/rules/GW502.json");
+    let broken = dir.path().join(file);
+    std::fs::write(&broken, edit(std::fs::read_to_string(original).unwrap())).unwrap();
+    check_fixture(&broken)
+}
+
+/// Checks that `result` is an error whose message contains `needle`.
+fn expect_failure(result: Result<(), String>, needle: &str) -> Result<(), Failed> {
+    match result {
+        Ok(()) => Err(format!("the harness accepted a broken fixture (wanted `{needle}`)").into()),
+        Err(e) if e.contains(needle) => Ok(()),
+        Err(e) => Err(format!("expected an error containing `{needle}`, got:\n{e}").into()),
+    }
 }
 
 /// The harness itself must catch a wrong expectation.
-#[test]
-fn a_wrong_expectation_is_caught() {
-    let dir = tempfile::tempdir().unwrap();
-    let original = common::root().join("fixtures/rules/GW502.json");
-    let text = std::fs::read_to_string(&original).unwrap().replacen(
-        "\"status\": \"pass\"",
-        "\"status\": \"fail\", \"severity\": \"medium\"",
-        1,
-    );
-    let broken = dir.path().join("GW502.json");
-    std::fs::write(&broken, text).unwrap();
-    let err = check_fixture(&broken).expect_err("a flipped expectation must fail");
-    assert!(err.contains("status Pass, expected Fail"), "{err}");
+fn a_wrong_expectation_is_caught() -> Result<(), Failed> {
+    let result = check_edited_fixture("GW502.json", |text| {
+        text.replacen(
+            "\"status\": \"pass\"",
+            "\"status\": \"fail\", \"severity\": \"medium\"",
+            1,
+        )
+    });
+    expect_failure(result, "status Pass, expected Fail")
+}
+
+/// A fixture's `rule` must be its file name: GW502's fixture saved as GW503.json fails.
+fn a_misnamed_fixture_is_caught() -> Result<(), Failed> {
+    let result = check_edited_fixture("GW503.json", |text| text);
+    expect_failure(result, "must be the file name \"GW503\"")
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials: Vec<Trial> = common::rule_fixtures()
+        .into_iter()
+        .map(|path| {
+            let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+            Trial::test(id, move || check_fixture(&path).map_err(Failed::from))
+        })
+        .collect();
+    trials.extend([
+        Trial::test(
+            "every_rule_has_exactly_one_fixture",
+            every_rule_has_exactly_one_fixture,
+        ),
+        Trial::test(
+            "a_wrong_expectation_is_caught",
+            a_wrong_expectation_is_caught,
+        ),
+        Trial::test("a_misnamed_fixture_is_caught", a_misnamed_fixture_is_caught),
+    ]);
+    libtest_mimic::run(&args, trials).exit();
 }
