@@ -1,12 +1,23 @@
 //! Every rule runs on its fixture of pass, fail and edge cases, and must produce exactly the
 //! results the fixture expects: same resources, statuses and severities, nothing more.
+//!
+//! Each fixture is its own test named after the rule (libtest-mimic, `harness = false`), so
+//! `cargo test --test rule_fixtures GW305` runs one and a failure names the rule.
+//!
+//! Every finding the rule produces on a fixture (main snapshot and variants) is also compared
+//! with a golden file, `tests/snapshots/rules/<ID>.snap`: status, severity, region, resource,
+//! message and evidence. Regenerate after an intended change with
+//! `GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_fixtures` and review the diff.
 
 mod common;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use gwaudit::model::parse_snapshot;
 use gwaudit::rules::{evaluate, registry, Finding, RuleParams, Selection, Status};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -57,10 +68,79 @@ fn short(f: &Finding) -> &str {
         .map_or(&f.resource_arn, |(_, r)| r)
 }
 
-fn check_fixture(path: &std::path::Path) -> Result<(), String> {
+/// Where the golden findings live, and whether to write them instead of comparing.
+struct Goldens {
+    dir: PathBuf,
+    update: bool,
+}
+
+impl Goldens {
+    /// `tests/snapshots/rules/`, written instead of compared when `GWAUDIT_UPDATE_GOLDEN` is set.
+    fn project() -> Self {
+        Goldens {
+            dir: common::root().join("tests/snapshots/rules"),
+            update: std::env::var_os("GWAUDIT_UPDATE_GOLDEN").is_some(),
+        }
+    }
+
+    /// Writes `actual` as the golden of `rule`, or compares it with the golden on disk.
+    fn check(&self, rule: &str, actual: &str) -> Result<(), String> {
+        let path = self.dir.join(format!("{rule}.snap"));
+        let shown = path.strip_prefix(common::root()).unwrap_or(&path).display();
+        let regenerate = format!("GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_fixtures {rule}");
+        if self.update {
+            std::fs::create_dir_all(&self.dir).map_err(|e| format!("{shown}: {e}"))?;
+            return std::fs::write(&path, actual).map_err(|e| format!("{shown}: {e}"));
+        }
+        let expected = std::fs::read_to_string(&path)
+            .map_err(|e| format!("golden {shown}: {e}; create it with `{regenerate}`"))?;
+        if actual == expected {
+            return Ok(());
+        }
+        let (actual, expected): (Vec<&str>, Vec<&str>) =
+            (actual.lines().collect(), expected.lines().collect());
+        let Some(line) =
+            (0..actual.len().max(expected.len())).find(|&i| actual.get(i) != expected.get(i))
+        else {
+            return Err(format!(
+                "golden {shown} differs from the findings only in line endings or the final \
+                 newline; regenerate it with `{regenerate}`"
+            ));
+        };
+        let shown_line = |lines: &[&str]| {
+            lines
+                .get(line)
+                .map_or("<end of file>".to_string(), |l| format!("{l:?}"))
+        };
+        // Within a finding's block, the finding's first line.
+        let finding = actual
+            .get(line)
+            .filter(|l| l.starts_with(' '))
+            .and_then(|_| actual[..line].iter().rev().find(|l| !l.starts_with(' ')))
+            .map_or(String::new(), |l| format!("\n    in:       {l}"));
+        Err(format!(
+            "the findings differ from golden {shown} at line {}:\n    \
+             golden:   {}\n    actual:   {}{finding}\n  \
+             if the change is intended, regenerate with `{regenerate}` and review the diff",
+            line + 1,
+            shown_line(&expected),
+            shown_line(&actual),
+        ))
+    }
+}
+
+fn check_fixture(path: &Path, goldens: &Goldens) -> Result<(), String> {
     let name = path.display().to_string();
-    let fx: Fixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
-        .map_err(|e| format!("{name}: bad fixture: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let fx: Fixture =
+        serde_json::from_str(&text).map_err(|e| format!("{name}: bad fixture: {e}"))?;
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    if fx.rule != stem {
+        return Err(format!(
+            "{name}: `rule` is {:?}, must be the file name {stem:?}",
+            fx.rule
+        ));
+    }
     let mut cases = vec![(&fx.description, &fx.expect, &fx.params, &fx.snapshot)];
     cases.extend(
         fx.variants
@@ -68,16 +148,19 @@ fn check_fixture(path: &std::path::Path) -> Result<(), String> {
             .map(|v| (&v.description, &v.expect, &v.params, &v.snapshot)),
     );
     let mut errors = Vec::new();
+    let mut golden = golden_header(&fx.rule);
     for (i, (description, expect, params, snapshot)) in cases.into_iter().enumerate() {
-        let label = if i == 0 {
-            name.clone()
+        let (label, section) = if i == 0 {
+            (name.clone(), "snapshot".to_string())
         } else {
-            format!("{name} variant {i}")
+            (format!("{name} variant {i}"), format!("variant {i}"))
         };
         if description.trim().is_empty() {
             errors.push(format!("{label}: empty description"));
         }
-        errors.extend(check_case(&fx.rule, &label, expect, params, snapshot)?);
+        let findings = run_case(&fx.rule, &label, params, snapshot)?;
+        errors.extend(check_expectations(expect, &findings));
+        render_section(&mut golden, &section, &findings);
     }
     let all: Vec<&Expectation> = fx
         .expect
@@ -89,6 +172,9 @@ fn check_fixture(path: &std::path::Path) -> Result<(), String> {
             errors.push(format!("fixture has no {status:?} case"));
         }
     }
+    if let Err(e) = goldens.check(&fx.rule, &golden) {
+        errors.push(e);
+    }
     if errors.is_empty() {
         Ok(())
     } else {
@@ -96,23 +182,89 @@ fn check_fixture(path: &std::path::Path) -> Result<(), String> {
     }
 }
 
-/// Evaluates one snapshot and compares the rule's results with the expectations.
-fn check_case(
+/// Evaluates one snapshot and returns the rule's findings in the engine's order.
+fn run_case(
     rule: &str,
     name: &str,
-    expect: &[Expectation],
     params: &RuleParams,
     snapshot: &serde_json::Value,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<Finding>, String> {
     let snapshot = parse_snapshot(&snapshot.to_string(), name).map_err(|e| e.to_string())?;
     let selection = Selection {
         include: vec![rule.to_string()],
         exclude: vec![],
     };
-    let findings: Vec<Finding> = evaluate(&snapshot, &selection, params)
+    Ok(evaluate(&snapshot, &selection, params)
         .into_iter()
         .filter(|f| f.rule_id == rule)
-        .collect();
+        .collect())
+}
+
+fn golden_header(rule: &str) -> String {
+    format!(
+        "# {rule}: every finding of the rule on fixtures/rules/{rule}.json, in the engine's order.\n\
+         # Generated: GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_fixtures {rule}\n"
+    )
+}
+
+/// One finding per block: `<status> <severity> <region> <resource>` (the resource is the part
+/// of the ARN after `::/` when the ARN is `arn:aws:apigateway:<region>::/...`, else the whole
+/// ARN), then the message and one line per evidence key with its value as JSON, keys sorted.
+fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
+    let plural = if findings.len() == 1 { "" } else { "s" };
+    let _ = writeln!(out, "\n## {section}: {} finding{plural}", findings.len());
+    for f in findings {
+        let prefix = format!("arn:aws:apigateway:{}::/", f.region);
+        let resource = f
+            .resource_arn
+            .strip_prefix(&prefix)
+            .unwrap_or(&f.resource_arn);
+        let _ = writeln!(
+            out,
+            "\n{} {} {} {resource}",
+            f.status.as_str(),
+            f.severity.as_str(),
+            f.region
+        );
+        let _ = writeln!(out, "  message: {}", one_line(&f.message));
+        if f.evidence.is_empty() {
+            let _ = writeln!(out, "  evidence: {{}}");
+        }
+        for (key, value) in &f.evidence {
+            let _ = writeln!(out, "  evidence.{}: {}", one_line(key), sorted(value));
+        }
+    }
+}
+
+/// `s` itself when it fits on one line, else as a JSON string.
+fn one_line(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        serde_json::to_string(s).unwrap()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `value` as compact JSON with the keys of every object sorted.
+fn sorted(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&map[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Compares the rule's findings on one snapshot with the expectations.
+fn check_expectations(expect: &[Expectation], findings: &[Finding]) -> Vec<String> {
     let mut errors = Vec::new();
     let mut matched = BTreeSet::new();
     for exp in expect {
@@ -184,26 +336,10 @@ fn check_case(
             ));
         }
     }
-    Ok(errors)
+    errors
 }
 
-#[test]
-fn every_rule_matches_its_fixture() {
-    // GWAUDIT_FIXTURE=GW106 runs one fixture while a rule is being written.
-    let only = std::env::var("GWAUDIT_FIXTURE").ok();
-    let failures: Vec<String> = common::rule_fixtures()
-        .iter()
-        .filter(|p| {
-            only.as_deref()
-                .is_none_or(|id| p.file_stem().is_some_and(|s| s == id))
-        })
-        .filter_map(|p| check_fixture(p).err())
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-}
-
-#[test]
-fn every_rule_has_exactly_one_fixture() {
+fn every_rule_has_exactly_one_fixture() -> Result<(), Failed> {
     let fixtures: BTreeSet<String> = common::rule_fixtures()
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
@@ -212,24 +348,151 @@ fn every_rule_has_exactly_one_fixture() {
         .iter()
         .map(|r| r.def.id.to_string())
         .collect();
-    assert_eq!(
-        fixtures, rules,
-        "fixtures/rules/<ID>.json must exist for each rule and only for rules"
-    );
+    if fixtures != rules {
+        return Err(format!(
+            "fixtures/rules/<ID>.json must exist for each rule and only for rules\n  \
+             without a fixture: {:?}\n  without a rule: {:?}",
+            rules.difference(&fixtures).collect::<Vec<_>>(),
+            fixtures.difference(&rules).collect::<Vec<_>>()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Every golden belongs to a fixture: a rule removed or renamed leaves no stale golden behind.
+fn every_golden_has_a_fixture() -> Result<(), Failed> {
+    let fixtures: BTreeSet<String> = common::rule_fixtures()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let dir = Goldens::project().dir;
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(()); // none yet: each fixture's test says how to create its golden
+    };
+    let mut stale = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        if path.extension().is_none_or(|e| e != "snap") || !fixtures.contains(stem.as_ref()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "files without a rule fixture, delete them:\n  {}",
+            stale.join("\n  ")
+        )
+        .into())
+    }
+}
+
+/// Copies `fixtures/rules/GW502.json` to a temporary `<file>`, edited by `edit`, and checks it
+/// with its golden written to a temporary directory, so only the expectations are judged.
+fn check_edited_fixture(file: &str, edit: impl FnOnce(String) -> String) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let original = common::root().join("fixtures/rules/GW502.json");
+    let broken = dir.path().join(file);
+    std::fs::write(&broken, edit(std::fs::read_to_string(original).unwrap())).unwrap();
+    let goldens = Goldens {
+        dir: dir.path().join("snapshots"),
+        update: true,
+    };
+    check_fixture(&broken, &goldens)
+}
+
+/// Checks that `result` is an error whose message contains `needle`.
+fn expect_failure(result: Result<(), String>, needle: &str) -> Result<(), Failed> {
+    match result {
+        Ok(()) => Err(format!("the harness accepted a broken fixture (wanted `{needle}`)").into()),
+        Err(e) if e.contains(needle) => Ok(()),
+        Err(e) => Err(format!("expected an error containing `{needle}`, got:\n{e}").into()),
+    }
 }
 
 /// The harness itself must catch a wrong expectation.
-#[test]
-fn a_wrong_expectation_is_caught() {
+fn a_wrong_expectation_is_caught() -> Result<(), Failed> {
+    let result = check_edited_fixture("GW502.json", |text| {
+        text.replacen(
+            "\"status\": \"pass\"",
+            "\"status\": \"fail\", \"severity\": \"medium\"",
+            1,
+        )
+    });
+    expect_failure(result, "status Pass, expected Fail")
+}
+
+/// A fixture's `rule` must be its file name: GW502's fixture saved as GW503.json fails.
+fn a_misnamed_fixture_is_caught() -> Result<(), Failed> {
+    let result = check_edited_fixture("GW503.json", |text| text);
+    expect_failure(result, "must be the file name \"GW503\"")
+}
+
+/// The harness must catch a finding that differs from its golden, and a missing golden.
+fn a_changed_golden_is_caught() -> Result<(), Failed> {
     let dir = tempfile::tempdir().unwrap();
-    let original = common::root().join("fixtures/rules/GW502.json");
-    let text = std::fs::read_to_string(&original).unwrap().replacen(
-        "\"status\": \"pass\"",
-        "\"status\": \"fail\", \"severity\": \"medium\"",
-        1,
-    );
-    let broken = dir.path().join("GW502.json");
-    std::fs::write(&broken, text).unwrap();
-    let err = check_fixture(&broken).expect_err("a flipped expectation must fail");
-    assert!(err.contains("status Pass, expected Fail"), "{err}");
+    let fixture = common::root().join("fixtures/rules/GW502.json");
+    let mut goldens = Goldens {
+        dir: dir.path().to_path_buf(),
+        update: false,
+    };
+    expect_failure(
+        check_fixture(&fixture, &goldens),
+        "create it with `GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_fixtures GW502`",
+    )?;
+    goldens.update = true;
+    check_fixture(&fixture, &goldens)?;
+    goldens.update = false;
+    check_fixture(&fixture, &goldens)?;
+    let golden = dir.path().join("GW502.snap");
+    let text = std::fs::read_to_string(&golden).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("  message: "))
+        .unwrap();
+    let edited: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                format!("{l}!\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&golden, edited).unwrap();
+    expect_failure(
+        check_fixture(&fixture, &goldens),
+        &format!("GW502.snap at line {}:", line + 1),
+    )
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials: Vec<Trial> = common::rule_fixtures()
+        .into_iter()
+        .map(|path| {
+            let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+            Trial::test(id, move || {
+                check_fixture(&path, &Goldens::project()).map_err(Failed::from)
+            })
+        })
+        .collect();
+    trials.extend([
+        Trial::test(
+            "every_rule_has_exactly_one_fixture",
+            every_rule_has_exactly_one_fixture,
+        ),
+        Trial::test("every_golden_has_a_fixture", every_golden_has_a_fixture),
+        Trial::test(
+            "a_wrong_expectation_is_caught",
+            a_wrong_expectation_is_caught,
+        ),
+        Trial::test("a_misnamed_fixture_is_caught", a_misnamed_fixture_is_caught),
+        Trial::test("a_changed_golden_is_caught", a_changed_golden_is_caught),
+    ]);
+    libtest_mimic::run(&args, trials).exit();
 }
