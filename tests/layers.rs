@@ -21,11 +21,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("report", &["model", "rules", "triage"]),
     (
         "scan",
-        &["model", "collect", "analysis", "rules", "config", "triage", "report"],
+        &[
+            "model", "collect", "analysis", "rules", "config", "triage", "report",
+        ],
     ),
     (
         "cli",
-        &["model", "collect", "analysis", "rules", "config", "triage", "report", "scan"],
+        &[
+            "model", "collect", "analysis", "rules", "config", "triage", "report", "scan",
+        ],
     ),
 ];
 

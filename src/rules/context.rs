@@ -461,10 +461,11 @@ impl<'a> RegionContext<'a> {
     }
 }
 
-/// Whether a recorded error is about `operation`. The service is compared too: GetStages and
-/// GetAuthorizers exist in both API Gateway services.
+/// Whether a recorded error is about `operation`. Only the name is compared: snapshots in the
+/// wild name the API Gateway v2 service either way, and where a name exists in both services
+/// (GetStages, GetAuthorizers) the resource the error names tells them apart.
 fn is_error_of(e: &CollectionError, operation: &Operation) -> bool {
-    e.operation == operation.name && e.service == operation.service
+    e.operation == operation.name
 }
 
 fn as_of(snapshot: &Snapshot) -> Date {
