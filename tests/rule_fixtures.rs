@@ -6,7 +6,7 @@
 //!
 //! Every finding the rule produces on a fixture (main snapshot and variants) is also compared
 //! with a golden file, `tests/snapshots/rules/<ID>.snap`: status, severity, region, resource,
-//! message and evidence. Regenerate after an intended change with
+//! its label, SARIF path and tags, message and evidence. Regenerate after an intended change with
 //! `GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_fixtures` and review the diff.
 
 mod common;
@@ -226,6 +226,12 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
             f.severity.as_str(),
             f.region
         );
+        let _ = writeln!(out, "  label: {}", one_line(&f.resource_label));
+        let _ = writeln!(out, "  path: {}", one_line(&f.resource_path));
+        if !f.resource_tags.is_empty() {
+            let tags = serde_json::to_string(&f.resource_tags).expect("tags serialize");
+            let _ = writeln!(out, "  tags: {tags}");
+        }
         let _ = writeln!(out, "  message: {}", one_line(&f.message));
         if f.evidence.is_empty() {
             let _ = writeln!(out, "  evidence: {{}}");
