@@ -12,4 +12,5 @@ pub mod glob;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod triage;

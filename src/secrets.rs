@@ -1,5 +1,6 @@
 //! Does a stage variable hold a credential? One place for that judgement: redaction (before a
-//! snapshot exists) and GW307 both ask here.
+//! snapshot exists) and GW307 both ask here. A leaf module: it imports nothing from the crate,
+//! so the model can use it without depending on the analysis or the rules.
 //!
 //! Two questions with different answers on purpose:
 //! - [`detect`] is precise: it names a kind of credential and feeds a high-severity finding,
