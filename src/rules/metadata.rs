@@ -6,8 +6,21 @@ use serde::{Deserialize, Serialize};
 
 use super::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Category {
     Access,
     Network,
@@ -33,16 +46,9 @@ impl Category {
         }
     }
 
+    /// The folder under `rules/` that holds the category's TOML files.
     pub fn dir(self) -> &'static str {
-        match self {
-            Category::Access => "access",
-            Category::Network => "network",
-            Category::Data => "data",
-            Category::Threat => "threat",
-            Category::Logging => "logging",
-            Category::Account => "account",
-            Category::Hygiene => "hygiene",
-        }
+        self.into()
     }
 
     pub fn title(self) -> &'static str {
