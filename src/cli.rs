@@ -551,10 +551,7 @@ fn render_rule_list(format: ListFormat) -> String {
                 t.set_width(100);
             }
             for r in rules {
-                let sev = match r.meta.max_severity {
-                    Some(max) if max != r.meta.severity => format!("{}..{}", r.meta.severity, max),
-                    _ => r.meta.severity.to_string(),
-                };
+                let sev = r.meta.severity_range();
                 t.add_row(vec![r.meta.id.clone(), sev, r.meta.title.clone()]);
             }
             format!(

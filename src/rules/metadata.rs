@@ -114,6 +114,14 @@ impl RuleMeta {
             .max(self.severity)
     }
 
+    /// `info..high` when evidence can raise the severity, else the one severity.
+    pub fn severity_range(&self) -> String {
+        match self.max_severity() {
+            max if max != self.severity => format!("{}..{max}", self.severity),
+            _ => self.severity.to_string(),
+        }
+    }
+
     pub fn help_url(&self) -> Option<&str> {
         self.references.first().map(String::as_str)
     }
@@ -162,5 +170,17 @@ impl RuleMeta {
             }
         }
         md
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::registry;
+
+    #[test]
+    fn severity_range_names_the_raise() {
+        let meta = |id| &registry::find(id).unwrap().meta;
+        assert_eq!(meta("GW101").severity_range(), "medium..high");
+        assert_eq!(meta("GW104").severity_range(), "low");
     }
 }
