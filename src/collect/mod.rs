@@ -202,7 +202,8 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         .filter_map(|s| s.web_acl_arn.clone())
         .collect();
     let log_group = |settings: &Option<crate::model::AccessLogSettings>| {
-        logs::group_name(settings.as_ref()?.destination_arn.as_deref()?)
+        let arn = settings.as_ref()?.destination_arn.as_deref()?;
+        Some(crate::model::LogGroupArn::parse(arn)?.name.to_string())
     };
     let mut log_names: BTreeSet<String> = rest_stages
         .filter_map(|s| log_group(&s.access_log_settings))
