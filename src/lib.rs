@@ -13,4 +13,5 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod secrets;
+pub mod term;
 pub mod triage;
