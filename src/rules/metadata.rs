@@ -89,7 +89,9 @@ pub struct RuleMeta {
     /// maps requirements to rules), never written in a rule's TOML.
     #[serde(default, skip_deserializing)]
     pub compliance: BTreeMap<String, Vec<String>>,
-    /// How other scanners cover the same check.
+    /// How other scanners cover the same check, by their check ids (`Prowler
+    /// apigateway_restapi_public`, `Security Hub APIGateway.1`). Framework requirements are
+    /// not peer checks: they are mapped in `rules/frameworks/` only.
     #[serde(default)]
     pub peer_parity: Option<String>,
 }
