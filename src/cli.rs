@@ -472,9 +472,7 @@ fn color_enabled(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => to_terminal && !crate::term::no_color(),
     }
 }
 
@@ -511,10 +509,7 @@ fn render_rule_list(format: ListFormat) -> String {
                 t.set_width(100);
             }
             for r in rules {
-                let sev = match r.meta.max_severity {
-                    Some(max) if max != r.meta.severity => format!("{}..{}", r.meta.severity, max),
-                    _ => r.meta.severity.to_string(),
-                };
+                let sev = r.meta.severity_range();
                 t.add_row(vec![r.meta.id.clone(), sev, r.meta.title.clone()]);
             }
             format!(

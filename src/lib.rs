@@ -1,7 +1,10 @@
 //! gwaudit: security-posture scanner for AWS API Gateway.
 //!
-//! Data flows one way: `collect` (AWS -> snapshot) -> `model` (the snapshot) -> `rules`
-//! (snapshot -> findings) -> `report` (findings -> table, JSON, SARIF).
+//! Data flows one way: `collect` (AWS -> snapshot) -> `model` (the snapshot) -> `analysis`
+//! (shared judgements: policies, TLS, exposure, effective settings) -> `rules` (snapshot ->
+//! findings) -> `triage` (mutes, baseline) -> `report` (table, JSON, SARIF, ...) -> `scan` (the
+//! pipeline) -> `cli`. `date`, `glob`, `secrets`, `term` and `collect::operations` are leaves
+//! any layer may use. `tests/layers.rs` keeps the imports one way.
 
 pub mod analysis;
 pub mod cli;
@@ -13,4 +16,6 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod secrets;
+pub mod term;
 pub mod triage;

@@ -292,8 +292,8 @@ fn secrets_in_a_loaded_snapshot_reach_no_output() {
         .unwrap()[0]
         .variables;
     assert_eq!(
-        gwaudit::analysis::secrets::parse_marker(&vars["backendAccessKey"]),
-        Some(Some(gwaudit::analysis::secrets::SecretKind::AwsAccessKeyId))
+        gwaudit::secrets::parse_marker(&vars["backendAccessKey"]),
+        Some(Some(gwaudit::secrets::SecretKind::AwsAccessKeyId))
     );
 }
 

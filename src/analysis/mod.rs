@@ -3,5 +3,4 @@
 pub mod effective;
 pub mod exposure;
 pub mod policy;
-pub mod secrets;
 pub mod tls;

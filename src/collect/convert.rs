@@ -23,34 +23,13 @@ pub fn tags(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// IAM returns policy documents URL-encoded.
+/// IAM returns policy documents percent-encoded as RFC 3986 says: `+` is a plus sign, not a
+/// space. An invalid escape (`%zz`, a lone `%`) stays as written and bytes that are not UTF-8
+/// become U+FFFD, so a damaged document still reaches the policy parser, which reports it.
 pub fn url_decode(s: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let decoded = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| Some(hex(bytes[i + 1])? * 16 + hex(bytes[i + 2])?))
-            .flatten();
-        match (decoded, bytes[i]) {
-            (Some(b), _) => {
-                out.push(b);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, b) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -65,6 +44,14 @@ mod tests {
         assert_eq!(url_decode("%zz"), "%zz");
         assert_eq!(url_decode("%é1"), "%é1");
         assert_eq!(url_decode("a%2"), "a%2");
+        assert_eq!(url_decode("%%41"), "%A");
+        assert_eq!(url_decode("%C3%A9%20ok"), "é ok");
+        assert_eq!(url_decode("%FF"), "\u{fffd}");
+        // A literal `+` (IAM names and condition values may hold one) stays a plus.
+        assert_eq!(
+            url_decode("arn:aws:iam::1:role/ci+deploy%20x"),
+            "arn:aws:iam::1:role/ci+deploy x"
+        );
     }
 
     #[test]

@@ -48,9 +48,3 @@ pub async fn log_groups(rc: &Arc<RegionCollector>, names: &[String]) -> Option<V
     // A partial list would make present groups look missing: all or nothing.
     complete.then_some(out)
 }
-
-/// The log group name of a CloudWatch Logs ARN (`...:log-group:NAME` or `...:log-group:NAME:*`).
-pub fn group_name(arn: &str) -> Option<String> {
-    let (_, rest) = arn.split_once(":log-group:")?;
-    Some(rest.trim_end_matches(":*").to_string())
-}

@@ -13,11 +13,11 @@ mod iam;
 mod logs;
 pub mod operations;
 mod pacing;
+mod progress;
 mod wafv2;
 
 use std::collections::BTreeSet;
 use std::future::Future;
-use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -30,6 +30,7 @@ use crate::model::{CollectionError, CollectionStats, RegionSnapshot, Snapshot, S
 use clients::Clients;
 use guard::{CallLog, ReadOnlyGuard};
 use operations::Operation;
+use progress::Progress;
 
 #[derive(Debug, Clone, Default)]
 pub struct CollectOptions {
@@ -132,38 +133,6 @@ impl RegionCollector {
     }
 }
 
-fn progress(quiet: bool, msg: impl AsRef<str>) {
-    if !quiet {
-        if std::io::stderr().is_terminal() {
-            // Clear the progress line first.
-            eprint!("\r\x1b[2K");
-        }
-        eprintln!("gwaudit: {}", msg.as_ref());
-    }
-}
-
-/// On a terminal, one status line redrawn in place: regions done, calls sent, elapsed time.
-fn spawn_progress_line(
-    log: CallLog,
-    regions_total: usize,
-    done: Arc<std::sync::atomic::AtomicUsize>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let started = Instant::now();
-        loop {
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-            let calls: u64 = log.snapshot().operations.values().sum();
-            eprint!(
-                "\r\x1b[2Kgwaudit: collecting: {}/{} regions done, {} calls, {:.0}s",
-                done.load(std::sync::atomic::Ordering::Relaxed),
-                regions_total,
-                calls,
-                started.elapsed().as_secs_f64()
-            );
-        }
-    })
-}
-
 async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
     let (
         rest_apis,
@@ -197,7 +166,8 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         .filter_map(|s| s.web_acl_arn.clone())
         .collect();
     let log_group = |settings: &Option<crate::model::AccessLogSettings>| {
-        logs::group_name(settings.as_ref()?.destination_arn.as_deref()?)
+        let arn = settings.as_ref()?.destination_arn.as_deref()?;
+        Some(crate::model::LogGroupArn::parse(arn)?.name.to_string())
     };
     let mut log_names: BTreeSet<String> = rest_stages
         .filter_map(|s| log_group(&s.access_log_settings))
@@ -348,18 +318,17 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
     if regions.is_empty() {
         anyhow::bail!("no region to scan: the account lists no enabled region");
     }
-    progress(
-        opts.quiet,
-        format!("account {account}: collecting {}", regions.join(", ")),
-    );
+    let progress = Progress::new(opts.quiet);
+    progress.start(regions.len(), log.clone());
+    progress.line(format!(
+        "account {account}: collecting {}",
+        regions.join(", ")
+    ));
     let max_rps = if opts.max_rps > 0.0 {
         opts.max_rps
     } else {
         DEFAULT_MAX_RPS
     };
-    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let ticker = (!opts.quiet && std::io::stderr().is_terminal())
-        .then(|| spawn_progress_line(log.clone(), regions.len(), done.clone()));
     let mut tasks = tokio::task::JoinSet::new();
     let mut collectors = Vec::new();
     for region in &regions {
@@ -373,22 +342,18 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             ),
         });
         collectors.push(rc.clone());
-        let quiet = opts.quiet;
-        let done = done.clone();
+        let progress = progress.clone();
         tasks.spawn(async move {
             let t = Instant::now();
             let snap = collect_region(rc).await;
-            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            progress(
-                quiet,
-                format!(
-                    "{}: {} REST and {} HTTP/WebSocket APIs in {:.1}s",
-                    snap.region,
-                    snap.rest_apis.as_ref().map_or(0, Vec::len),
-                    snap.v2_apis.as_ref().map_or(0, Vec::len),
-                    t.elapsed().as_secs_f64()
-                ),
-            );
+            progress.region_done();
+            progress.line(format!(
+                "{}: {} REST and {} HTTP/WebSocket APIs in {:.1}s",
+                snap.region,
+                snap.rest_apis.as_ref().map_or(0, Vec::len),
+                snap.v2_apis.as_ref().map_or(0, Vec::len),
+                t.elapsed().as_secs_f64()
+            ));
             snap
         });
     }
@@ -409,19 +374,13 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
             .build(),
     );
     let iam = iam::roles(&iam_client, &account, &roles, &mut collection_errors).await;
-    if let Some(t) = ticker {
-        t.abort();
-        eprint!("\r\x1b[2K");
-    }
+    progress.finish();
     let calls = log.snapshot();
     if !collection_errors.is_empty() {
-        progress(
-            opts.quiet,
-            format!(
-                "{} calls failed; affected results will be `unknown`",
-                collection_errors.len()
-            ),
-        );
+        progress.line(format!(
+            "{} calls failed; affected results will be `unknown`",
+            collection_errors.len()
+        ));
     }
     let mut snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,

@@ -14,8 +14,9 @@ pub enum EndpointType {
 }
 
 /// Authorization types of REST methods and v2 routes (one enum: the values overlap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuthorizationType {
     None,
     AwsIam,
@@ -27,13 +28,7 @@ pub enum AuthorizationType {
 impl AuthorizationType {
     /// The AWS spelling.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuthorizationType::None => "NONE",
-            AuthorizationType::AwsIam => "AWS_IAM",
-            AuthorizationType::Custom => "CUSTOM",
-            AuthorizationType::CognitoUserPools => "COGNITO_USER_POOLS",
-            AuthorizationType::Jwt => "JWT",
-        }
+        self.into()
     }
 }
 
@@ -54,22 +49,13 @@ pub enum ConnectionType {
     VpcLink,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::Display)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum LoggingLevel {
     Off,
     Error,
     Info,
-}
-
-impl std::fmt::Display for LoggingLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            LoggingLevel::Off => "OFF",
-            LoggingLevel::Error => "ERROR",
-            LoggingLevel::Info => "INFO",
-        })
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -517,4 +503,21 @@ pub struct AccountSettings {
     pub cloudwatch_role_arn: Option<String>,
     #[serde(default)]
     pub throttle_settings: Option<ThrottleSettings>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spelling printed in messages and evidence is the one snapshots store.
+    #[test]
+    fn printed_spellings_are_the_serialized_ones() {
+        use AuthorizationType::*;
+        for t in [None, AwsIam, Custom, CognitoUserPools, Jwt] {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        }
+        for l in [LoggingLevel::Off, LoggingLevel::Error, LoggingLevel::Info] {
+            assert_eq!(serde_json::to_value(l).unwrap(), l.to_string());
+        }
+    }
 }

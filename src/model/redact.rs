@@ -4,7 +4,7 @@
 
 use super::Snapshot;
 
-use crate::analysis::secrets::{detect, redact_uri, redaction_marker, should_redact};
+use crate::secrets::{detect, redact_uri, redaction_marker, should_redact};
 
 /// Redacts every secret-looking stage variable and canary override, and every URI holding a
 /// credential, in place; returns how many values were replaced.
@@ -71,8 +71,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::redact_secrets;
-    use crate::analysis::secrets::parse_marker;
     use crate::model::{RegionSnapshot, RestApi, Snapshot, Stage, SCHEMA_VERSION};
+    use crate::secrets::parse_marker;
 
     #[test]
     fn secrets_become_markers_that_keep_the_kind() {

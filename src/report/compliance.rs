@@ -3,36 +3,40 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 use crate::rules::frameworks::Framework;
 use crate::rules::Status;
 use crate::triage::Triaged;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "lowercase")]
 pub enum RequirementStatus {
     Fail,
     Unknown,
     Pass,
     /// No resource the requirement's rules apply to.
+    #[strum(serialize = "not applicable")]
     NotApplicable,
 }
 
 impl RequirementStatus {
-    pub const ALL: [RequirementStatus; 4] = [
-        RequirementStatus::Fail,
-        RequirementStatus::Unknown,
-        RequirementStatus::Pass,
-        RequirementStatus::NotApplicable,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            RequirementStatus::Fail => "fail",
-            RequirementStatus::Unknown => "unknown",
-            RequirementStatus::Pass => "pass",
-            RequirementStatus::NotApplicable => "not applicable",
-        }
+        self.into()
     }
 }
 
@@ -109,8 +113,10 @@ pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String])
             r
         })
         .collect();
-    let mut summary: BTreeMap<RequirementStatus, usize> =
-        RequirementStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut summary: BTreeMap<RequirementStatus, usize> = RequirementStatus::VARIANTS
+        .iter()
+        .map(|s| (*s, 0))
+        .collect();
     for r in &requirements {
         *summary.entry(r.status).or_default() += 1;
     }
@@ -212,5 +218,6 @@ mod tests {
         assert_eq!(view.requirements[3].muted, 1);
         assert_eq!(view.requirements[5].rules_not_run, ["GW107"]);
         assert_eq!(view.summary[&Unknown], 2);
+        assert_eq!(NotApplicable.as_str(), "not applicable");
     }
 }

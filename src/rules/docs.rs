@@ -17,10 +17,7 @@ pub fn catalog_markdown() -> String {
     md.push_str("| Id | Title | Severity | Category | Compliance |\n|---|---|---|---|---|\n");
     for r in rules {
         let m = &r.meta;
-        let sev = match m.max_severity {
-            Some(max) if max != m.severity => format!("{}..{}", m.severity, max),
-            _ => m.severity.to_string(),
-        };
+        let sev = m.severity_range();
         let compliance: Vec<String> = m
             .compliance
             .iter()

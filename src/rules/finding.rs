@@ -1,13 +1,28 @@
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use strum::VariantArray;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Severity {
     Info,
     Low,
@@ -17,43 +32,38 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
+    /// Most severe first: the order of report summaries and sections.
+    pub const ALL: [Severity; Self::VARIANTS.len()] = {
+        let ascending = Self::VARIANTS;
+        let mut all = [Severity::Info; Self::VARIANTS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = ascending[ascending.len() - 1 - i];
+            i += 1;
+        }
+        all
+    };
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
+        self.into()
     }
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown severity `{s}` (critical, high, medium, low, info)"))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     Fail,
     Unknown,
@@ -62,11 +72,7 @@ pub enum Status {
 
 impl Status {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Fail => "fail",
-            Status::Unknown => "unknown",
-            Status::Pass => "pass",
-        }
+        self.into()
     }
 }
 
@@ -120,4 +126,21 @@ pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, arn: &str) -> 
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_list_most_severe_first_and_parse_in_any_case() {
+        assert_eq!(
+            Severity::ALL.map(Severity::as_str),
+            ["critical", "high", "medium", "low", "info"]
+        );
+        assert_eq!("HIGH".parse(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+        assert_eq!(Severity::Critical.to_string(), "critical");
+        assert_eq!(Status::Unknown.as_str(), "unknown");
+    }
 }

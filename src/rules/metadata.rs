@@ -6,8 +6,21 @@ use serde::{Deserialize, Serialize};
 
 use super::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Category {
     Access,
     Network,
@@ -33,16 +46,9 @@ impl Category {
         }
     }
 
+    /// The folder under `rules/` that holds the category's TOML files.
     pub fn dir(self) -> &'static str {
-        match self {
-            Category::Access => "access",
-            Category::Network => "network",
-            Category::Data => "data",
-            Category::Threat => "threat",
-            Category::Logging => "logging",
-            Category::Account => "account",
-            Category::Hygiene => "hygiene",
-        }
+        self.into()
     }
 
     pub fn title(self) -> &'static str {
@@ -83,7 +89,9 @@ pub struct RuleMeta {
     /// maps requirements to rules), never written in a rule's TOML.
     #[serde(default, skip_deserializing)]
     pub compliance: BTreeMap<String, Vec<String>>,
-    /// How other scanners cover the same check.
+    /// How other scanners cover the same check, by their check ids (`Prowler
+    /// apigateway_restapi_public`, `Security Hub APIGateway.1`). Framework requirements are
+    /// not peer checks: they are mapped in `rules/frameworks/` only.
     #[serde(default)]
     pub peer_parity: Option<String>,
 }
@@ -106,6 +114,14 @@ impl RuleMeta {
         self.max_severity
             .unwrap_or(self.severity)
             .max(self.severity)
+    }
+
+    /// `info..high` when evidence can raise the severity, else the one severity.
+    pub fn severity_range(&self) -> String {
+        match self.max_severity() {
+            max if max != self.severity => format!("{}..{max}", self.severity),
+            _ => self.severity.to_string(),
+        }
     }
 
     pub fn help_url(&self) -> Option<&str> {
@@ -156,5 +172,17 @@ impl RuleMeta {
             }
         }
         md
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::registry;
+
+    #[test]
+    fn severity_range_names_the_raise() {
+        let meta = |id| &registry::find(id).unwrap().meta;
+        assert_eq!(meta("GW101").severity_range(), "medium..high");
+        assert_eq!(meta("GW104").severity_range(), "low");
     }
 }

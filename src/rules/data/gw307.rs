@@ -2,8 +2,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::secrets::{detect, parse_marker, redaction_marker};
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::secrets::{detect, parse_marker, redaction_marker};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW307",

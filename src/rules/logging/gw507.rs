@@ -1,10 +1,8 @@
 use std::collections::BTreeMap;
 
-use super::log_sinks::{
-    access_log_group, execution_log_group, rest_execution_logging, websocket_execution_logging,
-};
+use super::log_sinks::{execution_log_group, rest_execution_logging, websocket_execution_logging};
 use crate::collect::operations as op;
-use crate::model::{AccessLogSettings, LogGroup, ProtocolType};
+use crate::model::{AccessLogSettings, LogGroup, LogGroupArn, ProtocolType};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -50,16 +48,14 @@ fn add_access(
     let Some(dest) = settings.as_ref().and_then(|s| s.destination_arn.as_deref()) else {
         return;
     };
-    let Some(name) = access_log_group(dest) else {
+    let Some(group) = LogGroupArn::parse(dest) else {
         return; // Firehose and other non-log-group destinations
     };
-    let arn = dest.strip_suffix(":*").unwrap_or(dest);
-    let mut parts = arn.split(':');
-    let (region, account) = (parts.nth(3), parts.next());
-    let local = region == Some(ctx.scope.region) && account == Some(ctx.scope.account_id);
+    let (name, arn) = (group.name, group.to_string());
+    let local = group.region == ctx.scope.region && group.account == ctx.scope.account_id;
     // A group of another Region or account is keyed by its ARN: a same-named group here is
     // another group.
-    let key = if local { name } else { arn };
+    let key = if local { name } else { &arn };
     let t = Target::at(targets, key, || arn.to_string());
     t.access = true;
     t.writers.push(format!("{label} (access logs)"));
@@ -67,10 +63,7 @@ fn add_access(
         t.elsewhere = Some(format!(
             "the destination is in Region {} of account {}, and only the log groups of {} in \
              account {} were collected",
-            region.unwrap_or("?"),
-            account.unwrap_or("?"),
-            ctx.scope.region,
-            ctx.scope.account_id
+            group.region, group.account, ctx.scope.region, ctx.scope.account_id
         ));
     }
 }

@@ -2,7 +2,7 @@
 //! account role needed?) and GW507 (which log groups to judge).
 
 use crate::analysis::effective::{effective, stage_wide};
-use crate::model::{LoggingLevel, RestApi, Stage, V2Stage};
+use crate::model::{LogGroupArn, LoggingLevel, RestApi, Stage, V2Stage};
 
 pub use crate::model::execution_log_group;
 
@@ -58,10 +58,5 @@ pub fn websocket_execution_logging(stage: &V2Stage) -> bool {
 /// The log group an access log destination names, when it is a CloudWatch Logs ARN
 /// (`...:log-group:NAME` or `...:log-group:NAME:*`); Firehose streams are not log groups.
 pub fn access_log_group(destination: &str) -> Option<&str> {
-    let (prefix, rest) = destination.split_once(":log-group:")?;
-    if prefix.split(':').nth(2) != Some("logs") {
-        return None;
-    }
-    let name = rest.strip_suffix(":*").unwrap_or(rest);
-    (!name.is_empty()).then_some(name)
+    LogGroupArn::parse(destination).map(|arn| arn.name)
 }

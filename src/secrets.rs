@@ -1,5 +1,6 @@
 //! Does a stage variable hold a credential? One place for that judgement: redaction (before a
-//! snapshot exists) and GW307 both ask here.
+//! snapshot exists) and GW307 both ask here. A leaf module: it imports nothing from the crate,
+//! so the model can use it without depending on the analysis or the rules.
 //!
 //! Two questions with different answers on purpose:
 //! - [`detect`] is precise: it names a kind of credential and feeds a high-severity finding,
@@ -9,9 +10,23 @@
 //!   password costs a rotation. It also withholds short values under secret-like names
 //!   (`dbPassword = hunter2`) that are too weak to prove anything.
 
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A kind of credential. Its spelling (`aws-access-key-id`) is stable: it is written into
+/// redaction markers and evidence, and snapshots on disk carry it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum SecretKind {
     AwsAccessKeyId,
     AwsSecretAccessKey,
@@ -20,77 +35,34 @@ pub enum SecretKind {
     GithubToken,
     GitlabToken,
     SlackToken,
+    #[strum(serialize = "slack-webhook-url")]
     SlackWebhook,
+    #[strum(serialize = "chat-webhook-url")]
     ChatWebhook,
+    #[strum(serialize = "stripe-secret-key")]
     StripeKey,
     GoogleApiKey,
+    #[strum(serialize = "sendgrid-api-key")]
     SendgridKey,
     NpmToken,
+    #[strum(serialize = "openai-api-key")]
     OpenaiKey,
+    #[strum(serialize = "anthropic-api-key")]
     AnthropicKey,
     ConnectionStringPassword,
     CredentialParameter,
+    #[strum(serialize = "high-entropy-value-under-secret-name")]
     HighEntropyUnderSecretName,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 18] = [
-        AwsAccessKeyId,
-        AwsSecretAccessKey,
-        PrivateKey,
-        Jwt,
-        GithubToken,
-        GitlabToken,
-        SlackToken,
-        SlackWebhook,
-        ChatWebhook,
-        StripeKey,
-        GoogleApiKey,
-        SendgridKey,
-        NpmToken,
-        OpenaiKey,
-        AnthropicKey,
-        ConnectionStringPassword,
-        CredentialParameter,
-        HighEntropyUnderSecretName,
-    ];
-
     /// The stable spelling used in redaction markers and evidence.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AwsAccessKeyId => "aws-access-key-id",
-            AwsSecretAccessKey => "aws-secret-access-key",
-            PrivateKey => "private-key",
-            Jwt => "jwt",
-            GithubToken => "github-token",
-            GitlabToken => "gitlab-token",
-            SlackToken => "slack-token",
-            SlackWebhook => "slack-webhook-url",
-            ChatWebhook => "chat-webhook-url",
-            StripeKey => "stripe-secret-key",
-            GoogleApiKey => "google-api-key",
-            SendgridKey => "sendgrid-api-key",
-            NpmToken => "npm-token",
-            OpenaiKey => "openai-api-key",
-            AnthropicKey => "anthropic-api-key",
-            ConnectionStringPassword => "connection-string-password",
-            CredentialParameter => "credential-parameter",
-            HighEntropyUnderSecretName => "high-entropy-value-under-secret-name",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SecretKind> {
-        SecretKind::ALL.into_iter().find(|k| k.as_str() == s)
+        self.into()
     }
 }
 
 use SecretKind::*;
-
-impl fmt::Display for SecretKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The start of every redaction marker; the rest says why the value was withheld.
 pub const REDACTION_PREFIX: &str = "<redacted by gwaudit";
@@ -118,7 +90,7 @@ pub fn parse_marker(value: &str) -> Option<Option<SecretKind>> {
     if reason.is_empty() || !reason.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
         return None;
     }
-    Some(SecretKind::parse(reason))
+    Some(reason.parse().ok())
 }
 
 /// The kind of credential `value` holds, judged with its variable `name`.
@@ -665,6 +637,8 @@ fn shannon_entropy(s: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use strum::VariantArray;
+
     use super::*;
 
     /// Credentials that must be caught, with the kind they must be reported as. Built from
@@ -1024,9 +998,23 @@ mod tests {
         assert!(!secret_like_name("partitionKey"));
     }
 
+    /// Markers in snapshots already written name their kind: the spellings must not change.
+    #[test]
+    fn kind_spellings_are_stable() {
+        let spelled: Vec<&str> = SecretKind::VARIANTS.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            spelled.join(" "),
+            "aws-access-key-id aws-secret-access-key private-key jwt github-token gitlab-token \
+             slack-token slack-webhook-url chat-webhook-url stripe-secret-key google-api-key \
+             sendgrid-api-key npm-token openai-api-key anthropic-api-key \
+             connection-string-password credential-parameter high-entropy-value-under-secret-name"
+        );
+        assert_eq!(AwsAccessKeyId.to_string(), "aws-access-key-id");
+    }
+
     #[test]
     fn markers_round_trip() {
-        for kind in SecretKind::ALL {
+        for &kind in SecretKind::VARIANTS {
             assert_eq!(
                 parse_marker(&redaction_marker(Some(kind))),
                 Some(Some(kind))

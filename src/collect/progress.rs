@@ -1,0 +1,74 @@
+//! What the collector tells the user on standard error: `gwaudit: ...` lines for each step and,
+//! on a terminal, a status line redrawn in place (regions done, calls sent, elapsed time).
+//! `--quiet` silences both; the status line is drawn only when standard error is a terminal,
+//! and is not coloured when `NO_COLOR` is set.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressState, ProgressStyle};
+
+use super::guard::CallLog;
+
+#[derive(Clone)]
+pub struct Progress {
+    quiet: bool,
+    /// Hidden until [`Progress::start`], so lines printed before it draw no empty status line.
+    bar: ProgressBar,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Self {
+        Progress {
+            quiet,
+            // An early return (an error) clears the status line too.
+            bar: ProgressBar::hidden().with_finish(ProgressFinish::AndClear),
+        }
+    }
+
+    /// A line that stays: printed above the status line while there is one.
+    pub fn line(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            self.bar.suspend(|| eprintln!("gwaudit: {}", msg.as_ref()));
+        }
+    }
+
+    /// Shows the status line for `regions` regions, redrawn four times a second, with the
+    /// requests `log` has counted so far.
+    pub fn start(&self, regions: usize, log: CallLog) {
+        if self.quiet {
+            return;
+        }
+        let spinner = if crate::term::no_color() {
+            "{spinner}"
+        } else {
+            "{spinner:.cyan}"
+        };
+        let style = ProgressStyle::with_template(&format!(
+            "{spinner} gwaudit: collecting: {{pos}}/{{len}} regions done, {{calls}} calls, {{secs}}s"
+        ))
+        .expect("the template is valid")
+        .with_key("calls", move |_: &ProgressState, w: &mut dyn Write| {
+            let calls: u64 = log.snapshot().operations.values().sum();
+            let _ = write!(w, "{calls}");
+        })
+        .with_key("secs", |s: &ProgressState, w: &mut dyn Write| {
+            let _ = write!(w, "{:.0}", s.elapsed().as_secs_f64());
+        });
+        self.bar.set_style(style);
+        self.bar.set_length(regions as u64);
+        self.bar.reset_elapsed();
+        // Draws nothing when standard error is not a terminal.
+        self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        self.bar.enable_steady_tick(Duration::from_millis(250));
+    }
+
+    pub fn region_done(&self) {
+        self.bar.inc(1);
+    }
+
+    /// Removes the status line; later lines print alone.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
