@@ -10,9 +10,12 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
     // With the default endpoint disabled the API negotiates no TLS of its own.
-    for api in apis.iter().filter(|a| !a.disable_execute_api_endpoint) {
+    for api in ctx
+        .rest_apis(out)
+        .iter()
+        .filter(|a| !a.disable_execute_api_endpoint)
+    {
         let (name, defaulted) = rest_api_policy(api);
         emit(
             out,

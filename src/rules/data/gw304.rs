@@ -7,8 +7,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let domains = ctx.domain_names(out);
-    for domain in domains {
+    for domain in ctx.domain_names(out) {
         let Some(mtls) = &domain.mutual_tls else {
             continue;
         };

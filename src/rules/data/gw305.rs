@@ -1,6 +1,6 @@
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
-use super::stage_methods::stage_methods;
+use super::stage_methods::cached_methods;
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW305",
@@ -9,11 +9,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    // A stage without a cache cluster caches nothing, whatever its method settings say.
-    for m in stage_methods(ctx, out, |s| s.cache_cluster_enabled) {
-        let Some(cached) = m.caching() else {
-            continue;
-        };
+    for (m, cached) in cached_methods(ctx, out) {
         let encrypted = m.effective(|s| s.cache_data_encrypted, false);
         let f = if encrypted.value {
             out.pass(
@@ -35,8 +31,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ),
             )
         };
-        f.evidence("caching_enabled_by", cached.enabled_by.describe())
-            .evidence("cache_ttl_in_seconds", cached.ttl.value)
+        cached
+            .evidence(f)
             .evidence("cache_data_encrypted", encrypted.value)
             .evidence("cache_data_encrypted_by", encrypted.source.describe())
             .evidence("cache_cluster_size", &m.stage.cache_cluster_size);

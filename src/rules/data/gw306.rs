@@ -1,6 +1,6 @@
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
-use super::stage_methods::stage_methods;
+use super::stage_methods::cached_methods;
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW306",
@@ -13,11 +13,7 @@ pub static RULE: RuleDef = RuleDef {
 const REQUIRE_AUTHORIZATION_DEFAULT: bool = true;
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    // A stage without a cache cluster has no cache to invalidate.
-    for m in stage_methods(ctx, out, |s| s.cache_cluster_enabled) {
-        let Some(cached) = m.caching() else {
-            continue;
-        };
+    for (m, cached) in cached_methods(ctx, out) {
         let required = m.effective(
             |s| s.require_authorization_for_cache_control,
             REQUIRE_AUTHORIZATION_DEFAULT,
@@ -50,8 +46,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             },
             None::<String>,
         );
-        f.evidence("caching_enabled_by", cached.enabled_by.describe())
-            .evidence("cache_ttl_in_seconds", cached.ttl.value)
+        cached
+            .evidence(f)
             .evidence("require_authorization_for_cache_control", required.value)
             .evidence(
                 "require_authorization_for_cache_control_by",

@@ -21,32 +21,17 @@ struct Found<'a> {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                let mut sources = vec![("stage variables", &stage.variables)];
-                if let Some(canary) = &stage.canary_settings {
-                    sources.push((
-                        "canary stage variable overrides",
-                        &canary.stage_variable_overrides,
-                    ));
-                }
-                judge(out, ctx.scope.rest_stage(api, stage), &sources);
-            }
+    for (api, stage) in ctx.rest_stages(out) {
+        let mut sources = vec![("stage variables", &stage.variables)];
+        if let Some(canary) = &stage.canary_settings {
+            let overrides = &canary.stage_variable_overrides;
+            sources.push(("canary stage variable overrides", overrides));
         }
+        judge(out, ctx.scope.rest_stage(api, stage), &sources);
     }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                judge(
-                    out,
-                    ctx.scope.v2_stage(api, stage),
-                    &[("stage variables", &stage.stage_variables)],
-                );
-            }
-        }
+    for (api, stage) in ctx.v2_stages(out) {
+        let sources = [("stage variables", &stage.stage_variables)];
+        judge(out, ctx.scope.v2_stage(api, stage), &sources);
     }
 }
 

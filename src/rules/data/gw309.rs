@@ -27,8 +27,7 @@ fn maps_http_api(domain: &DomainName, v2_apis: Option<&[V2Api]>) -> bool {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let domains = ctx.domain_names(out);
-    for domain in domains {
+    for domain in ctx.domain_names(out) {
         let target = ctx.scope.domain(domain);
         let name = &domain.domain_name;
         let (policy, defaulted) = match &domain.security_policy {

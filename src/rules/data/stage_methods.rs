@@ -4,7 +4,7 @@
 
 use crate::analysis::effective::{effective, method_override, Effective, SettingSource};
 use crate::model::{Method, MethodSetting, Resource, RestApi, Stage};
-use crate::rules::{Emitter, RegionContext, ResourceRef};
+use crate::rules::{Emitter, Finding, RegionContext, ResourceRef};
 
 /// One method of an API as served by one of its stages.
 pub struct StageMethod<'a> {
@@ -104,6 +104,12 @@ pub struct Caching {
 }
 
 impl Caching {
+    /// The evidence every caching rule gives: what turns caching on and the TTL in force.
+    pub fn evidence<'f>(&self, f: &'f mut Finding) -> &'f mut Finding {
+        f.evidence("caching_enabled_by", self.enabled_by.describe())
+            .evidence("cache_ttl_in_seconds", self.ttl.value)
+    }
+
     /// "caching on by stage setting `*/*`, TTL 300 s (service default)", for messages.
     pub fn describe(&self) -> String {
         format!(
@@ -125,28 +131,32 @@ pub fn stage_methods<'a>(
 ) -> Vec<StageMethod<'a>> {
     let mut pairs = Vec::new();
     for api in ctx.rest_apis(out) {
-        let Some(stages) = ctx.stages(api, out) else {
-            continue;
-        };
+        let stages = ctx.stages(api, out).unwrap_or_default();
         let stages: Vec<&Stage> = stages.iter().filter(|s| wanted(s)).collect();
-        if stages.is_empty() {
+        if stages.is_empty() || ctx.resources(api, out).is_none() {
             continue;
         }
-        let Some(resources) = ctx.resources(api, out) else {
-            continue;
-        };
         for stage in stages {
-            for resource in resources {
-                for method in &resource.methods {
-                    pairs.push(StageMethod {
-                        api,
-                        stage,
-                        resource,
-                        method,
-                    });
-                }
-            }
+            pairs.extend(api.methods().map(|(resource, method)| StageMethod {
+                api,
+                stage,
+                resource,
+                method,
+            }));
         }
     }
     pairs
+}
+
+/// Every cached method with how it is cached (GW305, GW306). A stage without a cache cluster
+/// caches nothing, whatever its method settings say, so its methods are not even listed.
+pub fn cached_methods<'a>(
+    ctx: &RegionContext<'a>,
+    out: &mut Emitter,
+) -> Vec<(StageMethod<'a>, Caching)> {
+    let methods = stage_methods(ctx, out, |s| s.cache_cluster_enabled);
+    methods
+        .into_iter()
+        .filter_map(|m| m.caching().map(|c| (m, c)))
+        .collect()
 }

@@ -1,6 +1,6 @@
 use crate::analysis::exposure::Exposure;
-use crate::collect::operations as op;
 use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
+use crate::rules::network::AnyApi;
 use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -51,43 +51,37 @@ fn temporary_word(stage: &str) -> Option<String> {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    check_rest(ctx, out);
-    check_v2(ctx, out);
-}
-
-fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(stages) = ctx.stages(api, out) else {
+    let rest = ctx.rest_stages(out).into_iter().map(|(api, s)| {
+        let target = ctx.scope.rest_stage(api, s);
+        (AnyApi::Rest(api), &s.stage_name, target)
+    });
+    let v2 = ctx.v2_stages(out).into_iter().map(|(api, s)| {
+        let target = ctx.scope.v2_stage(api, s);
+        (AnyApi::V2(api), &s.stage_name, target)
+    });
+    for (api, stage, target) in rest.chain(v2) {
+        let Some(word) = temporary_word(stage) else {
             continue;
         };
-        // What can be called without credentials; `None` when the methods are unknown.
-        let open: Option<Vec<String>> = api.resources.as_ref().map(|_| {
-            api.methods()
-                .filter(|(_, m)| !m.is_cors_preflight() && m.is_open())
-                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
-                .collect()
-        });
-        let exposure = ctx.rest_reachability(api);
-        for stage in stages {
-            let Some(word) = temporary_word(&stage.stage_name) else {
-                continue;
-            };
-            let open = open
-                .as_deref()
-                .ok_or_else(|| ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn)));
-            judge(
-                out,
-                ctx.scope.rest_stage(api, stage),
-                &format!(
-                    "stage {} of REST API {} ({})",
-                    stage.stage_name, api.name, api.id
-                ),
-                &word,
-                &exposure,
-                open,
-            );
-        }
+        // What can be called without credentials, or why that is unknown.
+        let open = match api {
+            AnyApi::Rest(api) => ctx.methods_of(api).map(|methods| {
+                methods
+                    .into_iter()
+                    .filter(|(_, m)| !m.is_cors_preflight() && m.is_open())
+                    .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                    .collect()
+            }),
+            AnyApi::V2(api) => ctx.routes_of(api).map(|routes| open_routes(api, routes)),
+        };
+        judge(
+            out,
+            target,
+            &format!("stage {stage} of {api}"),
+            &word,
+            &api.exposure(ctx),
+            open,
+        );
     }
 }
 
@@ -111,51 +105,15 @@ fn open_routes(api: &V2Api, routes: &[Route]) -> Vec<String> {
     }
 }
 
-fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    for api in apis {
-        let Some(stages) = ctx.api_v2_stages(api, out) else {
-            continue;
-        };
-        let open = match &api.routes {
-            Some(routes) => Ok(open_routes(api, routes)),
-            None => Err(ctx.reason(&op::GET_ROUTES, Some(&ctx.scope.v2_api(api).arn))),
-        };
-        let exposure = ctx.v2_exposure(api);
-        for stage in stages {
-            let Some(word) = temporary_word(&stage.stage_name) else {
-                continue;
-            };
-            judge(
-                out,
-                ctx.scope.v2_stage(api, stage),
-                &format!(
-                    "stage {} of {} {} ({})",
-                    stage.stage_name,
-                    match api.protocol_type {
-                        ProtocolType::Http => "HTTP API",
-                        ProtocolType::Websocket => "WebSocket API",
-                    },
-                    api.name,
-                    api.api_id
-                ),
-                &word,
-                &exposure,
-                open.as_deref().map_err(Clone::clone),
-            );
-        }
-    }
-}
-
 fn judge(
     out: &mut Emitter,
     target: ResourceRef,
     what: &str,
     word: &str,
     exposure: &Exposure,
-    open: Result<&[String], String>,
+    open: Result<Vec<String>, String>,
 ) {
-    match (exposure, open) {
+    match (exposure, open.as_deref()) {
         (Exposure::NotPublic(why), _) => {
             out.pass(
                 target,

@@ -9,9 +9,8 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
     // PRIVATE APIs are judged by GW202.
-    for api in apis.iter().filter(|a| !a.is_private()) {
+    for api in ctx.rest_apis(out).iter().filter(|a| !a.is_private()) {
         let target = ctx.scope.rest_api(api);
         let Some(raw) = &api.policy else {
             out.pass(

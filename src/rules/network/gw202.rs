@@ -9,8 +9,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis.iter().filter(|a| a.is_private()) {
+    for api in ctx.rest_apis(out).iter().filter(|a| a.is_private()) {
         let target = ctx.scope.rest_api(api);
         let Some(raw) = &api.policy else {
             out.fail(

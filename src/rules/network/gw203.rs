@@ -1,9 +1,10 @@
 use serde_json::json;
 
+use super::AnyApi;
 use crate::analysis::exposure;
 use crate::collect::operations as op;
-use crate::model::{DomainName, EndpointType, ProtocolType};
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef, Severity};
+use crate::model::{DomainName, EndpointType};
+use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW203",
@@ -29,13 +30,17 @@ fn has_mtls(d: &DomainName) -> bool {
         .is_some_and(|m| m.truststore_uri.is_some())
 }
 
-fn mapping<'a>(
-    ctx: &RegionContext,
-    domains: &'a [DomainName],
-    id: &str,
-    rest: bool,
-) -> Mapping<'a> {
-    let m = exposure::mappings(domains, id, rest);
+fn names<'a>(domains: &[&'a DomainName]) -> Vec<&'a str> {
+    domains.iter().map(|d| d.domain_name.as_str()).collect()
+}
+
+fn mapping<'a>(ctx: &RegionContext<'a>, api: AnyApi) -> Mapping<'a> {
+    let rest = matches!(api, AnyApi::Rest(_));
+    let Some(domains) = ctx.complete_domain_names() else {
+        let reason = ctx.reason(&op::GET_DOMAIN_NAMES, None);
+        return Mapping::Unknown(format!("custom domains are unknown: {reason}"));
+    };
+    let m = exposure::mappings(domains, api.id(), rest);
     if !m.by.is_empty() {
         let maybe_mtls = m.unknown.into_iter().filter(|d| has_mtls(d)).collect();
         return Mapping::Mapped {
@@ -57,125 +62,63 @@ fn mapping<'a>(
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            let target = ctx.scope.rest_api(api);
-            let what = format!("REST API {} ({})", api.name, api.id);
-            judge(
-                ctx,
-                out,
-                target,
-                &what,
-                &api.id,
-                true,
-                api.disable_execute_api_endpoint,
-            );
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            let target = ctx.scope.v2_api(api);
-            let kind = match api.protocol_type {
-                ProtocolType::Http => "HTTP API",
-                ProtocolType::Websocket => "WebSocket API",
-            };
-            let what = format!("{kind} {} ({})", api.name, api.api_id);
-            judge(
-                ctx,
-                out,
-                target,
-                &what,
-                &api.api_id,
-                false,
-                api.disable_execute_api_endpoint,
-            );
-        }
-    }
-}
-
-fn judge(
-    ctx: &RegionContext,
-    out: &mut Emitter,
-    target: ResourceRef,
-    what: &str,
-    id: &str,
-    rest: bool,
-    disabled: bool,
-) {
-    let found = match ctx.complete_domain_names() {
-        Some(domains) => mapping(ctx, domains, id, rest),
-        None => Mapping::Unknown(format!(
-            "custom domains are unknown: {}",
-            ctx.reason(&op::GET_DOMAIN_NAMES, None)
-        )),
-    };
-    match found {
-        Mapping::NotMapped => {}
-        // A disabled default endpoint cannot be bypassed, mapped or not: nothing to report.
-        Mapping::Unknown(_) if disabled => {}
-        Mapping::Unknown(why) => {
-            out.unknown(
-                target,
-                format!(
-                    "{what} keeps its default execute-api endpoint enabled and whether a custom \
-                     domain maps it is unknown: {why}"
-                ),
-            );
-        }
-        Mapping::Mapped { by, maybe_mtls } => {
-            let names: Vec<&str> = by.iter().map(|d| d.domain_name.as_str()).collect();
-            if disabled {
+    for api in AnyApi::all(ctx, out) {
+        let target = api.target(ctx);
+        let disabled = api.default_endpoint_disabled();
+        match mapping(ctx, api) {
+            Mapping::NotMapped => {}
+            // A disabled default endpoint cannot be bypassed, mapped or not: nothing to report.
+            Mapping::Unknown(_) if disabled => {}
+            Mapping::Unknown(why) => {
+                out.unknown(
+                    target,
+                    format!(
+                        "{api} keeps its default execute-api endpoint enabled and whether a \
+                         custom domain maps it is unknown: {why}"
+                    ),
+                );
+            }
+            Mapping::Mapped { by, .. } if disabled => {
                 out.pass(
                     target,
                     format!(
-                        "{what} has its default execute-api endpoint disabled: callers must use \
+                        "{api} has its default execute-api endpoint disabled: callers must use \
                          custom domain {}",
-                        names.join(", ")
+                        names(&by).join(", ")
                     ),
                 )
-                .evidence("custom_domains", names)
+                .evidence("custom_domains", names(&by))
                 .evidence("disable_execute_api_endpoint", true);
-                return;
             }
-            let mtls: Vec<&str> = by
-                .iter()
-                .filter(|d| has_mtls(d))
-                .map(|d| d.domain_name.as_str())
-                .collect();
-            let mut bypassed = vec!["the domain's TLS security policy".to_string()];
-            if by
-                .iter()
-                .any(|d| d.endpoint_types.contains(&EndpointType::Private))
-            {
-                bypassed.push("the private domain's resource policy".to_string());
-            }
-            if !mtls.is_empty() {
-                bypassed.push(format!("the mutual TLS of {}", mtls.join(", ")));
-            }
-            if !maybe_mtls.is_empty() {
-                bypassed.push(format!(
-                    "possibly the mutual TLS of {} (its mappings are unknown)",
-                    maybe_mtls
-                        .iter()
-                        .map(|d| d.domain_name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            let bypassed = bypassed.join(" and ");
-            let f = out.fail(
-                target,
-                format!(
-                    "{what} is mapped to custom domain {} but its default execute-api endpoint is \
-                     still enabled: clients can call it directly, bypassing {bypassed}",
-                    names.join(", ")
-                ),
-            );
-            f.evidence("disable_execute_api_endpoint", false).evidence(
-                "custom_domains",
-                by.iter()
+            Mapping::Mapped { by, maybe_mtls } => {
+                let mtls: Vec<&DomainName> = by.iter().copied().filter(|d| has_mtls(d)).collect();
+                let mut bypassed = vec!["the domain's TLS security policy".to_string()];
+                if by
+                    .iter()
+                    .any(|d| d.endpoint_types.contains(&EndpointType::Private))
+                {
+                    bypassed.push("the private domain's resource policy".to_string());
+                }
+                if !mtls.is_empty() {
+                    bypassed.push(format!("the mutual TLS of {}", names(&mtls).join(", ")));
+                }
+                if !maybe_mtls.is_empty() {
+                    bypassed.push(format!(
+                        "possibly the mutual TLS of {} (its mappings are unknown)",
+                        names(&maybe_mtls).join(", ")
+                    ));
+                }
+                let f = out.fail(
+                    target,
+                    format!(
+                        "{api} is mapped to custom domain {} but its default execute-api \
+                         endpoint is still enabled: clients can call it directly, bypassing {}",
+                        names(&by).join(", "),
+                        bypassed.join(" and ")
+                    ),
+                );
+                let domains: Vec<_> = by
+                    .iter()
                     .map(|d| {
                         json!({
                             "domain_name": d.domain_name,
@@ -183,19 +126,18 @@ fn judge(
                             "mutual_tls": has_mtls(d),
                         })
                     })
-                    .collect::<Vec<_>>(),
-            );
-            if !maybe_mtls.is_empty() {
-                f.evidence(
-                    "mutual_tls_domains_with_unknown_mappings",
-                    maybe_mtls
-                        .iter()
-                        .map(|d| d.domain_name.as_str())
-                        .collect::<Vec<_>>(),
-                );
-            }
-            if !mtls.is_empty() || !maybe_mtls.is_empty() {
-                f.raise_to(Severity::High);
+                    .collect();
+                f.evidence("disable_execute_api_endpoint", false)
+                    .evidence("custom_domains", domains);
+                if !maybe_mtls.is_empty() {
+                    f.evidence(
+                        "mutual_tls_domains_with_unknown_mappings",
+                        names(&maybe_mtls),
+                    );
+                }
+                if !mtls.is_empty() || !maybe_mtls.is_empty() {
+                    f.raise_to(Severity::High);
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
+use super::AnyApi;
 use crate::analysis::exposure::Exposure;
-use crate::model::ProtocolType;
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW204",
@@ -11,66 +11,33 @@ pub static RULE: RuleDef = RuleDef {
 /// WebSocket APIs are listed too: they are as reachable from the internet as HTTP APIs, and an
 /// inventory of public endpoints that skipped them would be incomplete.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            let what = format!("REST API {} ({})", api.name, api.id);
-            judge(
-                ctx,
-                out,
-                ctx.scope.rest_api(api),
-                &what,
-                ctx.rest_reachability(api),
-            );
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            let kind = match api.protocol_type {
-                ProtocolType::Http => "HTTP API",
-                ProtocolType::Websocket => "WebSocket API",
-            };
-            let what = format!("{kind} {} ({})", api.name, api.api_id);
-            judge(ctx, out, ctx.scope.v2_api(api), &what, ctx.v2_exposure(api));
-        }
-    }
-}
-
-fn judge(ctx: &RegionContext, out: &mut Emitter, target: ResourceRef, what: &str, e: Exposure) {
     let require_private = ctx.params.require_private;
-    match &e {
-        Exposure::Public(why) if require_private => {
-            out.fail(
+    for api in AnyApi::all(ctx, out) {
+        let target = api.target(ctx);
+        let e = api.exposure(ctx);
+        let f = match &e {
+            Exposure::Public(why) if require_private => out.fail(
                 target,
                 format!(
-                    "{what} is reachable from the internet ({why}) while require_private is set"
+                    "{api} is reachable from the internet ({why}) while require_private is set"
                 ),
-            )
-            .evidence("exposure", e.describe())
-            .evidence("require_private", true);
-        }
-        Exposure::Public(why) => {
-            out.pass(
+            ),
+            Exposure::Public(why) => out.pass(
                 target,
-                format!("{what} is reachable from the internet ({why}); listed for inventory"),
-            )
-            .evidence("exposure", e.describe())
-            .evidence("require_private", false);
-        }
-        Exposure::NotPublic(why) => {
-            out.pass(
+                format!("{api} is reachable from the internet ({why}); listed for inventory"),
+            ),
+            Exposure::NotPublic(why) => out.pass(
                 target,
-                format!("{what} is not reachable from the internet: {why}"),
-            )
-            .evidence("exposure", e.describe());
-        }
-        Exposure::Unknown(why) => {
-            out.unknown(
+                format!("{api} is not reachable from the internet: {why}"),
+            ),
+            Exposure::Unknown(why) => out.unknown(
                 target,
-                format!("whether {what} is reachable from the internet is unknown: {why}"),
-            )
-            .evidence("exposure", e.describe());
+                format!("whether {api} is reachable from the internet is unknown: {why}"),
+            ),
+        };
+        f.evidence("exposure", e.describe());
+        if e.is_public() {
+            f.evidence("require_private", require_private);
         }
     }
 }

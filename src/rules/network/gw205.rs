@@ -7,64 +7,34 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-/// Only HTTP integrations call a URL; Lambda, AWS service and MOCK integrations stay inside AWS
-/// (or go nowhere) and are not judged.
-fn calls_url(t: IntegrationType) -> bool {
-    matches!(t, IntegrationType::Http | IntegrationType::HttpProxy)
-}
-
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    check_rest(ctx, out);
-    check_v2(ctx, out);
-}
-
-fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(resources) = ctx.resources(api, out) else {
+    // OPTIONS methods are judged too: an HTTP integration behind a preflight still calls the
+    // backend.
+    for (api, resource, method) in ctx.rest_methods(out) {
+        let Some(i) = method.integration.as_ref() else {
             continue;
         };
-        // OPTIONS methods are judged too: an HTTP integration behind a preflight still calls
-        // the backend.
-        for resource in resources {
-            for method in &resource.methods {
-                let Some(i) = method
-                    .integration
+        judge(
+            out,
+            ctx.scope.rest_method(api, resource, &method.http_method),
+            &format!("integration of {} {}", method.http_method, resource.path),
+            Backend {
+                integration_type: i.integration_type,
+                uri: i.uri.as_deref(),
+                skip_verification: i
+                    .tls_config
                     .as_ref()
-                    .filter(|i| calls_url(i.integration_type))
-                else {
-                    continue;
-                };
-                judge(
-                    out,
-                    ctx.scope.rest_method(api, resource, &method.http_method),
-                    &format!("integration of {} {}", method.http_method, resource.path),
-                    Backend {
-                        uri: i.uri.as_deref(),
-                        skip_verification: i
-                            .tls_config
-                            .as_ref()
-                            .is_some_and(|t| t.insecure_skip_verification),
-                        vpc_link: i.connection_type == Some(ConnectionType::VpcLink),
-                    },
-                );
-            }
-        }
+                    .is_some_and(|t| t.insecure_skip_verification),
+                vpc_link: i.connection_type == Some(ConnectionType::VpcLink),
+            },
+        );
     }
-}
-
-fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    for api in apis {
-        let Some(integrations) = ctx.v2_integrations(api, out) else {
-            continue;
-        };
-        for i in integrations {
+    for api in ctx.v2_apis(out) {
+        for i in ctx.v2_integrations(api, out).unwrap_or_default() {
+            let vpc_link = i.connection_type == Some(ConnectionType::VpcLink);
             // HTTP API private integrations name a load balancer listener or Cloud Map service,
             // not a URL; their TLS is GW206's.
-            let http_api_private = api.protocol_type == ProtocolType::Http
-                && i.connection_type == Some(ConnectionType::VpcLink);
-            if !calls_url(i.integration_type) || http_api_private {
+            if api.protocol_type == ProtocolType::Http && vpc_link {
                 continue;
             }
             judge(
@@ -75,9 +45,10 @@ fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
                     i.integration_id, api.name, api.api_id
                 ),
                 Backend {
+                    integration_type: i.integration_type,
                     uri: i.integration_uri.as_deref(),
                     skip_verification: false,
-                    vpc_link: i.connection_type == Some(ConnectionType::VpcLink),
+                    vpc_link,
                 },
             );
         }
@@ -85,6 +56,7 @@ fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 struct Backend<'a> {
+    integration_type: IntegrationType,
     uri: Option<&'a str>,
     skip_verification: bool,
     vpc_link: bool,
@@ -100,6 +72,14 @@ fn origin(uri: &str) -> Option<(String, &str)> {
 }
 
 fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
+    // Only HTTP integrations call a URL; Lambda, AWS service and MOCK integrations stay inside
+    // AWS (or go nowhere) and are not judged.
+    if !matches!(
+        b.integration_type,
+        IntegrationType::Http | IntegrationType::HttpProxy
+    ) {
+        return;
+    }
     let Some((scheme, host)) = b.uri.and_then(origin) else {
         let why = match b.uri {
             None => "AWS reported no backend URI",

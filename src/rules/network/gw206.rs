@@ -1,4 +1,5 @@
-use crate::model::{ConnectionType, ProtocolType};
+use super::AnyApi;
+use crate::model::ConnectionType;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -11,46 +12,38 @@ pub static RULE: RuleDef = RuleDef {
 /// only adds SNI and a host name check. WebSocket APIs have no `tlsConfig`: their VPC link
 /// integrations name an `https://` or `http://` URL, which GW205 judges.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    for api in apis
-        .iter()
-        .filter(|a| a.protocol_type == ProtocolType::Http)
-    {
-        let Some(integrations) = ctx.v2_integrations(api, out) else {
-            continue;
-        };
+    for api in ctx.http_apis(out) {
+        let integrations = ctx.v2_integrations(api, out).unwrap_or_default();
         for i in integrations
             .iter()
             .filter(|i| i.connection_type == Some(ConnectionType::VpcLink))
         {
             let target = ctx.scope.v2_integration(api, &i.integration_id);
             let what = format!(
-                "private integration {} of HTTP API {} ({})",
-                i.integration_id, api.name, api.api_id
+                "private integration {} of {}",
+                i.integration_id,
+                AnyApi::V2(api)
             );
-            match &i.tls_config {
-                Some(tls) => {
-                    let verify = match &tls.server_name_to_verify {
-                        Some(name) => format!("verifying server name {name}"),
-                        None => "without a server name to verify".to_string(),
-                    };
-                    out.pass(target, format!("{what} uses TLS to its backend, {verify}"))
-                        .evidence("server_name_to_verify", &tls.server_name_to_verify);
-                }
-                None => {
-                    out.fail(
-                        target,
-                        format!(
-                            "{what} has no TLS configuration: requests travel the VPC link to \
-                             the load balancer or service in plaintext"
-                        ),
-                    )
-                    .evidence("connection_type", "VPC_LINK")
-                    .evidence("connection_id", &i.connection_id)
-                    .evidence("integration_uri", &i.integration_uri)
-                    .evidence("tls_config", "none");
-                }
-            }
+            let Some(tls) = &i.tls_config else {
+                out.fail(
+                    target,
+                    format!(
+                    "{what} has no TLS configuration: requests travel the VPC link to the load \
+                     balancer or service in plaintext"
+                ),
+                )
+                .evidence("connection_type", "VPC_LINK")
+                .evidence("connection_id", &i.connection_id)
+                .evidence("integration_uri", &i.integration_uri)
+                .evidence("tls_config", "none");
+                continue;
+            };
+            let verify = match &tls.server_name_to_verify {
+                Some(name) => format!("verifying server name {name}"),
+                None => "without a server name to verify".to_string(),
+            };
+            out.pass(target, format!("{what} uses TLS to its backend, {verify}"))
+                .evidence("server_name_to_verify", &tls.server_name_to_verify);
         }
     }
 }

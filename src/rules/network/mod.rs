@@ -7,8 +7,12 @@ pub mod gw204;
 pub mod gw205;
 pub mod gw206;
 
+use std::fmt;
+
+use crate::analysis::exposure::Exposure;
 use crate::analysis::policy::{analyze_invoke, parse_policy, InvokeAnalysis, PrincipalScope};
-use crate::rules::{Emitter, ResourceRef};
+use crate::model::{ProtocolType, RestApi, V2Api};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 
 /// Evaluates a resource policy for open invoke grants; an unparsable policy becomes an
 /// `unknown` result with the parse error (never a pass) and `None`.
@@ -29,5 +33,63 @@ fn analyze_policy(
             .evidence("parse_error", e.0);
             None
         }
+    }
+}
+
+/// A REST, HTTP or WebSocket API, for the rules that judge every kind of endpoint alike
+/// (GW203, GW204, GW701): one code path, so no kind can be forgotten.
+#[derive(Clone, Copy)]
+pub enum AnyApi<'a> {
+    Rest(&'a RestApi),
+    V2(&'a V2Api),
+}
+
+impl<'a> AnyApi<'a> {
+    /// Every API of the region, REST first; a list that was not collected gets its `unknown`.
+    pub fn all(ctx: &RegionContext<'a>, out: &mut Emitter) -> Vec<Self> {
+        let mut apis: Vec<Self> = ctx.rest_apis(out).iter().map(Self::Rest).collect();
+        apis.extend(ctx.v2_apis(out).iter().map(Self::V2));
+        apis
+    }
+
+    pub fn id(self) -> &'a str {
+        match self {
+            Self::Rest(a) => &a.id,
+            Self::V2(a) => &a.api_id,
+        }
+    }
+
+    pub fn target(self, ctx: &RegionContext) -> ResourceRef {
+        match self {
+            Self::Rest(a) => ctx.scope.rest_api(a),
+            Self::V2(a) => ctx.scope.v2_api(a),
+        }
+    }
+
+    pub fn default_endpoint_disabled(self) -> bool {
+        match self {
+            Self::Rest(a) => a.disable_execute_api_endpoint,
+            Self::V2(a) => a.disable_execute_api_endpoint,
+        }
+    }
+
+    /// Whether the API is reachable from the internet, naming the failed call when undecided.
+    pub fn exposure(self, ctx: &RegionContext) -> Exposure {
+        match self {
+            Self::Rest(a) => ctx.rest_reachability(a),
+            Self::V2(a) => ctx.v2_exposure(a),
+        }
+    }
+}
+
+/// `REST API shop (a1b2c3)`, `HTTP API ...`, `WebSocket API ...`, for messages.
+impl fmt::Display for AnyApi<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let (kind, name) = match self {
+            Self::Rest(a) => ("REST API", &a.name),
+            Self::V2(a) if a.protocol_type == ProtocolType::Http => ("HTTP API", &a.name),
+            Self::V2(a) => ("WebSocket API", &a.name),
+        };
+        write!(f, "{kind} {name} ({})", self.id())
     }
 }
