@@ -1,10 +1,8 @@
 use std::collections::BTreeMap;
 
-use super::log_sinks::{
-    access_log_group, execution_log_group, rest_execution_logging, websocket_execution_logging,
-};
-use crate::collect::operations as op;
-use crate::model::{AccessLogSettings, LogGroup, ProtocolType};
+use super::log_sinks::{access_log_group, execution_log_group};
+use super::stages::stages;
+use crate::model::{AccessLogSettings, LogGroup};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -106,47 +104,14 @@ fn add_execution(
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut targets: BTreeMap<String, Target> = BTreeMap::new();
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                let label = ctx.scope.rest_stage(api, stage).label;
-                add_access(ctx, &mut targets, &stage.access_log_settings, &label);
-                let logging = rest_execution_logging(api, stage).ok_or_else(|| {
-                    let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
-                    format!("whether {label} logs executions is unknown: {reason}")
-                });
-                add_execution(
-                    ctx,
-                    &mut targets,
-                    &api.id,
-                    &stage.stage_name,
-                    &label,
-                    logging,
-                );
-            }
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                let label = ctx.scope.v2_stage(api, stage).label;
-                add_access(ctx, &mut targets, &stage.access_log_settings, &label);
-                // HTTP APIs have no execution logs.
-                if api.protocol_type == ProtocolType::Websocket {
-                    let logging = Ok(websocket_execution_logging(stage));
-                    add_execution(
-                        ctx,
-                        &mut targets,
-                        &api.api_id,
-                        &stage.stage_name,
-                        &label,
-                        logging,
-                    );
-                }
-            }
-        }
+    for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {
+        let label = stage.target(ctx).label;
+        add_access(ctx, &mut targets, stage.access_log_settings(), &label);
+        let logging = stage
+            .execution_logging(ctx)
+            .map_err(|reason| format!("whether {label} logs executions is unknown: {reason}"));
+        let (api_id, name) = (stage.api_id(), stage.name());
+        add_execution(ctx, &mut targets, api_id, name, &label, logging);
     }
     for (name, t) in &targets {
         let target = ctx
