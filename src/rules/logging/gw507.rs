@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use super::log_sinks::{access_log_group, execution_log_group};
 use super::stages::stages;
 use crate::model::{AccessLogSettings, LogGroup};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW507",
@@ -122,42 +122,35 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             out.unknown(target, format!("log group {name}: {why}"));
             continue;
         }
-        if let Some(why) = &t.elsewhere {
-            out.unknown(
+        // Every other result names the stages that write to the group.
+        let f = match (&t.elsewhere, ctx.log_groups()) {
+            (Some(why), _) => out.unknown(
                 target,
                 format!("access log destination {name} could not be inspected: {why}"),
-            )
-            .evidence("written_by", &t.writers);
-            continue;
-        }
-        let groups = match ctx.log_groups() {
-            Ok(v) => v,
-            Err(reason) => {
-                out.unknown(
-                    target,
-                    format!("log group {name} could not be inspected: {reason}"),
-                )
-                .evidence("written_by", &t.writers);
-                continue;
-            }
+            ),
+            (None, Err(reason)) => out.unknown(
+                target,
+                format!("log group {name} could not be inspected: {reason}"),
+            ),
+            (None, Ok(groups)) => judge(
+                out,
+                target,
+                name,
+                t,
+                groups.iter().find(|g| &g.name == name),
+            ),
         };
-        judge(
-            out,
-            target,
-            name,
-            t,
-            groups.iter().find(|g| &g.name == name),
-        );
+        f.evidence("written_by", &t.writers);
     }
 }
 
-fn judge(
-    out: &mut Emitter,
-    target: crate::rules::ResourceRef,
+fn judge<'o>(
+    out: &'o mut Emitter,
+    target: ResourceRef,
     name: &str,
     t: &Target,
     group: Option<&LogGroup>,
-) {
+) -> &'o mut Finding {
     let writers = t.writers.join(", ");
     let Some(g) = group else {
         let message = if t.access {
@@ -171,11 +164,10 @@ fn judge(
                  with no retention and no KMS key ({writers})"
             )
         };
-        out.fail(target, message)
+        return out
+            .fail(target, message)
             .evidence("log_group", name)
-            .evidence("exists", false)
-            .evidence("written_by", &t.writers);
-        return;
+            .evidence("exists", false);
     };
     let mut problems = Vec::new();
     if g.retention_in_days.is_none() {
@@ -184,7 +176,7 @@ fn judge(
     if g.kms_key_id.is_none() {
         problems.push("no KMS key");
     }
-    if problems.is_empty() {
+    let f = if problems.is_empty() {
         out.pass(
             target,
             format!(
@@ -193,9 +185,6 @@ fn judge(
                 g.kms_key_id.as_deref().unwrap_or_default()
             ),
         )
-        .evidence("retention_in_days", g.retention_in_days)
-        .evidence("kms_key_id", &g.kms_key_id)
-        .evidence("written_by", &t.writers);
     } else {
         out.fail(
             target,
@@ -205,8 +194,7 @@ fn judge(
             ),
         )
         .evidence("problems", &problems)
-        .evidence("retention_in_days", g.retention_in_days)
+    };
+    f.evidence("retention_in_days", g.retention_in_days)
         .evidence("kms_key_id", &g.kms_key_id)
-        .evidence("written_by", &t.writers);
-    }
 }

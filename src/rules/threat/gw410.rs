@@ -142,7 +142,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 format!("{} {} ({why})", m.http_method, r.path)
             })
             .collect();
-        if unthrottled.is_empty() {
+        let f = if unthrottled.is_empty() {
             out.pass(
                 target,
                 format!(
@@ -151,7 +151,6 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     covering.join(", ")
                 ),
             )
-            .evidence("usage_plans", covering);
         } else {
             out.fail(
                 target,
@@ -163,9 +162,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     unthrottled.join(", ")
                 ),
             )
-            .evidence("usage_plans", covering)
-            .evidence("unthrottled_methods", unthrottled);
-        }
+            .evidence("unthrottled_methods", unthrottled)
+        };
+        f.evidence("usage_plans", covering);
     }
     for (api, stage) in ctx.v2_stages(out) {
         let (target, name) = (ctx.scope.v2_stage(api, stage), &stage.stage_name);
