@@ -73,16 +73,16 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let name = format!("{} ({})", t.name, home.region_name());
             match verdict(&home, t) {
                 Verdict::Records => {
+                    let org = if t.is_organization_trail {
+                        " for the organization"
+                    } else {
+                        ""
+                    };
                     out.pass(
                         target,
                         format!(
                             "multi-Region trail {name} is logging and records write management \
-                             events{}",
-                            if t.is_organization_trail {
-                                " for the organization"
-                            } else {
-                                ""
-                            }
+                             events{org}"
                         ),
                     )
                     .evidence("trail", &t.arn);

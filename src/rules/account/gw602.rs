@@ -38,7 +38,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if t.kms_key_id.as_deref().is_none_or(str::is_empty) {
             missing.push("KMS encryption (SSE-KMS)");
         }
-        if missing.is_empty() {
+        let f = if missing.is_empty() {
             out.pass(
                 target,
                 format!(
@@ -46,16 +46,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     t.name
                 ),
             )
-            .evidence("log_file_validation_enabled", true)
-            .evidence("kms_key_id", &t.kms_key_id);
         } else {
             out.fail(
                 target,
                 format!("trail {} has no {}", t.name, missing.join(" and no ")),
             )
             .evidence("missing", &missing)
-            .evidence("log_file_validation_enabled", t.log_file_validation_enabled)
+        };
+        f.evidence("log_file_validation_enabled", t.log_file_validation_enabled)
             .evidence("kms_key_id", &t.kms_key_id);
-        }
     }
 }

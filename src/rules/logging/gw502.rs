@@ -1,5 +1,5 @@
-use crate::model::AccessLogSettings;
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use super::stages::stages;
+use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW502",
@@ -7,54 +7,21 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
-fn judge(
-    out: &mut Emitter,
-    target: ResourceRef,
-    stage: &str,
-    settings: Option<&AccessLogSettings>,
-) {
-    match settings.and_then(|s| s.destination_arn.as_deref()) {
-        Some(dest) if !dest.is_empty() => {
-            out.pass(
-                target,
-                format!("stage {stage} writes access logs to {dest}"),
-            )
-            .evidence("destination_arn", dest);
-        }
-        _ => {
-            out.fail(
-                target,
-                format!("stage {stage} has no access log destination"),
-            )
-            .evidence("destination_arn", serde_json::Value::Null);
-        }
-    }
-}
-
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                judge(
-                    out,
-                    ctx.scope.rest_stage(api, stage),
-                    &stage.stage_name,
-                    stage.access_log_settings.as_ref(),
-                );
+    for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {
+        let (target, name) = (stage.target(ctx), stage.name());
+        let settings = stage.access_log_settings().as_ref();
+        match settings.and_then(|s| s.destination_arn.as_deref()) {
+            Some(dest) if !dest.is_empty() => {
+                out.pass(target, format!("stage {name} writes access logs to {dest}"))
+                    .evidence("destination_arn", dest);
             }
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                judge(
-                    out,
-                    ctx.scope.v2_stage(api, stage),
-                    &stage.stage_name,
-                    stage.access_log_settings.as_ref(),
-                );
+            _ => {
+                out.fail(
+                    target,
+                    format!("stage {name} has no access log destination"),
+                )
+                .evidence("destination_arn", serde_json::Value::Null);
             }
         }
     }

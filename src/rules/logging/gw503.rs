@@ -1,7 +1,8 @@
 use std::collections::BTreeSet;
 
-use crate::model::{AccessLogSettings, ProtocolType};
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use super::stages::stages;
+use crate::model::ProtocolType;
+use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW503",
@@ -65,83 +66,53 @@ fn variables(format: &str) -> BTreeSet<&str> {
         .collect()
 }
 
-fn judge(
-    out: &mut Emitter,
-    target: ResourceRef,
-    stage: &str,
-    settings: Option<&AccessLogSettings>,
-    fields: &[Field],
-) {
-    let Some(settings) =
-        settings.filter(|s| s.destination_arn.as_deref().is_some_and(|d| !d.is_empty()))
-    else {
-        return; // no access logs at all: GW502
-    };
-    let format = settings.format.as_deref().unwrap_or_default();
-    let present = variables(format);
-    let missing: Vec<String> = fields
-        .iter()
-        .filter(|(_, vars)| !vars.iter().any(|v| present.contains(v)))
-        .map(|(name, vars)| format!("{name} ($context.{})", vars.join(" or $context.")))
-        .collect();
-    if missing.is_empty() {
-        out.pass(
+/// Only stages that write access logs are judged: a stage without them is GW502's.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {
+        let Some(settings) = stage
+            .access_log_settings()
+            .as_ref()
+            .filter(|s| s.destination_arn.as_deref().is_some_and(|d| !d.is_empty()))
+        else {
+            continue;
+        };
+        let fields = match stage.protocol() {
+            None => REST_FIELDS,
+            Some(ProtocolType::Http) => HTTP_FIELDS,
+            Some(ProtocolType::Websocket) => WEBSOCKET_FIELDS,
+        };
+        let (target, name) = (stage.target(ctx), stage.name());
+        let format = settings.format.as_deref().unwrap_or_default();
+        let present = variables(format);
+        let missing: Vec<String> = fields
+            .iter()
+            .filter(|(_, vars)| !vars.iter().any(|v| present.contains(v)))
+            .map(|(field, vars)| format!("{field} ($context.{})", vars.join(" or $context.")))
+            .collect();
+        if missing.is_empty() {
+            out.pass(
+                target,
+                format!(
+                    "the access log format of stage {name} records all {} investigation fields",
+                    fields.len()
+                ),
+            );
+            continue;
+        }
+        let f = out.fail(
             target,
             format!(
-                "the access log format of stage {stage} records all {} investigation fields",
-                fields.len()
+                "the access log format of stage {name} lacks {}",
+                missing.join(", ")
             ),
         );
-        return;
-    }
-    let f = out.fail(
-        target,
-        format!(
-            "the access log format of stage {stage} lacks {}",
-            missing.join(", ")
-        ),
-    );
-    f.evidence("missing_fields", &missing)
-        .evidence("format", format);
-    if format.contains("${context.") {
-        f.evidence(
-            "note",
-            "`${context.name}` is not a documented access log variable form; use `$context.name`",
-        );
-    }
-}
-
-fn check(ctx: &RegionContext, out: &mut Emitter) {
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                judge(
-                    out,
-                    ctx.scope.rest_stage(api, stage),
-                    &stage.stage_name,
-                    stage.access_log_settings.as_ref(),
-                    REST_FIELDS,
-                );
-            }
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            let fields = match api.protocol_type {
-                ProtocolType::Http => HTTP_FIELDS,
-                ProtocolType::Websocket => WEBSOCKET_FIELDS,
-            };
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                judge(
-                    out,
-                    ctx.scope.v2_stage(api, stage),
-                    &stage.stage_name,
-                    stage.access_log_settings.as_ref(),
-                    fields,
-                );
-            }
+        f.evidence("missing_fields", &missing)
+            .evidence("format", format);
+        if format.contains("${context.") {
+            f.evidence(
+                "note",
+                "`${context.name}` is not a documented access log variable form; use `$context.name`",
+            );
         }
     }
 }

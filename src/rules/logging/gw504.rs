@@ -8,23 +8,13 @@ pub static RULE: RuleDef = RuleDef {
 
 /// REST stages only: HTTP and WebSocket APIs cannot trace with X-Ray.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        for stage in ctx.stages(api, out).unwrap_or_default() {
-            let target = ctx.scope.rest_stage(api, stage);
-            if stage.tracing_enabled {
-                out.pass(
-                    target,
-                    format!("stage {} traces requests with X-Ray", stage.stage_name),
-                )
-                .evidence("tracing_enabled", true);
-            } else {
-                out.fail(
-                    target,
-                    format!("stage {} has X-Ray tracing disabled", stage.stage_name),
-                )
-                .evidence("tracing_enabled", false);
-            }
-        }
+    for (api, stage) in ctx.rest_stages(out) {
+        let (target, name) = (ctx.scope.rest_stage(api, stage), &stage.stage_name);
+        let f = if stage.tracing_enabled {
+            out.pass(target, format!("stage {name} traces requests with X-Ray"))
+        } else {
+            out.fail(target, format!("stage {name} has X-Ray tracing disabled"))
+        };
+        f.evidence("tracing_enabled", stage.tracing_enabled);
     }
 }

@@ -1,6 +1,7 @@
-use super::log_sinks::{access_log_group, rest_execution_logging, websocket_execution_logging};
+use super::log_sinks::access_log_group;
+use super::stages::stages;
 use crate::collect::operations as op;
-use crate::model::{AccessLogSettings, ProtocolType};
+use crate::model::AccessLogSettings;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -96,33 +97,10 @@ impl Writers {
 /// result per region: the role is one account setting, however many stages depend on it.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut w = Writers::default();
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                let execution = rest_execution_logging(api, stage).ok_or_else(|| {
-                    ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn))
-                });
-                let label = ctx.scope.rest_stage(api, stage).label;
-                w.add(label, execution, to_cloudwatch(&stage.access_log_settings));
-            }
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis
-            .iter()
-            .filter(|a| a.protocol_type == ProtocolType::Websocket)
-        {
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                let label = ctx.scope.v2_stage(api, stage).label;
-                w.add(
-                    label,
-                    Ok(websocket_execution_logging(stage)),
-                    to_cloudwatch(&stage.access_log_settings),
-                );
-            }
-        }
+    for stage in stages(ctx.rest_stages(out), ctx.websocket_stages(out)) {
+        let label = stage.target(ctx).label;
+        let access = to_cloudwatch(stage.access_log_settings());
+        w.add(label, stage.execution_logging(ctx), access);
     }
     if w.known.is_empty() && w.undecided.is_empty() {
         // Nothing writes through the role: nothing can be dropped.

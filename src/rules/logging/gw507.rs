@@ -1,9 +1,9 @@
 use std::collections::BTreeMap;
 
-use super::log_sinks::{execution_log_group, rest_execution_logging, websocket_execution_logging};
-use crate::collect::operations as op;
-use crate::model::{AccessLogSettings, LogGroup, LogGroupArn, ProtocolType};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use super::log_sinks::execution_log_group;
+use super::stages::stages;
+use crate::model::{AccessLogSettings, LogGroup, LogGroupArn};
+use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW507",
@@ -99,47 +99,14 @@ fn add_execution(
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut targets: BTreeMap<String, Target> = BTreeMap::new();
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                let label = ctx.scope.rest_stage(api, stage).label;
-                add_access(ctx, &mut targets, &stage.access_log_settings, &label);
-                let logging = rest_execution_logging(api, stage).ok_or_else(|| {
-                    let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
-                    format!("whether {label} logs executions is unknown: {reason}")
-                });
-                add_execution(
-                    ctx,
-                    &mut targets,
-                    &api.id,
-                    &stage.stage_name,
-                    &label,
-                    logging,
-                );
-            }
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                let label = ctx.scope.v2_stage(api, stage).label;
-                add_access(ctx, &mut targets, &stage.access_log_settings, &label);
-                // HTTP APIs have no execution logs.
-                if api.protocol_type == ProtocolType::Websocket {
-                    let logging = Ok(websocket_execution_logging(stage));
-                    add_execution(
-                        ctx,
-                        &mut targets,
-                        &api.api_id,
-                        &stage.stage_name,
-                        &label,
-                        logging,
-                    );
-                }
-            }
-        }
+    for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {
+        let label = stage.target(ctx).label;
+        add_access(ctx, &mut targets, stage.access_log_settings(), &label);
+        let logging = stage
+            .execution_logging(ctx)
+            .map_err(|reason| format!("whether {label} logs executions is unknown: {reason}"));
+        let (api_id, name) = (stage.api_id(), stage.name());
+        add_execution(ctx, &mut targets, api_id, name, &label, logging);
     }
     for (name, t) in &targets {
         let target = ctx
@@ -150,42 +117,35 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             out.unknown(target, format!("log group {name}: {why}"));
             continue;
         }
-        if let Some(why) = &t.elsewhere {
-            out.unknown(
+        // Every other result names the stages that write to the group.
+        let f = match (&t.elsewhere, ctx.log_groups()) {
+            (Some(why), _) => out.unknown(
                 target,
                 format!("access log destination {name} could not be inspected: {why}"),
-            )
-            .evidence("written_by", &t.writers);
-            continue;
-        }
-        let groups = match ctx.log_groups() {
-            Ok(v) => v,
-            Err(reason) => {
-                out.unknown(
-                    target,
-                    format!("log group {name} could not be inspected: {reason}"),
-                )
-                .evidence("written_by", &t.writers);
-                continue;
-            }
+            ),
+            (None, Err(reason)) => out.unknown(
+                target,
+                format!("log group {name} could not be inspected: {reason}"),
+            ),
+            (None, Ok(groups)) => judge(
+                out,
+                target,
+                name,
+                t,
+                groups.iter().find(|g| &g.name == name),
+            ),
         };
-        judge(
-            out,
-            target,
-            name,
-            t,
-            groups.iter().find(|g| &g.name == name),
-        );
+        f.evidence("written_by", &t.writers);
     }
 }
 
-fn judge(
-    out: &mut Emitter,
-    target: crate::rules::ResourceRef,
+fn judge<'o>(
+    out: &'o mut Emitter,
+    target: ResourceRef,
     name: &str,
     t: &Target,
     group: Option<&LogGroup>,
-) {
+) -> &'o mut Finding {
     let writers = t.writers.join(", ");
     let Some(g) = group else {
         let message = if t.access {
@@ -199,11 +159,10 @@ fn judge(
                  with no retention and no KMS key ({writers})"
             )
         };
-        out.fail(target, message)
+        return out
+            .fail(target, message)
             .evidence("log_group", name)
-            .evidence("exists", false)
-            .evidence("written_by", &t.writers);
-        return;
+            .evidence("exists", false);
     };
     let mut problems = Vec::new();
     if g.retention_in_days.is_none() {
@@ -212,7 +171,7 @@ fn judge(
     if g.kms_key_id.is_none() {
         problems.push("no KMS key");
     }
-    if problems.is_empty() {
+    let f = if problems.is_empty() {
         out.pass(
             target,
             format!(
@@ -221,9 +180,6 @@ fn judge(
                 g.kms_key_id.as_deref().unwrap_or_default()
             ),
         )
-        .evidence("retention_in_days", g.retention_in_days)
-        .evidence("kms_key_id", &g.kms_key_id)
-        .evidence("written_by", &t.writers);
     } else {
         out.fail(
             target,
@@ -233,8 +189,7 @@ fn judge(
             ),
         )
         .evidence("problems", &problems)
-        .evidence("retention_in_days", g.retention_in_days)
+    };
+    f.evidence("retention_in_days", g.retention_in_days)
         .evidence("kms_key_id", &g.kms_key_id)
-        .evidence("written_by", &t.writers);
-    }
 }

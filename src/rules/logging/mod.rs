@@ -8,3 +8,4 @@ pub mod gw505;
 pub mod gw506;
 pub mod gw507;
 mod log_sinks;
+mod stages;

@@ -149,16 +149,10 @@ pub(super) fn undetermined_reason(groups: &[&WafRule]) -> String {
 /// `unknown`: it may use ACLs this walk cannot see.
 fn attached<'a>(ctx: &RegionContext<'a>, out: &mut Emitter) -> BTreeMap<&'a str, Vec<String>> {
     let mut acls: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for api in ctx.rest_apis(out) {
-        let Some(stages) = ctx.stages(api, out) else {
-            continue;
-        };
-        for stage in stages {
-            if let Some(arn) = stage.web_acl_arn.as_deref() {
-                acls.entry(arn)
-                    .or_default()
-                    .push(ctx.scope.rest_stage(api, stage).label);
-            }
+    for (api, stage) in ctx.rest_stages(out) {
+        if let Some(arn) = stage.web_acl_arn.as_deref() {
+            let label = ctx.scope.rest_stage(api, stage).label;
+            acls.entry(arn).or_default().push(label);
         }
     }
     acls

@@ -1,5 +1,5 @@
 use crate::analysis::exposure::Exposure;
-use crate::model::{AuthorizationType, ProtocolType};
+use crate::model::AuthorizationType;
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -8,22 +8,15 @@ pub static RULE: RuleDef = RuleDef {
     check,
 };
 
+/// WebSocket APIs cannot attach WAF either, but they are not in this rule's scope.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    // WebSocket APIs cannot attach WAF either, but they are not in this rule's scope.
-    for api in apis
-        .iter()
-        .filter(|a| a.protocol_type == ProtocolType::Http)
-    {
-        let target = ctx.scope.v2_api(api);
+    for api in ctx.http_apis(out) {
+        let (target, name) = (ctx.scope.v2_api(api), &api.name);
         let exposure = ctx.v2_exposure(api);
         if let Exposure::NotPublic(why) = &exposure {
             out.pass(
                 target,
-                format!(
-                    "HTTP API {} is not reachable from the internet: {why}",
-                    api.name
-                ),
+                format!("HTTP API {name} is not reachable from the internet: {why}"),
             )
             .evidence("exposure", exposure.describe());
             continue;
@@ -42,40 +35,32 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             out.pass(
                 target,
                 format!(
-                    "every route of HTTP API {} requires authorization ({})",
-                    api.name,
+                    "every route of HTTP API {name} requires authorization ({})",
                     exposure.describe()
                 ),
             )
             .evidence("unauthenticated_routes", open);
-            continue;
-        }
-        match &exposure {
-            Exposure::Unknown(why) => {
-                out.unknown(
-                    target,
-                    format!(
-                        "HTTP API {} has routes without authorization but whether it is public \
-                         is unknown: {why}",
-                        api.name
-                    ),
-                )
-                .evidence("unauthenticated_routes", open);
-            }
-            _ => {
-                out.fail(
-                    target,
-                    format!(
-                        "HTTP API {} is {} and serves routes without authorization that no WAF \
-                         can protect: {}",
-                        api.name,
-                        exposure.describe(),
-                        open.join(", ")
-                    ),
-                )
-                .evidence("unauthenticated_routes", open)
-                .evidence("exposure", exposure.describe());
-            }
+        } else if let Exposure::Unknown(why) = &exposure {
+            out.unknown(
+                target,
+                format!(
+                    "HTTP API {name} has routes without authorization but whether it is public \
+                     is unknown: {why}"
+                ),
+            )
+            .evidence("unauthenticated_routes", open);
+        } else {
+            out.fail(
+                target,
+                format!(
+                    "HTTP API {name} is {} and serves routes without authorization that no WAF \
+                     can protect: {}",
+                    exposure.describe(),
+                    open.join(", ")
+                ),
+            )
+            .evidence("unauthenticated_routes", open)
+            .evidence("exposure", exposure.describe());
         }
     }
 }

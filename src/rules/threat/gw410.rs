@@ -1,7 +1,6 @@
-use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
-use crate::collect::operations as op;
 use std::collections::BTreeSet;
 
+use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
 use crate::model::{RestApi, Stage, UsagePlan};
 use crate::rules::{Emitter, RegionContext, RuleDef};
 
@@ -48,193 +47,168 @@ fn plan_coverage<'a>(plans: &'a [UsagePlan], api: &RestApi, stage: &Stage) -> Pl
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    check_rest(ctx, out);
-    check_v2(ctx, out);
-}
-
-fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(stages) = ctx.stages(api, out) else {
+    for (api, stage) in ctx.rest_stages(out) {
+        let (target, name) = (ctx.scope.rest_stage(api, stage), &stage.stage_name);
+        let unlimited = unthrottled_overrides(stage);
+        if !unlimited.is_empty() {
+            out.fail(
+                target,
+                format!(
+                    "stage {name} switches throttling off (-1) for {}",
+                    unlimited.join(", ")
+                ),
+            )
+            .evidence("unthrottled_overrides", unlimited);
             continue;
-        };
-        for stage in stages {
-            let target = ctx.scope.rest_stage(api, stage);
-            let unlimited = unthrottled_overrides(stage);
-            if !unlimited.is_empty() {
-                out.fail(
-                    target,
-                    format!(
-                        "stage {} switches throttling off (-1) for {}",
-                        stage.stage_name,
-                        unlimited.join(", ")
-                    ),
-                )
-                .evidence("unthrottled_overrides", unlimited);
-                continue;
-            }
-            let wide = stage_wide(stage);
-            if let Some(s) =
-                wide.filter(|s| is_bounded(s.throttling_burst_limit, s.throttling_rate_limit))
-            {
-                out.pass(
-                    target,
-                    format!(
-                        "stage {} throttles at {} requests/s, burst {}",
-                        stage.stage_name,
-                        s.throttling_rate_limit.unwrap_or_default(),
-                        s.throttling_burst_limit.unwrap_or_default()
-                    ),
-                )
-                .evidence("rate_limit", s.throttling_rate_limit)
-                .evidence("burst_limit", s.throttling_burst_limit);
-                continue;
-            }
-            let plans = match ctx.usage_plans_or_reason() {
-                Ok(v) => v,
-                Err(reason) => {
-                    out.unknown(
-                    target,
-                    format!(
-                        "stage {} sets no stage-wide throttle and usage plans are unknown: {reason}",
-                        stage.stage_name
-                    ),
-                );
-                    continue;
-                }
-            };
-            let coverage = plan_coverage(plans, api, stage);
-            let covering = &coverage.plans;
-            if covering.is_empty() {
-                let f = out.fail(
-                    target,
-                    format!(
-                        "stage {} has no stage-wide throttle and no throttling usage plan: only the \
-                         account-wide limit, shared by every API, applies",
-                        stage.stage_name
-                    ),
-                );
-                f.evidence(
-                    "stage_wide_rate_limit",
-                    wide.and_then(|s| s.throttling_rate_limit),
-                )
-                .evidence(
-                    "stage_wide_burst_limit",
-                    wide.and_then(|s| s.throttling_burst_limit),
-                )
-                .evidence("usage_plans", Vec::<String>::new());
-                continue;
-            }
-            // A usage plan throttles requests by API key: methods that need no key escape it,
-            // and per-method plan throttles cover only their methods.
-            if api.resources.is_none() {
-                let reason = ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn));
+        }
+        let wide = stage_wide(stage);
+        if let Some(s) =
+            wide.filter(|s| is_bounded(s.throttling_burst_limit, s.throttling_rate_limit))
+        {
+            out.pass(
+                target,
+                format!(
+                    "stage {name} throttles at {} requests/s, burst {}",
+                    s.throttling_rate_limit.unwrap_or_default(),
+                    s.throttling_burst_limit.unwrap_or_default()
+                ),
+            )
+            .evidence("rate_limit", s.throttling_rate_limit)
+            .evidence("burst_limit", s.throttling_burst_limit);
+            continue;
+        }
+        let coverage = match ctx.usage_plans_or_reason() {
+            Ok(plans) => plan_coverage(plans, api, stage),
+            Err(reason) => {
                 out.unknown(
                     target,
                     format!(
-                        "stage {} relies on usage plan {} but its methods are unknown: {reason}",
-                        stage.stage_name,
+                        "stage {name} sets no stage-wide throttle and usage plans are unknown: \
+                         {reason}"
+                    ),
+                );
+                continue;
+            }
+        };
+        let covering = &coverage.plans;
+        if covering.is_empty() {
+            out.fail(
+                target,
+                format!(
+                    "stage {name} has no stage-wide throttle and no throttling usage plan: only \
+                     the account-wide limit, shared by every API, applies"
+                ),
+            )
+            .evidence(
+                "stage_wide_rate_limit",
+                wide.and_then(|s| s.throttling_rate_limit),
+            )
+            .evidence(
+                "stage_wide_burst_limit",
+                wide.and_then(|s| s.throttling_burst_limit),
+            )
+            .evidence("usage_plans", Vec::<String>::new());
+            continue;
+        }
+        // A usage plan throttles requests by API key: methods that need no key escape it,
+        // and per-method plan throttles cover only their methods.
+        let methods = match ctx.methods_of(api) {
+            Ok(methods) => methods,
+            Err(reason) => {
+                out.unknown(
+                    target,
+                    format!(
+                        "stage {name} relies on usage plan {} but its methods are unknown: \
+                         {reason}",
                         covering.join(", ")
                     ),
                 );
                 continue;
             }
-            let unthrottled: Vec<String> = api
-                .methods()
-                .filter(|(_, m)| !m.is_cors_preflight())
-                .filter(|(r, m)| {
-                    let key = format!("{}/{}", r.path, m.http_method).to_ascii_uppercase();
-                    !m.api_key_required || !(coverage.plan_wide || coverage.methods.contains(&key))
-                })
-                .map(|(r, m)| {
-                    let why = if m.api_key_required {
-                        "not in the plan's throttles"
-                    } else {
-                        "no API key"
-                    };
-                    format!("{} {} ({why})", m.http_method, r.path)
-                })
-                .collect();
-            if unthrottled.is_empty() {
-                out.pass(
-                    target,
-                    format!(
-                        "stage {} is throttled by usage plan {} for every method, each requiring an API key",
-                        stage.stage_name,
-                        covering.join(", ")
-                    ),
-                )
-                .evidence("usage_plans", covering);
-            } else {
-                out.fail(
-                    target,
-                    format!(
-                        "stage {} has no stage-wide throttle and usage plan {} leaves {} methods \
-                         unthrottled: {}",
-                        stage.stage_name,
-                        covering.join(", "),
-                        unthrottled.len(),
-                        unthrottled.join(", ")
-                    ),
-                )
-                .evidence("usage_plans", covering)
-                .evidence("unthrottled_methods", unthrottled);
-            }
-        }
-    }
-}
-
-fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    for api in apis {
-        let Some(stages) = ctx.api_v2_stages(api, out) else {
-            continue;
         };
-        for stage in stages {
-            let target = ctx.scope.v2_stage(api, stage);
-            let unlimited: Vec<&str> = stage
-                .route_settings
-                .iter()
-                .filter(|(_, s)| is_unlimited(s.throttling_burst_limit, s.throttling_rate_limit))
-                .map(|(k, _)| k.as_str())
-                .collect();
-            let default = stage.default_route_settings.as_ref();
-            let bounded = default
-                .is_some_and(|d| is_bounded(d.throttling_burst_limit, d.throttling_rate_limit));
-            if !unlimited.is_empty() {
-                out.fail(
-                    target,
-                    format!(
-                        "stage {} switches throttling off (-1) for route {}",
-                        stage.stage_name,
-                        unlimited.join(", ")
-                    ),
-                )
-                .evidence("unthrottled_routes", unlimited);
-            } else if bounded {
-                let d = default.expect("checked");
-                out.pass(
-                    target,
-                    format!(
-                        "stage {} throttles routes at {} requests/s, burst {}",
-                        stage.stage_name,
-                        d.throttling_rate_limit.unwrap_or_default(),
-                        d.throttling_burst_limit.unwrap_or_default()
-                    ),
-                )
-                .evidence("rate_limit", d.throttling_rate_limit)
-                .evidence("burst_limit", d.throttling_burst_limit);
-            } else {
-                out.fail(
-                    target,
-                    format!(
-                        "stage {} has no default route throttling: only the account-wide limit applies",
-                        stage.stage_name
-                    ),
-                )
-                .evidence("rate_limit", default.and_then(|d| d.throttling_rate_limit))
-                .evidence("burst_limit", default.and_then(|d| d.throttling_burst_limit));
-            }
+        let unthrottled: Vec<String> = methods
+            .iter()
+            .filter(|(_, m)| !m.is_cors_preflight())
+            .filter(|(r, m)| {
+                let key = format!("{}/{}", r.path, m.http_method).to_ascii_uppercase();
+                !m.api_key_required || !(coverage.plan_wide || coverage.methods.contains(&key))
+            })
+            .map(|(r, m)| {
+                let why = if m.api_key_required {
+                    "not in the plan's throttles"
+                } else {
+                    "no API key"
+                };
+                format!("{} {} ({why})", m.http_method, r.path)
+            })
+            .collect();
+        let f = if unthrottled.is_empty() {
+            out.pass(
+                target,
+                format!(
+                    "stage {name} is throttled by usage plan {} for every method, each requiring \
+                     an API key",
+                    covering.join(", ")
+                ),
+            )
+        } else {
+            out.fail(
+                target,
+                format!(
+                    "stage {name} has no stage-wide throttle and usage plan {} leaves {} methods \
+                     unthrottled: {}",
+                    covering.join(", "),
+                    unthrottled.len(),
+                    unthrottled.join(", ")
+                ),
+            )
+            .evidence("unthrottled_methods", unthrottled)
+        };
+        f.evidence("usage_plans", covering);
+    }
+    for (api, stage) in ctx.v2_stages(out) {
+        let (target, name) = (ctx.scope.v2_stage(api, stage), &stage.stage_name);
+        let unlimited: Vec<&str> = stage
+            .route_settings
+            .iter()
+            .filter(|(_, s)| is_unlimited(s.throttling_burst_limit, s.throttling_rate_limit))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let default = stage.default_route_settings.as_ref();
+        let (rate, burst) = (
+            default.and_then(|d| d.throttling_rate_limit),
+            default.and_then(|d| d.throttling_burst_limit),
+        );
+        if !unlimited.is_empty() {
+            out.fail(
+                target,
+                format!(
+                    "stage {name} switches throttling off (-1) for route {}",
+                    unlimited.join(", ")
+                ),
+            )
+            .evidence("unthrottled_routes", unlimited);
+            continue;
         }
+        let f = if is_bounded(burst, rate) {
+            out.pass(
+                target,
+                format!(
+                    "stage {name} throttles routes at {} requests/s, burst {}",
+                    rate.unwrap_or_default(),
+                    burst.unwrap_or_default()
+                ),
+            )
+        } else {
+            out.fail(
+                target,
+                format!(
+                    "stage {name} has no default route throttling: only the account-wide limit \
+                     applies"
+                ),
+            )
+        };
+        f.evidence("rate_limit", rate)
+            .evidence("burst_limit", burst);
     }
 }
