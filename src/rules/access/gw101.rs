@@ -1,6 +1,8 @@
 use crate::analysis::exposure;
 use crate::model::AuthorizationType;
-use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
+use crate::rules::{Emitter, RegionContext, RuleDef};
+
+use super::exposed::fail_exposed;
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW101",
@@ -9,54 +11,40 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(resources) = ctx.resources(api, out) else {
+    for (api, resource, method) in ctx.rest_methods(out) {
+        if method.is_cors_preflight() {
             continue;
-        };
-        let exposure = exposure::rest_api(api);
-        for resource in resources {
-            for method in resource.methods.iter().filter(|m| !m.is_cors_preflight()) {
-                let target = ctx.scope.rest_method(api, resource, &method.http_method);
-                if method.is_open() {
-                    let f = out.fail(
-                        target,
-                        format!(
-                            "{} {} has authorization NONE and requires no API key: anyone who can \
-                             reach the API can call it ({})",
-                            method.http_method,
-                            resource.path,
-                            exposure.describe()
-                        ),
-                    );
-                    f.evidence("authorization_type", method.authorization_type)
-                        .evidence("api_key_required", false)
-                        .evidence("exposure", exposure.describe());
-                    if exposure.maybe_public() {
-                        f.raise_to(Severity::High);
-                    }
-                } else if method.authorization_type == AuthorizationType::None {
-                    out.pass(
-                        target,
-                        format!(
-                            "{} {} requires an API key (judged by GW102)",
-                            method.http_method, resource.path
-                        ),
-                    )
-                    .evidence("api_key_required", true);
-                } else {
-                    out.pass(
-                        target,
-                        format!(
-                            "{} {} uses {} authorization",
-                            method.http_method,
-                            resource.path,
-                            method.authorization_type.as_str()
-                        ),
-                    )
-                    .evidence("authorization_type", method.authorization_type);
-                }
-            }
+        }
+        let target = ctx.scope.rest_method(api, resource, &method.http_method);
+        let route = format!("{} {}", method.http_method, resource.path);
+        if method.is_open() {
+            fail_exposed(
+                out,
+                target,
+                &format!(
+                    "{route} has authorization NONE and requires no API key: anyone who can \
+                     reach the API can call it"
+                ),
+                &exposure::rest_api(api),
+            )
+            .evidence("authorization_type", method.authorization_type)
+            .evidence("api_key_required", false);
+        } else if method.authorization_type == AuthorizationType::None {
+            // A key is an identifier, not authentication; GW102 owns that verdict.
+            out.pass(
+                target,
+                format!("{route} requires an API key (judged by GW102)"),
+            )
+            .evidence("api_key_required", true);
+        } else {
+            out.pass(
+                target,
+                format!(
+                    "{route} uses {} authorization",
+                    method.authorization_type.as_str()
+                ),
+            )
+            .evidence("authorization_type", method.authorization_type);
         }
     }
 }

@@ -8,49 +8,42 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(resources) = ctx.resources(api, out) else {
+    for (api, resource, method) in ctx.rest_methods(out) {
+        if method.is_cors_preflight() {
             continue;
-        };
-        for resource in resources {
-            for method in resource.methods.iter().filter(|m| !m.is_cors_preflight()) {
-                let target = ctx.scope.rest_method(api, resource, &method.http_method);
-                let key_only =
-                    method.authorization_type == AuthorizationType::None && method.api_key_required;
-                if key_only {
-                    let f = out.fail(
-                        target,
-                        format!(
-                            "{} {} is protected only by an API key, an identifier shared with \
-                             clients, not authentication",
-                            method.http_method, resource.path
-                        ),
-                    );
-                    f.evidence("authorization_type", method.authorization_type)
-                        .evidence("api_key_required", true)
-                        .evidence("http_method", &method.http_method);
-                    if method.is_write() {
-                        f.raise_to(Severity::High);
-                    }
-                } else {
-                    out.pass(
-                        target,
-                        format!(
-                            "{} {} is not API-key-only (authorization {}, API key {})",
-                            method.http_method,
-                            resource.path,
-                            method.authorization_type.as_str(),
-                            if method.api_key_required {
-                                "required"
-                            } else {
-                                "not required"
-                            }
-                        ),
-                    )
-                    .evidence("authorization_type", method.authorization_type);
-                }
+        }
+        let target = ctx.scope.rest_method(api, resource, &method.http_method);
+        let route = format!("{} {}", method.http_method, resource.path);
+        let authorization = method.authorization_type;
+        if authorization == AuthorizationType::None && method.api_key_required {
+            let f = out.fail(
+                target,
+                format!(
+                    "{route} is protected only by an API key, an identifier shared with \
+                     clients, not authentication"
+                ),
+            );
+            f.evidence("authorization_type", authorization)
+                .evidence("api_key_required", true)
+                .evidence("http_method", &method.http_method);
+            // A leaked key that can change state does more harm than one that can only read.
+            if method.is_write() {
+                f.raise_to(Severity::High);
             }
+        } else {
+            let key = if method.api_key_required {
+                "required"
+            } else {
+                "not required"
+            };
+            out.pass(
+                target,
+                format!(
+                    "{route} is not API-key-only (authorization {}, API key {key})",
+                    authorization.as_str()
+                ),
+            )
+            .evidence("authorization_type", authorization);
         }
     }
 }

@@ -1,5 +1,7 @@
 use crate::model::{AuthorizationType, ProtocolType, Route};
-use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
+use crate::rules::{Emitter, RegionContext, RuleDef};
+
+use super::exposed::fail_exposed;
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW103",
@@ -8,64 +10,52 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    for api in apis {
+    for api in ctx.v2_apis(out) {
         let Some(routes) = ctx.api_routes(api, out) else {
             continue;
         };
         let exposure = ctx.v2_exposure(api);
-        let judged: Vec<&Route> = match api.protocol_type {
-            ProtocolType::Http => routes
-                .iter()
-                .filter(|r| !api.is_cors_preflight(r))
-                .collect(),
-            // Only the handshake authenticates a WebSocket connection; later messages
-            // travel on the already-accepted connection.
-            ProtocolType::Websocket => {
-                let connect: Vec<&Route> = routes
-                    .iter()
-                    .filter(|r| r.route_key == "$connect")
-                    .collect();
-                if connect.is_empty() {
-                    let f = out.fail(
-                        ctx.scope.v2_api(api),
-                        format!(
-                            "WebSocket API {} has no $connect route: every connection is \
-                             accepted without authentication ({})",
-                            api.name,
-                            exposure.describe()
-                        ),
-                    );
-                    f.evidence(
-                        "routes",
-                        routes.iter().map(|r| &r.route_key).collect::<Vec<_>>(),
-                    )
-                    .evidence("exposure", exposure.describe());
-                    if exposure.maybe_public() {
-                        f.raise_to(Severity::High);
-                    }
+        let websocket = api.protocol_type == ProtocolType::Websocket;
+        // Only the handshake authenticates a WebSocket connection; later messages travel on
+        // the already-accepted connection.
+        let judged: Vec<&Route> = routes
+            .iter()
+            .filter(|r| {
+                if websocket {
+                    r.route_key == "$connect"
+                } else {
+                    !api.is_cors_preflight(r)
                 }
-                connect
-            }
-        };
+            })
+            .collect();
+        if websocket && judged.is_empty() {
+            fail_exposed(
+                out,
+                ctx.scope.v2_api(api),
+                &format!(
+                    "WebSocket API {} has no $connect route: every connection is accepted \
+                     without authentication",
+                    api.name
+                ),
+                &exposure,
+            )
+            .evidence(
+                "routes",
+                routes.iter().map(|r| &r.route_key).collect::<Vec<_>>(),
+            );
+        }
         for route in judged {
             let target = ctx.scope.v2_route(api, &route.route_id, &route.route_key);
             if route.authorization_type == AuthorizationType::None {
-                let f = out.fail(
+                fail_exposed(
+                    out,
                     target,
-                    format!(
-                        "route `{}` has authorization NONE ({})",
-                        route.route_key,
-                        exposure.describe()
-                    ),
-                );
-                f.evidence("route_key", &route.route_key)
-                    .evidence("authorization_type", route.authorization_type)
-                    .evidence("api_key_required", route.api_key_required)
-                    .evidence("exposure", exposure.describe());
-                if exposure.maybe_public() {
-                    f.raise_to(Severity::High);
-                }
+                    &format!("route `{}` has authorization NONE", route.route_key),
+                    &exposure,
+                )
+                .evidence("route_key", &route.route_key)
+                .evidence("authorization_type", route.authorization_type)
+                .evidence("api_key_required", route.api_key_required);
             } else {
                 out.pass(
                     target,

@@ -8,25 +8,17 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
-    for api in apis {
-        let Some(authorizers) = ctx.v2_authorizers(api, out) else {
-            continue;
-        };
+    for api in ctx.v2_apis(out) {
+        let authorizers = ctx.v2_authorizers(api, out).unwrap_or_default();
         for a in authorizers
             .iter()
             .filter(|a| a.authorizer_type == V2AuthorizerType::Jwt)
         {
             let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
             let jwt = a.jwt_configuration.clone().unwrap_or_default();
-            let audience: Vec<&String> = jwt
-                .audience
-                .iter()
-                .filter(|x| !x.trim().is_empty())
-                .collect();
             let issuer = jwt.issuer.as_deref().unwrap_or("");
             let mut problems = Vec::new();
-            if audience.is_empty() {
+            if jwt.audience.iter().all(|x| x.trim().is_empty()) {
                 problems.push(
                     "no audience: tokens issued to any client of the issuer are accepted"
                         .to_string(),

@@ -1,7 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::collect::operations as op;
-use crate::model::{ProtocolType, RestAuthorizerType, V2AuthorizerType};
+use crate::model::{RestAuthorizer, RestAuthorizerType, V2Authorizer, V2AuthorizerType};
 use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -124,143 +123,138 @@ struct Authorizer<'a> {
     simple: Option<bool>,
 }
 
-fn check(ctx: &RegionContext, out: &mut Emitter) {
-    check_rest(ctx, out);
-    check_v2(ctx, out);
+impl<'a> Authorizer<'a> {
+    fn rest(a: &'a RestAuthorizer) -> Self {
+        let sources: Vec<&str> = a
+            .identity_source
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        Authorizer {
+            name: &a.name,
+            ttl: a.authorizer_result_ttl_in_seconds,
+            key: KeyParts::of(&sources, false),
+            sources,
+            simple: None,
+        }
+    }
+
+    fn v2(a: &'a V2Authorizer) -> Self {
+        let sources: Vec<&str> = a.identity_source.iter().map(String::as_str).collect();
+        Authorizer {
+            name: &a.name,
+            ttl: a.authorizer_result_ttl_in_seconds,
+            key: KeyParts::of(&sources, true),
+            sources,
+            simple: Some(a.enable_simple_responses.unwrap_or(false)),
+        }
+    }
 }
 
-fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(authorizers) = ctx.rest_authorizers(api, out) else {
-            continue;
-        };
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    for api in ctx.rest_apis(out) {
+        let authorizers = ctx.rest_authorizers(api, out).unwrap_or_default();
         // TOKEN authorizers are keyed by the token alone by design and COGNITO ones do not
         // call a Lambda: only REQUEST authorizers choose their cache key.
         for a in authorizers
             .iter()
             .filter(|a| a.authorizer_type == RestAuthorizerType::Request)
         {
-            let sources: Vec<&str> = a
-                .identity_source
-                .as_deref()
-                .unwrap_or_default()
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
-            let guarded = match &api.resources {
-                Some(_) => Ok(api
-                    .methods()
+            let guarded = ctx.methods_of(api).map(|methods| {
+                methods
+                    .into_iter()
                     .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
                     .map(|(r, m)| Guarded::rest(&m.http_method, &r.path))
-                    .collect()),
-                None => Err(ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn))),
-            };
-            let authorizer = Authorizer {
-                name: &a.name,
-                ttl: a.authorizer_result_ttl_in_seconds,
-                key: KeyParts::of(&sources, false),
-                sources,
-                simple: None,
-            };
+                    .collect()
+            });
             let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
-            judge(out, target, &authorizer, guarded);
+            judge(out, target, &Authorizer::rest(a), guarded);
         }
     }
-}
-
-fn check_v2(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.v2_apis(out);
     // WebSocket authorizers run once, on $connect, and do not cache: nothing is replayed.
-    for api in apis
-        .iter()
-        .filter(|a| a.protocol_type == ProtocolType::Http)
-    {
-        let Some(authorizers) = ctx.v2_authorizers(api, out) else {
-            continue;
-        };
+    for api in ctx.http_apis(out) {
+        let authorizers = ctx.v2_authorizers(api, out).unwrap_or_default();
         for a in authorizers
             .iter()
             .filter(|a| a.authorizer_type == V2AuthorizerType::Request)
         {
-            let sources: Vec<&str> = a.identity_source.iter().map(String::as_str).collect();
-            let guarded = match &api.routes {
-                Some(routes) => Ok(routes
+            let guarded = ctx.routes_of(api).map(|routes| {
+                routes
                     .iter()
                     .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
                     .map(|r| Guarded::v2(&r.route_key))
-                    .collect()),
-                None => Err(ctx.reason(&op::GET_ROUTES, Some(&ctx.scope.v2_api(api).arn))),
-            };
-            let authorizer = Authorizer {
-                name: &a.name,
-                ttl: a.authorizer_result_ttl_in_seconds,
-                key: KeyParts::of(&sources, true),
-                sources,
-                simple: Some(a.enable_simple_responses.unwrap_or(false)),
-            };
+                    .collect()
+            });
             let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
-            judge(out, target, &authorizer, guarded);
+            judge(out, target, &Authorizer::v2(a), guarded);
         }
     }
 }
 
+/// `guarded`: the methods or routes that name the authorizer, or why they are unknown (only
+/// asked when the cache key alone does not settle the verdict).
 fn judge(
     out: &mut Emitter,
     target: ResourceRef,
     a: &Authorizer,
     guarded: Result<Vec<Guarded>, String>,
 ) {
-    let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
-    let ttl_source = match a.ttl {
-        Some(_) => "set on the authorizer",
-        None => "not set (AWS default)",
-    };
-    let ttl_text = match a.ttl {
-        Some(t) => format!("{t} s"),
-        None => format!("{DEFAULT_TTL} s (TTL not set, AWS default)"),
-    };
     let name = a.name;
-    let evidence = |f: &mut Finding| {
-        f.evidence("ttl_seconds", ttl)
-            .evidence("ttl_source", ttl_source)
-            .evidence("identity_sources", &a.sources);
-        if let Some(simple) = a.simple {
-            f.evidence("simple_responses", simple);
-        }
+    let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
+    let (ttl_source, ttl_text) = match a.ttl {
+        Some(t) => ("set on the authorizer", format!("{t} s")),
+        None => (
+            "not set (AWS default)",
+            format!("{DEFAULT_TTL} s (TTL not set, AWS default)"),
+        ),
     };
-    if ttl <= 0 {
-        evidence(out.pass(
+    let f = if ttl <= 0 {
+        out.pass(
             target,
             format!("authorizer {name} does not cache results (TTL {ttl} s)"),
-        ));
-        return;
-    }
-    if a.key.method && a.key.path {
-        evidence(out.pass(
+        )
+    } else if a.key.method && a.key.path {
+        out.pass(
             target,
             format!(
                 "authorizer {name} caches results for {ttl_text} keyed on the HTTP method and path"
             ),
-        ));
-        return;
-    }
-    let guarded = match guarded {
-        Ok(g) => g,
-        Err(reason) => {
-            evidence(out.unknown(
+        )
+    } else {
+        match guarded {
+            Err(reason) => out.unknown(
                 target,
                 format!(
                     "authorizer {name} caches results for {ttl_text} with a key that may not \
                      separate routes, and which routes it guards is unknown: {reason}"
                 ),
-            ));
-            return;
+            ),
+            Ok(guarded) => judge_replay(out, target, a, &ttl_text, &guarded),
         }
     };
+    f.evidence("ttl_seconds", ttl)
+        .evidence("ttl_source", ttl_source)
+        .evidence("identity_sources", &a.sources);
+    if let Some(simple) = a.simple {
+        f.evidence("simple_responses", simple);
+    }
+}
+
+/// A caching authorizer whose key may not separate routes: whether a result cached for one
+/// guarded request can be replayed on another.
+fn judge_replay<'o>(
+    out: &'o mut Emitter,
+    target: ResourceRef,
+    a: &Authorizer,
+    ttl_text: &str,
+    guarded: &[Guarded],
+) -> &'o mut Finding {
+    let name = a.name;
     let used_by: Vec<&str> = guarded.iter().map(|g| g.label.as_str()).collect();
-    let unkeyed = a.key.unkeyed(&guarded, a.simple == Some(true));
+    let unkeyed = a.key.unkeyed(guarded, a.simple == Some(true));
     if unkeyed.is_empty() {
         let why = match used_by.as_slice() {
             [] => "it guards no method or route (see GW104)".to_string(),
@@ -269,43 +263,39 @@ fn judge(
             }
             _ => "its cache key tells apart every route it guards".to_string(),
         };
-        let f = out.pass(
-            target,
-            format!(
-                "authorizer {name} caches results for {ttl_text}; a cached result cannot be \
-                 replayed on another route: {why}"
-            ),
-        );
-        evidence(f);
-        f.evidence("used_by", used_by);
-        return;
+        return out
+            .pass(
+                target,
+                format!(
+                    "authorizer {name} caches results for {ttl_text}; a cached result cannot be \
+                     replayed on another route: {why}"
+                ),
+            )
+            .evidence("used_by", used_by);
     }
-    let shown: Vec<&str> = used_by.iter().take(5).copied().collect();
-    let more = if used_by.len() > shown.len() {
-        format!(" and {} more", used_by.len() - shown.len())
+    let shown = used_by[..used_by.len().min(5)].join(", ");
+    let more = match used_by.len().saturating_sub(5) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let key = if a.sources.is_empty() {
+        "no identity source".to_string()
     } else {
-        String::new()
+        a.sources.join(", ")
     };
     let replay = if a.simple == Some(true) {
         "a simple response (isAuthorized: true) cached for one request is replayed for the others"
     } else {
         "a policy and context cached for one request are reused for the others"
     };
-    let f = out.fail(
+    out.fail(
         target,
         format!(
-            "authorizer {name} caches results for {ttl_text} keyed on {}, which cannot tell \
-             apart requests that differ in {} among those it guards ({}{more}): {replay}",
-            if a.sources.is_empty() {
-                "no identity source".to_string()
-            } else {
-                a.sources.join(", ")
-            },
+            "authorizer {name} caches results for {ttl_text} keyed on {key}, which cannot tell \
+             apart requests that differ in {} among those it guards ({shown}{more}): {replay}",
             unkeyed.join(" or "),
-            shown.join(", "),
         ),
-    );
-    evidence(f);
-    f.evidence("used_by", used_by)
-        .evidence("not_in_cache_key", unkeyed);
+    )
+    .evidence("used_by", used_by)
+    .evidence("not_in_cache_key", unkeyed)
 }

@@ -14,87 +14,77 @@ fn accepts_body(http_method: &str) -> bool {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let apis = ctx.rest_apis(out);
-    for api in apis {
-        let Some(resources) = ctx.resources(api, out) else {
+    for (api, resource, method) in ctx.rest_methods(out) {
+        if !accepts_body(&method.http_method) {
+            continue;
+        }
+        let target = ctx.scope.rest_method(api, resource, &method.http_method);
+        let route = format!("{} {}", method.http_method, resource.path);
+        let Some(id) = method
+            .request_validator_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+        else {
+            out.fail(
+                target,
+                format!(
+                    "{route} has no request validator: API Gateway passes any body and \
+                     parameters to the integration unchecked"
+                ),
+            )
+            .evidence("request_validator_id", None::<String>);
             continue;
         };
-        for resource in resources {
-            for method in resource
-                .methods
-                .iter()
-                .filter(|m| accepts_body(&m.http_method))
-            {
-                let target = ctx.scope.rest_method(api, resource, &method.http_method);
-                let route = format!("{} {}", method.http_method, resource.path);
-                let Some(id) = method
-                    .request_validator_id
-                    .as_deref()
-                    .filter(|id| !id.is_empty())
-                else {
-                    out.fail(
-                        target,
-                        format!(
-                            "{route} has no request validator: API Gateway passes any body and \
-                             parameters to the integration unchecked"
-                        ),
-                    )
-                    .evidence("request_validator_id", None::<String>);
-                    continue;
-                };
-                let Some(validators) = &api.request_validators else {
-                    let reason = ctx.reason(
-                        &op::GET_REQUEST_VALIDATORS,
-                        Some(&ctx.scope.rest_api(api).arn),
-                    );
-                    out.unknown(
-                        target,
-                        format!("{route} uses request validator {id}, whose settings are unknown: {reason}"),
-                    )
-                    .evidence("request_validator_id", id);
-                    continue;
-                };
-                // A validator the method references but the listing lacks: the listing is
-                // incomplete (changed during collection or cut short), not proof of no validation.
-                let Some(v) = validators.iter().find(|v| v.id == id) else {
-                    out.unknown(
-                        target,
-                        format!(
-                            "{route} uses request validator {id}, which is not among the {} \
-                             validators GetRequestValidators returned",
-                            validators.len()
-                        ),
-                    )
-                    .evidence("request_validator_id", id);
-                    continue;
-                };
-                let name = v.name.as_deref().unwrap_or(id);
-                let validated = match (v.validate_request_body, v.validate_request_parameters) {
-                    (true, true) => "the body and parameters",
-                    (true, false) => "the body",
-                    (false, true) => "the parameters only (the body is not validated)",
-                    (false, false) => {
-                        out.fail(
-                            target,
-                            format!(
-                                "{route} uses request validator {name}, which validates neither \
-                                 the body nor the parameters"
-                            ),
-                        )
-                        .evidence("request_validator_id", id)
-                        .evidence("validate_request_body", false)
-                        .evidence("validate_request_parameters", false);
-                        continue;
-                    }
-                };
-                out.pass(
-                    target,
-                    format!("{route} uses request validator {name}, which validates {validated}"),
+        // Validators are collected only for APIs whose methods reference one, and no other
+        // rule reads them, so the context has no accessor for them.
+        let validator = match &api.request_validators {
+            None => Err(format!(
+                "{route} uses request validator {id}, whose settings are unknown: {}",
+                ctx.reason(
+                    &op::GET_REQUEST_VALIDATORS,
+                    Some(&ctx.scope.rest_api(api).arn)
                 )
-                .evidence("request_validator_id", id)
-                .evidence("validate_request_body", v.validate_request_body)
-                .evidence("validate_request_parameters", v.validate_request_parameters);
+            )),
+            // A validator the method references but the listing lacks: the listing is
+            // incomplete (changed during collection or cut short), not proof of no validation.
+            Some(all) => all.iter().find(|v| v.id == id).ok_or_else(|| {
+                format!(
+                    "{route} uses request validator {id}, which is not among the {} validators \
+                     GetRequestValidators returned",
+                    all.len()
+                )
+            }),
+        };
+        let v = match validator {
+            Ok(v) => v,
+            Err(reason) => {
+                out.unknown(target, reason)
+                    .evidence("request_validator_id", id);
+                continue;
             }
-        }
+        };
+        let name = v.name.as_deref().unwrap_or(id);
+        let validated = match (v.validate_request_body, v.validate_request_parameters) {
+            (true, true) => Some("the body and parameters"),
+            (true, false) => Some("the body"),
+            (false, true) => Some("the parameters only (the body is not validated)"),
+            (false, false) => None,
+        };
+        let f = match validated {
+            Some(validated) => out.pass(
+                target,
+                format!("{route} uses request validator {name}, which validates {validated}"),
+            ),
+            None => out.fail(
+                target,
+                format!(
+                    "{route} uses request validator {name}, which validates neither the body \
+                     nor the parameters"
+                ),
+            ),
+        };
+        f.evidence("request_validator_id", id)
+            .evidence("validate_request_body", v.validate_request_body)
+            .evidence("validate_request_parameters", v.validate_request_parameters);
     }
 }

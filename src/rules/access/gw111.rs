@@ -11,69 +11,50 @@ pub static RULE: RuleDef = RuleDef {
 
 /// Certificate id to the stages presenting it, in this region (certificates are regional).
 fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<String>> {
+    let rest = ctx.rest_stages(out);
+    let v2 = ctx.v2_stages(out);
+    let presented =
+        rest.into_iter()
+            .filter_map(|(api, s)| Some((s.client_certificate()?, ctx.scope.rest_stage(api, s))))
+            .chain(v2.into_iter().filter_map(|(api, s)| {
+                Some((s.client_certificate()?, ctx.scope.v2_stage(api, s)))
+            }));
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            for stage in ctx.stages(api, out).unwrap_or_default() {
-                if let Some(id) = stage.client_certificate() {
-                    used.entry(id.to_string())
-                        .or_default()
-                        .push(ctx.scope.rest_stage(api, stage).label);
-                }
-            }
-        }
-    }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            for stage in ctx.api_v2_stages(api, out).unwrap_or_default() {
-                if let Some(id) = stage.client_certificate() {
-                    used.entry(id.to_string())
-                        .or_default()
-                        .push(ctx.scope.v2_stage(api, stage).label);
-                }
-            }
-        }
+    for (id, stage) in presented {
+        used.entry(id.to_string()).or_default().push(stage.label);
     }
     used
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let used = used_certificates(ctx, out);
-    if used.is_empty() {
-        return;
-    }
     let certificates = ctx.client_certificates();
     let window = i64::from(ctx.params.cert_expiry_days);
-    for (id, stages) in used {
+    for (id, stages) in used_certificates(ctx, out) {
         let target = ctx.scope.client_certificate(&id);
-        let certificates = match &certificates {
-            Ok(certificates) => certificates,
-            Err(reason) => {
-                out.unknown(
-                    target,
+        let cert = match &certificates {
+            Err(reason) => Err(format!(
+                "client certificate {id} is used by stages but its expiry is unknown: {reason}"
+            )),
+            // Not listed: deleted after the stage was set, or a certificate the listing does
+            // not return. Its expiry cannot be judged either way, so this is no pass.
+            Ok(all) => all
+                .iter()
+                .find(|c| c.client_certificate_id == id)
+                .ok_or_else(|| {
                     format!(
-                    "client certificate {id} is used by stages but its expiry is unknown: {reason}"
-                ),
-                )
-                .evidence("used_by", stages);
+                        "client certificate {id} is used by {} but is not among the region's \
+                         client certificates (GetClientCertificates): its expiry cannot be \
+                         checked",
+                        stages.join(", ")
+                    )
+                }),
+        };
+        let cert = match cert {
+            Ok(cert) => cert,
+            Err(reason) => {
+                out.unknown(target, reason).evidence("used_by", stages);
                 continue;
             }
-        };
-        // Not listed: deleted after the stage was set, or a certificate the listing does not
-        // return. Its expiry cannot be judged either way, so this is no pass.
-        let Some(cert) = certificates.iter().find(|c| c.client_certificate_id == id) else {
-            out.unknown(
-                target,
-                format!(
-                    "client certificate {id} is used by {} but is not among the region's client \
-                     certificates (GetClientCertificates): its expiry cannot be checked",
-                    stages.join(", ")
-                ),
-            )
-            .evidence("used_by", stages);
-            continue;
         };
         let raw = cert.expiration_date.as_deref();
         let Some(expires) = raw.and_then(Date::from_timestamp) else {
@@ -89,14 +70,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         let days_left = ctx.as_of.days_until(expires);
-        let finding = if days_left < 0 {
+        let users = stages.join(", ");
+        let f = if days_left < 0 {
             out.fail(
                 target,
                 format!(
                     "client certificate {id} expired on {expires} ({} days ago) and is still \
-                     presented by {}",
-                    -days_left,
-                    stages.join(", ")
+                     presented by {users}",
+                    -days_left
                 ),
             )
         } else if days_left <= window {
@@ -104,8 +85,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 target,
                 format!(
                     "client certificate {id} expires on {expires}, in {days_left} days (within \
-                     {window}), and is presented by {}",
-                    stages.join(", ")
+                     {window}), and is presented by {users}"
                 ),
             )
         } else {
@@ -114,8 +94,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 format!("client certificate {id} expires on {expires}, in {days_left} days"),
             )
         };
-        finding
-            .evidence("expiration_date", expires.to_string())
+        f.evidence("expiration_date", expires.to_string())
             .evidence("days_left", days_left)
             .evidence("cert_expiry_days", window)
             .evidence("used_by", stages);

@@ -10,7 +10,7 @@ use crate::analysis::policy::{
 };
 use crate::collect::operations as op;
 use crate::model::{IamPolicy, IamRole};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     id: "GW112",
@@ -72,99 +72,93 @@ fn role_name(arn: &str) -> Option<&str> {
     arn.split_once(":role/")?.1.rsplit('/').next()
 }
 
-/// Every role ARN used in this region, with who uses it. Also reports, per API, the lists that
-/// were not collected (one `unknown` per API, naming every failed call).
+/// One part of an API (its integrations or its authorizers) as `(role ARN if any, user)`, or
+/// why it is unknown.
+type Users<'a> = Result<Vec<(Option<&'a String>, String)>, String>;
+
+/// Every role ARN used in this region, with who uses it. An API whose parts were not collected
+/// gets one `unknown` naming every failed call.
 fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<String>> {
-    let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // Caller-credential passthrough (`arn:aws:iam::*:user/*`) names no role to check.
-    let mut add = |arn: Option<&String>, user: String| {
-        if let Some(arn) = arn.filter(|a| a.contains(":role/")) {
-            used.entry(arn.clone()).or_default().push(user);
-        }
-    };
-    {
-        let apis = ctx.rest_apis(out);
-        for api in apis {
-            let label = format!("REST API {} ({})", api.name, api.id);
-            let mut missing = Vec::new();
-            match &api.resources {
-                Some(_) => {
-                    for (r, m) in api.methods() {
-                        let creds = m.integration.as_ref().and_then(|i| i.credentials.as_ref());
-                        add(
-                            creds,
-                            format!("{label} {} {} integration", m.http_method, r.path),
-                        );
-                    }
-                }
-                None => {
-                    missing.push(ctx.reason(&op::GET_RESOURCES, Some(&ctx.scope.rest_api(api).arn)))
-                }
-            }
-            match &api.authorizers {
-                Some(list) => {
-                    for a in list {
-                        add(
-                            a.authorizer_credentials.as_ref(),
-                            format!("{label} authorizer {}", a.name),
-                        );
-                    }
-                }
-                None => missing
-                    .push(ctx.reason(&op::GET_AUTHORIZERS, Some(&ctx.scope.rest_api(api).arn))),
-            }
-            if !missing.is_empty() {
-                out.unknown(
-                    ctx.scope.rest_api(api),
-                    format!(
-                        "the IAM roles {label} uses are unknown: {}",
-                        missing.join("; ")
-                    ),
-                );
-            }
-        }
+    let mut used = BTreeMap::new();
+    for api in ctx.rest_apis(out) {
+        let label = format!("REST API {} ({})", api.name, api.id);
+        let integrations = ctx.methods_of(api).map(|methods| {
+            methods
+                .into_iter()
+                .map(|(r, m)| {
+                    let creds = m.integration.as_ref().and_then(|i| i.credentials.as_ref());
+                    let user = format!("{label} {} {} integration", m.http_method, r.path);
+                    (creds, user)
+                })
+                .collect()
+        });
+        let authorizers = ctx.rest_authorizers_of(api).map(|list| {
+            list.iter()
+                .map(|a| {
+                    let user = format!("{label} authorizer {}", a.name);
+                    (a.authorizer_credentials.as_ref(), user)
+                })
+                .collect()
+        });
+        let target = ctx.scope.rest_api(api);
+        record(&mut used, out, target, &label, [integrations, authorizers]);
     }
-    {
-        let apis = ctx.v2_apis(out);
-        for api in apis {
-            let label = format!("API {} ({})", api.name, api.api_id);
-            let mut missing = Vec::new();
-            match &api.integrations {
-                Some(list) => {
-                    for i in list {
-                        add(
-                            i.credentials_arn.as_ref(),
-                            format!("{label} integration {}", i.integration_id),
-                        );
-                    }
-                }
-                None => missing
-                    .push(ctx.reason(&op::GET_INTEGRATIONS, Some(&ctx.scope.v2_api(api).arn))),
-            }
-            match &api.authorizers {
-                Some(list) => {
-                    for a in list {
-                        add(
-                            a.authorizer_credentials_arn.as_ref(),
-                            format!("{label} authorizer {}", a.name),
-                        );
-                    }
-                }
-                None => missing
-                    .push(ctx.reason(&op::V2_GET_AUTHORIZERS, Some(&ctx.scope.v2_api(api).arn))),
-            }
-            if !missing.is_empty() {
-                out.unknown(
-                    ctx.scope.v2_api(api),
-                    format!(
-                        "the IAM roles {label} uses are unknown: {}",
-                        missing.join("; ")
-                    ),
-                );
-            }
-        }
+    for api in ctx.v2_apis(out) {
+        let label = format!("API {} ({})", api.name, api.api_id);
+        let integrations = ctx.integrations_of(api).map(|list| {
+            list.iter()
+                .map(|i| {
+                    let user = format!("{label} integration {}", i.integration_id);
+                    (i.credentials_arn.as_ref(), user)
+                })
+                .collect()
+        });
+        let authorizers = ctx.v2_authorizers_of(api).map(|list| {
+            list.iter()
+                .map(|a| {
+                    let user = format!("{label} authorizer {}", a.name);
+                    (a.authorizer_credentials_arn.as_ref(), user)
+                })
+                .collect()
+        });
+        let target = ctx.scope.v2_api(api);
+        record(&mut used, out, target, &label, [integrations, authorizers]);
     }
     used
+}
+
+/// Adds one API's role users to `used`; one `unknown` on the API names every part that was not
+/// collected.
+fn record(
+    used: &mut BTreeMap<String, Vec<String>>,
+    out: &mut Emitter,
+    target: ResourceRef,
+    label: &str,
+    parts: [Users; 2],
+) {
+    let mut missing = Vec::new();
+    for part in parts {
+        match part {
+            Ok(users) => {
+                for (arn, user) in users {
+                    // Caller-credential passthrough (`arn:aws:iam::*:user/*`) names no role.
+                    if let Some(arn) = arn.filter(|a| a.contains(":role/")) {
+                        used.entry(arn.clone()).or_default().push(user);
+                    }
+                }
+            }
+            Err(reason) => missing.push(reason),
+        }
+    }
+    if !missing.is_empty() {
+        out.unknown(
+            target,
+            format!(
+                "the IAM roles {label} uses are unknown: {}",
+                missing.join("; ")
+            ),
+        );
+    }
 }
 
 /// What the role's readable policies grant too broadly, and what could not be read.
@@ -234,24 +228,20 @@ fn document_reason(ctx: &RegionContext, role: &IamRole, policy: &IamPolicy) -> S
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let used = used_roles(ctx, out);
-    for (arn, users) in used {
+    let iam = ctx.iam();
+    for (arn, users) in used_roles(ctx, out) {
         let name = role_name(&arn).unwrap_or(&arn);
         let target = ctx.scope.external("iam", &arn, format!("IAM role {name}"));
-        let Some(iam) = ctx.iam() else {
-            let reason = ctx.reason(&op::GET_ROLE, Some(&arn));
-            out.unknown(target, format!("IAM role {name} was not read: {reason}"))
-                .evidence("used_by", users);
-            continue;
-        };
         // GetRole resolves the name, so a referenced ARN without the role's path still matches.
-        let role = iam.roles.iter().find(|r| r.arn == arn).or_else(|| {
-            iam.roles
-                .iter()
-                .find(|r| role_name(&r.arn) == Some(name) && same_account(&r.arn, &arn))
+        let role = iam.and_then(|iam| {
+            iam.roles.iter().find(|r| r.arn == arn).or_else(|| {
+                iam.roles
+                    .iter()
+                    .find(|r| role_name(&r.arn) == Some(name) && same_account(&r.arn, &arn))
+            })
         });
         let Some(role) = role else {
-            if iam.missing_role_arns.contains(&arn) {
+            if iam.is_some_and(|iam| iam.missing_role_arns.contains(&arn)) {
                 out.pass(
                     target,
                     format!(
@@ -269,7 +259,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         let review = review_policies(ctx, role);
-        if !review.overbroad.is_empty() {
+        let f = if !review.overbroad.is_empty() {
             out.fail(
                 target,
                 format!(
@@ -280,7 +270,6 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             )
             .evidence("overbroad_statements", &review.overbroad)
             .evidence("unreadable_policies", &review.unreadable)
-            .evidence("used_by", users);
         } else if !review.unreadable.is_empty() {
             out.unknown(
                 target,
@@ -291,7 +280,6 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ),
             )
             .evidence("unreadable_policies", &review.unreadable)
-            .evidence("used_by", users);
         } else {
             out.pass(
                 target,
@@ -302,8 +290,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ),
             )
             .evidence("policies", review.policies)
-            .evidence("used_by", users);
-        }
+        };
+        f.evidence("used_by", users);
     }
 }
 

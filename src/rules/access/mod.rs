@@ -1,5 +1,6 @@
 //! GW1xx: identity and access.
 
+mod exposed;
 pub mod gw101;
 pub mod gw102;
 pub mod gw103;
