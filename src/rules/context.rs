@@ -184,12 +184,6 @@ impl<'a> RegionContext<'a> {
         self.region_list(&self.region.v2_apis, out, &op::GET_APIS, "apis")
     }
 
-    pub fn websocket_apis(&self, out: &mut Emitter) -> impl Iterator<Item = &'a V2Api> {
-        self.v2_apis(out)
-            .iter()
-            .filter(|a| a.protocol_type == ProtocolType::Websocket)
-    }
-
     pub fn http_apis(&self, out: &mut Emitter) -> impl Iterator<Item = &'a V2Api> {
         self.v2_apis(out)
             .iter()
@@ -443,18 +437,6 @@ impl<'a> RegionContext<'a> {
         for api in self.v2_apis(out).iter().filter(|a| wanted(a)) {
             if let Some(stages) = self.api_v2_stages(api, out) {
                 items.extend(stages.iter().map(|s| (api, s)));
-            }
-        }
-        items
-    }
-
-    /// Every route of every HTTP and WebSocket API; an API whose routes were not collected gets
-    /// one `unknown`.
-    pub fn routes(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a Route)> {
-        let mut items = Vec::new();
-        for api in self.v2_apis(out) {
-            if let Some(routes) = self.api_routes(api, out) {
-                items.extend(routes.iter().map(|r| (api, r)));
             }
         }
         items

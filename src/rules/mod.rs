@@ -1,8 +1,21 @@
 //! The rule engine: rule definitions, their metadata, evaluation and findings.
 //!
-//! A rule is a `RuleDef` in one file under its category module, with its metadata in
+//! A rule is a `RuleDef` (declared with `rule!`) in one file under its category module, with its metadata in
 //! `rules/<category>/<ID>-<slug>.toml` (embedded with `include_str!`) and a fixture in
 //! `fixtures/rules/<ID>.json`. `registry::ALL` lists them explicitly.
+
+/// Declares a rule file's `RULE`: its id, its metadata file under `rules/` (embedded, so the
+/// binary carries the catalog) and the file's `check` function. The id is written as it is
+/// (`GW101`) so a search for it finds the rule.
+macro_rules! rule {
+    ($id:ident, $metadata:literal) => {
+        pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
+            id: stringify!($id),
+            metadata: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $metadata)),
+            check,
+        };
+    };
+}
 
 mod context;
 pub mod docs;

@@ -1,14 +1,10 @@
 use crate::analysis::exposure;
 use crate::model::AuthorizationType;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::exposed::fail_exposed;
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW101",
-    metadata: include_str!("../../../rules/access/GW101-rest-method-unauthenticated.toml"),
-    check,
-};
+rule!(GW101, "access/GW101-rest-method-unauthenticated.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods(out) {

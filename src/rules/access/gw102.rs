@@ -1,11 +1,7 @@
 use crate::model::AuthorizationType;
-use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
+use crate::rules::{Emitter, RegionContext, Severity};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW102",
-    metadata: include_str!("../../../rules/access/GW102-rest-method-api-key-only.toml"),
-    check,
-};
+rule!(GW102, "access/GW102-rest-method-api-key-only.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods(out) {

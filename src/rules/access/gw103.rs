@@ -1,13 +1,9 @@
 use crate::model::{AuthorizationType, ProtocolType, Route};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::exposed::fail_exposed;
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW103",
-    metadata: include_str!("../../../rules/access/GW103-v2-route-unauthenticated.toml"),
-    check,
-};
+rule!(GW103, "access/GW103-v2-route-unauthenticated.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for api in ctx.v2_apis(out) {

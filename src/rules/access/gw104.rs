@@ -1,10 +1,6 @@
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW104",
-    metadata: include_str!("../../../rules/access/GW104-authorizer-unused.toml"),
-    check,
-};
+rule!(GW104, "access/GW104-authorizer-unused.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for api in ctx.rest_apis(out) {

@@ -1,11 +1,7 @@
 use crate::model::V2AuthorizerType;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW105",
-    metadata: include_str!("../../../rules/access/GW105-jwt-authorizer-weak.toml"),
-    check,
-};
+rule!(GW105, "access/GW105-jwt-authorizer-weak.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for api in ctx.v2_apis(out) {

@@ -1,13 +1,9 @@
 use std::collections::BTreeSet;
 
 use crate::model::{RestAuthorizer, RestAuthorizerType, V2Authorizer, V2AuthorizerType};
-use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, Finding, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW106",
-    metadata: include_str!("../../../rules/access/GW106-lambda-authorizer-cache-unsafe.toml"),
-    check,
-};
+rule!(GW106, "access/GW106-lambda-authorizer-cache-unsafe.toml");
 
 /// `authorizerResultTtlInSeconds` when the field is not set (AWS API reference, v1 and v2).
 const DEFAULT_TTL: i64 = 300;

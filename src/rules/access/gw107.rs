@@ -1,11 +1,7 @@
 use crate::collect::operations as op;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW107",
-    metadata: include_str!("../../../rules/access/GW107-request-validation-missing.toml"),
-    check,
-};
+rule!(GW107, "access/GW107-request-validation-missing.toml");
 
 /// Methods whose requests carry a body. `ANY` serves POST, PUT and PATCH too, so it needs the
 /// same validation; GET, DELETE, HEAD and OPTIONS are not evaluated.

@@ -1,11 +1,7 @@
 use crate::date::Date;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW108",
-    metadata: include_str!("../../../rules/access/GW108-api-key-stale.toml"),
-    check,
-};
+rule!(GW108, "access/GW108-api-key-stale.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let keys = ctx.api_keys(out);

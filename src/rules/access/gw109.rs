@@ -1,11 +1,7 @@
 use crate::collect::operations as op;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW109",
-    metadata: include_str!("../../../rules/access/GW109-api-key-unattached.toml"),
-    check,
-};
+rule!(GW109, "access/GW109-api-key-unattached.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let plans = ctx.usage_plans_or_reason();

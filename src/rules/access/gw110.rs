@@ -1,11 +1,10 @@
 use crate::model::{ConnectionType, IntegrationType};
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW110",
-    metadata: include_str!("../../../rules/access/GW110-backend-client-certificate-missing.toml"),
-    check,
-};
+rule!(
+    GW110,
+    "access/GW110-backend-client-certificate-missing.toml"
+);
 
 /// API Gateway presents the stage's client certificate only to HTTP backends; Lambda, AWS
 /// service and MOCK integrations authenticate (or need nothing) another way. Private (VPC_LINK)

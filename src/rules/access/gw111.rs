@@ -1,13 +1,9 @@
 use std::collections::BTreeMap;
 
 use crate::date::Date;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW111",
-    metadata: include_str!("../../../rules/access/GW111-client-certificate-expiring.toml"),
-    check,
-};
+rule!(GW111, "access/GW111-client-certificate-expiring.toml");
 
 /// Certificate id to the stages presenting it, in this region (certificates are regional).
 fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<String>> {

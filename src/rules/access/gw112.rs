@@ -10,13 +10,9 @@ use crate::analysis::policy::{
 };
 use crate::collect::operations as op;
 use crate::model::{IamPolicy, IamRole};
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW112",
-    metadata: include_str!("../../../rules/access/GW112-integration-role-overbroad.toml"),
-    check,
-};
+rule!(GW112, "access/GW112-integration-role-overbroad.toml");
 
 /// The actions an Allow statement grants on every resource that make it overbroad, if any:
 /// `*` or a whole service (`s3:*`, `*:*`; narrower wildcards such as `s3:Get*` are not), on

@@ -1,12 +1,8 @@
 use crate::collect::operations as op;
 use crate::model::{AdvancedEventSelector, EventSelectors, ReadWriteType, Trail};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW601",
-    metadata: include_str!("../../../rules/account/GW601-cloudtrail-management-events-off.toml"),
-    check,
-};
+rule!(GW601, "account/GW601-cloudtrail-management-events-off.toml");
 
 enum Verdict {
     Records,

@@ -1,11 +1,7 @@
 use crate::model::Trail;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW602",
-    metadata: include_str!("../../../rules/account/GW602-cloudtrail-integrity.toml"),
-    check,
-};
+rule!(GW602, "account/GW602-cloudtrail-integrity.toml");
 
 /// Each trail is judged once: in its home Region, or, when that Region was not scanned (an
 /// organization trail seen from a member account), in the first scanned Region that holds a

@@ -1,13 +1,9 @@
 use crate::model::{DomainName, V2Api};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::tls_verdict::{emit, PolicyInUse};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW301",
-    metadata: include_str!("../../../rules/data/GW301-domain-tls-policy-weak.toml"),
-    check,
-};
+rule!(GW301, "data/GW301-domain-tls-policy-weak.toml");
 
 /// A domain that only HTTP/WebSocket APIs use can only have TLS_1_2. Every mapping (from either
 /// API version's listing) must point at a known v2 API; when anything is unknown we cannot say

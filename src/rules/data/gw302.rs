@@ -1,13 +1,9 @@
 use crate::analysis::tls::rest_api_policy;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::tls_verdict::{emit, PolicyInUse};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW302",
-    metadata: include_str!("../../../rules/data/GW302-api-tls-policy-weak.toml"),
-    check,
-};
+rule!(GW302, "data/GW302-api-tls-policy-weak.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     // With the default endpoint disabled the API negotiates no TLS of its own.

@@ -1,11 +1,7 @@
 use crate::model::EndpointAccessMode;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW303",
-    metadata: include_str!("../../../rules/data/GW303-endpoint-access-mode-basic.toml"),
-    check,
-};
+rule!(GW303, "data/GW303-endpoint-access-mode-basic.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     // With the default endpoint disabled no request reaches the API's own endpoint: the domain

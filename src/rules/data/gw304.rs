@@ -1,10 +1,6 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW304",
-    metadata: include_str!("../../../rules/data/GW304-mtls-truststore-unhealthy.toml"),
-    check,
-};
+rule!(GW304, "data/GW304-mtls-truststore-unhealthy.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for domain in ctx.domain_names(out) {

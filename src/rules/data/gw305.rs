@@ -1,12 +1,8 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::stage_methods::cached_methods;
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW305",
-    metadata: include_str!("../../../rules/data/GW305-cache-not-encrypted.toml"),
-    check,
-};
+rule!(GW305, "data/GW305-cache-not-encrypted.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (m, cached) in cached_methods(ctx, out) {

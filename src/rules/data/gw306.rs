@@ -1,12 +1,8 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::stage_methods::cached_methods;
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW306",
-    metadata: include_str!("../../../rules/data/GW306-cache-control-unauthenticated.toml"),
-    check,
-};
+rule!(GW306, "data/GW306-cache-control-unauthenticated.toml");
 
 /// What AWS applies (and `GetStage` reports) when `requireAuthorizationForCacheControl` was
 /// never set: the console's "Require authorization" box starts checked.

@@ -2,14 +2,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 use crate::secrets::{detect, parse_marker, redaction_marker};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW307",
-    metadata: include_str!("../../../rules/data/GW307-secret-in-stage-variables.toml"),
-    check,
-};
+rule!(GW307, "data/GW307-secret-in-stage-variables.toml");
 
 /// One credential found; `value` is always the redaction marker, never the value.
 #[derive(Serialize)]

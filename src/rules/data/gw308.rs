@@ -1,13 +1,9 @@
 use crate::model::LoggingLevel;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
 use super::stage_methods::{stage_methods, StageMethod};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW308",
-    metadata: include_str!("../../../rules/data/GW308-data-trace-enabled.toml"),
-    check,
-};
+rule!(GW308, "data/GW308-data-trace-enabled.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     check_rest(ctx, out);

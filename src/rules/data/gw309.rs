@@ -1,11 +1,7 @@
 use crate::model::{DomainName, EndpointType, ProtocolType, V2Api};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW309",
-    metadata: include_str!("../../../rules/data/GW309-domain-tls-not-post-quantum.toml"),
-    check,
-};
+rule!(GW309, "data/GW309-domain-tls-not-post-quantum.toml");
 
 /// Custom domains of every endpoint type get TLS_1_2 when no policy is set.
 const DOMAIN_DEFAULT_POLICY: &str = "TLS_1_2";

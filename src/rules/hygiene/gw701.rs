@@ -1,13 +1,9 @@
 use crate::analysis::exposure::Exposure;
 use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
 use crate::rules::network::AnyApi;
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW701",
-    metadata: include_str!("../../../rules/hygiene/GW701-stage-orphaned-environment.toml"),
-    check,
-};
+rule!(GW701, "hygiene/GW701-stage-orphaned-environment.toml");
 
 /// Words that name a short-lived or non-production environment. Matched against whole words of
 /// the stage name only, so `devops`, `latest`, `contest` or `attestation` never match.

@@ -1,13 +1,9 @@
 use super::stages::rest_stages_with_methods;
 use crate::analysis::effective::{methods_where, stage_wide};
 use crate::model::LoggingLevel::Off;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW501",
-    metadata: include_str!("../../../rules/logging/GW501-execution-logging-disabled.toml"),
-    check,
-};
+rule!(GW501, "logging/GW501-execution-logging-disabled.toml");
 
 /// HTTP APIs have no execution logs (not applicable); WebSocket stages log per route.
 fn check(ctx: &RegionContext, out: &mut Emitter) {

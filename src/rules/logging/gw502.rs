@@ -1,11 +1,7 @@
 use super::stages::stages;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW502",
-    metadata: include_str!("../../../rules/logging/GW502-access-logging-disabled.toml"),
-    check,
-};
+rule!(GW502, "logging/GW502-access-logging-disabled.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {

@@ -2,13 +2,9 @@ use std::collections::BTreeSet;
 
 use super::stages::stages;
 use crate::model::ProtocolType;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW503",
-    metadata: include_str!("../../../rules/logging/GW503-access-log-format-incomplete.toml"),
-    check,
-};
+rule!(GW503, "logging/GW503-access-log-format-incomplete.toml");
 
 /// A field an investigation needs, and the `$context` variables (without the prefix) that
 /// supply it.

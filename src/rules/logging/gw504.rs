@@ -1,10 +1,6 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW504",
-    metadata: include_str!("../../../rules/logging/GW504-xray-tracing-disabled.toml"),
-    check,
-};
+rule!(GW504, "logging/GW504-xray-tracing-disabled.toml");
 
 /// REST stages only: HTTP and WebSocket APIs cannot trace with X-Ray.
 fn check(ctx: &RegionContext, out: &mut Emitter) {

@@ -1,12 +1,8 @@
 use super::stages::rest_stages_with_methods;
 use crate::analysis::effective::{methods_where, stage_wide};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW505",
-    metadata: include_str!("../../../rules/logging/GW505-detailed-metrics-disabled.toml"),
-    check,
-};
+rule!(GW505, "logging/GW505-detailed-metrics-disabled.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     // Every method, OPTIONS included: the catalog exempts preflights from authentication

@@ -2,13 +2,9 @@ use super::log_sinks::access_log_group;
 use super::stages::stages;
 use crate::collect::operations as op;
 use crate::model::AccessLogSettings;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW506",
-    metadata: include_str!("../../../rules/logging/GW506-account-cloudwatch-role-missing.toml"),
-    check,
-};
+rule!(GW506, "logging/GW506-account-cloudwatch-role-missing.toml");
 
 /// The account's CloudWatch role in this Region, as API Gateway will find it.
 enum Role {

@@ -3,13 +3,9 @@ use std::collections::BTreeMap;
 use super::log_sinks::execution_log_group;
 use super::stages::stages;
 use crate::model::{AccessLogSettings, LogGroup, LogGroupArn};
-use crate::rules::{Emitter, Finding, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, Finding, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW507",
-    metadata: include_str!("../../../rules/logging/GW507-api-log-group-unprotected.toml"),
-    check,
-};
+rule!(GW507, "logging/GW507-api-log-group-unprotected.toml");
 
 /// One log group stages write to, keyed by name.
 #[derive(Default)]

@@ -1,12 +1,8 @@
 use super::analyze_policy;
 use crate::analysis::policy::{PrincipalScope, CALLER_RESTRICTING_KEYS};
-use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
+use crate::rules::{Emitter, RegionContext, Severity};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW201",
-    metadata: include_str!("../../../rules/network/GW201-resource-policy-public.toml"),
-    check,
-};
+rule!(GW201, "network/GW201-resource-policy-public.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     // PRIVATE APIs are judged by GW202.

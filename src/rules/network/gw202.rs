@@ -1,12 +1,8 @@
 use super::analyze_policy;
 use crate::analysis::policy::{PrincipalScope, VPC_RESTRICTING_KEYS};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW202",
-    metadata: include_str!("../../../rules/network/GW202-private-api-unrestricted.toml"),
-    check,
-};
+rule!(GW202, "network/GW202-private-api-unrestricted.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for api in ctx.rest_apis(out).iter().filter(|a| a.is_private()) {

@@ -4,13 +4,9 @@ use super::AnyApi;
 use crate::analysis::exposure;
 use crate::collect::operations as op;
 use crate::model::{DomainName, EndpointType};
-use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
+use crate::rules::{Emitter, RegionContext, Severity};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW203",
-    metadata: include_str!("../../../rules/network/GW203-default-endpoint-bypasses-domain.toml"),
-    check,
-};
+rule!(GW203, "network/GW203-default-endpoint-bypasses-domain.toml");
 
 /// What the collected custom domains say about one API.
 enum Mapping<'a> {

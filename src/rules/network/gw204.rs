@@ -1,12 +1,8 @@
 use super::AnyApi;
 use crate::analysis::exposure::Exposure;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW204",
-    metadata: include_str!("../../../rules/network/GW204-endpoint-public.toml"),
-    check,
-};
+rule!(GW204, "network/GW204-endpoint-public.toml");
 
 /// WebSocket APIs are listed too: they are as reachable from the internet as HTTP APIs, and an
 /// inventory of public endpoints that skipped them would be incomplete.

@@ -1,11 +1,10 @@
 use crate::model::{ConnectionType, IntegrationType, ProtocolType};
-use crate::rules::{Emitter, RegionContext, ResourceRef, RuleDef};
+use crate::rules::{Emitter, RegionContext, ResourceRef};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW205",
-    metadata: include_str!("../../../rules/network/GW205-integration-plaintext-or-unverified.toml"),
-    check,
-};
+rule!(
+    GW205,
+    "network/GW205-integration-plaintext-or-unverified.toml"
+);
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     // OPTIONS methods are judged too: an HTTP integration behind a preflight still calls the

@@ -1,12 +1,8 @@
 use super::AnyApi;
 use crate::model::ConnectionType;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW206",
-    metadata: include_str!("../../../rules/network/GW206-v2-private-integration-no-tls.toml"),
-    check,
-};
+rule!(GW206, "network/GW206-v2-private-integration-no-tls.toml");
 
 /// HTTP API private integrations use HTTPS exactly when `tlsConfig` is set; `serverNameToVerify`
 /// only adds SNI and a host name check. WebSocket APIs have no `tlsConfig`: their VPC link

@@ -1,11 +1,7 @@
 use crate::analysis::exposure;
-use crate::rules::{Emitter, RegionContext, RuleDef, Severity};
+use crate::rules::{Emitter, RegionContext, Severity};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW401",
-    metadata: include_str!("../../../rules/threat/GW401-stage-without-waf.toml"),
-    check,
-};
+rule!(GW401, "threat/GW401-stage-without-waf.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage) in ctx.rest_stages(out) {

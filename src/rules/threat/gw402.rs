@@ -4,13 +4,9 @@ use super::attached_acls::{
 use crate::model::{
     WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
 };
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW402",
-    metadata: include_str!("../../../rules/threat/GW402-waf-acl-ineffective.toml"),
-    check,
-};
+rule!(GW402, "threat/GW402-waf-acl-ineffective.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     judge_attached(ctx, out, judge);

@@ -1,12 +1,8 @@
 use super::attached_acls::{group_mode, judge_attached, undetermined_reason, GroupMode, Verdict};
 use crate::model::{WafRule, WafStatement, WebAcl};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW403",
-    metadata: include_str!("../../../rules/threat/GW403-waf-acl-no-managed-baseline.toml"),
-    check,
-};
+rule!(GW403, "threat/GW403-waf-acl-no-managed-baseline.toml");
 
 /// The AWS managed rule groups that form the baseline against common web exploits, known bad
 /// inputs and known malicious sources.

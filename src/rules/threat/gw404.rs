@@ -1,12 +1,8 @@
 use super::attached_acls::{action_name, judge_attached, rule_group_not_read, Verdict};
 use crate::model::{WafOverrideAction, WafRuleAction, WafStatement, WebAcl};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW404",
-    metadata: include_str!("../../../rules/threat/GW404-waf-acl-no-rate-rule.toml"),
-    check,
-};
+rule!(GW404, "threat/GW404-waf-acl-no-rate-rule.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     judge_attached(ctx, out, judge);

@@ -1,13 +1,9 @@
 use super::attached_acls::{judge_attached, Verdict};
 use crate::collect::operations as op;
 use crate::model::WebAcl;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW405",
-    metadata: include_str!("../../../rules/threat/GW405-waf-acl-logging-disabled.toml"),
-    check,
-};
+rule!(GW405, "threat/GW405-waf-acl-logging-disabled.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     judge_attached(ctx, out, |acl| judge(ctx, acl));

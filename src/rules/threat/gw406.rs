@@ -1,12 +1,8 @@
 use crate::analysis::exposure::Exposure;
 use crate::model::AuthorizationType;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW406",
-    metadata: include_str!("../../../rules/threat/GW406-http-api-no-waf-path.toml"),
-    check,
-};
+rule!(GW406, "threat/GW406-http-api-no-waf-path.toml");
 
 /// WebSocket APIs cannot attach WAF either, but they are not in this rule's scope.
 fn check(ctx: &RegionContext, out: &mut Emitter) {

@@ -2,13 +2,9 @@ use std::collections::BTreeSet;
 
 use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
 use crate::model::{RestApi, Stage, UsagePlan};
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW410",
-    metadata: include_str!("../../../rules/threat/GW410-stage-throttling-unset.toml"),
-    check,
-};
+rule!(GW410, "threat/GW410-stage-throttling-unset.toml");
 
 /// What the usage plans covering a stage throttle: every keyed request (a plan-wide throttle)
 /// or only some methods (per-method throttles keyed `{path}/{METHOD}`).

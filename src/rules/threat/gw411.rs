@@ -1,12 +1,8 @@
 use crate::analysis::effective::is_bounded;
 use crate::model::UsagePlan;
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW411",
-    metadata: include_str!("../../../rules/threat/GW411-usage-plan-unbounded.toml"),
-    check,
-};
+rule!(GW411, "threat/GW411-usage-plan-unbounded.toml");
 
 /// A plan-wide throttle, bounded as GW410 judges one (rate and burst set, neither negative).
 /// Per-method throttles cover only their methods, so they do not bound the plan.

@@ -1,10 +1,6 @@
-use crate::rules::{Emitter, RegionContext, RuleDef};
+use crate::rules::{Emitter, RegionContext};
 
-pub static RULE: RuleDef = RuleDef {
-    id: "GW412",
-    metadata: include_str!("../../../rules/threat/GW412-api-key-stage-without-plan.toml"),
-    check,
-};
+rule!(GW412, "threat/GW412-api-key-stage-without-plan.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage) in ctx.rest_stages(out) {
