@@ -12,6 +12,7 @@ use crate::model::{self, Snapshot};
 use crate::report::{self, table::TableOptions, FailOn, ScanReport};
 use crate::rules::{self, frameworks, registry};
 use crate::scan::{ScanSettings, Source};
+use crate::term;
 
 /// The bundled demo account, so `gwaudit scan --demo` works anywhere.
 pub const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo/demo-account.json");
@@ -239,15 +240,20 @@ pub enum ColorChoice {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // An argument's value is echoed in the message: it goes through the sanitizer too.
+            eprint!("{}", term::printable(&e.to_string()));
+            return EXIT_ERROR;
+        }
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            return EXIT_OK;
         }
     };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("gwaudit: error: {e:#}");
+            term::eprintln(&format!("error: {e:#}"));
             EXIT_ERROR
         }
     }
@@ -308,12 +314,12 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<i32> {
         write_private(&args.output, &text)?;
     }
     if !args.aws.quiet {
-        eprintln!(
-            "gwaudit: wrote {} ({} regions, {} collection errors)",
+        term::eprintln(&format!(
+            "wrote {} ({} regions, {} collection errors)",
             args.output.display(),
             snapshot.regions.len(),
             snapshot.collection_errors.len()
-        );
+        ));
     }
     Ok(EXIT_OK)
 }
@@ -369,18 +375,17 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
     let report = crate::scan::run(&snapshot, source, &settings);
     if let Some(m) = &report.mutes {
         for e in &m.expired {
-            eprintln!(
-                "gwaudit: warning: mute at {} expired on {} and no longer mutes anything ({})",
+            term::eprintln(&format!(
+                "warning: mute at {} expired on {} and no longer mutes anything ({})",
                 e.origin,
                 e.expires.as_deref().unwrap_or("?"),
                 e.reason
-            );
+            ));
         }
         for s in &m.stale {
-            eprintln!(
-                "gwaudit: warning: mute at {} matched no failing finding: remove it if the problem is fixed ({})",
+            term::eprintln(&format!("warning: mute at {} matched no failing finding: remove it if the problem is fixed ({})",
                 s.origin, s.reason
-            );
+            ));
         }
     }
     let sarif_withheld = write_outputs(&report, &args.out)?;
@@ -388,7 +393,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
         .iter()
         .any(|t| t.format == Format::Table && t.path.is_none());
     if !wrote_stdout_table {
-        eprintln!("{}", report::table::summary_line(&report));
+        eprintln!("{}", report::table::summary_line(&report)); // made printable by the table
     }
     Ok(exit_code(
         &report,
@@ -448,13 +453,12 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
             if unknown > 0 {
                 missing.push(format!("{unknown} results could not be evaluated"));
             }
-            eprintln!(
-                "gwaudit: error: no SARIF written{}: the scan is incomplete, and GitHub code scanning \
+            term::eprintln(&format!("error: no SARIF written{}: the scan is incomplete, and GitHub code scanning \
                  would close the open alerts of everything that was not collected. Not collected: {}. \
                  Fix access and rescan, or pass --allow-incomplete-sarif.",
                 target.path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default(),
                 missing.join("; ")
-            );
+            ));
             continue;
         }
         let to_terminal = target.path.is_none() && std::io::stdout().is_terminal();

@@ -29,7 +29,7 @@ impl Progress {
     /// A line that stays: printed above the status line while there is one.
     pub fn line(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            self.bar.suspend(|| eprintln!("gwaudit: {}", msg.as_ref()));
+            self.bar.suspend(|| crate::term::eprintln(msg.as_ref()));
         }
     }
 

@@ -113,7 +113,7 @@ fn finding_row(f: &Triaged) -> String {
         "| {}{} | {} | {} | {} |\n",
         f.severity,
         state,
-        f.rule_id,
+        md_cell(&f.rule_id),
         md_cell(&f.resource_label),
         md_cell(&f.message)
     )
@@ -195,7 +195,7 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
             let _ = writeln!(
                 section,
                 "| {} | {} | {} |",
-                f.rule_id,
+                md_cell(&f.rule_id),
                 md_cell(&f.resource_label),
                 md_cell(&f.message)
             );

@@ -6,7 +6,7 @@ use comfy_table::{
 };
 
 use super::compliance::RequirementStatus;
-use super::text::printable;
+use super::text::cell;
 use super::{ComplianceView, ScanReport};
 use crate::rules::Severity;
 use crate::triage::{BaselineState, Triaged};
@@ -52,7 +52,7 @@ fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
 }
 
 fn rule_cell(f: &Triaged) -> String {
-    format!("{}\n{}", f.rule_id, f.title)
+    cell(&format!("{}\n{}", f.rule_id, f.title))
 }
 
 pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
@@ -79,7 +79,7 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
             table.add_row(vec![
                 sev,
                 Cell::new(rule_cell(f)),
-                Cell::new(printable(&format!("{}\n{}", f.resource_label, f.message))),
+                Cell::new(cell(&format!("{}\n{}", f.resource_label, f.message))),
             ]);
         }
         // Titles wrap in a narrow column so messages get the width.
@@ -96,9 +96,9 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
         let mut table = new_table(opts, ["Rule", "Resource", "Why it could not be evaluated"]);
         for f in &unknown {
             table.add_row(vec![
-                Cell::new(&f.rule_id),
-                Cell::new(printable(&f.resource_label)),
-                Cell::new(printable(&f.message)),
+                Cell::new(cell(&f.rule_id)),
+                Cell::new(cell(&f.resource_label)),
+                Cell::new(cell(&f.message)),
             ]);
         }
         if let Some(col) = table.column_mut(1) {
@@ -138,9 +138,9 @@ fn compliance_table(view: &ComplianceView, opts: &TableOptions) -> String {
             detail.push_str(&format!("\nnot run: {}", r.rules_not_run.join(", ")));
         }
         table.add_row(vec![
-            Cell::new(format!("{}\n{}", r.id, r.title)),
+            Cell::new(cell(&format!("{}\n{}", r.id, r.title))),
             status,
-            Cell::new(detail),
+            Cell::new(cell(&detail)),
         ]);
     }
     if let Some(col) = table.column_mut(0) {
@@ -153,8 +153,8 @@ fn compliance_table(view: &ComplianceView, opts: &TableOptions) -> String {
         .collect();
     format!(
         "Compliance: {} {} ({})\n{table}\n\n",
-        view.name,
-        view.version,
+        cell(&view.name),
+        cell(&view.version),
         counts.join(", ")
     )
 }
@@ -179,8 +179,8 @@ pub fn summary_line(report: &ScanReport) -> String {
     }
     format!(
         "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown, {} passing. Scan {}.{extra}",
-        report.scan.account_id,
-        report.scan.regions.join(", "),
+        cell(&report.scan.account_id),
+        cell(&report.scan.regions.join(", ")),
         report.scan.rules_evaluated.len(),
         report.summary.total,
         fails,

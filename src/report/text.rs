@@ -1,23 +1,54 @@
 //! Escaping account-controlled text (API names, route keys, messages) for each output.
 
-/// For terminals: control characters would let a name move the cursor, erase rows or inject
-/// links.
-pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                char::REPLACEMENT_CHARACTER
-            } else {
-                c
+use crate::term::printable;
+
+/// Longest run without whitespace shown in a terminal cell, and longest cell: a table wraps
+/// text at whitespace, and its cost grows with the square of an unbroken run, so a 64 KB API
+/// name could hold the terminal for minutes. The full value stays in the JSON and SARIF reports.
+const MAX_RUN: usize = 160;
+const MAX_CELL: usize = 4000;
+
+/// `s` cut to a size a table renders in bounded time and a reader can take in: each run without
+/// whitespace longer than `MAX_RUN` characters, and the whole text beyond `MAX_CELL`
+/// characters, is cut with an ellipsis.
+pub fn clip(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(MAX_CELL * 4));
+    let (mut run, mut total) = (0usize, 0usize);
+    let mut cut_run = false;
+    for c in s.chars() {
+        if total >= MAX_CELL {
+            out.push('…');
+            return out;
+        }
+        if c.is_whitespace() {
+            run = 0;
+            cut_run = false;
+        } else {
+            run += 1;
+            if run > MAX_RUN {
+                if !cut_run {
+                    out.push('…');
+                    cut_run = true;
+                }
+                continue;
             }
-        })
-        .collect()
+        }
+        out.push(c);
+        total += 1;
+    }
+    out
 }
 
-/// For a Markdown table cell: one line, no pipe, no HTML, no stray code spans.
+/// A terminal table cell: cut, then made printable.
+pub fn cell(s: &str) -> String {
+    printable(&clip(s)).into_owned()
+}
+
+/// For a Markdown table cell: one line, no pipe, no HTML, no stray code spans, cut like a
+/// terminal cell.
 pub fn md_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in clip(s).chars() {
         match c {
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
@@ -59,8 +90,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cells_cut_long_runs_and_long_text() {
+        let long = "x".repeat(70_000);
+        let c = cell(&format!("name {long} tail"));
+        assert_eq!(c, format!("name {}… tail", "x".repeat(MAX_RUN)));
+        let words = "word ".repeat(5_000);
+        assert_eq!(cell(&words).chars().count(), MAX_CELL + 1);
+        assert_eq!(cell("short\u{1b}"), "short\u{fffd}");
+    }
+
+    #[test]
     fn escapes() {
-        assert_eq!(printable("a\u{1b}[2Kb\nc"), "a\u{fffd}[2Kb\nc");
         assert_eq!(
             md_cell("GET /a|b <x> `c` *d*\n"),
             "GET /a\\|b &lt;x&gt; 'c' \\*d\\* "
