@@ -11,11 +11,12 @@ pub struct Date {
 }
 
 impl Date {
-    /// `YYYY-MM-DD`, checked against the calendar.
+    /// `YYYY-MM-DD` in ASCII digits, checked against the calendar.
     pub fn parse(s: &str) -> Option<Date> {
         let mut it = s.splitn(3, '-');
         let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
             return None;
         }
         let date = Date {
@@ -30,9 +31,42 @@ impl Date {
         .then_some(date)
     }
 
-    /// The date of an RFC 3339 timestamp as AWS returns it (`2026-01-02T03:04:05Z`), or a bare date.
+    /// The date of an RFC 3339 timestamp as AWS returns it (`2026-01-02T03:04:05Z`, with
+    /// optional fractional seconds and a `Z` or `±HH:MM` offset), or a bare date. Anything else,
+    /// trailing text included, is `None`: a date read from the first ten characters of
+    /// `2026-11-20x` would silently change what ages and expiries mean.
     pub fn from_timestamp(s: &str) -> Option<Date> {
-        Date::parse(s.get(..10)?)
+        let date = Date::parse(s.get(..10)?)?;
+        let rest = &s[10..];
+        if rest.is_empty() {
+            return Some(date);
+        }
+        let time = rest.strip_prefix(['T', 't'])?;
+        let two = |p: Option<&str>, max: u32| {
+            p.filter(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|p| p.parse::<u32>().ok())
+                .is_some_and(|v| v <= max)
+        };
+        let (hms, zone) = time.split_at(time.find(['Z', 'z', '+', '-'])?);
+        let (hms, frac) = hms.split_once('.').unwrap_or((hms, "1"));
+        let mut parts = hms.split(':');
+        let valid_time = two(parts.next(), 23)
+            && two(parts.next(), 59)
+            && two(parts.next(), 60)
+            && parts.next().is_none()
+            && !frac.is_empty()
+            && frac.bytes().all(|b| b.is_ascii_digit());
+        let valid_zone = match zone {
+            "Z" | "z" => true,
+            _ => {
+                let offset = &zone[1..];
+                offset.len() == 5
+                    && offset.as_bytes()[2] == b':'
+                    && two(offset.get(..2), 23)
+                    && two(offset.get(3..), 59)
+            }
+        };
+        (valid_time && valid_zone).then_some(date)
     }
 
     /// Days since 1970-01-01 (inverse of [`Date::from_days`]).
@@ -102,6 +136,33 @@ mod tests {
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("26-01-01").is_none());
         assert!(Date::parse("2026-01-02").unwrap() > Date::parse("2025-12-31").unwrap());
+    }
+
+    #[test]
+    fn timestamps_parse_strictly() {
+        for ok in [
+            "2026-11-20",
+            "2026-11-20T06:00:00Z",
+            "2026-11-20T06:00:00.123456Z",
+            "2026-11-20T23:59:60+05:30",
+            "2026-11-20t06:00:00z",
+        ] {
+            assert_eq!(Date::from_timestamp(ok), Date::parse("2026-11-20"), "{ok}");
+        }
+        for bad in [
+            "2026/11/20",
+            "20261120",
+            "2026-11-20x",
+            "2026-11-20T06:00:00",
+            "2026-11-20T24:00:00Z",
+            "2026-11-20T06:00:00+5:30",
+            "2026-11-20T06:00Z",
+            "2026-11-20T06:00:00.Z",
+            "\u{ff12}\u{ff10}\u{ff12}\u{ff16}-11-20",
+            "+026-11-20",
+        ] {
+            assert_eq!(Date::from_timestamp(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub struct ScanSettings {
     pub compliance: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub strict: bool,
-    /// The day mutes expire against.
+    /// The day mutes expire against; by default the snapshot's (`Snapshot::as_of`), like every
+    /// other age and expiry.
     pub today: Option<Date>,
 }
 
@@ -81,7 +82,7 @@ pub fn run(snapshot: &Snapshot, source: Source, settings: &ScanSettings) -> Scan
         .into_iter()
         .map(Triaged::from)
         .collect();
-    let today = settings.today.unwrap_or_else(Date::today);
+    let today = settings.today.unwrap_or_else(|| snapshot.as_of());
     let mutes = (!settings.mutes.is_empty())
         .then(|| triage::apply_mutes(&mut findings, &settings.mutes, today));
     let baseline = settings

@@ -361,3 +361,59 @@ fn config_parameters_reach_the_rules() {
     assert_eq!(count_fails(""), 0);
     assert!(count_fails("[parameters]\nrequire_private = true\n") > 0);
 }
+
+/// `collected_at` decides every age and expiry: a value that does not parse is an input error
+/// naming the field, never a silent "today".
+#[test]
+fn unparsable_collected_at_is_an_error() {
+    let demo = std::fs::read_to_string(common::demo_path()).unwrap();
+    for bad in [
+        "2026/11/20",
+        "20261120",
+        "Fri, 20 Nov 2026 06:00:00 GMT",
+        "\u{ff12}\u{ff10}\u{ff12}\u{ff16}-11-20",
+        "2026-11-20x",
+        "2026-11-20T25:00:00Z",
+    ] {
+        let text = demo.replacen("2026-11-20T06:00:00Z", bad, 1);
+        expect_input_error(&text, &["collected_at", "RFC 3339"]);
+    }
+}
+
+/// Mutes expire at the snapshot's `collected_at`, like key ages and certificate expiries, so a
+/// rescan of a stored snapshot gives the same answer on any day.
+#[test]
+fn mutes_expire_at_the_snapshot_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |expires: &str| {
+        let path = dir.path().join("gwaudit.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[[mute]]\nrules = [\"GW504\"]\nreason = \"tracing later\"\nexpires = {expires}\n"
+            ),
+        )
+        .unwrap();
+        let o = gwaudit(&[
+            "scan",
+            "--demo",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--config",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v["mutes"]["applied"].as_u64().unwrap(), stderr(&o))
+    };
+    // The demo was collected on 2026-11-20.
+    let (applied, err) = run("2026-11-25");
+    assert!(applied > 0 && !err.contains("expired"), "{err}");
+    let (applied, err) = run("2026-11-19");
+    assert!(
+        applied == 0 && err.contains("expired on 2026-11-19"),
+        "{err}"
+    );
+}

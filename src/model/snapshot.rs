@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::date::Date;
+
 use super::{
     AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
     RestApi, Trail, UsagePlan, V2Api, WebAcl,
@@ -15,8 +17,9 @@ pub struct Snapshot {
     /// Version of the gwaudit that wrote the snapshot (informational).
     #[serde(default)]
     pub tool_version: Option<String>,
-    /// RFC 3339 time of collection.
-    #[serde(default)]
+    /// RFC 3339 time of collection: the day ages and expiries are measured at. One that does
+    /// not parse is a load error, not a silent "today".
+    #[serde(default, deserialize_with = "timestamp")]
     pub collected_at: Option<String>,
     #[serde(default = "default_partition")]
     pub partition: String,
@@ -77,7 +80,27 @@ pub struct RegionSnapshot {
     pub trails: Option<Vec<Trail>>,
 }
 
+fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<String>::deserialize(d)?;
+    match &value {
+        Some(s) if Date::from_timestamp(s).is_none() => Err(serde::de::Error::custom(format!(
+            "`{s}` is not an RFC 3339 timestamp such as 2026-11-20T06:00:00Z"
+        ))),
+        _ => Ok(value),
+    }
+}
+
 impl Snapshot {
+    /// The day ages and expiries (API keys, certificates, mutes) are measured at: when the
+    /// snapshot was collected, so a scan of a stored snapshot is reproducible, or today when
+    /// the snapshot does not say.
+    pub fn as_of(&self) -> Date {
+        self.collected_at
+            .as_deref()
+            .and_then(Date::from_timestamp)
+            .unwrap_or_else(Date::today)
+    }
+
     /// True when nothing failed to collect.
     pub fn is_complete(&self) -> bool {
         self.collection_errors.is_empty()

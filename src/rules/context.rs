@@ -38,7 +38,7 @@ impl<'a> RegionContext<'a> {
                 region: &region.region,
             },
             params,
-            as_of: as_of(snapshot),
+            as_of: snapshot.as_of(),
         }
     }
 
@@ -448,13 +448,4 @@ impl<'a> RegionContext<'a> {
 /// (GetStages, GetAuthorizers) the resource the error names tells them apart.
 fn is_error_of(e: &CollectionError, operation: &Operation) -> bool {
     e.operation == operation.name
-}
-
-fn as_of(snapshot: &Snapshot) -> Date {
-    snapshot
-        .collected_at
-        .as_deref()
-        .and_then(|t| t.get(..10))
-        .and_then(Date::parse)
-        .unwrap_or_else(Date::today)
 }
