@@ -78,7 +78,8 @@ pub struct OutputArgs {
     pub allow_incomplete_sarif: bool,
     /// Byte limit of the Markdown report (GitHub step summaries take 1 MiB; PR comments 65536
     /// characters).
-    #[arg(long, value_name = "BYTES", default_value_t = report::markdown::STEP_SUMMARY_LIMIT)]
+    #[arg(long, value_name = "BYTES", default_value_t = report::markdown::STEP_SUMMARY_LIMIT,
+          value_parser = parse_markdown_limit)]
     pub markdown_limit: usize,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -209,6 +210,18 @@ fn parse_output_target(s: &str) -> Result<OutputTarget, String> {
         format,
         path: (path != "-").then(|| PathBuf::from(path)),
     })
+}
+
+/// A hard cap: below the minimum the summary could not say anything, so it is refused.
+fn parse_markdown_limit(s: &str) -> Result<usize, String> {
+    let min = report::markdown::MIN_LIMIT;
+    match s.parse::<usize>() {
+        Ok(n) if n >= min => Ok(n),
+        Ok(_) => Err(format!(
+            "`{s}` is too small to hold a summary: at least {min} bytes"
+        )),
+        Err(_) => Err(format!("`{s}`: expected a number of bytes")),
+    }
 }
 
 fn parse_framework(s: &str) -> Result<String, String> {

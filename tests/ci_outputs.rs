@@ -122,11 +122,46 @@ fn markdown_stays_within_its_limit() {
     let md = stdout(&o);
     assert!(md.len() <= 4000, "{} bytes", md.len());
     assert!(
-        md.contains("Truncated:") && md.contains("more failing findings are not shown"),
+        md.contains("Truncated to stay within 4000 bytes") && md.contains("failing findings"),
         "{md}"
     );
     let o = gwaudit(&["scan", "--snapshot", DEMO, "--format", "markdown"]);
-    assert!(!stdout(&o).contains("Truncated:"));
+    assert!(!stdout(&o).contains("Truncated"));
+}
+
+/// `--markdown-limit` is a hard cap: every limit from the smallest allowed up is kept, with all
+/// four compliance views asked for, and a limit too small to say anything is refused.
+#[test]
+fn markdown_limit_is_a_hard_cap() {
+    for limit in [1024, 1500, 3000, 8000, 20_000, 60_000] {
+        let o = gwaudit(&[
+            "scan",
+            "--snapshot",
+            DEMO,
+            "--format",
+            "markdown",
+            "--fail-on",
+            "none",
+            "--compliance",
+            "fsbp,cis-7.0,pci-dss-4.0,nist-800-53-r5",
+            "--markdown-limit",
+            &limit.to_string(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let md = stdout(&o);
+        assert!(md.len() <= limit, "limit {limit}: {} bytes", md.len());
+        assert!(md.starts_with("## gwaudit:"), "limit {limit}: {md}");
+    }
+    let o = gwaudit(&[
+        "scan",
+        "--demo",
+        "--format",
+        "markdown",
+        "--markdown-limit",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("at least 1024 bytes"), "{}", stderr(&o));
 }
 
 #[test]

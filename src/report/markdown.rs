@@ -143,50 +143,114 @@ fn rule_details(rule_id: &str, findings: &[&Triaged]) -> String {
     s
 }
 
-/// Renders within `limit` bytes; what does not fit is counted in a closing note.
+/// The smallest `--markdown-limit`: the headline and the note saying what was left out must
+/// fit, or the summary would say nothing.
+pub const MIN_LIMIT: usize = 1024;
+
+/// Room kept for the closing note, which is short and bounded.
+const NOTE_RESERVE: usize = 400;
+
+/// A document that never grows past its limit: sections that do not fit are left out and named
+/// in the closing note.
+struct Budgeted {
+    out: String,
+    limit: usize,
+    left_out: Vec<String>,
+}
+
+impl Budgeted {
+    fn fits(&self, text: &str) -> bool {
+        self.out.len() + text.len() + NOTE_RESERVE <= self.limit
+    }
+
+    /// Adds `text` when it fits; otherwise records `what` as left out.
+    fn section(&mut self, text: &str, what: impl FnOnce() -> String) -> bool {
+        let fits = self.fits(text);
+        if fits {
+            self.out.push_str(text);
+        } else {
+            self.left_out.push(what());
+        }
+        fits
+    }
+
+    fn finish(mut self) -> String {
+        if !self.left_out.is_empty() {
+            let mut note = format!(
+                "> [!NOTE]\n> Truncated to stay within {} bytes; not shown: {}. The JSON and \
+                 SARIF reports hold every result.\n",
+                self.limit,
+                self.left_out.join("; ")
+            );
+            if note.len() > NOTE_RESERVE {
+                note = format!(
+                    "> [!NOTE]\n> Truncated to stay within {} bytes. The JSON and SARIF reports \
+                     hold every result.\n",
+                    self.limit
+                );
+            }
+            self.out.push_str(&note);
+        }
+        debug_assert!(self.out.len() <= self.limit);
+        self.out
+    }
+}
+
+/// Renders within `limit` bytes (at least [`MIN_LIMIT`]); what does not fit is named in a
+/// closing note.
 pub fn render(report: &ScanReport, limit: usize) -> String {
-    let mut out = headline(report);
-    out.push_str(&overview(report));
+    let mut doc = Budgeted {
+        out: String::new(),
+        limit: limit.max(MIN_LIMIT),
+        left_out: Vec::new(),
+    };
+    doc.section(&headline(report), || "the headline".into());
+    doc.section(&overview(report), || "the overview".into());
     for view in &report.compliance {
-        out.push_str(&compliance_section(view));
+        doc.section(&compliance_section(view), || {
+            format!("the {} view", md_cell(&view.framework))
+        });
     }
     let failing: Vec<&Triaged> = report
         .failing()
         .into_iter()
         .filter(|f| f.muted.is_none())
         .collect();
-    const NOTE_RESERVE: usize = 400;
-    let budget = limit.saturating_sub(NOTE_RESERVE);
-    let mut omitted = 0usize;
     if !failing.is_empty() {
-        out.push_str(
-            "### Failing findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n",
-        );
-        for f in &failing {
-            let row = finding_row(f);
-            if omitted > 0 || out.len() + row.len() > budget {
-                omitted += 1;
-            } else {
-                out.push_str(&row);
+        let header =
+            "### Failing findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n";
+        let mut shown = 0;
+        if doc.fits(header) {
+            doc.out.push_str(header);
+            for f in &failing {
+                let row = finding_row(f);
+                if !doc.fits(&row) {
+                    break;
+                }
+                doc.out.push_str(&row);
+                shown += 1;
             }
+            doc.out.push('\n');
         }
-        out.push('\n');
-        let mut by_rule: BTreeMap<&str, Vec<&Triaged>> = BTreeMap::new();
-        for f in &failing {
-            by_rule.entry(f.rule_id.as_str()).or_default().push(f);
-        }
-        let mut details = String::from("### How to fix\n\n");
-        for (rule, fs) in &by_rule {
-            details.push_str(&rule_details(rule, fs));
-        }
-        if omitted == 0 && out.len() + details.len() <= budget {
-            out.push_str(&details);
-        } else if omitted == 0 {
-            out.push_str("Remediation details were left out to fit the size limit: run `gwaudit explain <ID>`.\n\n");
+        if shown < failing.len() {
+            doc.left_out
+                .push(format!("{} failing findings", failing.len() - shown));
+        } else {
+            let mut by_rule: BTreeMap<&str, Vec<&Triaged>> = BTreeMap::new();
+            for f in &failing {
+                by_rule.entry(f.rule_id.as_str()).or_default().push(f);
+            }
+            let mut details = String::from("### How to fix\n\n");
+            for (rule, fs) in &by_rule {
+                details.push_str(&rule_details(rule, fs));
+            }
+            doc.section(&details, || {
+                "remediation details (`gwaudit explain <ID>`)".into()
+            });
         }
     }
     let unknown = report.unknown();
-    if !unknown.is_empty() && omitted == 0 {
+    if !unknown.is_empty() {
         let mut section = format!(
             "<details><summary>{} results could not be evaluated</summary>\n\n| Rule | Resource | Why |\n|---|---|---|\n",
             unknown.len()
@@ -201,28 +265,21 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
             );
         }
         section.push_str("\n</details>\n\n");
-        if out.len() + section.len() <= budget {
-            out.push_str(&section);
-        }
+        doc.section(&section, || {
+            format!("{} results that could not be evaluated", unknown.len())
+        });
     }
     if let Some(b) = &report.baseline {
-        let _ = writeln!(
-            out,
-            "Compared with `{}`: {} new, {} unchanged, {} fixed.\n",
+        let line = format!(
+            "Compared with `{}`: {} new, {} unchanged, {} fixed.\n\n",
             md_cell(&b.file),
             b.new,
             b.unchanged,
             b.fixed.len()
         );
+        doc.section(&line, || "the baseline comparison".into());
     }
-    if omitted > 0 {
-        let _ = writeln!(
-            out,
-            "> [!NOTE]\n> Truncated: {omitted} more failing findings are not shown, to stay within \
-             {limit} bytes. The JSON and SARIF reports hold every finding."
-        );
-    }
-    out
+    doc.finish()
 }
 
 fn compliance_section(view: &ComplianceView) -> String {
@@ -235,13 +292,14 @@ fn compliance_section(view: &ComplianceView) -> String {
         "### Compliance: [{} {}]({})\n\n{}.\n\n| Requirement | Status | Rules | Pass | Fail | Unknown | Muted |\n|---|---|---|---:|---:|---:|---:|\n",
         md_cell(&view.name),
         md_cell(&view.version),
-        view.url,
+        md_cell(&view.url),
         counts.join(", ")
     );
     for r in &view.requirements {
-        let mut rules = r.rules.join(", ");
+        let mut rules = md_cell(&r.rules.join(", "));
         if !r.rules_not_run.is_empty() {
-            rules.push_str(&format!(" (not run: {})", r.rules_not_run.join(", ")));
+            let not_run = md_cell(&r.rules_not_run.join(", "));
+            rules.push_str(&format!(" (not run: {not_run})"));
         }
         let status = match r.status {
             RequirementStatus::Fail => "**fail**",
