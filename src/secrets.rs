@@ -168,7 +168,25 @@ fn detect_by_shape(v: &str) -> Option<SecretKind> {
     {
         return Some(ChatWebhook);
     }
+    if has_access_key_id(v) {
+        return Some(AwsAccessKeyId);
+    }
     tokens(v).find_map(token_kind)
+}
+
+/// An AKIA (long-term) or ASIA (session) access key id anywhere in the value, bounded by
+/// anything that cannot continue it: inside a URL path (`/AKIA.../`), after `id.`, in a query.
+/// Only these two prefixes belong to credentials; AIDA, AROA and the others identify users and
+/// roles and are not secret.
+fn has_access_key_id(v: &str) -> bool {
+    let b = v.as_bytes();
+    let id_char = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
+    (0..b.len().saturating_sub(19)).any(|i| {
+        (b[i..].starts_with(b"AKIA") || b[i..].starts_with(b"ASIA"))
+            && (i == 0 || !id_char(b[i - 1]))
+            && b[i + 4..i + 20].iter().all(|&c| id_char(c))
+            && b.get(i + 20).is_none_or(|&c| !id_char(c))
+    })
 }
 
 /// Splits on characters that cannot be part of the tokens below (`=` included, so that
@@ -184,22 +202,18 @@ fn token_kind(t: &str) -> Option<SecretKind> {
         s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
-    // Only AKIA (long-term) and ASIA (session) ids belong to credentials; AIDA, AROA and the
-    // other prefixes identify users and roles and are not secret.
-    if t.len() == 20
-        && (t.starts_with("AKIA") || t.starts_with("ASIA"))
-        && t[4..]
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-    {
-        return Some(AwsAccessKeyId);
-    }
     if is_jwt(t) {
         return Some(Jwt);
     }
+    // The token's alphanumeric run: punctuation after it (`ghp_....`, end of a sentence or a
+    // URL segment) is not part of it.
     for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] {
         if let Some(rest) = t.strip_prefix(prefix) {
-            if rest.len() >= 30 && alnum(rest) {
+            let run = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+                    .len();
+            if run >= 30 && rest[run..].chars().all(|c| "./-+".contains(c)) {
                 return Some(GithubToken);
             }
         }
@@ -324,11 +338,14 @@ fn is_password_key(key: &str) -> bool {
 /// `scheme://user:password@host`, or `Password=...` / `password=...` in a key-value or query
 /// string connection string; placeholders (`${...}`, `{{...}}`) are not passwords.
 fn has_connection_password(v: &str) -> bool {
+    // The password ends at the `@` before the host. People write `/` into it unescaped
+    // (`postgres://app:pa/ss@db`), so a `/` after the user name's `:` does not end the
+    // authority; one before it does (a path such as `/users/a:b@c` holds no credential).
     if let Some((_, rest)) = v.split_once("://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        if let Some((userinfo, _host)) = authority.rsplit_once('@') {
-            if let Some((_, password)) = userinfo.split_once(':') {
-                if !password.is_empty() && !is_placeholder(password) {
+        let before_query = rest.split(['?', '#']).next().unwrap_or("");
+        if let Some((userinfo, _host)) = before_query.rsplit_once('@') {
+            if let Some((user, password)) = userinfo.split_once(':') {
+                if !user.contains('/') && !password.is_empty() && !is_placeholder(password) {
                     return true;
                 }
             }
@@ -803,6 +820,27 @@ mod tests {
                 "k",
                 format!("key=AKIA{}", "IOSFODNN7EXAMPLE"),
                 AwsAccessKeyId,
+            ),
+            // Wrapped in other text.
+            (
+                "endpoint",
+                format!("https://files.example.com/AKIA{}/data", "IOSFODNN7EXAMPLE"),
+                AwsAccessKeyId,
+            ),
+            (
+                "label",
+                format!("id.AKIA{}", "IOSFODNN7EXAMPLE"),
+                AwsAccessKeyId,
+            ),
+            (
+                "note",
+                format!("ghp_{}.", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+                GithubToken,
+            ),
+            (
+                "db",
+                format!("postgres://app:{}@db.internal:5432/orders", "s3cr/et-Pa55"),
+                ConnectionStringPassword,
             ),
             (
                 "maps",
