@@ -417,3 +417,17 @@ fn mutes_expire_at_the_snapshot_date() {
         "{err}"
     );
 }
+
+/// JSON lets an object repeat a key and keeps the last value; a repeated stage variable or tag
+/// would silently replace another, so it is an input error naming the map and the key.
+#[test]
+fn a_repeated_map_key_is_an_error() {
+    let demo = std::fs::read_to_string(common::demo_path()).unwrap();
+    let bad = demo.replacen(
+        "\"backendHost\": \"payments-staging.internal.twtech.example\",",
+        "\"backendHost\": \"payments-staging.internal.twtech.example\",\n\"backendHost\": \"x\",",
+        1,
+    );
+    assert_ne!(bad, demo);
+    expect_input_error(&bad, &["variables", "duplicate key `backendHost`"]);
+}

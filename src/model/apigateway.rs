@@ -106,7 +106,7 @@ pub struct RestApi {
     /// The resource policy exactly as AWS returned it (often with escaped quotes).
     #[serde(default)]
     pub policy: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub resources: Option<Vec<Resource>>,
@@ -243,10 +243,10 @@ pub struct Stage {
     #[serde(default)]
     pub cache_cluster_size: Option<String>,
     /// Keys are `*/*` or `{resource path with / as ~1}/{HTTP method}`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub method_settings: BTreeMap<String, MethodSetting>,
     /// Stage variables. Secret-looking values are redacted before a snapshot is written.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub variables: BTreeMap<String, String>,
     #[serde(default)]
     pub access_log_settings: Option<AccessLogSettings>,
@@ -256,7 +256,7 @@ pub struct Stage {
     pub tracing_enabled: bool,
     #[serde(default)]
     pub web_acl_arn: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
 }
 
@@ -313,7 +313,7 @@ pub struct CanarySettings {
     pub deployment_id: Option<String>,
     #[serde(default)]
     pub percent_traffic: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub stage_variable_overrides: BTreeMap<String, String>,
     #[serde(default)]
     pub use_stage_cache: bool,
@@ -376,7 +376,7 @@ pub struct DomainName {
     pub base_path_mappings: Option<Vec<BasePathMapping>>,
     #[serde(default)]
     pub api_mappings: Option<Vec<ApiMapping>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
 }
 
@@ -460,7 +460,7 @@ pub struct UsagePlanApiStage {
     pub api_id: String,
     pub stage: String,
     /// Per-method throttles, keyed `{resource path}/{HTTP method}`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub throttle: BTreeMap<String, ThrottleSettings>,
 }
 
@@ -479,7 +479,7 @@ pub struct ApiKey {
     pub last_updated_date: Option<String>,
     #[serde(default)]
     pub stage_keys: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
 }
 

@@ -34,7 +34,7 @@ pub struct V2Api {
     pub cors_configuration: Option<CorsConfiguration>,
     #[serde(default)]
     pub route_selection_expression: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub routes: Option<Vec<Route>>,
@@ -104,16 +104,16 @@ pub struct V2Stage {
     pub access_log_settings: Option<super::AccessLogSettings>,
     #[serde(default)]
     pub default_route_settings: Option<RouteSettings>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub route_settings: BTreeMap<String, RouteSettings>,
     /// Secret-looking values are redacted before a snapshot is written.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub stage_variables: BTreeMap<String, String>,
     #[serde(default)]
     pub client_certificate_id: Option<String>,
     #[serde(default)]
     pub last_updated_date: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
 }
 

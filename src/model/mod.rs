@@ -17,6 +17,7 @@ mod load;
 mod logs;
 mod redact;
 mod snapshot;
+mod unique;
 mod waf;
 
 pub use apigateway::*;
@@ -28,4 +29,5 @@ pub use load::*;
 pub use logs::*;
 pub use redact::*;
 pub use snapshot::*;
+use unique::unique_keys;
 pub use waf::*;
