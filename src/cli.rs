@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config;
-use crate::model::{self, Snapshot};
+use crate::model::{self, Snapshot, UnknownCause};
 use crate::report::{self, table::TableOptions, FailOn, ScanReport};
 use crate::rules::{self, frameworks, registry};
 use crate::scan::{ScanSettings, Source};
@@ -451,9 +451,8 @@ fn targets(out: &OutputArgs) -> Vec<OutputTarget> {
 fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> {
     let mut withheld = false;
     for target in targets(out) {
-        let unknown = report.count(crate::rules::Status::Unknown);
         if target.format == Format::Sarif
-            && (!report.scan.complete || unknown > 0)
+            && report.sarif_could_close_alerts()
             && !out.allow_incomplete_sarif
         {
             withheld = true;
@@ -461,14 +460,17 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
                 .scan
                 .collection_errors
                 .iter()
+                .filter(|e| e.cause() == UnknownCause::NotCollected)
                 .map(|e| e.reason())
                 .collect();
+            let unknown = report.not_collected();
             if unknown > 0 {
                 missing.push(format!("{unknown} results could not be evaluated"));
             }
             term::eprintln(&format!("error: no SARIF written{}: the scan is incomplete, and GitHub code scanning \
                  would close the open alerts of everything that was not collected. Not collected: {}. \
-                 Fix access and rescan, or pass --allow-incomplete-sarif.",
+                 Fix access and rescan, pass --baseline with the previous JSON report (its failing \
+                 findings are carried forward), or pass --allow-incomplete-sarif.",
                 target.path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default(),
                 missing.join("; ")
             ));

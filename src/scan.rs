@@ -3,13 +3,14 @@
 //! summary. The command line, `merge` and organization scans all call this; none of it knows
 //! about arguments, files to write or exit codes.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::config::{Config, Mute};
 use crate::date::Date;
-use crate::model::Snapshot;
+use crate::model::{Snapshot, UnknownCause};
 use crate::report::{self, FailOn, ScanReport, Settings};
-use crate::rules::{self, frameworks, registry, RuleParams, Selection};
+use crate::rules::{self, frameworks, registry, RuleParams, Selection, Status};
 use crate::triage::{self, Baseline, Triaged};
 
 /// Where the snapshot came from, echoed in the report.
@@ -64,10 +65,50 @@ impl ScanSettings {
 /// Reads a previous JSON report (`gwaudit scan --format json`) as a baseline.
 pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
     let report = report::json::load(path)?;
-    Ok(triage::baseline_from(
-        &report.results,
-        path.display().to_string(),
-    ))
+    let source = triage::BaselineSource {
+        file: path.display().to_string(),
+        account_id: report.scan.account_id.clone(),
+        scanned_at: report.scan.collected_at.clone(),
+    };
+    Ok(triage::baseline_from(&report.results, source))
+}
+
+/// Where a failed call left this scan without an answer: regions with a failed call (a global
+/// one counts for every region) or a `not_collected` result.
+fn gaps<'a>(
+    snapshot: &'a Snapshot,
+    findings: &[Triaged],
+    rules_evaluated: &'a [String],
+) -> triage::Gaps<'a> {
+    let failures = snapshot
+        .collection_errors
+        .iter()
+        .filter(|e| e.cause() == UnknownCause::NotCollected);
+    let mut regions: BTreeSet<String> = BTreeSet::new();
+    let mut everywhere = false;
+    for e in failures {
+        match e.region.as_deref() {
+            Some(r) => {
+                regions.insert(r.to_string());
+            }
+            None => everywhere = true,
+        }
+    }
+    regions.extend(
+        findings
+            .iter()
+            .filter(|f| {
+                f.status == Status::Unknown
+                    && f.unknown_cause != Some(UnknownCause::NotDeterminable)
+            })
+            .map(|f| f.region.clone()),
+    );
+    triage::Gaps {
+        account_id: &snapshot.account_id,
+        regions,
+        everywhere,
+        rules_evaluated,
+    }
 }
 
 /// Runs the pipeline on one snapshot.
@@ -82,13 +123,14 @@ pub fn run(snapshot: &Snapshot, source: Source, settings: &ScanSettings) -> Scan
         .into_iter()
         .map(Triaged::from)
         .collect();
+    // The baseline first: what it carries forward can be muted like any other finding.
+    let baseline = settings.baseline.as_ref().map(|b| {
+        let gaps = gaps(snapshot, &findings, &rules_evaluated);
+        triage::apply_baseline(&mut findings, b, &gaps)
+    });
     let today = settings.today.unwrap_or_else(|| snapshot.as_of());
     let mutes = (!settings.mutes.is_empty())
         .then(|| triage::apply_mutes(&mut findings, &settings.mutes, today));
-    let baseline = settings
-        .baseline
-        .as_ref()
-        .map(|b| triage::apply_baseline(&mut findings, b));
     let compliance = settings
         .compliance
         .iter()

@@ -3,7 +3,7 @@
 //! a rule's verdict does not know about mutes or baselines. Muted and unchanged findings stay
 //! in the JSON report, flagged, but never fail the job; muted ones are left out of SARIF.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Mute;
 use crate::date::Date;
 use crate::glob;
+use crate::model::UnknownCause;
 use crate::rules::{Finding, Status};
 
 /// A finding with what triage decided about it. In the JSON report its fields sit beside the
@@ -25,6 +26,10 @@ pub struct Triaged {
     /// Set for failing findings when the scan is compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineState>,
+    /// Set when this scan could not evaluate a finding that failed in the baseline: it is
+    /// the baseline's finding, kept open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_forward: Option<CarriedForward>,
 }
 
 impl From<Finding> for Triaged {
@@ -33,6 +38,7 @@ impl From<Finding> for Triaged {
             finding,
             muted: None,
             baseline: None,
+            carried_forward: None,
         }
     }
 }
@@ -144,6 +150,16 @@ pub struct BaselineEntry {
     pub fingerprint: String,
 }
 
+impl From<&Finding> for BaselineEntry {
+    fn from(f: &Finding) -> Self {
+        BaselineEntry {
+            rule_id: f.rule_id.clone(),
+            resource_arn: f.resource_arn.clone(),
+            fingerprint: f.fingerprint.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BaselineReport {
     pub file: String,
@@ -154,53 +170,141 @@ pub struct BaselineReport {
     /// Failing in the baseline and not evaluated now (unknown, or not in this scan): not
     /// counted as fixed.
     pub not_reevaluated: Vec<BaselineEntry>,
+    /// Failing in the baseline, and left undecided now by a call that failed: kept as failing
+    /// (marked `carried_forward`) so that the gap closes no open alert.
+    #[serde(default)]
+    pub carried_forward: usize,
+    /// The baseline is a scan of the same account, so what it carries forward keeps every
+    /// alert a gap of this scan would otherwise close.
+    #[serde(default)]
+    pub covers_gaps: bool,
+}
+
+/// Why a failing result was not evaluated in this scan but kept from the baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedForward {
+    /// When the baseline's snapshot was collected: the last time the finding was seen failing.
+    pub scanned_at: Option<String>,
+    /// Why this scan could not decide it.
+    pub because: String,
+}
+
+/// Where a baseline comes from: its file, and the account and time of its scan.
+#[derive(Debug, Clone)]
+pub struct BaselineSource {
+    pub file: String,
+    pub account_id: String,
+    pub scanned_at: Option<String>,
 }
 
 #[derive(Debug)]
 pub struct Baseline {
     pub file: String,
-    failing: BTreeMap<String, BaselineEntry>,
+    /// When the baseline's snapshot was collected.
+    pub scanned_at: Option<String>,
+    account_id: String,
+    failing: BTreeMap<String, Finding>,
 }
 
-/// The failing findings of a previous report's `results`, read from `file`.
-pub fn baseline_from(results: &[Triaged], file: String) -> Baseline {
+/// The failing findings of a previous report's `results`.
+pub fn baseline_from(results: &[Triaged], source: BaselineSource) -> Baseline {
     let failing = results
         .iter() // A finding accepted only by a mute is not accepted by the baseline: when the mute
         // expires it must count again.
         .filter(|f| f.status == Status::Fail && f.muted.is_none())
-        .map(|f| {
-            (
-                f.fingerprint.clone(),
-                BaselineEntry {
-                    rule_id: f.rule_id.clone(),
-                    resource_arn: f.resource_arn.clone(),
-                    fingerprint: f.fingerprint.clone(),
-                },
-            )
-        })
+        .map(|f| (f.fingerprint.clone(), f.finding.clone()))
         .collect();
-    Baseline { file, failing }
+    Baseline {
+        file: source.file,
+        scanned_at: source.scanned_at,
+        account_id: source.account_id,
+        failing,
+    }
 }
 
-/// Marks failing findings new or unchanged by fingerprint and lists what was fixed.
-pub fn apply_baseline(findings: &mut [Triaged], baseline: &Baseline) -> BaselineReport {
+/// Where this scan has gaps a failed call left: results there that were failing in the
+/// baseline are carried forward rather than dropped.
+pub struct Gaps<'a> {
+    pub account_id: &'a str,
+    /// Regions with a failed call or a `not_collected` result.
+    pub regions: BTreeSet<String>,
+    /// A global call failed (IAM): every region has a gap.
+    pub everywhere: bool,
+    pub rules_evaluated: &'a [String],
+}
+
+impl Gaps<'_> {
+    fn covers(&self, f: &Finding) -> bool {
+        f.account_id == self.account_id
+            && (self.everywhere || self.regions.contains(&f.region))
+            && self.rules_evaluated.contains(&f.rule_id)
+    }
+}
+
+/// Marks failing findings new or unchanged by fingerprint, lists what was fixed, and carries
+/// forward the baseline's failing findings that a gap of this scan left undecided: code
+/// scanning closes every alert missing from an upload, and a failed call is no fix.
+pub fn apply_baseline(
+    findings: &mut Vec<Triaged>,
+    baseline: &Baseline,
+    gaps: &Gaps,
+) -> BaselineReport {
     let mut report = BaselineReport {
         file: baseline.file.clone(),
         new: 0,
         unchanged: 0,
         fixed: Vec::new(),
         not_reevaluated: Vec::new(),
+        carried_forward: 0,
+        covers_gaps: baseline.account_id == gaps.account_id,
     };
-    let now: BTreeMap<&str, Status> = findings
+    let now: BTreeMap<&str, usize> = findings
         .iter()
-        .map(|f| (f.fingerprint.as_str(), f.status))
+        .enumerate()
+        .map(|(i, f)| (f.fingerprint.as_str(), i))
         .collect();
-    for (fp, entry) in &baseline.failing {
-        match now.get(fp.as_str()) {
-            Some(Status::Pass) => report.fixed.push(entry.clone()),
+    let mut replace = Vec::new();
+    let mut add = Vec::new();
+    for (fp, old) in &baseline.failing {
+        let current = now.get(fp.as_str()).map(|&i| (i, &findings[i]));
+        match current.map(|(_, f)| f.status) {
+            Some(Status::Pass) => report.fixed.push(BaselineEntry::from(old)),
             Some(Status::Fail) => {}
-            Some(Status::Unknown) | None => report.not_reevaluated.push(entry.clone()),
+            Some(Status::Unknown) | None => {
+                report.not_reevaluated.push(BaselineEntry::from(old));
+                let not_collected = current
+                    .is_none_or(|(_, f)| f.unknown_cause != Some(UnknownCause::NotDeterminable));
+                if not_collected && gaps.covers(old) {
+                    let because = match current {
+                        Some((_, f)) => f.message.clone(),
+                        None => "not evaluated: this scan has collection gaps".to_string(),
+                    };
+                    let carried = Triaged {
+                        finding: old.clone(),
+                        muted: None,
+                        baseline: None,
+                        carried_forward: Some(CarriedForward {
+                            scanned_at: baseline.scanned_at.clone(),
+                            because,
+                        }),
+                    };
+                    match current {
+                        Some((i, _)) => replace.push((i, carried)),
+                        None => add.push(carried),
+                    }
+                }
+            }
         }
+    }
+    report.carried_forward = replace.len() + add.len();
+    for (i, carried) in replace {
+        findings[i] = carried;
+    }
+    if !add.is_empty() {
+        findings.extend(add);
+        findings.sort_by(|a, b| {
+            (&a.rule_id, &a.region, &a.resource_arn).cmp(&(&b.rule_id, &b.region, &b.resource_arn))
+        });
     }
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
         let state = if baseline.failing.contains_key(&f.fingerprint) {

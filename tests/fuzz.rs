@@ -305,7 +305,11 @@ fn mutated_configs_and_reports_never_panic() {
                     let settings = ScanSettings {
                         baseline: Some(gwaudit::triage::baseline_from(
                             &foreign.results,
-                            "fuzz.json".into(),
+                            gwaudit::triage::BaselineSource {
+                                file: "fuzz.json".into(),
+                                account_id: foreign.scan.account_id.clone(),
+                                scanned_at: foreign.scan.collected_at.clone(),
+                            },
                         )),
                         ..ScanSettings::default()
                     };

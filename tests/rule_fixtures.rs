@@ -6,7 +6,7 @@
 //!
 //! Every finding the rule produces on a fixture (main snapshot and variants) is also compared
 //! with a golden file, `tests/snapshots/rules/<ID>.snap`: status, severity, region, resource,
-//! its label, SARIF path and tags, message and evidence. Regenerate after an intended change with
+//! its label, SARIF path and tags, an unknown's cause, message and evidence. Regenerate after an intended change with
 //! `GWAUDIT_UPDATE_GOLDEN=1 cargo test --test rule_fixtures` and review the diff.
 
 mod common;
@@ -231,6 +231,9 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
         if !f.resource_tags.is_empty() {
             let tags = serde_json::to_string(&f.resource_tags).expect("tags serialize");
             let _ = writeln!(out, "  tags: {tags}");
+        }
+        if let Some(cause) = f.unknown_cause {
+            let _ = writeln!(out, "  cause: {}", cause.as_str());
         }
         let _ = writeln!(out, "  message: {}", one_line(&f.message));
         if f.evidence.is_empty() {

@@ -1,7 +1,7 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
 use crate::collect::operations::{self, Operation};
-use crate::model::{DomainName, EndpointType, RestApi, V2Api};
+use crate::model::{DomainName, EndpointType, RestApi, UnknownCause, V2Api};
 
 use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
 
@@ -9,8 +9,8 @@ use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRIC
 pub enum Exposure {
     Public(String),
     NotPublic(String),
-    /// Could not be decided (unparsable policy, data not collected).
-    Unknown(String),
+    /// Could not be decided: data not collected, or a policy that does not parse.
+    Unknown(String, UnknownCause),
 }
 
 impl Exposure {
@@ -27,7 +27,7 @@ impl Exposure {
         match self {
             Exposure::Public(why) => format!("public: {why}"),
             Exposure::NotPublic(why) => format!("not public: {why}"),
-            Exposure::Unknown(why) => format!("exposure unknown: {why}"),
+            Exposure::Unknown(why, _) => format!("exposure unknown: {why}"),
         }
     }
 }
@@ -43,7 +43,7 @@ pub fn rest_api(api: &RestApi) -> Exposure {
     };
     let doc = match parse_policy(raw) {
         Ok(doc) => doc,
-        Err(e) => return Exposure::Unknown(e.to_string()),
+        Err(e) => return Exposure::Unknown(e.to_string(), UnknownCause::NotDeterminable),
     };
     let analysis = analyze_invoke(&doc, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS);
     if let Some(grant) = analysis.open.first() {
@@ -138,6 +138,7 @@ fn reachable<'d>(
         return (
             Exposure::Unknown(
                 "default endpoint disabled and custom domains were not collected".into(),
+                UnknownCause::NotCollected,
             ),
             Some(Missing::DomainNames),
         );
@@ -154,10 +155,14 @@ fn reachable<'d>(
     }
     match m.unknown.first() {
         Some(d) => (
-            Exposure::Unknown(format!(
-                "default endpoint disabled and the mappings of custom domain {} were not collected",
-                d.domain_name
-            )),
+            Exposure::Unknown(
+                format!(
+                    "default endpoint disabled and the mappings of custom domain {} were not \
+                     collected",
+                    d.domain_name
+                ),
+                UnknownCause::NotCollected,
+            ),
             Some(Missing::Mappings {
                 domain: d,
                 operation: mappings_operation(rest),

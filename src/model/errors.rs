@@ -1,5 +1,52 @@
 use serde::{Deserialize, Serialize};
 
+/// Why a result is `unknown`. Only `NotCollected` can be fixed by rescanning with more access,
+/// and only it may hide an open alert: code scanning would close the alert of a resource that
+/// a failed call left out, so it alone withholds SARIF.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum UnknownCause {
+    /// A call failed: a missing permission, throttling beyond the retries, a 5xx, an answer
+    /// that could not be read.
+    NotCollected,
+    /// The AWS API cannot tell, whatever the access: the contents of a customer rule group, a
+    /// role in another account, a policy that does not parse, a value this version does not
+    /// know.
+    NotDeterminable,
+}
+
+impl UnknownCause {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// For people: `not collected`, `not determinable`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnknownCause::NotCollected => "not collected",
+            UnknownCause::NotDeterminable => "not determinable",
+        }
+    }
+}
+
+/// Codes the collector records for what no call can read (not failures): a role of another
+/// account cannot be read from this one.
+const NOT_DETERMINABLE_CODES: &[&str] = &["CrossAccountRole"];
+
 /// A call that failed during collection. Rules that needed its data answer `unknown` and cite it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +70,14 @@ pub struct CollectionError {
 }
 
 impl CollectionError {
+    pub fn cause(&self) -> UnknownCause {
+        if NOT_DETERMINABLE_CODES.contains(&self.code.as_str()) {
+            UnknownCause::NotDeterminable
+        } else {
+            UnknownCause::NotCollected
+        }
+    }
+
     /// One-line reason for `unknown` results: what failed and, when known, what to grant.
     pub fn reason(&self) -> String {
         let mut s = format!("{}:{} failed ({})", self.service, self.operation, self.code);

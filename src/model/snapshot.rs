@@ -101,8 +101,11 @@ impl Snapshot {
             .unwrap_or_else(Date::today)
     }
 
-    /// True when nothing failed to collect.
+    /// True when nothing failed to collect. What no call can read (a role of another account)
+    /// is recorded too, but is no failure.
     pub fn is_complete(&self) -> bool {
-        self.collection_errors.is_empty()
+        self.collection_errors
+            .iter()
+            .all(|e| e.cause() == super::UnknownCause::NotDeterminable)
     }
 }

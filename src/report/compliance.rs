@@ -153,6 +153,7 @@ mod tests {
                 message: String::new(),
                 evidence: Default::default(),
                 remediation_url: None,
+                unknown_cause: None,
             },
             muted: muted.then(|| crate::triage::MuteRef {
                 origin: "gwaudit.toml:1".into(),
@@ -160,6 +161,7 @@ mod tests {
                 expires: None,
             }),
             baseline: None,
+            carried_forward: None,
         }
     }
 

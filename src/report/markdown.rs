@@ -105,8 +105,9 @@ fn overview(report: &ScanReport) -> String {
 }
 
 fn finding_row(f: &Triaged) -> String {
-    let state = match f.baseline {
-        Some(BaselineState::New) => " (new)",
+    let state = match (&f.carried_forward, f.baseline) {
+        (Some(_), _) => " (carried forward)",
+        (None, Some(BaselineState::New)) => " (new)",
         _ => "",
     };
     format!(
@@ -252,15 +253,17 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
     let unknown = report.unknown();
     if !unknown.is_empty() {
         let mut section = format!(
-            "<details><summary>{} results could not be evaluated</summary>\n\n| Rule | Resource | Why |\n|---|---|---|\n",
+            "<details><summary>{} results could not be evaluated</summary>\n\n| Rule | Resource | Cause | Why |\n|---|---|---|---|\n",
             unknown.len()
         );
         for f in &unknown {
+            let cause = f.unknown_cause.map_or("", |c| c.describe());
             let _ = writeln!(
                 section,
-                "| {} | {} | {} |",
+                "| {} | {} | {} | {} |",
                 md_cell(&f.rule_id),
                 md_cell(&f.resource_label),
+                cause,
                 md_cell(&f.message)
             );
         }

@@ -14,10 +14,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CollectionError, Snapshot};
+use crate::model::{CollectionError, Snapshot, UnknownCause};
 use crate::rules::{Severity, Status};
 use crate::triage::{BaselineReport, MuteReport, Triaged};
 pub use compliance::ComplianceView;
+use strum::VariantArray;
 
 /// Version of the JSON report format (`reports/gwaudit-report.schema.json`).
 pub const REPORT_VERSION: u32 = 1;
@@ -119,6 +120,9 @@ pub struct Summary {
     /// Failing results accepted by a mute (included in the counts above).
     #[serde(default)]
     pub muted: usize,
+    /// Unknown results by why they could not be decided (every cause present, zero included).
+    #[serde(default)]
+    pub unknown_by_cause: BTreeMap<UnknownCause, usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,6 +161,9 @@ impl ScanReport {
         for sev in Severity::ALL {
             summary.failing_by_severity.insert(sev, 0);
         }
+        for cause in UnknownCause::VARIANTS {
+            summary.unknown_by_cause.insert(*cause, 0);
+        }
         for f in &results {
             *summary.by_status.entry(f.status).or_default() += 1;
             if f.status == Status::Fail {
@@ -164,6 +171,9 @@ impl ScanReport {
             }
             if f.muted.is_some() {
                 summary.muted += 1;
+            }
+            if let Some(cause) = f.unknown_cause {
+                *summary.unknown_by_cause.entry(cause).or_default() += 1;
             }
         }
         ScanReport {
@@ -233,6 +243,26 @@ impl ScanReport {
             })
             .collect();
         parts.join(", ")
+    }
+
+    /// Unknown results that a failed call left undecided: the ones that may hide an open alert.
+    /// Counted from the results, and an unknown without a cause (a report of an older
+    /// version) counts, so a converted report errs on the side of withholding.
+    pub fn not_collected(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|f| {
+                f.status == Status::Unknown
+                    && f.unknown_cause != Some(UnknownCause::NotDeterminable)
+            })
+            .count()
+    }
+
+    /// Whether SARIF for this report could close an open alert: something was not collected,
+    /// and no baseline of the same account carried its failing findings forward.
+    pub fn sarif_could_close_alerts(&self) -> bool {
+        let gap = !self.scan.complete || self.not_collected() > 0;
+        gap && !self.baseline.as_ref().is_some_and(|b| b.covers_gaps)
     }
 
     pub fn count(&self, status: Status) -> usize {

@@ -141,6 +141,10 @@ fn result(f: &Triaged, rule_index: Option<usize>) -> SarifResult {
     props.insert("account".into(), json!(f.account_id));
     props.insert("region".into(), json!(f.region));
     props.insert("evidence".into(), json!(f.evidence));
+    if let Some(c) = &f.carried_forward {
+        // Not evaluated in this scan: kept from the baseline so that its alert stays open.
+        props.insert("carriedForward".into(), json!(c));
+    }
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), f.fingerprint.clone());
     let mut r = SarifResult::builder()
@@ -216,9 +220,12 @@ pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
         .into_iter()
         .map(|f| {
             warning(format!(
-                "{} could not be evaluated for {}: {}.",
+                "{} could not be evaluated for {} ({}): {}.",
                 f.rule_id,
                 f.resource_label,
+                f.unknown_cause
+                    .unwrap_or(crate::model::UnknownCause::NotCollected)
+                    .describe(),
                 f.message.trim_end_matches('.')
             ))
         })

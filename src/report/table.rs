@@ -65,10 +65,11 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
     if !failing.is_empty() {
         let mut table = new_table(opts, ["Severity", "Rule", "Resource / finding"]);
         for f in &failing {
-            let state = match f.baseline {
-                Some(BaselineState::New) => "\nnew",
-                Some(BaselineState::Unchanged) => "\nunchanged",
-                None => "",
+            let state = match (&f.carried_forward, f.baseline) {
+                (Some(_), _) => "\ncarried\nforward",
+                (None, Some(BaselineState::New)) => "\nnew",
+                (None, Some(BaselineState::Unchanged)) => "\nunchanged",
+                (None, None) => "",
             };
             let sev = Cell::new(format!("{}{state}", f.severity.as_str().to_uppercase()));
             let sev = if opts.color {
@@ -95,10 +96,11 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
     if !unknown.is_empty() {
         let mut table = new_table(opts, ["Rule", "Resource", "Why it could not be evaluated"]);
         for f in &unknown {
+            let cause = f.unknown_cause.map_or("", |c| c.describe());
             table.add_row(vec![
                 Cell::new(cell(&f.rule_id)),
                 Cell::new(cell(&f.resource_label)),
-                Cell::new(cell(&f.message)),
+                Cell::new(cell(&format!("{cause}: {}", f.message))),
             ]);
         }
         if let Some(col) = table.column_mut(1) {
@@ -159,6 +161,22 @@ fn compliance_table(view: &ComplianceView, opts: &TableOptions) -> String {
     )
 }
 
+/// " (3 not collected, 1 not determinable)" when there are unknown results.
+fn unknown_breakdown(report: &ScanReport) -> String {
+    let parts: Vec<String> = report
+        .summary
+        .unknown_by_cause
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(c, n)| format!("{n} {}", c.describe()))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
 pub fn summary_line(report: &ScanReport) -> String {
     let fails = report.count(crate::rules::Status::Fail);
     let breakdown = report.failing_breakdown();
@@ -176,9 +194,15 @@ pub fn summary_line(report: &ScanReport) -> String {
             b.unchanged,
             b.fixed.len()
         ));
+        if b.carried_forward > 0 {
+            extra.push_str(&format!(
+                " {} failing findings this scan could not evaluate are carried forward from it.",
+                b.carried_forward
+            ));
+        }
     }
     format!(
-        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown, {} passing. Scan {}.{extra}",
+        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
         cell(&report.scan.account_id),
         cell(&report.scan.regions.join(", ")),
         report.scan.rules_evaluated.len(),
@@ -190,6 +214,7 @@ pub fn summary_line(report: &ScanReport) -> String {
             format!(" ({breakdown})")
         },
         report.count(crate::rules::Status::Unknown),
+        unknown_breakdown(report),
         report.count(crate::rules::Status::Pass),
         if report.scan.complete {
             "complete".to_string()

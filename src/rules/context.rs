@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::model::{
     AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
     Method, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot,
-    Stage, Trail, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
+    Stage, Trail, UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
 };
 
 use super::resource::Scope;
@@ -59,14 +59,14 @@ impl<'a> RegionContext<'a> {
 
     fn cite(&self, (e, missing): (Exposure, Option<Missing>)) -> Exposure {
         match (e, missing) {
-            (Exposure::Unknown(why), Some(missing)) => {
+            (Exposure::Unknown(why, cause), Some(missing)) => {
                 let reason = match missing {
                     Missing::DomainNames => self.reason(&op::GET_DOMAIN_NAMES, None),
                     Missing::Mappings { domain, operation } => {
                         self.reason(operation, Some(&self.scope.domain(domain).arn))
                     }
                 };
-                Exposure::Unknown(format!("{why}: {reason}"))
+                Exposure::Unknown(format!("{why}: {reason}"), cause)
             }
             (decided, _) => decided,
         }
@@ -87,9 +87,28 @@ impl<'a> RegionContext<'a> {
         self.snapshot.iam.as_ref()
     }
 
+    /// Whether what `reason` cites can be collected at all: a call that failed, or a record
+    /// of what no call can read (a role of another account).
+    pub fn cause(&self, operation: &Operation, resource: Option<&str>) -> UnknownCause {
+        self.cited(operation, resource)
+            .map_or(UnknownCause::NotCollected, CollectionError::cause)
+    }
+
     /// Why data is missing: the recorded error of `operation` (about `resource` when given),
     /// or a plain "not collected" when the snapshot recorded none.
     pub fn reason(&self, operation: &Operation, resource: Option<&str>) -> String {
+        match self.cited(operation, resource) {
+            Some(e) => e.reason(),
+            None => format!(
+                "{} was not collected{}",
+                operation.name,
+                resource.map(|r| format!(" for {r}")).unwrap_or_default()
+            ),
+        }
+    }
+
+    /// The recorded error `reason` cites: the one about `resource`, else one about no resource.
+    fn cited(&self, operation: &Operation, resource: Option<&str>) -> Option<&'a CollectionError> {
         let region = self.region.region.as_str();
         let errors = self.snapshot.collection_errors.iter().filter(|e| {
             is_error_of(e, operation) && e.region.as_deref().is_none_or(|r| r == region)
@@ -98,20 +117,13 @@ impl<'a> RegionContext<'a> {
         for e in errors {
             match (resource, e.resource.as_deref()) {
                 (Some(want), Some(got)) if got == want || got.ends_with(&format!("/{want}")) => {
-                    return e.reason()
+                    return Some(e)
                 }
                 (Some(_), Some(_)) => {}
                 _ => fallback = fallback.or(Some(e)),
             }
         }
-        match fallback {
-            Some(e) => e.reason(),
-            None => format!(
-                "{} was not collected{}",
-                operation.name,
-                resource.map(|r| format!(" for {r}")).unwrap_or_default()
-            ),
-        }
+        fallback
     }
 
     /// Errors of a region-wide list call about one of its entries (an API or domain whose

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::model::Snapshot;
+use crate::model::{Snapshot, UnknownCause};
 
 use super::finding::fingerprint;
 use super::registry::{self, LoadedRule};
@@ -47,6 +47,7 @@ impl<'a> Emitter<'a> {
             message,
             evidence: BTreeMap::new(),
             remediation_url: self.meta.help_url().map(str::to_string),
+            unknown_cause: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -59,9 +60,32 @@ impl<'a> Emitter<'a> {
         self.push(Status::Fail, resource, message.into())
     }
 
-    /// The data the rule needs is missing; `reason` names what could not be collected.
+    /// The data the rule needs was not collected; `reason` names the failed call. This is the
+    /// default for a reason: when in doubt, an unknown withholds SARIF rather than letting code
+    /// scanning close an alert.
     pub fn unknown(&mut self, resource: ResourceRef, reason: impl Into<String>) -> &mut Finding {
-        self.push(Status::Unknown, resource, reason.into())
+        self.unknown_because(resource, reason, UnknownCause::NotCollected)
+    }
+
+    /// The AWS API cannot tell what the rule needs, however the scan is run; `reason` says
+    /// what is missing.
+    pub fn undeterminable(
+        &mut self,
+        resource: ResourceRef,
+        reason: impl Into<String>,
+    ) -> &mut Finding {
+        self.unknown_because(resource, reason, UnknownCause::NotDeterminable)
+    }
+
+    pub fn unknown_because(
+        &mut self,
+        resource: ResourceRef,
+        reason: impl Into<String>,
+        cause: UnknownCause,
+    ) -> &mut Finding {
+        let f = self.push(Status::Unknown, resource, reason.into());
+        f.unknown_cause = Some(cause);
+        f
     }
 
     pub fn into_findings(self) -> Vec<Finding> {

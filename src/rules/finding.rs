@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 
+use crate::model::UnknownCause;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -97,6 +98,9 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_url: Option<String>,
+    /// Why an `unknown` result could not be decided; absent on other results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_cause: Option<UnknownCause>,
 }
 
 impl Finding {

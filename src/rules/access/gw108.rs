@@ -10,7 +10,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for key in keys.iter().filter(|k| k.enabled) {
         let target = ctx.scope.api_key(key);
         let Some(created) = key.created_date.as_deref().and_then(Date::from_timestamp) else {
-            out.unknown(
+            out.undeterminable(
                 target,
                 format!(
                     "API key {} has no readable creation date, so its age is unknown",

@@ -54,7 +54,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         };
         let raw = cert.expiration_date.as_deref();
         let Some(expires) = raw.and_then(Date::from_timestamp) else {
-            out.unknown(
+            out.undeterminable(
                 target,
                 format!(
                     "client certificate {id} has no readable expiration date ({})",

@@ -249,8 +249,13 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 .evidence("used_by", users);
             } else {
                 let reason = ctx.reason(&op::GET_ROLE, Some(&arn));
-                out.unknown(target, format!("IAM role {name} was not read: {reason}"))
-                    .evidence("used_by", users);
+                let cause = ctx.cause(&op::GET_ROLE, Some(&arn));
+                out.unknown_because(
+                    target,
+                    format!("IAM role {name} was not read: {reason}"),
+                    cause,
+                )
+                .evidence("used_by", users);
             }
             continue;
         };

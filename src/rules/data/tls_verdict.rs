@@ -38,7 +38,7 @@ pub fn emit(out: &mut Emitter, target: ResourceRef, what: &str, policy: PolicyIn
             ),
         ),
         TlsGrade::Strong => out.pass(target, format!("{what} uses strong security policy {shown}")),
-        TlsGrade::Unrecognized => out.unknown(
+        TlsGrade::Unrecognized => out.undeterminable(
             target,
             format!("{what} uses security policy `{}`, which this version cannot grade: review it", policy.name),
         ),

@@ -141,13 +141,14 @@ fn judge(
             .evidence("exposure", exposure.describe())
             .evidence("unauthenticated", open);
         }
-        (Exposure::Unknown(why), Ok(open)) => {
-            out.unknown(
+        (Exposure::Unknown(why, cause), Ok(open)) => {
+            out.unknown_because(
                 target,
                 format!(
                     "{what} is named like a temporary environment and has unauthenticated \
                      methods or routes, but whether it is public is unknown: {why}"
                 ),
+                *cause,
             )
             .evidence("name_word", word)
             .evidence("unauthenticated", open);

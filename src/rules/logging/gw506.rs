@@ -1,7 +1,7 @@
 use super::log_sinks::access_log_group;
 use super::stages::stages;
 use crate::collect::operations as op;
-use crate::model::AccessLogSettings;
+use crate::model::{AccessLogSettings, UnknownCause};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW506, "logging/GW506-account-cloudwatch-role-missing.toml");
@@ -12,13 +12,13 @@ enum Role {
     /// Why API Gateway cannot write through it.
     Unusable(String),
     /// Why it is unknown whether API Gateway can.
-    Unknown(String),
+    Unknown(String, UnknownCause),
 }
 
 fn role_state(ctx: &RegionContext) -> Role {
     let settings = match ctx.account_settings() {
         Ok(settings) => settings,
-        Err(reason) => return Role::Unknown(reason),
+        Err(reason) => return Role::Unknown(reason, UnknownCause::NotCollected),
     };
     let Some(arn) = settings
         .cloudwatch_role_arn
@@ -31,7 +31,10 @@ fn role_state(ctx: &RegionContext) -> Role {
         ));
     };
     let Some(iam) = ctx.iam() else {
-        return Role::Unknown(ctx.reason(&op::GET_ROLE, Some(arn)));
+        return Role::Unknown(
+            ctx.reason(&op::GET_ROLE, Some(arn)),
+            ctx.cause(&op::GET_ROLE, Some(arn)),
+        );
     };
     if iam.missing_role_arns.iter().any(|m| m == arn) {
         return Role::Unusable(format!(
@@ -53,7 +56,10 @@ fn role_state(ctx: &RegionContext) -> Role {
     {
         Role::Exists(arn.to_string())
     } else {
-        Role::Unknown(ctx.reason(&op::GET_ROLE, Some(arn)))
+        Role::Unknown(
+            ctx.reason(&op::GET_ROLE, Some(arn)),
+            ctx.cause(&op::GET_ROLE, Some(arn)),
+        )
     }
 }
 
@@ -138,14 +144,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ),
             );
         }
-        Role::Unknown(reason) => {
-            out.unknown(
+        Role::Unknown(reason, cause) => {
+            out.unknown_because(
                 target,
                 format!(
                     "{} stage(s) may write logs, but whether API Gateway can write them is \
                      unknown: {reason}",
                     w.known.len() + w.undecided.len()
                 ),
+                cause,
             )
             .evidence("stages", &w.known);
         }

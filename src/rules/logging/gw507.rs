@@ -115,7 +115,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         // Every other result names the stages that write to the group.
         let f = match (&t.elsewhere, ctx.log_groups()) {
-            (Some(why), _) => out.unknown(
+            (Some(why), _) => out.undeterminable(
                 target,
                 format!("access log destination {name} could not be inspected: {why}"),
             ),

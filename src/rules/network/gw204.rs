@@ -26,9 +26,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 target,
                 format!("{api} is not reachable from the internet: {why}"),
             ),
-            Exposure::Unknown(why) => out.unknown(
+            Exposure::Unknown(why, cause) => out.unknown_because(
                 target,
                 format!("whether {api} is reachable from the internet is unknown: {why}"),
+                *cause,
             ),
         };
         f.evidence("exposure", e.describe());

@@ -84,14 +84,14 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
             None => "AWS reported no backend URI",
             Some(_) => "the backend URI has no scheme://host to judge",
         };
-        out.unknown(target, format!("{what}: {why}"))
+        out.undeterminable(target, format!("{what}: {why}"))
             .evidence("uri_present", b.uri.is_some());
         return;
     };
     let shown = format!("{scheme}://{host}");
     let plaintext = scheme == "http";
     if scheme != "https" && !plaintext {
-        out.unknown(
+        out.undeterminable(
             target,
             format!("{what}: unexpected backend URI scheme in {shown}"),
         )

@@ -26,7 +26,7 @@ fn analyze_policy(
     match parse_policy(raw) {
         Ok(doc) => Some(analyze_invoke(&doc, scope, keys)),
         Err(e) => {
-            out.unknown(
+            out.undeterminable(
                 target.clone(),
                 format!("resource policy could not be evaluated: {e}"),
             )

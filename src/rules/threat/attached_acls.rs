@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
+use crate::model::{UnknownCause, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext, Status};
 
 /// A rule's verdict on one web ACL; the stages using it are added by [`judge_attached`].
 pub(super) struct Verdict {
     status: Status,
+    cause: UnknownCause,
     message: String,
     evidence: Vec<(&'static str, Value)>,
 }
@@ -30,9 +31,18 @@ impl Verdict {
         Self::new(Status::Unknown, message.into())
     }
 
+    /// Unknown because what decides it cannot be read (a rule group's contents).
+    pub fn undeterminable(message: impl Into<String>) -> Self {
+        Verdict {
+            cause: UnknownCause::NotDeterminable,
+            ..Self::new(Status::Unknown, message.into())
+        }
+    }
+
     fn new(status: Status, message: String) -> Self {
         Verdict {
             status,
+            cause: UnknownCause::NotCollected,
             message,
             evidence: Vec::new(),
         }
@@ -186,7 +196,7 @@ pub(super) fn judge_attached(
         let f = match verdict.status {
             Status::Pass => out.pass(target, message),
             Status::Fail => out.fail(target, message),
-            Status::Unknown => out.unknown(target, message),
+            Status::Unknown => out.unknown_because(target, message, verdict.cause),
         };
         for (key, value) in verdict.evidence {
             f.evidence(key, value);

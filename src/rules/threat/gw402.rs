@@ -72,7 +72,7 @@ fn judge(acl: &WebAcl) -> Verdict {
         .filter(|r| group_mode(r) == Some(GroupMode::Undetermined))
         .collect();
     if !undetermined.is_empty() {
-        return Verdict::unknown(format!(
+        return Verdict::undeterminable(format!(
             "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
             acl.name,
             undetermined_reason(&undetermined)

@@ -68,7 +68,7 @@ fn judge(acl: &WebAcl) -> Verdict {
     let undetermined = in_mode(GroupMode::Undetermined);
     if !undetermined.is_empty() {
         let rules: Vec<&WafRule> = undetermined.iter().map(|(r, _, _)| *r).collect();
-        return Verdict::unknown(format!(
+        return Verdict::undeterminable(format!(
             "web ACL {} has no AWS managed baseline group surely in block mode; {}",
             acl.name,
             undetermined_reason(&rules)

@@ -43,7 +43,7 @@ fn judge(acl: &WebAcl) -> Verdict {
         .map(|r| r.name.as_str())
         .collect();
     if !own_groups.is_empty() {
-        return Verdict::unknown(format!(
+        return Verdict::undeterminable(format!(
             "web ACL {} has no top-level rate-based rule that blocks; whether customer rule \
              group {} holds one depends on its rule list: {}",
             acl.name,

@@ -36,13 +36,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ),
             )
             .evidence("unauthenticated_routes", open);
-        } else if let Exposure::Unknown(why) = &exposure {
-            out.unknown(
+        } else if let Exposure::Unknown(why, cause) = &exposure {
+            out.unknown_because(
                 target,
                 format!(
                     "HTTP API {name} has routes without authorization but whether it is public \
                      is unknown: {why}"
                 ),
+                *cause,
             )
             .evidence("unauthenticated_routes", open);
         } else {

@@ -1,0 +1,223 @@
+//! Unknown results carry their cause, and only `not_collected` ones hold SARIF back: an account
+//! whose only unknowns are things the AWS API cannot tell gets SARIF, and with `--baseline` a
+//! gap left by a failed call carries the baseline's failing findings forward, so no open alert
+//! is closed and SARIF is written.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{gwaudit, stderr, stdout};
+use serde_json::Value;
+
+fn demo() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(common::demo_path()).unwrap()).unwrap()
+}
+
+/// The demo with its two failed calls answered: GetResources of the EU API (one open method)
+/// and GetDomainNames in eu-west-1 (none).
+fn complete_demo() -> Value {
+    let mut d = demo();
+    d["collection_errors"] = Value::Array(vec![]);
+    let eu = &mut d["regions"][1];
+    assert_eq!(eu["region"], "eu-west-1");
+    eu["rest_apis"][0]["resources"] = serde_json::json!([{
+        "id": "root1",
+        "path": "/",
+        "methods": [{"http_method": "GET", "authorization_type": "NONE"}]
+    }]);
+    eu["domain_names"] = Value::Array(vec![]);
+    d
+}
+
+fn write(dir: &Path, name: &str, v: &Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, v.to_string()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn json_report(snapshot: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "scan",
+        "--snapshot",
+        snapshot,
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ];
+    args.extend_from_slice(extra);
+    let o = gwaudit(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn every_unknown_names_its_cause_and_the_summary_counts_them() {
+    let report = json_report(common::demo_path().to_str().unwrap(), &[]);
+    let unknown: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "unknown")
+        .collect();
+    assert!(!unknown.is_empty());
+    for r in &unknown {
+        assert!(
+            r["unknown_cause"] == "not_collected" || r["unknown_cause"] == "not_determinable",
+            "{r}"
+        );
+    }
+    let by_cause = &report["summary"]["unknown_by_cause"];
+    let total = by_cause["not_collected"].as_u64().unwrap()
+        + by_cause["not_determinable"].as_u64().unwrap();
+    assert_eq!(total, unknown.len() as u64);
+    for r in report["results"].as_array().unwrap() {
+        if r["status"] != "unknown" {
+            assert!(r.get("unknown_cause").is_none(), "{r}");
+        }
+    }
+}
+
+#[test]
+fn sarif_is_written_when_only_not_determinable_unknowns_remain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = complete_demo();
+    // A resource policy that does not parse: no rescan can evaluate it.
+    d["regions"][0]["rest_apis"][0]["policy"] = Value::from("{\"Version\": \"2012-10-17\"");
+    let snap = write(dir.path(), "complete.json", &d);
+
+    let report = json_report(&snap, &[]);
+    assert_eq!(report["scan"]["complete"], true);
+    let by_cause = &report["summary"]["unknown_by_cause"];
+    assert_eq!(by_cause["not_collected"], 0, "{by_cause}");
+    assert!(
+        by_cause["not_determinable"].as_u64().unwrap() > 0,
+        "{by_cause}"
+    );
+
+    let sarif = dir.path().join("out.sarif");
+    let o = gwaudit(&[
+        "scan",
+        "--snapshot",
+        &snap,
+        "--fail-on",
+        "none",
+        "--output-to",
+        &format!("sarif={}", sarif.display()),
+        "--output-to",
+        "table=-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
+    assert!(notes.contains("(not determinable)"), "{notes}");
+    assert!(stdout(&o).contains("not determinable"), "{}", stdout(&o));
+
+    // The demo itself has not_collected unknowns: still withheld.
+    let o = gwaudit(&["scan", "--demo", "--format", "sarif", "--fail-on", "none"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("--baseline"), "{}", stderr(&o));
+}
+
+fn fingerprints(results: &Value, status: &str) -> BTreeSet<String> {
+    results
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == status && r.get("muted").is_none())
+        .map(|r| r["fingerprint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_baseline_carries_failing_findings_across_a_collection_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    // Last week every call succeeded.
+    let complete = write(dir.path(), "complete.json", &complete_demo());
+    let baseline = json_report(&complete, &[]);
+    let baseline_path = write(dir.path(), "baseline.json", &baseline);
+    let was_failing = fingerprints(&baseline["results"], "fail");
+
+    // Today GetResources and GetDomainNames are denied in eu-west-1 (the demo as it is).
+    let demo_path = common::demo_path();
+    let demo = demo_path.to_str().unwrap();
+    let today = json_report(demo, &["--baseline", &baseline_path]);
+    let carried: Vec<&Value> = today["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("carried_forward").is_some())
+        .collect();
+    assert!(
+        carried.iter().any(|r| r["rule_id"] == "GW101"),
+        "the EU API's open method is carried forward: {carried:?}"
+    );
+    for r in &carried {
+        assert_eq!(r["status"], "fail", "{r}");
+        assert_eq!(r["region"], "eu-west-1", "{r}");
+        assert_eq!(r["baseline"], "unchanged", "{r}");
+        assert_eq!(
+            r["carried_forward"]["scanned_at"], baseline["scan"]["collected_at"],
+            "{r}"
+        );
+        assert!(was_failing.contains(r["fingerprint"].as_str().unwrap()));
+    }
+    assert_eq!(
+        today["baseline"]["carried_forward"].as_u64().unwrap(),
+        carried.len() as u64
+    );
+
+    // SARIF is written without --allow-incomplete-sarif, and every alert that was open stays.
+    let sarif = dir.path().join("today.sarif");
+    let o = gwaudit(&[
+        "scan",
+        "--snapshot",
+        demo,
+        "--baseline",
+        &baseline_path,
+        "--fail-on",
+        "none",
+        "--output-to",
+        &format!("sarif={}", sarif.display()),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let uploaded: BTreeSet<String> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let closed: Vec<&String> = was_failing.difference(&uploaded).collect();
+    let fixed: BTreeSet<String> = fingerprints(&today["results"], "pass");
+    let closed_without_fix: Vec<&&String> =
+        closed.iter().filter(|fp| !fixed.contains(**fp)).collect();
+    assert!(
+        closed_without_fix.is_empty(),
+        "alerts closed by the gap: {closed_without_fix:?}"
+    );
+
+    // A baseline of another account covers nothing: SARIF is withheld.
+    let mut other = baseline.clone();
+    other["scan"]["account_id"] = Value::from("210987654321");
+    let other_path = write(dir.path(), "other.json", &other);
+    let o = gwaudit(&[
+        "scan",
+        "--snapshot",
+        demo,
+        "--baseline",
+        &other_path,
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
