@@ -72,9 +72,7 @@ pub fn method_override<'a>(
 ) -> Option<(&'a String, &'a MethodSetting)> {
     let index = stage.method_settings_index.get(stage);
     if index.entries == stage.method_settings.len() {
-        let Some(key) = index.find(path, http_method) else {
-            return None;
-        };
+        let key = index.find(path, http_method)?;
         if let Some(entry) = stage.method_settings.get_key_value(key) {
             return Some(entry);
         }
