@@ -17,6 +17,7 @@ mod load;
 mod logs;
 mod redact;
 mod snapshot;
+mod validate;
 mod waf;
 
 pub use apigateway::*;
@@ -28,4 +29,5 @@ pub use load::*;
 pub use logs::*;
 pub use redact::*;
 pub use snapshot::*;
+pub use validate::{is_account_id, is_arn, is_region, PARTITIONS};
 pub use waf::*;
