@@ -122,24 +122,45 @@ struct RawMute {
     expires: Option<Spanned<toml::value::Datetime>>,
 }
 
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
+/// Turns byte offsets into 1-based lines and columns. The line starts are found once, so each
+/// place costs a binary search and the length of its own line, not a scan from the start of
+/// the file (which made a configuration with many mutes quadratic).
+struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset where each line starts; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; offsets past the end count
+    /// as the end.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        // Lines starting at or before the offset; `starts[0] == 0`, so at least one.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = self.text[start..offset].chars().count() + 1;
+        (line, col)
+    }
 }
 
 struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
+    lines: Lines<'a>,
 }
 
 impl Checker<'_> {
     fn error(&self, offset: usize, message: String) -> ConfigError {
         ConfigError {
             file: self.file.to_string(),
-            place: Some(line_col(self.text, offset)),
+            place: Some(self.lines.line_col(offset)),
             message,
         }
     }
@@ -234,12 +255,13 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+    let lines = Lines::new(text);
     let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
         file: file.to_string(),
-        place: e.span().map(|s| line_col(text, s.start)),
+        place: e.span().map(|s| lines.line_col(s.start)),
         message: e.message().to_string(),
     })?;
-    let check = Checker { file, text };
+    let check = Checker { file, lines };
     let select = check.rule_patterns(&raw.rules.select, "rules.select")?;
     let skip = check.rule_patterns(&raw.rules.skip, "rules.skip")?;
     let params = check.parameters(&raw.parameters)?;
@@ -247,7 +269,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
     for (n, spanned) in raw.mute.iter().enumerate() {
         let at = spanned.span().start;
         let m = spanned.get_ref();
-        let (line, _) = line_col(text, at);
+        let (line, _) = check.lines.line_col(at);
         let label = format!("mute #{} (line {line})", n + 1);
         let reason = match &m.reason {
             Some(r) if !r.get_ref().trim().is_empty() => r.get_ref().trim().to_string(),
@@ -359,6 +381,61 @@ expires = 2030-01-31
             err("[rules]\nselekt = []\n").starts_with("gwaudit.toml:2:1: unknown field `selekt`")
         );
         assert!(err("[rules\n").starts_with("gwaudit.toml:1:"));
+    }
+
+    /// The place of every byte offset, as the original scan from the start of the file found it.
+    #[test]
+    fn line_index_matches_a_scan_from_the_start() {
+        fn scan(text: &str, offset: usize) -> (usize, usize) {
+            let before = &text[..offset.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, col)
+        }
+        for text in [
+            "",
+            "\n",
+            "a",
+            "[[mute]]\r\nrules = [\"GW1\"] # é ü\n\n\nreason = \"日本\"\n",
+            "no newline at the end: ≠",
+        ] {
+            let lines = Lines::new(text);
+            for offset in
+                (0..=text.len() + 2).filter(|&o| o > text.len() || text.is_char_boundary(o))
+            {
+                assert_eq!(
+                    lines.line_col(offset),
+                    scan(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
+
+    /// Many mutes after a long comment (issue 12): each keeps its own line, and an error in the
+    /// last one still points at its line and column.
+    #[test]
+    fn many_mutes_keep_their_lines() {
+        let comment = format!("# {}\n", "x".repeat(10_000)).repeat(50);
+        let mut text = comment.clone();
+        for i in 0..2_000 {
+            text.push_str(&format!(
+                "[[mute]]\nrules = [\"GW{}\"]\nreason = \"r{i}\"\n\n",
+                101 + i % 5
+            ));
+        }
+        let c = parse(&text, "gwaudit.toml").unwrap();
+        assert_eq!(c.mutes.len(), 2_000);
+        for (i, m) in c.mutes.iter().enumerate() {
+            assert_eq!(m.origin, format!("gwaudit.toml:{}", 51 + 4 * i));
+            assert_eq!(m.reason, format!("r{i}"));
+        }
+        text.push_str("[[mute]]\nrules = [\"GW9\"]\nreason = \"bad\"\n");
+        assert!(err(&text).starts_with(&format!(
+            "gwaudit.toml:{}:10: mute #2001 (line {}) rules: `GW9`",
+            51 + 4 * 2_000 + 1,
+            51 + 4 * 2_000
+        )));
     }
 
     #[test]

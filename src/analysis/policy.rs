@@ -7,6 +7,8 @@
 //! positive match on a restricting key, or a Deny covering the same principals, action and
 //! resources takes them back with a negated match on a restricting key (or unconditionally).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -425,6 +427,8 @@ fn api_relative(resource: &str) -> String {
 /// Whether a Deny resource pattern covers every request an Allow resource pattern grants.
 /// Patterns are compared as sets: a Deny `prefix*` covers an Allow that starts with `prefix`;
 /// anything more intricate covers only a literal Allow (an unproven cover is no cover).
+/// (The reference for [`RelPattern::covers`], which [`analyze_invoke`] uses.)
+#[cfg(test)]
 fn resource_covers(deny: &str, allow: &str) -> bool {
     let (deny, allow) = (api_relative(deny), api_relative(allow));
     if deny == "*" || deny.eq_ignore_ascii_case(&allow) {
@@ -444,18 +448,20 @@ fn resource_covers(deny: &str, allow: &str) -> bool {
 /// apply to anyone, cover Invoke and the Allow's resources, and be either unconditional or
 /// conditioned only on negated matches of restricting keys that hold for callers without the
 /// key (`ForAnyValue:` is false for them, so it denies nobody from the internet).
+///
+/// [`analyze_invoke`] answers the same question through a [`DenyIndex`]; this pairwise form is
+/// what the index must agree with.
+#[cfg(test)]
 fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
-    if deny.effect != Effect::Deny || !deny.applies_to_anyone() || !deny.covers_invoke() {
-        return false;
-    }
-    let covers_resources = match (&deny.resources, &allow.resources) {
-        (Patterns::Listed(d), Patterns::Listed(a)) => a
-            .iter()
-            .all(|ar| d.iter().any(|dr| resource_covers(dr, ar))),
-        (Patterns::Listed(d), Patterns::AllExcept(_)) => d.iter().any(|dr| dr == "*"),
-        (Patterns::AllExcept(_), _) => false,
-    };
-    covers_resources
+    deny_restricts(deny, keys) && deny_covers_resources(deny, allow)
+}
+
+/// The half of [`deny_takes_back`] that does not depend on the Allow: a Deny on Invoke for
+/// anyone, unconditional or conditioned only on negated matches of restricting keys.
+fn deny_restricts(deny: &Statement, keys: &[&str]) -> bool {
+    deny.effect == Effect::Deny
+        && deny.applies_to_anyone()
+        && deny.covers_invoke()
         && deny.operators().all(|(c, op)| {
             op.matches_identity
                 && op.negated
@@ -463,6 +469,278 @@ fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
                 && is_restricting_key(&c.key, keys)
                 && values_restrict(&c.values, op)
         })
+}
+
+/// The other half: the Deny's resources cover every resource of the Allow.
+#[cfg(test)]
+fn deny_covers_resources(deny: &Statement, allow: &Statement) -> bool {
+    match (&deny.resources, &allow.resources) {
+        (Patterns::Listed(d), Patterns::Listed(a)) => a
+            .iter()
+            .all(|ar| d.iter().any(|dr| resource_covers(dr, ar))),
+        (Patterns::Listed(d), Patterns::AllExcept(_)) => d.iter().any(|dr| dr == "*"),
+        (Patterns::AllExcept(_), _) => false,
+    }
+}
+
+/// A resource pattern as [`resource_covers`] compares it, computed once: relative to the API
+/// and lower-cased (ASCII, which keeps every byte offset).
+#[derive(Debug)]
+struct RelPattern {
+    lower: String,
+    /// Neither `*` nor `?`.
+    literal: bool,
+    kind: PatternKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatternKind {
+    /// `*`: every resource.
+    Star,
+    /// No wildcard: only itself.
+    Literal,
+    /// One wildcard, a final `*`: every resource starting with the first `.0` bytes.
+    Prefix(usize),
+    /// Other wildcards: literal resources it matches as a glob. `.0` and `.1`: the literal
+    /// bytes before the first and after the last wildcard, which a match must start and end
+    /// with (a cheap test before the glob).
+    Glob(usize, usize),
+}
+
+impl RelPattern {
+    fn new(raw: &str) -> Self {
+        let relative = api_relative(raw);
+        let lower = relative.to_ascii_lowercase();
+        let first = lower.find(['*', '?']);
+        let kind = match first {
+            _ if relative == "*" => PatternKind::Star,
+            None => PatternKind::Literal,
+            Some(i) if i == lower.len() - 1 && lower.ends_with('*') => PatternKind::Prefix(i),
+            Some(i) => {
+                let last = lower.rfind(['*', '?']).unwrap_or(i);
+                PatternKind::Glob(i, lower.len() - last - 1)
+            }
+        };
+        RelPattern {
+            literal: first.is_none(),
+            lower,
+            kind,
+        }
+    }
+
+    /// [`resource_covers`]`(self, allow)`.
+    fn covers(&self, allow: &RelPattern) -> bool {
+        match self.kind {
+            PatternKind::Star => true,
+            _ if self.lower == allow.lower => true,
+            PatternKind::Literal => false,
+            PatternKind::Prefix(i) => allow.lower.starts_with(&self.lower[..i]),
+            PatternKind::Glob(head, tail) => {
+                allow.literal
+                    && allow.lower.starts_with(&self.lower[..head])
+                    && allow
+                        .lower
+                        .ends_with(&self.lower[self.lower.len() - tail..])
+                    && crate::glob::matches(&self.lower, &allow.lower)
+            }
+        }
+    }
+}
+
+/// Byte trie of the prefixes of `prefix*` Deny patterns: every prefix a resource starts with is
+/// found in one walk along it.
+#[derive(Debug)]
+struct PrefixTrie {
+    /// Node 0 is the root.
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug, Default)]
+struct TrieNode {
+    /// (byte, node).
+    children: Vec<(u8, usize)>,
+    /// The Denies (ascending) whose prefix ends here.
+    denies: Vec<usize>,
+}
+
+impl PrefixTrie {
+    fn new() -> Self {
+        PrefixTrie {
+            nodes: vec![Default::default()],
+        }
+    }
+
+    fn insert(&mut self, prefix: &[u8], deny: usize) {
+        let mut node = 0;
+        for &b in prefix {
+            node = match self.nodes[node].children.iter().find(|(c, _)| *c == b) {
+                Some(&(_, next)) => next,
+                None => {
+                    let next = self.nodes.len();
+                    self.nodes.push(Default::default());
+                    self.nodes[node].children.push((b, next));
+                    next
+                }
+            };
+        }
+        push_once(&mut self.nodes[node].denies, deny);
+    }
+
+    /// Calls `f` with the Denies of every inserted prefix that `text` starts with.
+    fn for_each_prefix_of(&self, text: &[u8], mut f: impl FnMut(&[usize])) {
+        let mut node = 0;
+        for b in text.iter().map(Some).chain([None]) {
+            f(&self.nodes[node].denies);
+            let Some(b) = b else { break };
+            match self.nodes[node].children.iter().find(|(c, _)| c == b) {
+                Some(&(_, next)) => node = next,
+                None => break,
+            }
+        }
+    }
+}
+
+/// Appends `deny` unless it is already the last entry (Denies are added in ascending order).
+fn push_once(list: &mut Vec<usize>, deny: usize) {
+    if list.last() != Some(&deny) {
+        list.push(deny);
+    }
+}
+
+/// The Denies of a policy that take Allows back ([`deny_restricts`]), indexed by what their
+/// resources cover, so finding the first one that covers an Allow does not compare the Allow
+/// with every Deny (which made a policy mixing Allows and Denies quadratic).
+#[derive(Debug)]
+struct DenyIndex {
+    /// The first restricting Deny with a `Resource` list (it covers an Allow listing none).
+    first_listed: Option<usize>,
+    /// The first with a `*` resource: it covers every Allow.
+    first_star: Option<usize>,
+    /// Lower-cased relative pattern -> the Denies listing it (each covers itself).
+    exact: HashMap<String, Vec<usize>>,
+    prefixes: PrefixTrie,
+    /// Patterns with inner wildcards, by Deny in ascending order. Each is compared with each
+    /// literal Allow resource until one covers it, through the cheap literal-ends test first.
+    globs: Vec<(usize, RelPattern)>,
+    /// Every pattern of each restricting Deny, by statement index, to check the other
+    /// resources of an Allow that lists several.
+    patterns: HashMap<usize, Vec<RelPattern>>,
+}
+
+impl DenyIndex {
+    fn new(doc: &PolicyDocument, keys: &[&str]) -> Self {
+        let mut index = DenyIndex {
+            first_listed: None,
+            first_star: None,
+            exact: HashMap::new(),
+            prefixes: PrefixTrie::new(),
+            globs: Vec::new(),
+            patterns: HashMap::new(),
+        };
+        for (i, deny) in doc.statements.iter().enumerate() {
+            // A Deny with NotResource covers nothing (an unproven cover is no cover).
+            let Patterns::Listed(resources) = &deny.resources else {
+                continue;
+            };
+            if !deny_restricts(deny, keys) {
+                continue;
+            }
+            index.first_listed.get_or_insert(i);
+            let patterns: Vec<RelPattern> = resources.iter().map(|r| RelPattern::new(r)).collect();
+            for p in &patterns {
+                match p.kind {
+                    PatternKind::Star => {
+                        index.first_star.get_or_insert(i);
+                        continue;
+                    }
+                    PatternKind::Literal => {}
+                    PatternKind::Prefix(n) => index.prefixes.insert(&p.lower.as_bytes()[..n], i),
+                    PatternKind::Glob(..) => index.globs.push((
+                        i,
+                        RelPattern {
+                            lower: p.lower.clone(),
+                            ..*p
+                        },
+                    )),
+                }
+                push_once(index.exact.entry(p.lower.clone()).or_default(), i);
+            }
+            index.patterns.insert(i, patterns);
+        }
+        index
+    }
+
+    /// The first restricting Deny that covers every resource of `allow`, as
+    /// `doc.statements.iter().find(|d| deny_takes_back(d, allow, keys))` finds it.
+    fn first_covering(&self, allow: &Statement) -> Option<usize> {
+        let resources = match &allow.resources {
+            Patterns::AllExcept(_) => return self.first_star,
+            Patterns::Listed(r) if r.is_empty() => return self.first_listed,
+            Patterns::Listed(r) => r,
+        };
+        let resources: Vec<RelPattern> = resources.iter().map(|r| RelPattern::new(r)).collect();
+        let (first, rest) = resources.split_first()?;
+        if rest.is_empty() {
+            return self.first_covering_one(first);
+        }
+        // Several resources: the Denies covering the first one, in order, until one covers all.
+        // (A `*` Deny covers them all, so nothing after the first one needs checking.)
+        let candidates = self.all_covering_one(first, self.first_star);
+        candidates
+            .into_iter()
+            .find(|d| {
+                let patterns = &self.patterns[d];
+                rest.iter().all(|r| patterns.iter().any(|p| p.covers(r)))
+            })
+            .or(self.first_star)
+    }
+
+    /// The first restricting Deny covering one resource.
+    fn first_covering_one(&self, resource: &RelPattern) -> Option<usize> {
+        fn lower(best: &mut Option<usize>, d: Option<&usize>) {
+            if let Some(&d) = d {
+                *best = Some(best.map_or(d, |b| b.min(d)));
+            }
+        }
+        let mut best = self.first_star;
+        lower(
+            &mut best,
+            self.exact.get(&resource.lower).and_then(|l| l.first()),
+        );
+        self.prefixes
+            .for_each_prefix_of(resource.lower.as_bytes(), |l| lower(&mut best, l.first()));
+        if resource.literal {
+            // In Deny order, so the scan stops at the first cover or at the best so far.
+            let glob = self
+                .globs
+                .iter()
+                .take_while(|(d, _)| best.is_none_or(|b| *d < b))
+                .find(|(_, p)| p.covers(resource))
+                .map(|(d, _)| d);
+            lower(&mut best, glob);
+        }
+        best
+    }
+
+    /// Every restricting Deny below `below` (all when `None`) covering one resource, ascending.
+    fn all_covering_one(&self, resource: &RelPattern, below: Option<usize>) -> Vec<usize> {
+        let mut all = Vec::new();
+        all.extend(self.exact.get(&resource.lower).into_iter().flatten());
+        self.prefixes
+            .for_each_prefix_of(resource.lower.as_bytes(), |l| all.extend(l));
+        if resource.literal {
+            all.extend(
+                self.globs
+                    .iter()
+                    .filter(|(_, p)| p.covers(resource))
+                    .map(|(d, _)| d),
+            );
+        }
+        all.retain(|d| below.is_none_or(|b| *d < b));
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
 }
 
 /// An Allow statement that stays open after conditions and Denies.
@@ -525,6 +803,8 @@ pub fn analyze_invoke(
     keys: &[&str],
 ) -> InvokeAnalysis {
     let mut out = InvokeAnalysis::default();
+    // Built when the first Allow needs it.
+    let mut denies: Option<DenyIndex> = None;
     for allow in &doc.statements {
         if allow.effect != Effect::Allow || !allow.covers_invoke() {
             continue;
@@ -539,10 +819,10 @@ pub fn analyze_invoke(
             });
             continue;
         }
-        if let Some(deny) = doc
-            .statements
-            .iter()
-            .find(|d| deny_takes_back(d, allow, keys))
+        if let Some(deny) = denies
+            .get_or_insert_with(|| DenyIndex::new(doc, keys))
+            .first_covering(allow)
+            .map(|i| &doc.statements[i])
         {
             let by = match deny.conditions.first() {
                 Some(c) => format!(
@@ -818,6 +1098,208 @@ mod tests {
             "execute-api:/*/POST/*",
             "execute-api:/prod/POST/orders"
         ));
+    }
+
+    /// `analyze_invoke` as it was before the Deny index: each Allow compared with every
+    /// statement in order.
+    fn pairwise_analysis(
+        doc: &PolicyDocument,
+        scope: PrincipalScope,
+        keys: &[&str],
+    ) -> InvokeAnalysis {
+        let mut out = InvokeAnalysis::default();
+        for allow in &doc.statements {
+            if allow.effect != Effect::Allow || !allow.covers_invoke() {
+                continue;
+            }
+            if scope == PrincipalScope::Anyone && !allow.applies_to_anyone() {
+                continue;
+            }
+            if let Some(c) = allow_restriction(allow, keys) {
+                out.restricted.push(Restriction {
+                    statement: allow.label.clone(),
+                    by: format!("{} {} {:?}", c.operator, c.key, c.values),
+                });
+                continue;
+            }
+            if let Some(deny) = doc
+                .statements
+                .iter()
+                .find(|d| deny_takes_back(d, allow, keys))
+            {
+                let by = match deny.conditions.first() {
+                    Some(c) => format!(
+                        "Deny {} with {} {} {:?}",
+                        deny.label, c.operator, c.key, c.values
+                    ),
+                    None => format!("unconditional Deny {}", deny.label),
+                };
+                out.restricted.push(Restriction {
+                    statement: allow.label.clone(),
+                    by,
+                });
+                continue;
+            }
+            let resources = match &allow.resources {
+                Patterns::Listed(r) => r.clone(),
+                Patterns::AllExcept(r) => vec![format!("all except {}", r.join(", "))],
+            };
+            out.open.push(OpenGrant {
+                statement: allow.label.clone(),
+                resources,
+            });
+        }
+        out
+    }
+
+    fn assert_same_verdicts(doc: &PolicyDocument) -> InvokeAnalysis {
+        for scope in [PrincipalScope::Anyone, PrincipalScope::All] {
+            for keys in [CALLER_RESTRICTING_KEYS, VPC_RESTRICTING_KEYS] {
+                assert_eq!(
+                    analyze_invoke(doc, scope, keys),
+                    pairwise_analysis(doc, scope, keys),
+                    "{scope:?} {keys:?} {doc:#?}"
+                );
+            }
+        }
+        analyze_invoke(doc, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS)
+    }
+
+    /// Random policies from pieces chosen to hit every kind of resource pattern (literal,
+    /// `prefix*`, inner wildcards, `*`, ARNs, case, non-ASCII), several resources, NotResource,
+    /// and Denies that do and do not restrict: the Deny index decides as the pairwise scan.
+    #[test]
+    fn deny_index_agrees_with_the_pairwise_scan() {
+        const RESOURCES: &[&str] = &[
+            "*",
+            "execute-api:/*",
+            "execute-api:/prod/*",
+            "execute-api:/prod/GET/items",
+            "execute-api:/PROD/get/Items",
+            "execute-api:/*/GET/items",
+            "execute-api:/*/GET/*",
+            "execute-api:/prod/GET/item?",
+            "execute-api:/prod/GET/items*",
+            "execute-api:/prod/POST/*",
+            "execute-api:/prod",
+            "execute-api:/prod/POST/items",
+            "execute-api:/dev/GET/other",
+            "execute-api:/prod/GET/items/*/x",
+            "execute-api:/prod/GET/items/a/x",
+            "arn:aws:execute-api:us-east-1:111122223333:abc/*",
+            "arn:aws:execute-api:us-east-1:111122223333:abc/prod/GET/items",
+            "arn:aws:execute-api:*:*:*",
+            "arn:aws:execute-api:*:*:abc/*/GET/*",
+            "*/GET/*",
+            "**",
+            "execute-api:/pröd/GET/ä*",
+            "execute-api:/pröd/GET/äb",
+            "",
+        ];
+        const PRINCIPALS: &[&str] = &[
+            r#""Principal":"*""#,
+            r#""Principal":{"AWS":"*"}"#,
+            r#""Principal":{"AWS":"arn:aws:iam::111122223333:root"}"#,
+            r#""NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"}"#,
+        ];
+        const ACTIONS: &[&str] = &[
+            r#""Action":"execute-api:Invoke""#,
+            r#""Action":["execute-api:*"]"#,
+            r#""Action":"*""#,
+            r#""Action":"execute-api:ManageConnections""#,
+            r#""NotAction":"execute-api:ManageConnections""#,
+        ];
+        const CONDITIONS: &[&str] = &[
+            "",
+            "",
+            r#","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+            r#","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+            r#","Condition":{"ForAnyValue:StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#","Condition":{"StringNotEquals":{"aws:UserAgent":"x"}}"#,
+        ];
+        // xorshift: the same policies on every run.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut restricted_by_deny = 0;
+        for _ in 0..600 {
+            let statements: Vec<String> = (0..1 + next(12))
+                .map(|i| {
+                    let resources: Vec<String> = (0..next(4))
+                        .map(|_| format!("{:?}", RESOURCES[next(RESOURCES.len())]))
+                        .collect();
+                    let resource = match next(8) {
+                        0 => String::new(),
+                        1 => format!(r#","NotResource":[{}]"#, resources.join(",")),
+                        _ => format!(r#","Resource":[{}]"#, resources.join(",")),
+                    };
+                    format!(
+                        r#"{{"Sid":"S{i}","Effect":"{}",{},{}{resource}{}}}"#,
+                        ["Allow", "Deny"][next(2)],
+                        PRINCIPALS[next(PRINCIPALS.len())],
+                        ACTIONS[next(ACTIONS.len())],
+                        CONDITIONS[next(CONDITIONS.len())],
+                    )
+                })
+                .collect();
+            let policy = format!(r#"{{"Statement":[{}]}}"#, statements.join(","));
+            let doc = parse_policy(&policy).unwrap_or_else(|e| panic!("{e}: {policy}"));
+            let analysis = assert_same_verdicts(&doc);
+            restricted_by_deny += analysis
+                .restricted
+                .iter()
+                .filter(|r| r.by.contains("Deny"))
+                .count();
+        }
+        assert!(restricted_by_deny > 50, "{restricted_by_deny}");
+    }
+
+    /// Issue 12's shape, small: Allows and Denies alternating, some Denies covering their
+    /// Allow, most another method. Same verdicts, and the evidence names the covering Deny.
+    #[test]
+    fn mixed_allow_and_deny_policy() {
+        let statements: Vec<String> = (0..600)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!(
+                        r#"{{"Sid":"Allow{i}","Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/prod/GET/items{}"}}"#,
+                        i / 2
+                    )
+                } else {
+                    let resource = match i % 8 {
+                        1 => format!("execute-api:/prod/GET/items{}*", i / 2),
+                        3 => format!("execute-api:/*/GET/items{}", i / 2 + 1),
+                        _ => format!("execute-api:/prod/POST/items{}", i / 2),
+                    };
+                    format!(
+                        r#"{{"Sid":"Deny{i}","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"{resource}","Condition":{{"StringNotEquals":{{"aws:SourceVpce":"vpce-{i}"}}}}}}"#
+                    )
+                }
+            })
+            .collect();
+        let policy = format!(r#"{{"Statement":[{}]}}"#, statements.join(","));
+        let analysis = assert_same_verdicts(&parse_policy(&policy).unwrap());
+        assert_eq!(analysis.open.len() + analysis.restricted.len(), 300);
+        assert!(analysis
+            .restricted
+            .iter()
+            .any(|r| r.statement == "Allow0" && r.by.starts_with("Deny Deny1 with")));
+        // `items4*` (Deny9) also covers `items40`, before its own Denies.
+        assert!(analysis
+            .restricted
+            .iter()
+            .any(|r| r.statement == "Allow80" && r.by.starts_with("Deny Deny9 with")));
+        // `/*/GET/items2` (Deny3) covers `/prod/GET/items2`.
+        assert!(analysis
+            .restricted
+            .iter()
+            .any(|r| r.statement == "Allow4" && r.by.starts_with("Deny Deny3 with")));
+        assert!(analysis.open.iter().any(|g| g.statement == "Allow2"));
     }
 
     #[test]

@@ -257,6 +257,7 @@ fn stage_from(s: &sdk::Stage) -> Result<Stage, String> {
         tracing_enabled: s.tracing_enabled(),
         web_acl_arn: s.web_acl_arn().filter(|a| !a.is_empty()).map(Into::into),
         tags: tags(s.tags()),
+        method_settings_index: Default::default(),
     })
 }
 

@@ -60,6 +60,9 @@ pub fn parse_snapshot(text: &str, source_name: &str) -> Result<Snapshot, LoadErr
         let inner = e.into_inner();
         err(format!("invalid snapshot at `{path}`: {inner}"))
     })?;
+    // Account, partition, regions and ARNs reach every result: a malformed one stops here.
+    super::validate::validate_snapshot(&snapshot)
+        .map_err(|(path, what)| err(format!("invalid snapshot at `{path}`: {what}")))?;
     // A hand-written or older snapshot may hold secrets in clear: nothing after loading sees them.
     super::redact_secrets(&mut snapshot);
     Ok(snapshot)

@@ -18,6 +18,7 @@ mod logs;
 mod redact;
 mod snapshot;
 mod unique;
+mod validate;
 mod waf;
 
 pub use apigateway::*;
@@ -30,4 +31,5 @@ pub use logs::*;
 pub use redact::*;
 pub use snapshot::*;
 use unique::unique_keys;
+pub use validate::{is_account_id, is_arn, is_region, PARTITIONS};
 pub use waf::*;
