@@ -7,7 +7,8 @@
 #
 #   settings  N resources x 2 methods, N/10 methodSettings overrides  (SETTINGS_N, default 10000)
 #   policy    a resource policy of N mixed Allow/Deny statements       (POLICY_N, default 1250;
-#             Allow-only and Deny-only at 4N for comparison)
+#             again with Deny patterns such as execute-api:/*/POST/x; Allow-only and Deny-only
+#             at 4N for comparison)
 #   mutes     N [[mute]] tables on an empty snapshot, then 1000 mutes after a 20 MB comment
 #                                                                       (MUTES_N, default 10000)
 #   account   the demo snapshot with an account_id of N bytes          (ACCOUNT_N, default 65536)
@@ -75,6 +76,11 @@ policy() {
     local size=$((n * m))
     $GEN policy "$size" mixed "$WORK/policy.json"
     run "$size mixed statements ($(($(wc -c <"$WORK/policy.json") / 1024)) KB)" --snapshot "$WORK/policy.json"
+  done
+  for m in 1 2 4; do
+    local size=$((n * m))
+    $GEN policy "$size" mixed-glob "$WORK/policy.json"
+    run "$size mixed, Denies with inner wildcards" --snapshot "$WORK/policy.json"
   done
   for kind in allow deny; do
     $GEN policy $((n * 4)) "$kind" "$WORK/policy.json"
