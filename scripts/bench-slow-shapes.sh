@@ -44,11 +44,12 @@ try:
 except Exception:
     print("no report")
     sys.exit()
-# The whole report but the tool version and the settings (which name the temporary files),
-# and the warnings on stderr (stale mutes name their line).
+# The whole report but the tool version and the settings, and the warnings on stderr (stale
+# mutes name their line), with the temporary directory's name left out.
 body = {k: v for k, v in d.items() if k not in ("tool", "settings")}
-body["stderr"] = open(f"{work}/err.txt").read().replace(work, "WORK")
-h = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+body["stderr"] = open(f"{work}/err.txt").read()
+text = json.dumps(body, sort_keys=True).replace(work, "WORK")
+h = hashlib.sha256(text.encode()).hexdigest()[:12]
 print(f'{len(d["results"])} results, digest {h}')
 EOF
 )
