@@ -7,7 +7,8 @@
 #
 #   settings  N resources x 2 methods, N/10 methodSettings overrides  (SETTINGS_N, default 10000)
 #   policy    a resource policy of N mixed Allow/Deny statements       (POLICY_N, default 1250;
-#             Allow-only and Deny-only at 4N for comparison)
+#             again with Deny patterns such as execute-api:/*/POST/x; Allow-only and Deny-only
+#             at 4N for comparison)
 #   mutes     N [[mute]] tables on an empty snapshot, then 1000 mutes after a 20 MB comment
 #                                                                       (MUTES_N, default 10000)
 #   account   the demo snapshot with an account_id of N bytes          (ACCOUNT_N, default 65536)
@@ -43,11 +44,12 @@ try:
 except Exception:
     print("no report")
     sys.exit()
-# The whole report but the tool version and the settings (which name the temporary files),
-# and the warnings on stderr (stale mutes name their line).
+# The whole report but the tool version and the settings, and the warnings on stderr (stale
+# mutes name their line), with the temporary directory's name left out.
 body = {k: v for k, v in d.items() if k not in ("tool", "settings")}
-body["stderr"] = open(f"{work}/err.txt").read().replace(work, "WORK")
-h = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+body["stderr"] = open(f"{work}/err.txt").read()
+text = json.dumps(body, sort_keys=True).replace(work, "WORK")
+h = hashlib.sha256(text.encode()).hexdigest()[:12]
 print(f'{len(d["results"])} results, digest {h}')
 EOF
 )
@@ -75,6 +77,11 @@ policy() {
     local size=$((n * m))
     $GEN policy "$size" mixed "$WORK/policy.json"
     run "$size mixed statements ($(($(wc -c <"$WORK/policy.json") / 1024)) KB)" --snapshot "$WORK/policy.json"
+  done
+  for m in 1 2 4; do
+    local size=$((n * m))
+    $GEN policy "$size" mixed-glob "$WORK/policy.json"
+    run "$size mixed, Denies with inner wildcards" --snapshot "$WORK/policy.json"
   done
   for kind in allow deny; do
     $GEN policy $((n * 4)) "$kind" "$WORK/policy.json"

@@ -2,7 +2,8 @@
 """Writes the inputs of scripts/bench-slow-shapes.sh (issue 12, "inputs that make it slow").
 
     slow_shapes.py settings N OUT.json        N resources x 2 methods, N/10 methodSettings overrides
-    slow_shapes.py policy N KIND OUT.json     a resource policy of N statements; KIND: mixed|allow|deny
+    slow_shapes.py policy N KIND OUT.json     a resource policy of N statements;
+                                              KIND: mixed|mixed-glob|allow|deny
     slow_shapes.py mutes N COMMENT_MB OUT.toml  N [[mute]] tables after a COMMENT_MB MB comment
     slow_shapes.py empty OUT.json             a snapshot with one empty region
     slow_shapes.py account BYTES OUT.json     the demo snapshot with a BYTES-long account_id
@@ -97,11 +98,11 @@ def settings(n):
 def policy(n, kind):
     """One REGIONAL REST API whose resource policy has n statements: Allows open to anyone on
     one method each and Denies on the same or another method, with a negated condition on a
-    restricting key (some take an Allow back, most cover another method). `mixed` alternates
-    them, `allow` and `deny` keep one kind."""
+    restricting key (some take an Allow back, most cover another method). `mixed` and
+    `mixed-glob` alternate them, `allow` and `deny` keep one kind."""
     statements = []
     for i in range(n):
-        allow = kind == "allow" or (kind == "mixed" and i % 2 == 0)
+        allow = kind == "allow" or (kind.startswith("mixed") and i % 2 == 0)
         path = f"execute-api:/prod/GET/items{i // 2}"
         if allow:
             s = {
@@ -113,10 +114,12 @@ def policy(n, kind):
             }
         else:
             # One Deny in 8 covers its Allow (a prefix pattern), the others another method.
+            # `mixed-glob`: the others name the method on every stage (an inner wildcard).
+            stage = "*" if kind == "mixed-glob" else "prod"
             resource = (
                 f"execute-api:/prod/GET/items{i // 2}*"
                 if i % 8 == 1
-                else f"execute-api:/prod/POST/items{i // 2}"
+                else f"execute-api:/{stage}/POST/items{i // 2}"
             )
             s = {
                 "Sid": f"Deny{i}",

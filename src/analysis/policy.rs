@@ -607,6 +607,104 @@ fn push_once(list: &mut Vec<usize>, deny: usize) {
     }
 }
 
+/// The distinct inner-wildcard patterns of the restricting Denies, each with its Denies.
+#[derive(Default)]
+struct GlobPatterns {
+    ids: HashMap<String, usize>,
+    patterns: Vec<(RelPattern, Vec<usize>)>,
+}
+
+impl GlobPatterns {
+    fn add(&mut self, p: &RelPattern, deny: usize) {
+        let id = *self.ids.entry(p.lower.clone()).or_insert_with(|| {
+            self.patterns.push((
+                RelPattern {
+                    lower: p.lower.clone(),
+                    ..*p
+                },
+                Vec::new(),
+            ));
+            self.patterns.len() - 1
+        });
+        push_once(&mut self.patterns[id].1, deny);
+    }
+}
+
+/// Inner-wildcard patterns by one of their literal runs: a glob matches a literal resource
+/// only if each of its literal runs occurs in it, so a resource needs checking only against
+/// the patterns whose chosen run it contains. The run chosen is the one fewest patterns share
+/// (then the longest), so `execute-api:/*/POST/items7` is found through `/post/items7`, not
+/// through the `execute-api:/` every pattern starts with.
+#[derive(Debug, Default)]
+struct GlobIndex {
+    /// Distinct patterns, each with its Denies (ascending).
+    patterns: Vec<(RelPattern, Vec<usize>)>,
+    /// Chosen literal run -> patterns.
+    by_run: HashMap<Vec<u8>, Vec<usize>>,
+    /// The lengths of the chosen runs, ascending.
+    run_lengths: Vec<usize>,
+    /// Patterns without a literal character (`**`, `*?`): candidates for every resource.
+    no_run: Vec<usize>,
+}
+
+impl GlobIndex {
+    fn new(globs: GlobPatterns) -> Self {
+        let runs = |p: &RelPattern| -> Vec<String> {
+            let mut runs: Vec<String> = p
+                .lower
+                .split(['*', '?'])
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+                .collect();
+            runs.sort_unstable();
+            runs.dedup();
+            runs
+        };
+        let pattern_runs: Vec<Vec<String>> = globs.patterns.iter().map(|(p, _)| runs(p)).collect();
+        let mut shared: HashMap<&str, usize> = HashMap::new();
+        for run in pattern_runs.iter().flatten() {
+            *shared.entry(run).or_default() += 1;
+        }
+        let mut index = GlobIndex::default();
+        for (id, runs) in pattern_runs.iter().enumerate() {
+            match runs
+                .iter()
+                .min_by_key(|r| (shared[r.as_str()], std::cmp::Reverse(r.len())))
+            {
+                Some(run) => {
+                    index.run_lengths.push(run.len());
+                    index
+                        .by_run
+                        .entry(run.as_bytes().to_vec())
+                        .or_default()
+                        .push(id);
+                }
+                None => index.no_run.push(id),
+            }
+        }
+        index.run_lengths.sort_unstable();
+        index.run_lengths.dedup();
+        index.patterns = globs.patterns;
+        index
+    }
+
+    /// The patterns that may match `resource` (each once): those whose chosen run occurs in it.
+    fn candidates(&self, resource: &RelPattern) -> Vec<&(RelPattern, Vec<usize>)> {
+        let text = resource.lower.as_bytes();
+        let mut ids = self.no_run.clone();
+        for &len in self.run_lengths.iter().take_while(|&&l| l <= text.len()) {
+            for window in text.windows(len) {
+                if let Some(found) = self.by_run.get(window) {
+                    ids.extend(found);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(|id| &self.patterns[id]).collect()
+    }
+}
+
 /// The Denies of a policy that take Allows back ([`deny_restricts`]), indexed by what their
 /// resources cover, so finding the first one that covers an Allow does not compare the Allow
 /// with every Deny (which made a policy mixing Allows and Denies quadratic).
@@ -619,9 +717,7 @@ struct DenyIndex {
     /// Lower-cased relative pattern -> the Denies listing it (each covers itself).
     exact: HashMap<String, Vec<usize>>,
     prefixes: PrefixTrie,
-    /// Patterns with inner wildcards, by Deny in ascending order. Each is compared with each
-    /// literal Allow resource until one covers it, through the cheap literal-ends test first.
-    globs: Vec<(usize, RelPattern)>,
+    globs: GlobIndex,
     /// Every pattern of each restricting Deny, by statement index, to check the other
     /// resources of an Allow that lists several.
     patterns: HashMap<usize, Vec<RelPattern>>,
@@ -634,9 +730,10 @@ impl DenyIndex {
             first_star: None,
             exact: HashMap::new(),
             prefixes: PrefixTrie::new(),
-            globs: Vec::new(),
+            globs: GlobIndex::default(),
             patterns: HashMap::new(),
         };
+        let mut globs = GlobPatterns::default();
         for (i, deny) in doc.statements.iter().enumerate() {
             // A Deny with NotResource covers nothing (an unproven cover is no cover).
             let Patterns::Listed(resources) = &deny.resources else {
@@ -655,18 +752,13 @@ impl DenyIndex {
                     }
                     PatternKind::Literal => {}
                     PatternKind::Prefix(n) => index.prefixes.insert(&p.lower.as_bytes()[..n], i),
-                    PatternKind::Glob(..) => index.globs.push((
-                        i,
-                        RelPattern {
-                            lower: p.lower.clone(),
-                            ..*p
-                        },
-                    )),
+                    PatternKind::Glob(..) => globs.add(p, i),
                 }
                 push_once(index.exact.entry(p.lower.clone()).or_default(), i);
             }
             index.patterns.insert(i, patterns);
         }
+        index.globs = GlobIndex::new(globs);
         index
     }
 
@@ -710,14 +802,11 @@ impl DenyIndex {
         self.prefixes
             .for_each_prefix_of(resource.lower.as_bytes(), |l| lower(&mut best, l.first()));
         if resource.literal {
-            // In Deny order, so the scan stops at the first cover or at the best so far.
-            let glob = self
-                .globs
-                .iter()
-                .take_while(|(d, _)| best.is_none_or(|b| *d < b))
-                .find(|(_, p)| p.covers(resource))
-                .map(|(d, _)| d);
-            lower(&mut best, glob);
+            for (pattern, denies) in self.globs.candidates(resource) {
+                if best.is_none_or(|b| denies[0] < b) && pattern.covers(resource) {
+                    lower(&mut best, denies.first());
+                }
+            }
         }
         best
     }
@@ -729,12 +818,11 @@ impl DenyIndex {
         self.prefixes
             .for_each_prefix_of(resource.lower.as_bytes(), |l| all.extend(l));
         if resource.literal {
-            all.extend(
-                self.globs
-                    .iter()
-                    .filter(|(_, p)| p.covers(resource))
-                    .map(|(d, _)| d),
-            );
+            for (pattern, denies) in self.globs.candidates(resource) {
+                if pattern.covers(resource) {
+                    all.extend(denies);
+                }
+            }
         }
         all.retain(|d| below.is_none_or(|b| *d < b));
         all.sort_unstable();
