@@ -3,7 +3,7 @@
 # at N, 2N and 4N; the times should roughly double from one size to the next (linear), where
 # they used to quadruple.
 #
-#   scripts/bench-slow-shapes.sh [settings|policy|mutes|account|all]
+#   scripts/bench-slow-shapes.sh [settings|policy|mutes|account|table|all]
 #
 #   settings  N resources x 2 methods, N/10 methodSettings overrides  (SETTINGS_N, default 10000)
 #   policy    a resource policy of N mixed Allow/Deny statements       (POLICY_N, default 1250;
@@ -12,6 +12,8 @@
 #   mutes     N [[mute]] tables on an empty snapshot, then 1000 mutes after a 20 MB comment
 #                                                                       (MUTES_N, default 10000)
 #   account   the demo snapshot with an account_id of N bytes          (ACCOUNT_N, default 65536)
+#   table     the demo with an unbroken API name of N characters, as a table and as Markdown
+#                                                                       (NAME_N, default 16384)
 #
 # BIN=path/to/gwaudit runs another binary (e.g. one built from an older commit, to compare);
 # by default the release binary is built. Each line prints the wall time, the exit code, the
@@ -112,11 +114,31 @@ account() {
   done
 }
 
+# A terminal table wraps text at whitespace; an unbroken run used to cost its square.
+table() {
+  local n="${NAME_N:-16384}"
+  echo "== demo with an unbroken API name of N characters, rendered as a table and as Markdown"
+  for m in 1 2 4; do
+    local size=$((n * m))
+    $GEN name "$size" "$WORK/name.json"
+    for format in table markdown; do
+      local start end rc=0
+      start=$(date +%s%N)
+      "$BIN" scan --snapshot "$WORK/name.json" --format "$format" --fail-on none \
+        >"$WORK/out.txt" 2>/dev/null || rc=$?
+      end=$(date +%s%N)
+      printf '%-44s %8.2f s  exit %d  %10d bytes\n' "name of $size chars, $format" \
+        "$(echo "($end - $start) / 1000000000" | bc -l)" "$rc" "$(wc -c <"$WORK/out.txt")"
+    done
+  done
+}
+
 case "${1:-all}" in
   settings) settings ;;
   policy) policy ;;
   mutes) mutes ;;
   account) account ;;
-  all) settings; policy; mutes; account ;;
-  *) echo "usage: $0 [settings|policy|mutes|account|all]" >&2; exit 2 ;;
+  table) table ;;
+  all) settings; policy; mutes; account; table ;;
+  *) echo "usage: $0 [settings|policy|mutes|account|table|all]" >&2; exit 2 ;;
 esac

@@ -172,6 +172,13 @@ def account(nbytes):
     return doc
 
 
+def name(nchars):
+    with open("fixtures/demo/demo-account.json") as f:
+        doc = json.load(f)
+    doc["regions"][0]["rest_apis"][0]["name"] = "n" * nchars
+    return doc
+
+
 def main(argv):
     shape, args, out = argv[1], argv[2:-1], argv[-1]
     if shape == "settings":
@@ -184,6 +191,8 @@ def main(argv):
         data = json.dumps(snapshot([]))
     elif shape == "account":
         data = json.dumps(account(int(args[0])))
+    elif shape == "name":
+        data = json.dumps(name(int(args[0])))
     else:
         sys.exit(f"unknown shape {shape}")
     with open(out, "w") as f:
