@@ -258,10 +258,10 @@ pub struct Stage {
     pub web_acl_arn: Option<String>,
     #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
-    /// `method_settings` keys parsed once for lookups (`analysis::effective`); not part of the
-    /// snapshot.
+    /// `method_settings` keys parsed once for lookups ([`Stage::method_override`]); not part
+    /// of the snapshot.
     #[serde(skip)]
-    pub method_settings_index: crate::analysis::effective::OverrideIndexCell,
+    pub method_settings_index: super::OverrideIndexCell,
 }
 
 impl Stage {
