@@ -94,17 +94,18 @@ fn mute_ref(m: &Mute) -> MuteRef {
     }
 }
 
+/// The cheap comparisons first: the resource globs are the costly part.
 fn mute_matches(m: &Mute, f: &Triaged) -> bool {
     (m.rules.is_empty() || m.rules.iter().any(|r| f.rule_id.starts_with(r.as_str())))
-        && (m.resources.is_empty()
-            || m.resources
-                .iter()
-                .any(|p| glob::matches(p, &f.resource_arn)))
         && (m.accounts.is_empty() || m.accounts.contains(&f.account_id))
         && (m.regions.is_empty() || m.regions.contains(&f.region))
         && m.tags
             .iter()
             .all(|(k, v)| f.resource_tags.get(k) == Some(v))
+        && (m.resources.is_empty()
+            || m.resources
+                .iter()
+                .any(|p| glob::matches(p, &f.resource_arn)))
 }
 
 /// Mutes failing findings; returns what the mutes did.
