@@ -3,7 +3,6 @@
 //! summary. The command line, `merge` and organization scans all call this; none of it knows
 //! about arguments, files to write or exit codes.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::config::{Config, Mute};
@@ -69,44 +68,29 @@ pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
         file: path.display().to_string(),
         account_id: report.scan.account_id.clone(),
         scanned_at: report.scan.collected_at.clone(),
+        knew_every_alert: !report.sarif_could_close_alerts(),
+        rules_evaluated: report.scan.rules_evaluated.iter().cloned().collect(),
+        regions: report.scan.regions.iter().cloned().collect(),
     };
     Ok(triage::baseline_from(&report.results, source))
 }
 
-/// Where a failed call left this scan without an answer: regions with a failed call (a global
-/// one counts for every region) or a `not_collected` result.
+/// The rules a failed call left without an answer, by region (`triage::Gaps`).
 fn gaps<'a>(
     snapshot: &'a Snapshot,
     findings: &[Triaged],
     rules_evaluated: &'a [String],
 ) -> triage::Gaps<'a> {
-    let failures = snapshot
-        .collection_errors
-        .iter()
-        .filter(|e| e.cause() == UnknownCause::NotCollected);
-    let mut regions: BTreeSet<String> = BTreeSet::new();
-    let mut everywhere = false;
-    for e in failures {
-        match e.region.as_deref() {
-            Some(r) => {
-                regions.insert(r.to_string());
-            }
-            None => everywhere = true,
-        }
-    }
-    regions.extend(
-        findings
+    triage::Gaps {
+        account_id: &snapshot.account_id,
+        unknown: findings
             .iter()
             .filter(|f| {
                 f.status == Status::Unknown
                     && f.unknown_cause != Some(UnknownCause::NotDeterminable)
             })
-            .map(|f| f.region.clone()),
-    );
-    triage::Gaps {
-        account_id: &snapshot.account_id,
-        regions,
-        everywhere,
+            .map(|f| (f.rule_id.clone(), f.region.clone()))
+            .collect(),
         rules_evaluated,
     }
 }

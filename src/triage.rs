@@ -190,21 +190,27 @@ pub struct CarriedForward {
     pub because: String,
 }
 
-/// Where a baseline comes from: its file, and the account and time of its scan.
-#[derive(Debug, Clone)]
+/// Where a baseline comes from, and what it can vouch for.
+#[derive(Debug, Clone, Default)]
 pub struct BaselineSource {
     pub file: String,
     pub account_id: String,
+    /// When the baseline's snapshot was collected.
     pub scanned_at: Option<String>,
+    /// The baseline knew every open alert: its own scan had no collection gap, or a baseline
+    /// of its own covered them.
+    pub knew_every_alert: bool,
+    pub rules_evaluated: BTreeSet<String>,
+    pub regions: BTreeSet<String>,
 }
 
 #[derive(Debug)]
 pub struct Baseline {
     pub file: String,
-    /// When the baseline's snapshot was collected.
-    pub scanned_at: Option<String>,
-    account_id: String,
-    failing: BTreeMap<String, Finding>,
+    source: BaselineSource,
+    /// Failing findings by fingerprint, with when each was last evaluated (a finding the
+    /// baseline itself carried forward keeps its older time).
+    failing: BTreeMap<String, (Finding, Option<String>)>,
 }
 
 /// The failing findings of a previous report's `results`.
@@ -213,32 +219,54 @@ pub fn baseline_from(results: &[Triaged], source: BaselineSource) -> Baseline {
         .iter() // A finding accepted only by a mute is not accepted by the baseline: when the mute
         // expires it must count again.
         .filter(|f| f.status == Status::Fail && f.muted.is_none())
-        .map(|f| (f.fingerprint.clone(), f.finding.clone()))
+        .map(|f| {
+            let seen = match &f.carried_forward {
+                Some(c) => c.scanned_at.clone(),
+                None => source.scanned_at.clone(),
+            };
+            (f.fingerprint.clone(), (f.finding.clone(), seen))
+        })
         .collect();
     Baseline {
-        file: source.file,
-        scanned_at: source.scanned_at,
-        account_id: source.account_id,
+        file: source.file.clone(),
+        source,
         failing,
     }
 }
 
-/// Where this scan has gaps a failed call left: results there that were failing in the
-/// baseline are carried forward rather than dropped.
+/// Where a failed call left this scan without answers: the rules that gave a `not_collected`
+/// result, by region. A rule that needs data it did not get says so with such a result, so
+/// a finding of that rule and region that failed in the baseline and is missing now may be
+/// hidden by the gap rather than fixed.
 pub struct Gaps<'a> {
     pub account_id: &'a str,
-    /// Regions with a failed call or a `not_collected` result.
-    pub regions: BTreeSet<String>,
-    /// A global call failed (IAM): every region has a gap.
-    pub everywhere: bool,
+    /// (rule, region) pairs with a `not_collected` result.
+    pub unknown: BTreeSet<(String, String)>,
     pub rules_evaluated: &'a [String],
 }
 
 impl Gaps<'_> {
     fn covers(&self, f: &Finding) -> bool {
         f.account_id == self.account_id
-            && (self.everywhere || self.regions.contains(&f.region))
-            && self.rules_evaluated.contains(&f.rule_id)
+            && self
+                .unknown
+                .contains(&(f.rule_id.clone(), f.region.clone()))
+    }
+
+    /// Whether `baseline` knew every alert this scan's gaps could hide: same account, a
+    /// baseline without gaps of its own (or covered in turn), every rule run now run then, and
+    /// every region with a gap scanned then.
+    fn trusted(&self, baseline: &BaselineSource) -> bool {
+        baseline.account_id == self.account_id
+            && baseline.knew_every_alert
+            && self
+                .rules_evaluated
+                .iter()
+                .all(|r| baseline.rules_evaluated.contains(r))
+            && self
+                .unknown
+                .iter()
+                .all(|(_, region)| baseline.regions.contains(region))
     }
 }
 
@@ -257,7 +285,7 @@ pub fn apply_baseline(
         fixed: Vec::new(),
         not_reevaluated: Vec::new(),
         carried_forward: 0,
-        covers_gaps: baseline.account_id == gaps.account_id,
+        covers_gaps: gaps.trusted(&baseline.source),
     };
     let now: BTreeMap<&str, usize> = findings
         .iter()
@@ -266,7 +294,7 @@ pub fn apply_baseline(
         .collect();
     let mut replace = Vec::new();
     let mut add = Vec::new();
-    for (fp, old) in &baseline.failing {
+    for (fp, (old, last_seen)) in &baseline.failing {
         let current = now.get(fp.as_str()).map(|&i| (i, &findings[i]));
         match current.map(|(_, f)| f.status) {
             Some(Status::Pass) => report.fixed.push(BaselineEntry::from(old)),
@@ -275,17 +303,26 @@ pub fn apply_baseline(
                 report.not_reevaluated.push(BaselineEntry::from(old));
                 let not_collected = current
                     .is_none_or(|(_, f)| f.unknown_cause != Some(UnknownCause::NotDeterminable));
-                if not_collected && gaps.covers(old) {
+                // Present as `not_collected`: the gap is on this very resource. Missing: the same
+                // rule could not see part of this region.
+                let hidden = match current {
+                    Some(_) => not_collected && old.account_id == gaps.account_id,
+                    None => gaps.covers(old),
+                };
+                if hidden && gaps.rules_evaluated.contains(&old.rule_id) {
                     let because = match current {
                         Some((_, f)) => f.message.clone(),
-                        None => "not evaluated: this scan has collection gaps".to_string(),
+                        None => format!(
+                            "not evaluated: {} could not see all of {} in this scan",
+                            old.rule_id, old.region
+                        ),
                     };
                     let carried = Triaged {
                         finding: old.clone(),
                         muted: None,
                         baseline: None,
                         carried_forward: Some(CarriedForward {
-                            scanned_at: baseline.scanned_at.clone(),
+                            scanned_at: last_seen.clone(),
                             because,
                         }),
                     };

@@ -309,6 +309,7 @@ fn mutated_configs_and_reports_never_panic() {
                                 file: "fuzz.json".into(),
                                 account_id: foreign.scan.account_id.clone(),
                                 scanned_at: foreign.scan.collected_at.clone(),
+                                ..Default::default()
                             },
                         )),
                         ..ScanSettings::default()

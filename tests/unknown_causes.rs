@@ -221,3 +221,124 @@ fn a_baseline_carries_failing_findings_across_a_collection_gap() {
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
+
+/// A baseline vouches for a gap only if it knew every open alert: its own scan had no gap (or
+/// was covered in turn), it ran every rule run now and scanned the regions with gaps.
+#[test]
+fn only_a_baseline_that_knew_every_alert_unlocks_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_path = common::demo_path();
+    let demo = demo_path.to_str().unwrap();
+    let sarif_exit = |baseline: &str| {
+        gwaudit(&[
+            "scan",
+            "--snapshot",
+            demo,
+            "--baseline",
+            baseline,
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+        ])
+        .status
+        .code()
+    };
+    // Yesterday's scan had the same gap and no baseline: it never saw the EU API's methods.
+    let gappy = json_report(demo, &[]);
+    assert_eq!(
+        sarif_exit(&write(dir.path(), "gappy.json", &gappy)),
+        Some(3)
+    );
+    // A complete scan of fewer rules does not know the other rules' alerts.
+    let complete = write(dir.path(), "complete.json", &complete_demo());
+    let partial = json_report(&complete, &["--rules", "GW102"]);
+    assert_eq!(
+        sarif_exit(&write(dir.path(), "partial.json", &partial)),
+        Some(3)
+    );
+    // A complete scan of every rule does.
+    let full = json_report(&complete, &[]);
+    assert_eq!(sarif_exit(&write(dir.path(), "full.json", &full)), Some(0));
+    // And a run it covered can vouch in turn, keeping when the finding was last evaluated.
+    let mut later = demo_with_date("2026-11-21T06:00:00Z");
+    let later_path = write(dir.path(), "later.json", &later);
+    let covered = json_report(
+        &later_path,
+        &["--baseline", &write(dir.path(), "full2.json", &full)],
+    );
+    assert_eq!(covered["baseline"]["covers_gaps"], true);
+    later["collected_at"] = Value::from("2026-11-22T06:00:00Z");
+    let third_path = write(dir.path(), "third.json", &later);
+    let covered_path = write(dir.path(), "covered.json", &covered);
+    let third = json_report(&third_path, &["--baseline", &covered_path]);
+    assert_eq!(third["baseline"]["covers_gaps"], true);
+    let carried: Vec<&Value> = third["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("carried_forward").is_some())
+        .collect();
+    assert!(!carried.is_empty());
+    for r in carried {
+        assert_eq!(
+            r["carried_forward"]["scanned_at"], "2026-11-20T06:00:00Z",
+            "{r}"
+        );
+    }
+}
+
+fn demo_with_date(collected_at: &str) -> Value {
+    let mut d = demo();
+    d["collected_at"] = Value::from(collected_at);
+    d
+}
+
+/// A finding that is missing now is carried forward only when its own rule had a gap in its
+/// region: a deleted API is fixed, even while an unrelated call fails there.
+#[test]
+fn a_deleted_resource_is_not_carried_forward_by_an_unrelated_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let complete = write(dir.path(), "complete.json", &complete_demo());
+    let baseline = json_report(&complete, &[]);
+    let baseline_path = write(dir.path(), "baseline.json", &baseline);
+    assert!(baseline["results"].as_array().unwrap().iter().any(|r| {
+        r["rule_id"] == "GW101" && r["status"] == "fail" && r["region"] == "eu-west-1"
+    }));
+
+    // Today the EU API is gone, and listing usage plans in eu-west-1 was throttled.
+    let mut today = complete_demo();
+    let eu = &mut today["regions"][1];
+    eu["rest_apis"] = Value::Array(vec![]);
+    eu.as_object_mut().unwrap().remove("usage_plans");
+    today["collection_errors"] = serde_json::json!([{
+        "service": "apigateway",
+        "operation": "GetUsagePlans",
+        "region": "eu-west-1",
+        "code": "TooManyRequestsException",
+        "message": "Rate exceeded"
+    }]);
+    let today_path = write(dir.path(), "today.json", &today);
+    let report = json_report(&today_path, &["--baseline", &baseline_path]);
+    for r in report["results"].as_array().unwrap() {
+        if r.get("carried_forward").is_some() {
+            assert_ne!(
+                r["rule_id"], "GW101",
+                "a deleted method was carried forward: {r}"
+            );
+        }
+    }
+    // Fixed, not carried: the deleted method's finding is gone from today's results.
+    let gw101_fp = baseline["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == "GW101" && r["status"] == "fail" && r["region"] == "eu-west-1")
+        .unwrap()["fingerprint"]
+        .clone();
+    assert!(!report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["fingerprint"] == gw101_fp));
+}

@@ -80,7 +80,11 @@ impl CollectionError {
 
     /// One-line reason for `unknown` results: what failed and, when known, what to grant.
     pub fn reason(&self) -> String {
-        let mut s = format!("{}:{} failed ({})", self.service, self.operation, self.code);
+        let what = match self.cause() {
+            UnknownCause::NotCollected => "failed",
+            UnknownCause::NotDeterminable => "cannot be read from this account",
+        };
+        let mut s = format!("{}:{} {what} ({})", self.service, self.operation, self.code);
         if let Some(resource) = &self.resource {
             s.push_str(&format!(" for {resource}"));
         }

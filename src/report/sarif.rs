@@ -235,7 +235,13 @@ pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
             .scan
             .collection_errors
             .iter()
-            .map(|e| warning(format!("Not collected: {}.", e.reason()))),
+            .map(|e| {
+                let cause = match e.cause() {
+                    crate::model::UnknownCause::NotCollected => "Not collected",
+                    crate::model::UnknownCause::NotDeterminable => "Not determinable",
+                };
+                warning(format!("{cause}: {}.", e.reason()))
+            }),
     );
     let version = report.tool.version.clone();
     let run = Run::builder()

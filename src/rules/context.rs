@@ -126,14 +126,13 @@ impl<'a> RegionContext<'a> {
         fallback
     }
 
-    /// Errors of a region-wide list call about one of its entries (an API or domain whose
-    /// answer could not be understood): the list was collected, but without these entries.
+    /// Errors of a region-wide list call recorded although the list was collected: an entry
+    /// whose answer could not be understood (the error names it), or one whose collection
+    /// failed before it could be named.
     fn dropped(&self, operation: &'a Operation) -> impl Iterator<Item = &'a CollectionError> + 'a {
         let region = self.region.region.as_str();
         self.snapshot.collection_errors.iter().filter(move |e| {
-            is_error_of(e, operation)
-                && e.resource.is_some()
-                && e.region.as_deref().is_none_or(|r| r == region)
+            is_error_of(e, operation) && e.region.as_deref().is_none_or(|r| r == region)
         })
     }
 
@@ -150,8 +149,12 @@ impl<'a> RegionContext<'a> {
         match data {
             Some(items) => {
                 for e in self.dropped(operation) {
-                    let arn = e.resource.as_deref().unwrap_or_default();
-                    out.unknown(self.scope.by_arn(arn), e.reason());
+                    match e.resource.as_deref() {
+                        Some(arn) => out.unknown(self.scope.by_arn(arn), e.reason()),
+                        // A list that was read but lost entries it cannot name (the task
+                        // that collected one of them failed): the whole list is in doubt.
+                        None => out.unknown(self.scope.region_scope(collection), e.reason()),
+                    };
                 }
                 items
             }
