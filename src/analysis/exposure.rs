@@ -45,7 +45,11 @@ pub fn rest_api(api: &RestApi) -> Exposure {
         Ok(doc) => doc,
         Err(e) => return Exposure::Unknown(e.to_string(), UnknownCause::NotDeterminable),
     };
-    let analysis = analyze_invoke(&doc, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS);
+    let analysis = analyze_invoke(
+        &doc.for_api(&api.id),
+        PrincipalScope::Anyone,
+        CALLER_RESTRICTING_KEYS,
+    );
     if let Some(grant) = analysis.open.first() {
         return Exposure::Public(format!(
             "resource policy statement {} allows anyone to invoke",

@@ -58,6 +58,46 @@ pub struct PolicyDocument {
     pub statements: Vec<Statement>,
 }
 
+impl PolicyDocument {
+    /// The statements that can apply to API `api_id`. A resource policy may name other APIs in
+    /// full ARNs (`arn:aws:execute-api:region:account:otherapi/*`): such a resource never
+    /// matches a request to this API, so a Deny of it restricts nothing here and an Allow of
+    /// it grants nothing here. A statement left with no resource for this API is dropped;
+    /// `NotResource` lists are kept as they are (they apply to everything they do not name).
+    pub fn for_api(&self, api_id: &str) -> PolicyDocument {
+        let names_other_api = |resource: &str| {
+            let mut parts = resource.splitn(6, ':');
+            // arn : partition : execute-api : region : account : api-id/stage/METHOD/path
+            match (parts.next(), parts.nth(1), parts.nth(1), parts.next()) {
+                (Some("arn"), Some("execute-api"), Some(_), Some(tail)) => {
+                    let id = tail.split('/').next().unwrap_or(tail);
+                    !id.contains(['*', '?']) && id != api_id
+                }
+                _ => false,
+            }
+        };
+        let statements = self
+            .statements
+            .iter()
+            .filter_map(|s| match &s.resources {
+                Patterns::Listed(list) => {
+                    let kept: Vec<String> = list
+                        .iter()
+                        .filter(|r| !names_other_api(r))
+                        .cloned()
+                        .collect();
+                    (!kept.is_empty()).then(|| Statement {
+                        resources: Patterns::Listed(kept),
+                        ..s.clone()
+                    })
+                }
+                Patterns::AllExcept(_) => Some(s.clone()),
+            })
+            .collect();
+        PolicyDocument { statements }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError(pub String);
 
@@ -1410,5 +1450,39 @@ mod tests {
             "arn:aws:execute-api:*:*:abc/*",
             "arn:aws:execute-api:eu-west-1:1:abc/dev/GET/x"
         ));
+    }
+}
+
+#[cfg(test)]
+mod for_api_tests {
+    use super::*;
+
+    #[test]
+    fn statements_naming_another_api_do_not_apply() {
+        let doc = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},
+            {"Sid":"other","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke",
+             "Resource":"arn:aws:execute-api:us-east-1:111122223333:otherapi/*"},
+            {"Sid":"mixed","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke",
+             "Resource":["arn:aws:execute-api:us-east-1:111122223333:otherapi/*",
+                         "arn:aws:execute-api:us-east-1:111122223333:thisapi/prod/GET/admin"]},
+            {"Sid":"any","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke",
+             "Resource":"arn:aws:execute-api:*:*:*/prod/POST/*"}]}"#,
+        )
+        .unwrap();
+        let here = doc.for_api("thisapi");
+        let labels: Vec<&str> = here.statements.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["#0", "mixed", "any"]);
+        assert_eq!(
+            here.statements[1].resources,
+            Patterns::Listed(vec![
+                "arn:aws:execute-api:us-east-1:111122223333:thisapi/prod/GET/admin".into()
+            ])
+        );
+        let open = analyze_invoke(&here, PrincipalScope::Anyone, CALLER_RESTRICTING_KEYS).open;
+        assert_eq!(open.len(), 1, "the Deny of another API takes nothing back");
+        let other = doc.for_api("otherapi");
+        assert_eq!(other.statements.len(), 4);
     }
 }

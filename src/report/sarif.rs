@@ -230,19 +230,13 @@ pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
             ))
         })
         .collect();
-    notifications.extend(
-        report
-            .scan
-            .collection_errors
-            .iter()
-            .map(|e| {
-                let cause = match e.cause() {
-                    crate::model::UnknownCause::NotCollected => "Not collected",
-                    crate::model::UnknownCause::NotDeterminable => "Not determinable",
-                };
-                warning(format!("{cause}: {}.", e.reason()))
-            }),
-    );
+    notifications.extend(report.scan.collection_errors.iter().map(|e| {
+        let cause = match e.cause() {
+            crate::model::UnknownCause::NotCollected => "Not collected",
+            crate::model::UnknownCause::NotDeterminable => "Not determinable",
+        };
+        warning(format!("{cause}: {}.", e.reason()))
+    }));
     let version = report.tool.version.clone();
     let run = Run::builder()
         .tool(

@@ -19,6 +19,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(analysis) = analyze_policy(
             out,
             &target,
+            api,
             raw,
             PrincipalScope::Anyone,
             CALLER_RESTRICTING_KEYS,

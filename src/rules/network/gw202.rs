@@ -17,9 +17,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         };
         // Any principal counts here: an Allow without a VPC condition opens the API to every
         // VPC endpoint in every account that can resolve it.
-        let Some(analysis) =
-            analyze_policy(out, &target, raw, PrincipalScope::All, VPC_RESTRICTING_KEYS)
-        else {
+        let Some(analysis) = analyze_policy(
+            out,
+            &target,
+            api,
+            raw,
+            PrincipalScope::All,
+            VPC_RESTRICTING_KEYS,
+        ) else {
             continue;
         };
         if analysis.open.is_empty() {

@@ -19,12 +19,13 @@ use crate::rules::{Emitter, RegionContext, ResourceRef};
 fn analyze_policy(
     out: &mut Emitter,
     target: &ResourceRef,
+    api: &RestApi,
     raw: &str,
     scope: PrincipalScope,
     keys: &[&str],
 ) -> Option<InvokeAnalysis> {
     match parse_policy(raw) {
-        Ok(doc) => Some(analyze_invoke(&doc, scope, keys)),
+        Ok(doc) => Some(analyze_invoke(&doc.for_api(&api.id), scope, keys)),
         Err(e) => {
             out.undeterminable(
                 target.clone(),
