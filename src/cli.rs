@@ -278,7 +278,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Convert(args) => convert(args),
         Command::Collect(args) => collect(args),
         Command::Permissions => {
-            let policy = crate::collect::operations::policy_document();
+            let policy = crate::operations::policy_document();
             write_stdout(&(serde_json::to_string_pretty(&policy)? + "\n"))?;
             Ok(EXIT_OK)
         }

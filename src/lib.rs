@@ -3,7 +3,7 @@
 //! Data flows one way: `collect` (AWS -> snapshot) -> `model` (the snapshot) -> `analysis`
 //! (shared judgements: policies, TLS, exposure, effective settings) -> `rules` (snapshot ->
 //! findings) -> `triage` (mutes, baseline) -> `report` (table, JSON, SARIF, ...) -> `scan` (the
-//! pipeline) -> `cli`. `date`, `glob`, `secrets`, `term` and `collect::operations` are leaves
+//! pipeline) -> `cli`. `date`, `glob`, `secrets`, `term` and `operations` are leaves
 //! any layer may use. `tests/layers.rs` keeps the imports one way.
 
 pub mod analysis;
@@ -13,6 +13,7 @@ pub mod config;
 pub mod date;
 pub mod glob;
 pub mod model;
+pub mod operations;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -137,7 +137,7 @@ fn permissions_cover_every_operation_sent() {
         .flat_map(|s| s["Action"].as_array().unwrap())
         .map(|a| a.as_str().unwrap())
         .collect();
-    for op in gwaudit::collect::operations::OPERATIONS {
+    for op in gwaudit::operations::OPERATIONS {
         if op.action != "sts:GetCallerIdentity" {
             assert!(actions.contains(&op.action), "{} missing", op.action);
         }
@@ -152,7 +152,7 @@ fn permissions_cover_every_operation_sent() {
         .keys()
     {
         let (service, name) = op.split_once(':').unwrap();
-        let known = gwaudit::collect::operations::find(service, name)
+        let known = gwaudit::operations::find(service, name)
             .unwrap_or_else(|| panic!("{op} sent but not in the permission list"));
         assert!(known.action == "sts:GetCallerIdentity" || actions.contains(&known.action));
     }

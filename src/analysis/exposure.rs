@@ -1,7 +1,7 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
-use crate::collect::operations::{self, Operation};
 use crate::model::{DomainName, EndpointType, RestApi, UnknownCause, V2Api};
+use crate::operations::{self, Operation};
 
 use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
 

@@ -10,8 +10,8 @@ use aws_sdk_apigateway::types as sdk;
 
 use super::convert::{date, enum_value, tags};
 use super::RegionCollector;
-use crate::collect::operations as op;
 use crate::model::*;
+use crate::operations as op;
 
 pub async fn rest_apis(rc: &Arc<RegionCollector>) -> Option<Vec<RestApi>> {
     let items = rc

@@ -7,8 +7,8 @@ use aws_sdk_apigatewayv2::types as sdk;
 
 use super::convert::{date, enum_value, tags};
 use super::RegionCollector;
-use crate::collect::operations as op;
 use crate::model::*;
+use crate::operations as op;
 
 /// Follows `NextToken` pages; `None` when any page fails (the error is recorded).
 macro_rules! all_pages {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::convert::enum_value;
 use super::RegionCollector;
-use crate::collect::operations as op;
 use crate::model::*;
+use crate::operations as op;
 
 pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
     let client = &rc.clients.cloudtrail;

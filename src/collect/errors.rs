@@ -6,8 +6,8 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::operations::Operation;
 use crate::model::CollectionError;
+use crate::operations::Operation;
 
 /// A missing permission, as opposed to bad or expired credentials (also 403s).
 fn is_access_denied(code: &str, status: Option<u16>) -> bool {

@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use super::operations;
+use crate::operations;
 
 /// Calls sent, by `service:Operation`; attempts include retries.
 #[derive(Debug, Clone, Default)]

@@ -7,8 +7,8 @@ use aws_sdk_iam::Client;
 
 use super::convert::url_decode;
 use super::errors::collection_error;
-use crate::collect::operations as op;
 use crate::model::{CollectionError, IamPolicy, IamRole, IamSnapshot};
+use crate::operations as op;
 
 /// Role name of an IAM role ARN (paths included: `arn:aws:iam::1:role/path/name` -> `name`).
 fn role_name(arn: &str) -> Option<&str> {

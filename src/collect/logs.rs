@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::RegionCollector;
-use crate::collect::operations as op;
 use crate::model::{LogGroup, EXECUTION_LOG_PREFIX};
+use crate::operations as op;
 
 /// `names`: log group names taken from access log destination ARNs.
 pub async fn log_groups(rc: &Arc<RegionCollector>, names: &[String]) -> Option<Vec<LogGroup>> {

@@ -11,7 +11,6 @@ mod errors;
 pub mod guard;
 mod iam;
 mod logs;
-pub mod operations;
 mod pacing;
 mod progress;
 mod wafv2;
@@ -27,9 +26,9 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::model::{CollectionError, CollectionStats, RegionSnapshot, Snapshot, SCHEMA_VERSION};
+use crate::operations::Operation;
 use clients::Clients;
 use guard::{CallLog, ReadOnlyGuard};
-use operations::Operation;
 use progress::Progress;
 
 #[derive(Debug, Clone, Default)]

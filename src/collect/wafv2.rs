@@ -5,8 +5,8 @@ use std::sync::Arc;
 use aws_sdk_wafv2::types as sdk;
 
 use super::RegionCollector;
-use crate::collect::operations as op;
 use crate::model::*;
+use crate::operations as op;
 
 /// `arn:aws:wafv2:region:account:regional/webacl/NAME/ID` -> (name, id).
 fn name_and_id(arn: &str) -> Option<(&str, &str)> {

@@ -2,13 +2,13 @@
 //! collected into `unknown` results naming the failed call.
 
 use crate::analysis::exposure::{self, Exposure, Missing};
-use crate::collect::operations::{self as op, Operation};
 use crate::date::Date;
 use crate::model::{
     AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
     Method, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot,
     Stage, Trail, UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
 };
+use crate::operations::{self as op, Operation};
 
 use super::resource::Scope;
 use super::{Emitter, ResourceRef, RuleParams};

@@ -1,4 +1,4 @@
-use crate::collect::operations as op;
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW107, "access/GW107-request-validation-missing.toml");

@@ -1,4 +1,4 @@
-use crate::collect::operations as op;
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW109, "access/GW109-api-key-unattached.toml");

@@ -8,8 +8,8 @@ use crate::analysis::policy::{
     action_grants_whole_service, parse_policy, resource_matches_everything, Effect, Patterns,
     Statement,
 };
-use crate::collect::operations as op;
 use crate::model::{IamPolicy, IamRole};
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
 rule!(GW112, "access/GW112-integration-role-overbroad.toml");

@@ -1,5 +1,5 @@
-use crate::collect::operations as op;
 use crate::model::{AdvancedEventSelector, EventSelectors, ReadWriteType, Trail};
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW601, "account/GW601-cloudtrail-management-events-off.toml");

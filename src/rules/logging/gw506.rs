@@ -1,7 +1,7 @@
 use super::log_sinks::access_log_group;
 use super::stages::stages;
-use crate::collect::operations as op;
 use crate::model::{AccessLogSettings, UnknownCause};
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW506, "logging/GW506-account-cloudwatch-role-missing.toml");

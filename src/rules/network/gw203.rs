@@ -2,8 +2,8 @@ use serde_json::json;
 
 use super::AnyApi;
 use crate::analysis::exposure;
-use crate::collect::operations as op;
 use crate::model::{DomainName, EndpointType};
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, Severity};
 
 rule!(GW203, "network/GW203-default-endpoint-bypasses-domain.toml");

@@ -1,6 +1,6 @@
 use super::attached_acls::{judge_attached, Verdict};
-use crate::collect::operations as op;
 use crate::model::WebAcl;
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW405, "threat/GW405-waf-acl-logging-disabled.toml");
