@@ -113,22 +113,7 @@ mod tests {
     use crate::model::LoggingLevel;
 
     fn stage(entries: &[(&str, Option<LoggingLevel>)]) -> Stage {
-        Stage {
-            stage_name: "dev".into(),
-            method_settings: entries
-                .iter()
-                .map(|(k, lvl)| {
-                    (
-                        k.to_string(),
-                        MethodSetting {
-                            logging_level: *lvl,
-                            ..Default::default()
-                        },
-                    )
-                })
-                .collect(),
-            ..Default::default()
-        }
+        crate::model::test_stage(entries)
     }
 
     fn level(stage: &Stage, path: &str, method: &str) -> Effective<LoggingLevel> {

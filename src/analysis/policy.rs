@@ -924,6 +924,36 @@ pub enum PrincipalScope {
     All,
 }
 
+impl Restriction {
+    /// `allow` taken back by `deny`, named with the Deny's first condition.
+    fn by_deny(allow: &Statement, deny: &Statement) -> Self {
+        let by = match deny.conditions.first() {
+            Some(c) => format!(
+                "Deny {} with {} {} {:?}",
+                deny.label, c.operator, c.key, c.values
+            ),
+            None => format!("unconditional Deny {}", deny.label),
+        };
+        Restriction {
+            statement: allow.label.clone(),
+            by,
+        }
+    }
+}
+
+impl OpenGrant {
+    fn of(allow: &Statement) -> Self {
+        let resources = match &allow.resources {
+            Patterns::Listed(r) => r.clone(),
+            Patterns::AllExcept(r) => vec![format!("all except {}", r.join(", "))],
+        };
+        OpenGrant {
+            statement: allow.label.clone(),
+            resources,
+        }
+    }
+}
+
 /// Allow statements granting `execute-api:Invoke` that are not restricted by `keys`.
 pub fn analyze_invoke(
     doc: &PolicyDocument,
@@ -952,27 +982,10 @@ pub fn analyze_invoke(
             .first_covering(allow)
             .map(|i| &doc.statements[i])
         {
-            let by = match deny.conditions.first() {
-                Some(c) => format!(
-                    "Deny {} with {} {} {:?}",
-                    deny.label, c.operator, c.key, c.values
-                ),
-                None => format!("unconditional Deny {}", deny.label),
-            };
-            out.restricted.push(Restriction {
-                statement: allow.label.clone(),
-                by,
-            });
+            out.restricted.push(Restriction::by_deny(allow, deny));
             continue;
         }
-        let resources = match &allow.resources {
-            Patterns::Listed(r) => r.clone(),
-            Patterns::AllExcept(r) => vec![format!("all except {}", r.join(", "))],
-        };
-        out.open.push(OpenGrant {
-            statement: allow.label.clone(),
-            resources,
-        });
+        out.open.push(OpenGrant::of(allow));
     }
     out
 }
@@ -1255,27 +1268,10 @@ mod tests {
                 .iter()
                 .find(|d| deny_takes_back(d, allow, keys))
             {
-                let by = match deny.conditions.first() {
-                    Some(c) => format!(
-                        "Deny {} with {} {} {:?}",
-                        deny.label, c.operator, c.key, c.values
-                    ),
-                    None => format!("unconditional Deny {}", deny.label),
-                };
-                out.restricted.push(Restriction {
-                    statement: allow.label.clone(),
-                    by,
-                });
+                out.restricted.push(Restriction::by_deny(allow, deny));
                 continue;
             }
-            let resources = match &allow.resources {
-                Patterns::Listed(r) => r.clone(),
-                Patterns::AllExcept(r) => vec![format!("all except {}", r.join(", "))],
-            };
-            out.open.push(OpenGrant {
-                statement: allow.label.clone(),
-                resources,
-            });
+            out.open.push(OpenGrant::of(allow));
         }
         out
     }

@@ -142,28 +142,35 @@ impl Stage {
     }
 }
 
+/// A stage whose `methodSettings` set only the logging level, for tests here and in
+/// `analysis::effective`.
+#[cfg(test)]
+pub(crate) fn test_stage(entries: &[(&str, Option<super::LoggingLevel>)]) -> Stage {
+    Stage {
+        stage_name: "dev".into(),
+        method_settings: entries
+            .iter()
+            .map(|(k, lvl)| {
+                (
+                    k.to_string(),
+                    MethodSetting {
+                        logging_level: *lvl,
+                        ..Default::default()
+                    },
+                )
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::LoggingLevel;
 
     fn stage(entries: &[(&str, Option<LoggingLevel>)]) -> Stage {
-        Stage {
-            stage_name: "dev".into(),
-            method_settings: entries
-                .iter()
-                .map(|(k, lvl)| {
-                    (
-                        k.to_string(),
-                        MethodSetting {
-                            logging_level: *lvl,
-                            ..Default::default()
-                        },
-                    )
-                })
-                .collect(),
-            ..Default::default()
-        }
+        test_stage(entries)
     }
 
     #[test]
