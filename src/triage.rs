@@ -12,7 +12,7 @@ use crate::config::Mute;
 use crate::date::Date;
 use crate::glob;
 use crate::model::UnknownCause;
-use crate::rules::{Finding, Status};
+use crate::rules::{Finding, SharedStr, Status};
 
 /// A finding with what triage decided about it. In the JSON report its fields sit beside the
 /// finding's own (`muted`, `baseline`), so the report format does not see the wrapping.
@@ -97,8 +97,8 @@ fn mute_ref(m: &Mute) -> MuteRef {
 /// The cheap comparisons first: the resource globs are the costly part.
 fn mute_matches(m: &Mute, f: &Triaged) -> bool {
     (m.rules.is_empty() || m.rules.iter().any(|r| f.rule_id.starts_with(r.as_str())))
-        && (m.accounts.is_empty() || m.accounts.contains(&f.account_id))
-        && (m.regions.is_empty() || m.regions.contains(&f.region))
+        && (m.accounts.is_empty() || m.accounts.iter().any(|a| f.account_id == *a))
+        && (m.regions.is_empty() || m.regions.iter().any(|r| f.region == *r))
         && m.tags
             .iter()
             .all(|(k, v)| f.resource_tags.get(k) == Some(v))
@@ -154,7 +154,7 @@ pub struct BaselineEntry {
 impl From<&Finding> for BaselineEntry {
     fn from(f: &Finding) -> Self {
         BaselineEntry {
-            rule_id: f.rule_id.clone(),
+            rule_id: f.rule_id.to_string(),
             resource_arn: f.resource_arn.clone(),
             fingerprint: f.fingerprint.clone(),
         }
@@ -241,7 +241,7 @@ pub fn baseline_from(results: &[Triaged], source: BaselineSource) -> Baseline {
 pub struct Gaps<'a> {
     pub account_id: &'a str,
     /// (rule, region) pairs with a `not_collected` result.
-    pub unknown: BTreeSet<(String, String)>,
+    pub unknown: BTreeSet<(SharedStr, SharedStr)>,
     pub rules_evaluated: &'a [String],
 }
 
@@ -266,7 +266,7 @@ impl Gaps<'_> {
             && self
                 .unknown
                 .iter()
-                .all(|(_, region)| baseline.regions.contains(region))
+                .all(|(_, region)| baseline.regions.contains(region.as_str()))
     }
 }
 
@@ -309,7 +309,7 @@ pub fn apply_baseline(
                     Some(_) => not_collected && old.account_id == gaps.account_id,
                     None => gaps.covers(old),
                 };
-                if hidden && gaps.rules_evaluated.contains(&old.rule_id) {
+                if hidden && gaps.rules_evaluated.iter().any(|r| old.rule_id == *r) {
                     let because = match current {
                         Some((_, f)) => f.message.clone(),
                         None => format!(

@@ -239,7 +239,7 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
         if f.evidence.is_empty() {
             let _ = writeln!(out, "  evidence: {{}}");
         }
-        for (key, value) in &f.evidence {
+        for (key, value) in f.evidence.iter() {
             let _ = writeln!(out, "  evidence.{}: {}", one_line(key), sorted(value));
         }
     }
@@ -287,7 +287,7 @@ fn check_expectations(expect: &[Expectation], findings: &[Finding]) -> Vec<Strin
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                short(f) == exp.resource && exp.region.as_ref().is_none_or(|r| *r == f.region)
+                short(f) == exp.resource && exp.region.as_ref().is_none_or(|r| f.region == *r)
             })
             .collect();
         let [(i, f)] = found.as_slice() else {

@@ -93,7 +93,10 @@ pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String])
                     .cloned()
                     .collect(),
             };
-            for f in results.iter().filter(|f| req.rules.contains(&f.rule_id)) {
+            for f in results
+                .iter()
+                .filter(|f| req.rules.iter().any(|r| f.rule_id == *r))
+            {
                 match (f.status, f.muted.is_some()) {
                     (Status::Fail, true) => r.muted += 1,
                     (Status::Fail, false) => r.fail += 1,
@@ -134,13 +137,13 @@ pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String])
 mod tests {
     use super::*;
     use crate::rules::frameworks::Requirement;
-    use crate::rules::Severity;
+    use crate::rules::{Severity, SharedStr};
 
     fn finding(rule: &str, status: Status, muted: bool) -> Triaged {
         Triaged {
             finding: crate::rules::Finding {
                 rule_id: rule.into(),
-                title: String::new(),
+                title: SharedStr::default(),
                 severity: Severity::Medium,
                 status,
                 fingerprint: String::new(),
@@ -148,8 +151,8 @@ mod tests {
                 resource_path: String::new(),
                 resource_label: String::new(),
                 resource_tags: Default::default(),
-                account_id: String::new(),
-                region: String::new(),
+                account_id: SharedStr::default(),
+                region: SharedStr::default(),
                 message: String::new(),
                 evidence: Default::default(),
                 remediation_url: None,

@@ -2,10 +2,17 @@
 
 use super::ScanReport;
 
+/// Streams the report to `w`: at hundreds of thousands of results the text is several times
+/// the size of the report in memory, so it is never built as one string.
+pub fn write(report: &ScanReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
+}
+
 pub fn render(report: &ScanReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("report types always serialize");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// Reads a JSON report back (for `convert` and `--baseline`), naming the file and the place of

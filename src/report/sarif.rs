@@ -148,7 +148,7 @@ fn result(f: &Triaged, rule_index: Option<usize>) -> SarifResult {
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), f.fingerprint.clone());
     let mut r = SarifResult::builder()
-        .rule_id(f.rule_id.clone())
+        .rule_id(f.rule_id.to_string())
         .level(level(f.severity))
         .message(text(format!(
             "{}: {}.",
@@ -276,9 +276,18 @@ pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
         .build()
 }
 
+pub fn write(
+    report: &ScanReport,
+    category: Option<&str>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &build(report, category))
+        .map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
+}
+
 pub fn render(report: &ScanReport, category: Option<&str>) -> String {
-    let mut s = serde_json::to_string_pretty(&build(report, category))
-        .expect("SARIF types always serialize");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(report, category, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }

@@ -1,4 +1,8 @@
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use crate::model::UnknownCause;
 use serde::{Deserialize, Serialize};
@@ -77,11 +81,148 @@ impl Status {
     }
 }
 
+/// A string that every finding of one rule and region shares (rule id, title, account,
+/// region, remediation link): one allocation per rule and region instead of one per finding,
+/// which is most of a finding's heap at hundreds of thousands of results.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(s.into())
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(s.into())
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(SharedStr::from(String::deserialize(d)?))
+    }
+}
+
+/// The deciding values behind a verdict, by name. A sorted vector rather than a map: most
+/// findings carry one to three values, and a map node would cost hundreds of bytes each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence(Vec<(Cow<'static, str>, Value)>);
+
+impl Evidence {
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Value) {
+        let key = key.into();
+        match self
+            .0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref()))
+        {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, Value>::deserialize(d)?;
+        Ok(Evidence(
+            map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
+        ))
+    }
+}
+
 /// One rule's verdict on one resource.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
-    pub title: String,
+    pub rule_id: SharedStr,
+    pub title: SharedStr,
     pub severity: Severity,
     pub status: Status,
     pub resource_arn: String,
@@ -91,13 +232,13 @@ pub struct Finding {
     pub resource_label: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub resource_tags: BTreeMap<String, String>,
-    pub account_id: String,
-    pub region: String,
+    pub account_id: SharedStr,
+    pub region: SharedStr,
     pub message: String,
-    pub evidence: BTreeMap<String, Value>,
+    pub evidence: Evidence,
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remediation_url: Option<String>,
+    pub remediation_url: Option<SharedStr>,
     /// Why an `unknown` result could not be decided; absent on other results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_cause: Option<UnknownCause>,
@@ -105,9 +246,9 @@ pub struct Finding {
 
 impl Finding {
     /// Adds a deciding value to the evidence.
-    pub fn evidence(&mut self, key: &str, value: impl Serialize) -> &mut Self {
+    pub fn evidence(&mut self, key: &'static str, value: impl Serialize) -> &mut Self {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
-        self.evidence.insert(key.to_string(), value);
+        self.evidence.insert(key, value);
         self
     }
 
@@ -126,10 +267,13 @@ pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, arn: &str) -> 
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &h.finalize()[..16] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -31,14 +31,21 @@ impl ResourceRef {
 /// Characters allowed unescaped in a path segment of a relative URI.
 fn segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_segment(&mut out, s);
+    out
+}
+
+fn push_segment(out: &mut String, s: &str) {
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
         }
     }
-    out
 }
 
 /// Builds refs for one account and region.
@@ -52,24 +59,24 @@ pub struct Scope<'a> {
 impl Scope<'_> {
     /// An API Gateway resource addressed by its ARN path segments (`restapis`, id, ...).
     pub fn apigateway(&self, segments: &[&str], label: String) -> ResourceRef {
-        let arn_path: Vec<&str> = segments.to_vec();
+        let mut path = String::with_capacity(64);
+        path.push_str("aws/");
+        push_segment(&mut path, self.account_id);
+        path.push('/');
+        push_segment(&mut path, self.region);
+        path.push_str("/apigateway");
+        for s in segments {
+            path.push('/');
+            push_segment(&mut path, s);
+        }
         ResourceRef {
             arn: format!(
                 "arn:{}:apigateway:{}::/{}",
                 self.partition,
                 self.region,
-                arn_path.join("/")
+                segments.join("/")
             ),
-            path: format!(
-                "aws/{}/{}/apigateway/{}",
-                segment(self.account_id),
-                segment(self.region),
-                segments
-                    .iter()
-                    .map(|s| segment(s))
-                    .collect::<Vec<_>>()
-                    .join("/")
-            ),
+            path,
             label,
             tags: BTreeMap::new(),
         }
