@@ -3,7 +3,7 @@
 //! 3 incomplete scan with `--strict`, or SARIF withheld for an incomplete scan).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -477,6 +477,22 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
             continue;
         }
         let to_terminal = target.path.is_none() && std::io::stdout().is_terminal();
+        if target.format == Format::Sarif {
+            if let Some(dir) = target.path.as_deref().filter(|p| is_directory_form(p)) {
+                write_sarif_per_account(report, dir, out)?;
+                continue;
+            }
+            let accounts = report::sarif::accounts(report);
+            if accounts.len() > report::sarif::MAX_RUNS_PER_FILE {
+                anyhow::bail!(
+                    "{} accounts do not fit one SARIF file: GitHub code scanning accepts at most \
+                     {} runs (one per account) per file. Write one file per account with \
+                     --output-to sarif=DIR/",
+                    accounts.len(),
+                    report::sarif::MAX_RUNS_PER_FILE
+                );
+            }
+        }
         match &target.path {
             Some(path) => {
                 let cannot =
@@ -501,6 +517,53 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
     Ok(withheld)
 }
 
+/// `DIR/` or an existing directory: one SARIF file per account.
+fn is_directory_form(path: &Path) -> bool {
+    path.as_os_str()
+        .to_string_lossy()
+        .ends_with(['/', std::path::MAIN_SEPARATOR])
+        || path.is_dir()
+}
+
+/// Writes `DIR/<account>.sarif` for every account of the report, each run with the category
+/// `gwaudit/<account>/` (or `<--sarif-category>/<account>/`).
+fn write_sarif_per_account(
+    report: &ScanReport,
+    dir: &Path,
+    out: &OutputArgs,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    for account in report::sarif::accounts(report) {
+        // The id becomes a file name: a converted report could hold anything.
+        if account.is_empty()
+            || !account
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            anyhow::bail!(
+                "account id `{}` cannot name a SARIF file in {}",
+                term::printable(&account),
+                dir.display()
+            );
+        }
+        let path = dir.join(format!("{account}.sarif"));
+        let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).map_err(cannot)?);
+        let category = report::sarif::Category {
+            name: out.sarif_category.as_deref(),
+            per_account: true,
+        };
+        let cuts = report::sarif::write(report, std::slice::from_ref(&account), category, &mut w)
+            .and_then(|cuts| w.flush().map(|()| cuts))
+            .map_err(cannot)?;
+        for cut in cuts {
+            term::eprintln(&format!("warning: {}.", cut.describe()));
+        }
+    }
+    Ok(())
+}
+
 fn color_enabled(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -519,7 +582,17 @@ pub fn write_report(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => report::json::write(report, w),
-        Format::Sarif => report::sarif::write(report, out.sarif_category.as_deref(), w),
+        Format::Sarif => {
+            let accounts = report::sarif::accounts(report);
+            let category = report::sarif::Category {
+                name: out.sarif_category.as_deref(),
+                per_account: accounts.len() > 1,
+            };
+            for cut in report::sarif::write(report, &accounts, category, w)? {
+                term::eprintln(&format!("warning: {}.", cut.describe()));
+            }
+            Ok(())
+        }
         _ => w.write_all(render(report, format, out, to_terminal).as_bytes()),
     }
 }

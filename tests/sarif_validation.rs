@@ -181,3 +181,66 @@ fn sarif_follows_the_location_and_fingerprint_scheme() {
         );
     }
 }
+
+/// `--output-to sarif=DIR/` writes one file per account, each with its own category and only
+/// its own results, and every file passes the GitHub rules; so does one file of several runs.
+#[test]
+fn one_file_per_account_in_the_directory_form_and_several_runs_in_one_file_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = common::demo_report();
+    let t = common::template(&report);
+    let mut results = report["results"].as_array().unwrap().clone();
+    for account in ["210987654321", "333344445555"] {
+        results.extend(common::results(&t, account, 3, "high", "x"));
+    }
+    let path = common::write_report(dir.path(), report, results);
+    let out = dir.path().join("sarif/");
+    let single = dir.path().join("all.sarif");
+    let o = common::gwaudit(&[
+        "convert",
+        path.to_str().unwrap(),
+        "--allow-incomplete-sarif",
+        "--output-to",
+        &format!("sarif={}/", out.display()),
+        "--output-to",
+        &format!("sarif={}", single.display()),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "123456789012.sarif",
+            "210987654321.sarif",
+            "333344445555.sarif"
+        ]
+    );
+    for file in &files {
+        let account = file.file_stem().unwrap().to_str().unwrap();
+        let log: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let runs = log["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(
+            runs[0]["automationDetails"]["id"],
+            format!("gwaudit/{account}/")
+        );
+        let results = runs[0]["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        assert!(results
+            .iter()
+            .all(|r| r["properties"]["account"] == account));
+    }
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&single).unwrap()).unwrap();
+    assert_eq!(log["runs"].as_array().unwrap().len(), 3);
+    files.push(single);
+    let errors = validate_all(&files, dir.path());
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

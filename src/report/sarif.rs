@@ -1,22 +1,47 @@
-//! SARIF 2.1.0 for GitHub code scanning: one result per failing finding, located at a stable
+//! SARIF 2.1.0 for GitHub code scanning: one result per failing resource, located at a stable
 //! relative synthetic path per resource (line 1) with the ARN as a logical location, and the
 //! fingerprint as `primaryLocationLineHash`. `unknown` results become tool notifications, not
 //! alerts: an alert must mean a real problem.
+//!
+//! Sized for GitHub's limits (25,000 results per run, 20 runs per file, 10 MB gzipped):
+//! - method- and route-level findings of one rule are always one alert per API (or stage),
+//!   with the methods as related locations, so an alert's identity never depends on how many
+//!   of its methods fail or on the size of the account;
+//! - each account is its own run, with its own category;
+//! - what still does not fit is cut least severe first, and the cut is named in a run
+//!   notification and returned to the caller for stderr.
 
-use std::collections::BTreeMap;
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+use std::rc::Rc;
 
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif,
-    Tool, ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Tool,
+    ToolComponent,
 };
 
 use super::ScanReport;
+use crate::model::UnknownCause;
 use crate::rules::registry::{self, LoadedRule};
-use crate::rules::{Severity, Status};
+use crate::rules::{fingerprint, Severity, Status};
 use crate::triage::{BaselineState, Triaged};
+
+/// GitHub code scanning's limits on one SARIF upload.
+pub const MAX_RESULTS_PER_RUN: usize = 25_000;
+pub const MAX_RUNS_PER_FILE: usize = 20;
+pub const MAX_GZIPPED_BYTES: u64 = 10_000_000;
+pub const MAX_RELATED_LOCATIONS: usize = 1_000;
+/// Kept free below the gzip limit for what follows the results (notifications, closing
+/// brackets) and for output the compressor still holds.
+const GZIP_RESERVE: u64 = 1_000_000;
+/// Collection errors named one by one per run; the rest are counted.
+const MAX_ERROR_NOTIFICATIONS: usize = 100;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -132,162 +157,597 @@ fn plain(s: impl Into<String>) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s.into()).build()
 }
 
+/// A method or route (`.../resources/<id>/methods/GET`, `.../routes/<id>`) belongs to the
+/// resource above it; its alert is that resource's.
+fn parent_of(f: &Triaged) -> Option<(&str, &str)> {
+    ["/resources/", "/routes/"].iter().find_map(|marker| {
+        let arn = &f.resource_arn[..f.resource_arn.find(marker)?];
+        let path = &f.resource_path[..f.resource_path.find(marker)?];
+        Some((arn, path))
+    })
+}
+
+/// The parent's label from a member's (`name (id) GET /pets` -> `name (id)`).
+fn parent_label<'a>(member: &'a str, parent_arn: &'a str) -> &'a str {
+    let id = parent_arn.rsplit('/').next().unwrap_or("");
+    let needle = format!("({id})");
+    match member.find(&needle) {
+        Some(i) if !id.is_empty() => &member[..i + needle.len()],
+        _ => parent_arn,
+    }
+}
+
+/// One SARIF result: a failing resource, or the failing methods/routes of one API or stage.
+struct Alert<'a> {
+    rule_id: &'a str,
+    account: &'a str,
+    region: &'a str,
+    severity: Severity,
+    /// Set for a group: the ARN and path of the resource the members belong to.
+    parent: Option<(&'a str, &'a str)>,
+    members: Vec<&'a Triaged>,
+}
+
+impl Alert<'_> {
+    fn arn(&self) -> &str {
+        self.parent
+            .map_or(&self.members[0].resource_arn, |(arn, _)| arn)
+    }
+
+    fn fingerprint(&self) -> String {
+        match self.parent {
+            None => self.members[0].fingerprint.clone(),
+            Some((arn, _)) => fingerprint(self.rule_id, self.account, self.region, arn),
+        }
+    }
+}
+
+/// The account's failing, unmuted findings as alerts, most severe first (the order of the cut).
+fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
+    let mut singles = Vec::new();
+    let mut groups: BTreeMap<(&str, &str, &str), Alert> = BTreeMap::new();
+    for f in report
+        .results
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.muted.is_none() && f.account_id == *account)
+    {
+        let alert = Alert {
+            rule_id: &f.rule_id,
+            account: &f.account_id,
+            region: &f.region,
+            severity: f.severity,
+            parent: parent_of(f),
+            members: vec![f],
+        };
+        match alert.parent {
+            None => singles.push(alert),
+            Some((arn, _)) => match groups.entry((&f.rule_id, &f.region, arn)) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(alert);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let g = o.get_mut();
+                    g.severity = g.severity.max(f.severity);
+                    g.members.push(f);
+                }
+            },
+        }
+    }
+    singles.extend(groups.into_values());
+    singles.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule_id.cmp(b.rule_id))
+            .then_with(|| a.region.cmp(b.region))
+            .then_with(|| a.arn().cmp(b.arn()))
+    });
+    singles
+}
+
+fn location(uri: &str, arn: &str, label: &str) -> Location {
+    Location {
+        physical_location: Some(PhysicalLocation {
+            artifact_location: Some(ArtifactLocation {
+                uri: Some(uri.to_string()),
+                ..Default::default()
+            }),
+            region: Some(Region {
+                start_line: Some(1),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        logical_locations: Some(vec![LogicalLocation {
+            fully_qualified_name: Some(arn.to_string()),
+            name: Some(label.to_string()),
+            kind: Some("resource".into()),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    }
+}
+
 /// The first sentence of a result message is shown alone where space is short, so the
 /// resource goes first.
 /// `rule_index` is `None` for a rule this build does not know (a converted older report).
-fn result(f: &Triaged, rule_index: Option<usize>) -> SarifResult {
+fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
+    let first = alert.members[0];
     let mut props = BTreeMap::new();
-    props.insert("severity".into(), json!(f.severity));
-    props.insert("account".into(), json!(f.account_id));
-    props.insert("region".into(), json!(f.region));
-    props.insert("evidence".into(), json!(f.evidence));
-    if let Some(c) = &f.carried_forward {
+    props.insert("severity".into(), json!(alert.severity));
+    props.insert("account".into(), json!(alert.account));
+    props.insert("region".into(), json!(alert.region));
+    let (message, location, related) = match alert.parent {
+        None => {
+            props.insert("evidence".into(), json!(first.evidence));
+            let message = format!(
+                "{}: {}.",
+                first.resource_label,
+                first.message.trim_end_matches('.')
+            );
+            let loc = location(
+                &first.resource_path,
+                &first.resource_arn,
+                &first.resource_label,
+            );
+            (message, loc, None)
+        }
+        Some((arn, path)) => {
+            let label = parent_label(&first.resource_label, arn);
+            let short = |f: &Triaged| {
+                f.resource_label
+                    .strip_prefix(label)
+                    .map_or(f.resource_label.as_str(), str::trim)
+                    .to_string()
+            };
+            let named: Vec<String> = alert.members.iter().take(5).map(|f| short(f)).collect();
+            let more = alert.members.len().saturating_sub(named.len());
+            let n = alert.members.len();
+            let kind = match (first.resource_arn.contains("/routes/"), n) {
+                (true, 1) => "route fails",
+                (true, _) => "routes fail",
+                (false, 1) => "method fails",
+                (false, _) => "methods fail",
+            };
+            let message = format!(
+                "{label}: {n} {kind} this check ({}{}). {}.",
+                named.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                },
+                first.message.trim_end_matches('.')
+            );
+            props.insert("failing".into(), json!(alert.members.len()));
+            let related: Vec<Location> = alert
+                .members
+                .iter()
+                .take(MAX_RELATED_LOCATIONS)
+                .enumerate()
+                .map(|(i, f)| {
+                    let mut l = location(&f.resource_path, &f.resource_arn, &f.resource_label);
+                    l.id = Some(i as i64);
+                    l.message = Some(text(f.message.clone()));
+                    l
+                })
+                .collect();
+            (message, location(path, arn, label), Some(related))
+        }
+    };
+    let carried: Vec<_> = alert
+        .members
+        .iter()
+        .filter_map(|f| f.carried_forward.as_ref())
+        .collect();
+    if let Some(c) = carried.first() {
         // Not evaluated in this scan: kept from the baseline so that its alert stays open.
         props.insert("carriedForward".into(), json!(c));
     }
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert("primaryLocationLineHash".to_string(), f.fingerprint.clone());
+    fingerprints.insert("primaryLocationLineHash".to_string(), alert.fingerprint());
     let mut r = SarifResult::builder()
-        .rule_id(f.rule_id.to_string())
-        .level(level(f.severity))
-        .message(text(format!(
-            "{}: {}.",
-            f.resource_label,
-            f.message.trim_end_matches('.')
-        )))
-        .locations(vec![Location {
-            physical_location: Some(PhysicalLocation {
-                artifact_location: Some(ArtifactLocation {
-                    uri: Some(f.resource_path.clone()),
-                    ..Default::default()
-                }),
-                region: Some(Region {
-                    start_line: Some(1),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-            logical_locations: Some(vec![LogicalLocation {
-                fully_qualified_name: Some(f.resource_arn.clone()),
-                name: Some(f.resource_label.clone()),
-                kind: Some("resource".into()),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        }])
+        .rule_id(alert.rule_id.to_string())
+        .level(level(alert.severity))
+        .message(text(message))
+        .locations(vec![location])
         .partial_fingerprints(fingerprints)
         .properties(bag(None, props))
         .build();
+    r.related_locations = related;
     r.rule_index = rule_index.map(|i| i as i64);
-    // Only set when the scan was compared with a baseline.
-    r.baseline_state = f.baseline.map(|b| match b {
-        BaselineState::New => json!("new"),
-        BaselineState::Unchanged => json!("unchanged"),
-    });
+    // Only set when the scan was compared with a baseline: an alert is new when any of its
+    // members is.
+    let states: Vec<BaselineState> = alert.members.iter().filter_map(|f| f.baseline).collect();
+    if !states.is_empty() {
+        r.baseline_state = Some(if states.contains(&BaselineState::New) {
+            json!("new")
+        } else {
+            json!("unchanged")
+        });
+    }
     r
+}
+
+/// The accounts of a report: the scanned one, and any other its results name (a merged or
+/// converted report), sorted.
+pub fn accounts(report: &ScanReport) -> Vec<String> {
+    let mut all: BTreeSet<&str> = report.results.iter().map(|f| &*f.account_id).collect();
+    all.insert(&report.scan.account_id);
+    all.into_iter().map(str::to_string).collect()
 }
 
 /// The run's `automationDetails.id`: GitHub treats uploads with the same category as one
 /// analysis and closes alerts missing from the newest upload, so distinct accounts get
-/// distinct categories by default.
-pub fn automation_id(report: &ScanReport, category: Option<&str>) -> String {
+/// distinct categories. A `--sarif-category` names the run of a one-account file as given,
+/// and is the prefix of each account's category when a file holds several.
+pub fn automation_id(account: &str, category: Category) -> String {
     match category {
-        Some(c) => format!("{}/", c.trim_end_matches('/')),
-        None => format!("gwaudit/{}/", report.scan.account_id),
+        Category {
+            name: Some(c),
+            per_account: true,
+        } => {
+            format!("{}/{account}/", c.trim_end_matches('/'))
+        }
+        Category {
+            name: Some(c),
+            per_account: false,
+        } => format!("{}/", c.trim_end_matches('/')),
+        Category { name: None, .. } => format!("gwaudit/{account}/"),
     }
 }
 
-pub fn build(report: &ScanReport, category: Option<&str>) -> Sarif {
-    let rules: Vec<&LoadedRule> = report
-        .scan
-        .rules_evaluated
-        .iter()
-        .filter_map(|id| registry::find(id))
-        .collect();
-    let index: BTreeMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.def.id, i))
-        .collect();
-    let results: Vec<SarifResult> = report
-        .results
-        .iter()
-        .filter(|f| f.status == Status::Fail && f.muted.is_none())
-        .map(|f| result(f, index.get(f.rule_id.as_str()).copied()))
-        .collect();
-    let mut notifications: Vec<Notification> = report
-        .unknown()
-        .into_iter()
-        .map(|f| {
-            warning(format!(
-                "{} could not be evaluated for {} ({}): {}.",
-                f.rule_id,
-                f.resource_label,
-                f.unknown_cause
-                    .unwrap_or(crate::model::UnknownCause::NotCollected)
-                    .describe(),
-                f.message.trim_end_matches('.')
-            ))
-        })
-        .collect();
-    notifications.extend(report.scan.collection_errors.iter().map(|e| {
-        let cause = match e.cause() {
-            crate::model::UnknownCause::NotCollected => "Not collected",
-            crate::model::UnknownCause::NotDeterminable => "Not determinable",
-        };
-        warning(format!("{cause}: {}.", e.reason()))
-    }));
-    let version = report.tool.version.clone();
-    let run = Run::builder()
-        .tool(
-            Tool::builder()
-                .driver(
-                    ToolComponent::builder()
-                        .name("gwaudit")
-                        .full_name(format!("gwaudit {version}"))
-                        .version(version.clone())
-                        .semantic_version(version)
-                        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
-                        .build(),
-                )
-                .build(),
-        )
-        .invocations(vec![invocation(notifications)])
-        .automation_details(
-            RunAutomationDetails::builder()
-                .id(automation_id(report, category))
-                .build(),
-        )
-        .results(results)
-        .column_kind(json!("utf16CodeUnits"))
-        .properties(bag(
-            None,
-            BTreeMap::from([
-                ("account".to_string(), json!(report.scan.account_id)),
-                ("regions".to_string(), json!(report.scan.regions)),
-                ("complete".to_string(), json!(report.scan.complete)),
-            ]),
-        ))
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+/// `--sarif-category`, and whether each account's run gets its own category under it (a file
+/// of several accounts, or one file per account).
+#[derive(Debug, Clone, Copy)]
+pub struct Category<'a> {
+    pub name: Option<&'a str>,
+    pub per_account: bool,
 }
 
+/// What did not fit in one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub account: String,
+    pub written: usize,
+    /// Left out, by rule and severity.
+    pub left_out: BTreeMap<(String, Severity), usize>,
+}
+
+impl Cut {
+    pub fn count(&self) -> usize {
+        self.left_out.values().sum()
+    }
+
+    pub fn describe(&self) -> String {
+        let mut left: Vec<_> = self.left_out.iter().collect();
+        left.sort_by(|((ra, sa), _), ((rb, sb), _)| sb.cmp(sa).then_with(|| ra.cmp(rb)));
+        let parts: Vec<String> = left
+            .iter()
+            .map(|((rule, sev), n)| format!("{rule} ({sev}) {n}"))
+            .collect();
+        format!(
+            "{} results of account {} were left out of this SARIF run to stay within GitHub code \
+             scanning's limits ({MAX_RESULTS_PER_RUN} results per run, {} MB gzipped per file; \
+             the least severe go first): {}. Their alerts may be closed by this upload; the JSON report \
+             has every result, and --output-to sarif=DIR/ gives each account its own file",
+            self.count(),
+            self.account,
+            MAX_GZIPPED_BYTES / 1_000_000,
+            parts.join(", ")
+        )
+    }
+}
+
+/// One SARIF document holding one run per account in `accounts`. Errors when a file would hold
+/// more runs than GitHub accepts.
 pub fn write(
     report: &ScanReport,
-    category: Option<&str>,
-    w: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &build(report, category))
-        .map_err(std::io::Error::from)?;
-    w.write_all(b"\n")
+    accounts: &[String],
+    category: Category,
+    w: &mut dyn Write,
+) -> io::Result<Vec<Cut>> {
+    if accounts.len() > MAX_RUNS_PER_FILE {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} accounts do not fit one SARIF file: GitHub code scanning accepts at most \
+                 {MAX_RUNS_PER_FILE} runs (one per account) per file. Write one file per account \
+                 with --output-to sarif=DIR/",
+                accounts.len()
+            ),
+        ));
+    }
+    let compressed = Rc::new(Cell::new(0u64));
+    let mut tee = Tee {
+        out: w,
+        gz: flate2::write::GzEncoder::new(
+            Counter(compressed.clone()),
+            flate2::Compression::default(),
+        ),
+    };
+    let doc = Document {
+        report,
+        accounts,
+        category,
+        compressed,
+        cuts: std::cell::RefCell::new(Vec::new()),
+    };
+    {
+        let mut buffered = io::BufWriter::new(&mut tee);
+        serde_json::to_writer_pretty(&mut buffered, &doc).map_err(io::Error::from)?;
+        buffered.write_all(b"\n")?;
+        buffered.flush()?;
+    }
+    tee.gz.finish()?;
+    Ok(doc.cuts.into_inner())
 }
 
+/// The whole document for one account or a one-account report; tests and `convert` use it.
 pub fn render(report: &ScanReport, category: Option<&str>) -> String {
+    let accounts = accounts(report);
+    let category = Category {
+        name: category,
+        per_account: accounts.len() > 1,
+    };
     let mut out = Vec::new();
-    write(report, category, &mut out).expect("writing to memory cannot fail");
+    write(report, &accounts, category, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes to the real output and, compressed, to a byte counter.
+struct Tee<'w> {
+    out: &'w mut dyn Write,
+    gz: flate2::write::GzEncoder<Counter>,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write_all(buf)?;
+        self.gz.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+struct Counter(Rc<Cell<u64>>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.set(self.0.get() + buf.len() as u64);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The document, serialized run by run and result by result: a large account's results are
+/// never held as SARIF objects all at once.
+struct Document<'a> {
+    report: &'a ScanReport,
+    accounts: &'a [String],
+    category: Category<'a>,
+    /// Compressed bytes written so far (lags by what the compressor holds).
+    compressed: Rc<Cell<u64>>,
+    cuts: std::cell::RefCell<Vec<Cut>>,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.serialize_entry("runs", &Runs(self))?;
+        map.end()
+    }
+}
+
+struct Runs<'d, 'a>(&'d Document<'a>);
+
+impl Serialize for Runs<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.accounts.len()))?;
+        for account in self.0.accounts {
+            seq.serialize_element(&AccountRun {
+                doc: self.0,
+                account,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct AccountRun<'d, 'a> {
+    doc: &'d Document<'a>,
+    account: &'d str,
+}
+
+impl AccountRun<'_, '_> {
+    fn rules(&self) -> Vec<&'static LoadedRule> {
+        self.doc
+            .report
+            .scan
+            .rules_evaluated
+            .iter()
+            .filter_map(|id| registry::find(id))
+            .collect()
+    }
+
+    fn regions(&self) -> Vec<String> {
+        let report = self.doc.report;
+        if report.scan.account_id == self.account {
+            return report.scan.regions.clone();
+        }
+        let seen: BTreeSet<&str> = report
+            .results
+            .iter()
+            .filter(|f| f.account_id == *self.account)
+            .map(|f| &*f.region)
+            .collect();
+        seen.into_iter().map(str::to_string).collect()
+    }
+
+    /// Everything but the results and the notifications, which are written after them.
+    fn head(&self, rules: &[&LoadedRule]) -> Run {
+        let report = self.doc.report;
+        let version = report.tool.version.clone();
+        Run::builder()
+            .tool(
+                Tool::builder()
+                    .driver(
+                        ToolComponent::builder()
+                            .name("gwaudit")
+                            .full_name(format!("gwaudit {version}"))
+                            .version(version.clone())
+                            .semantic_version(version)
+                            .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+                            .build(),
+                    )
+                    .build(),
+            )
+            .automation_details(
+                RunAutomationDetails::builder()
+                    .id(automation_id(self.account, self.doc.category))
+                    .build(),
+            )
+            .column_kind(json!("utf16CodeUnits"))
+            .properties(bag(
+                None,
+                BTreeMap::from([
+                    ("account".to_string(), json!(self.account)),
+                    ("regions".to_string(), json!(self.regions())),
+                    ("complete".to_string(), json!(report.scan.complete)),
+                ]),
+            ))
+            .build()
+    }
+
+    fn notifications(&self, cut: Option<&Cut>) -> Vec<Notification> {
+        let report = self.doc.report;
+        let mut out = Vec::new();
+        if let Some(cut) = cut {
+            out.push(warning(format!("{}.", cut.describe())));
+        }
+        // One notification per rule and cause: an account with thousands of unknowns would
+        // otherwise spend the file's size on them.
+        let mut unknown: BTreeMap<(&str, UnknownCause), Vec<&Triaged>> = BTreeMap::new();
+        for f in report
+            .results
+            .iter()
+            .filter(|f| f.status == Status::Unknown && f.account_id == *self.account)
+        {
+            let cause = f.unknown_cause.unwrap_or(UnknownCause::NotCollected);
+            unknown.entry((&f.rule_id, cause)).or_default().push(f);
+        }
+        for ((rule, cause), list) in unknown {
+            let f = list[0];
+            out.push(warning(if list.len() == 1 {
+                format!(
+                    "{rule} could not be evaluated for {} ({}): {}.",
+                    f.resource_label,
+                    cause.describe(),
+                    f.message.trim_end_matches('.')
+                )
+            } else {
+                format!(
+                    "{rule} could not be evaluated for {} resources ({}), among them {}: {}. \
+                     The JSON report lists them all.",
+                    list.len(),
+                    cause.describe(),
+                    f.resource_label,
+                    f.message.trim_end_matches('.')
+                )
+            }));
+        }
+        if report.scan.account_id == self.account {
+            let errors = &report.scan.collection_errors;
+            out.extend(errors.iter().take(MAX_ERROR_NOTIFICATIONS).map(|e| {
+                let cause = match e.cause() {
+                    UnknownCause::NotCollected => "Not collected",
+                    UnknownCause::NotDeterminable => "Not determinable",
+                };
+                warning(format!("{cause}: {}.", e.reason()))
+            }));
+            if errors.len() > MAX_ERROR_NOTIFICATIONS {
+                out.push(warning(format!(
+                    "{} more collection errors; the JSON report lists them all.",
+                    errors.len() - MAX_ERROR_NOTIFICATIONS
+                )));
+            }
+        }
+        out
+    }
+}
+
+impl Serialize for AccountRun<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rules = self.rules();
+        let index: BTreeMap<&str, usize> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.def.id, i))
+            .collect();
+        let head = serde_json::to_value(self.head(&rules)).map_err(serde::ser::Error::custom)?;
+        let mut map = s.serialize_map(None)?;
+        if let Value::Object(fields) = head {
+            for (k, v) in &fields {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        let alerts = alerts(self.doc.report, self.account);
+        let written = Cell::new(0);
+        map.serialize_entry(
+            "results",
+            &Results {
+                alerts: &alerts,
+                index: &index,
+                compressed: &self.doc.compressed,
+                written: &written,
+            },
+        )?;
+        let cut = (written.get() < alerts.len()).then(|| {
+            let mut left_out = BTreeMap::new();
+            for a in &alerts[written.get()..] {
+                *left_out
+                    .entry((a.rule_id.to_string(), a.severity))
+                    .or_insert(0) += 1;
+            }
+            Cut {
+                account: self.account.to_string(),
+                written: written.get(),
+                left_out,
+            }
+        });
+        map.serialize_entry(
+            "invocations",
+            &[invocation(self.notifications(cut.as_ref()))],
+        )?;
+        if let Some(cut) = cut {
+            self.doc.cuts.borrow_mut().push(cut);
+        }
+        map.end()
+    }
+}
+
+struct Results<'r, 'a> {
+    alerts: &'r [Alert<'a>],
+    index: &'r BTreeMap<&'r str, usize>,
+    compressed: &'r Cell<u64>,
+    written: &'r Cell<usize>,
+}
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for alert in self.alerts.iter().take(MAX_RESULTS_PER_RUN) {
+            if self.compressed.get() > MAX_GZIPPED_BYTES - GZIP_RESERVE {
+                break;
+            }
+            seq.serialize_element(&result(alert, self.index.get(alert.rule_id).copied()))?;
+            self.written.set(self.written.get() + 1);
+        }
+        seq.end()
+    }
 }

@@ -49,3 +49,75 @@ pub fn fixture_snapshot(fixture: &Path, dir: &Path) -> PathBuf {
     std::fs::write(&out, serde_json::to_string(&doc["snapshot"]).unwrap()).unwrap();
     out
 }
+
+/// The demo's JSON report (`scan --format json`).
+pub fn demo_report() -> serde_json::Value {
+    let o = gwaudit(&[
+        "scan",
+        "--snapshot",
+        demo_path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A failing result of a whole resource (not a method or route, which SARIF groups per API).
+pub fn template(report: &serde_json::Value) -> serde_json::Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            let arn = r["resource_arn"].as_str().unwrap();
+            r["status"] == "fail" && !arn.contains("/resources/") && !arn.contains("/routes/")
+        })
+        .unwrap()
+        .clone()
+}
+
+/// `n` distinct failing results of `severity` in `account`.
+pub fn results(
+    template: &serde_json::Value,
+    account: &str,
+    n: usize,
+    severity: &str,
+    tag: &str,
+) -> Vec<serde_json::Value> {
+    (0..n)
+        .map(|i| {
+            let mut r = template.clone();
+            let id = format!("{tag}{i:07}");
+            r["account_id"] = serde_json::json!(account);
+            r["severity"] = serde_json::json!(severity);
+            r["resource_arn"] =
+                serde_json::json!(format!("arn:aws:apigateway:us-east-1::/restapis/{id}"));
+            r["resource_path"] =
+                serde_json::json!(format!("aws/{account}/us-east-1/apigateway/restapis/{id}"));
+            r["resource_label"] = serde_json::json!(format!("api {id}"));
+            r["fingerprint"] =
+                serde_json::json!(format!("{:032x}", fnv(&format!("{account}/{id}"))));
+            r
+        })
+        .collect()
+}
+
+fn fnv(s: &str) -> u128 {
+    s.bytes().fold(0x6c62272e07bb014262b821756295c58d, |h, b| {
+        (h ^ u128::from(b)).wrapping_mul(0x0000000001000000000000000000013B)
+    })
+}
+
+/// Writes `report` with `results` in place of its own.
+pub fn write_report(
+    dir: &Path,
+    mut report: serde_json::Value,
+    results: Vec<serde_json::Value>,
+) -> PathBuf {
+    report["results"] = serde_json::Value::Array(results);
+    let path = dir.join("report.json");
+    std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
+    path
+}
