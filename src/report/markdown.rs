@@ -354,11 +354,11 @@ fn unknown_rules_section(doc: &mut Budgeted, rules: &[RuleRow]) {
     }
 }
 
-/// "_5 more failing findings are not listed: ..._" for rows left out by the row cap.
+/// "_5 more failing findings not shown: ..._" for rows left out by the row cap; the table
+/// says the same.
 fn more_note(hidden: usize, what: &str) -> String {
     format!(
-        "_{hidden} more {what} are not listed: `--details` lists every one, and the JSON report \
-         holds every result._\n\n"
+        "_{hidden} more {what} not shown: add `--details` to list them, or use `--format json`._\n\n"
     )
 }
 
@@ -422,7 +422,7 @@ fn unknown_section(doc: &mut Budgeted, unknown: &[&Triaged], details: bool) {
     }
     section.push('\n');
     if hidden > 0 {
-        section.push_str(&more_note(hidden, "results that could not be evaluated"));
+        section.push_str(&more_note(hidden, "unknown results"));
     }
     section.push_str("</details>\n\n");
     doc.section(&section, || {
@@ -504,7 +504,7 @@ mod tests {
         let md = render_with(&r, STEP_SUMMARY_LIMIT, false);
         assert_eq!(detail_rows(&md), DETAIL_ROWS);
         assert!(
-            md.contains("_10 more failing findings are not listed: `--details` lists every one"),
+            md.contains("_10 more failing findings not shown: add `--details` to list them"),
             "{md}"
         );
         // The summary names examples and counts the rest.

@@ -168,14 +168,13 @@ fn accounts_table(accounts: &[AccountRow], opts: &TableOptions) -> String {
     )
 }
 
-/// Why rows are missing and how to see them; empty when none are.
+/// Why rows are missing and how to see them; empty when none are. One line of 100 columns.
 fn more_note(left_out: usize, what: &str) -> String {
     if left_out == 0 {
         String::new()
     } else {
         format!(
-            "{left_out} more {what} not shown: --details lists them all, and the JSON report \
-             (--format json) holds every result.\n"
+            "{left_out} more {what} not shown: add --details to list them, or use --format json.\n"
         )
     }
 }
@@ -248,7 +247,7 @@ fn unknown_table(unknown: &[&Triaged], opts: &TableOptions) -> String {
         "Not evaluated ({}{})\n{table}\n{}\n",
         unknown.len(),
         first_of(shown.len(), left_out),
-        more_note(left_out, "results that could not be evaluated")
+        more_note(left_out, "unknown results")
     )
 }
 
@@ -400,7 +399,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(
-            "10 more failing findings not shown: --details lists them all, and the JSON report"
+            "10 more failing findings not shown: add --details to list them, or use --format json."
         ));
         assert!(out.contains("res-049") && !out.contains("res-050"), "{out}");
 
@@ -438,7 +437,7 @@ mod tests {
         );
         assert!(out.contains("title of GW301") && out.contains("55 not collected"));
         assert!(out.contains("Not evaluated (55; the first 50)"), "{out}");
-        assert!(out.contains("5 more results that could not be evaluated not shown"));
+        assert!(out.contains("5 more unknown results not shown: add --details"));
         assert!(out.contains("dom-049") && !out.contains("dom-050"));
     }
 
