@@ -81,10 +81,10 @@ pub struct OutputArgs {
     #[arg(long, value_name = "BYTES", default_value_t = report::markdown::STEP_SUMMARY_LIMIT,
           value_parser = parse_markdown_limit)]
     pub markdown_limit: usize,
-    /// List every failing and unknown result in the table and Markdown reports. Without it
-    /// they lead with counts per rule and per account, then show the first 50 failing and the
-    /// first 50 unknown results (and the 20 worst accounts); the JSON report always holds every
-    /// result.
+    /// Show every failing and unknown result, and every account, in the table and Markdown
+    /// reports. Both always lead with counts per rule and per account; without --details they
+    /// then show the first 50 failing and 50 unknown results and the 20 worst accounts, and say
+    /// how many were left out. The JSON report always holds every result.
     #[arg(long)]
     pub details: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -479,3 +479,15 @@ fn details_lists_every_row() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(info_rows(&stdout(&o)), 3, "{}", stdout(&o));
 }
+
+/// The `--details` help names the caps the reports apply.
+#[test]
+fn details_help_names_the_caps() {
+    use gwaudit::report::overview::{ACCOUNT_ROWS, DETAIL_ROWS};
+    let help = stdout(&gwaudit(&["scan", "--help"]));
+    let expected = format!(
+        "the first {DETAIL_ROWS} failing and {DETAIL_ROWS} unknown results and the \
+         {ACCOUNT_ROWS} worst accounts"
+    );
+    assert!(help.contains(&expected), "{help}");
+}

@@ -11,11 +11,13 @@ use crate::model::UnknownCause;
 use crate::rules::Severity;
 use crate::triage::Triaged;
 
-/// Detail rows of failing, and of unknown, results shown without `--details`: a screen or two
-/// of the table, and a Markdown report that stays a fraction of a pull-request comment.
+/// Detail rows of failing, and of unknown, results shown without `--details`: a few screens
+/// of the table, and a Markdown report that stays a fraction of a step summary. The `--details`
+/// help and the README name this number.
 pub const DETAIL_ROWS: usize = 50;
 
-/// Account rows shown without `--details`, worst first: an organization has thousands.
+/// Account rows shown without `--details`, worst first: an organization has thousands. Named in
+/// the `--details` help and the README too.
 pub const ACCOUNT_ROWS: usize = 20;
 
 /// Resources named per rule; the rest are counted ("+N more").
