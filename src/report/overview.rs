@@ -224,11 +224,13 @@ fn by_account(report: &ScanReport) -> Vec<AccountRow<'_>> {
         .into_values()
         .map(|(mut account, regions)| {
             // Regions scanned keep their order; regions only the results name follow, sorted.
-            for r in regions {
-                if !r.is_empty() && !account.regions.contains(&r) {
-                    account.regions.push(r);
-                }
-            }
+            // A set, not `Vec::contains`: a foreign report can name a region per result.
+            let scanned: BTreeSet<&str> = account.regions.iter().copied().collect();
+            account.regions.extend(
+                regions
+                    .into_iter()
+                    .filter(|r| !r.is_empty() && !scanned.contains(r)),
+            );
             account
         })
         .collect();
