@@ -116,7 +116,7 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
 
 /// One line per rule where the title fits. Example resources stay out of the terminal table:
 /// beside a title at 100 columns they take two to six lines a rule (the demo's 25 rules took
-/// 93 lines with three examples each, 37 without), and the detail rows below name resources;
+/// 89 lines with three examples each, 33 without), and the detail rows below name resources;
 /// the Markdown report lists examples per rule.
 fn failing_rules_table(o: &Overview, opts: &TableOptions) -> String {
     let mut table = new_table(opts, &["Severity", "Rule", "Failing", "Accounts"]);
