@@ -81,6 +81,12 @@ pub struct OutputArgs {
     #[arg(long, value_name = "BYTES", default_value_t = report::markdown::STEP_SUMMARY_LIMIT,
           value_parser = parse_markdown_limit)]
     pub markdown_limit: usize,
+    /// Show every failing and unknown result, and every account, in the table and Markdown
+    /// reports. Both always lead with counts per rule and per account; without --details they
+    /// then show the first 50 failing and 50 unknown results and the 20 worst accounts, and say
+    /// how many were left out. The JSON report always holds every result.
+    #[arg(long)]
+    pub details: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -604,11 +610,18 @@ pub fn render(report: &ScanReport, format: Format, out: &OutputArgs, to_terminal
             &TableOptions {
                 color: color_enabled(out.color, to_terminal),
                 width: if to_terminal { None } else { Some(100) },
+                details: out.details,
             },
         ),
         Format::Json => report::json::render(report),
         Format::Sarif => report::sarif::render(report, out.sarif_category.as_deref()),
-        Format::Markdown => report::markdown::render(report, out.markdown_limit),
+        Format::Markdown => report::markdown::render(
+            report,
+            &report::markdown::MarkdownOptions {
+                limit: out.markdown_limit,
+                details: out.details,
+            },
+        ),
         Format::Junit => report::junit::render(report),
     }
 }

@@ -431,3 +431,63 @@ fn a_repeated_map_key_is_an_error() {
     assert_ne!(bad, demo);
     expect_input_error(&bad, &["variables", "duplicate key `backendHost`"]);
 }
+
+/// The table and Markdown show the first 50 of the demo's 55 failing findings and say how to
+/// see the rest; `--details` shows every one, on `scan` and on `convert`.
+#[test]
+fn details_lists_every_row() {
+    let demo = common::demo_path();
+    let demo = demo.to_str().unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--snapshot", demo, "--fail-on", "none"];
+        args.extend_from_slice(extra);
+        let o = gwaudit(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // GW309 (info) sorts last: its summary row is always there, its two findings only in full.
+    let info_rows = |table: &str| table.lines().filter(|l| l.starts_with("│ INFO ")).count();
+
+    let capped = scan(&[]);
+    assert!(
+        capped.contains("Failing findings (55; the first 50)\n"),
+        "{capped}"
+    );
+    assert!(
+        capped.contains("5 more failing findings not shown: add --details to list them"),
+        "{capped}"
+    );
+    assert_eq!(info_rows(&capped), 1, "{capped}");
+
+    let all = scan(&["--details"]);
+    assert!(all.contains("Failing findings (55)\n"), "{all}");
+    assert!(!all.contains("not shown"), "{all}");
+    assert_eq!(info_rows(&all), 3, "{all}");
+
+    let md_rows = |md: &str| {
+        md.lines()
+            .filter(|l| l.starts_with("| info | GW309 |"))
+            .count()
+    };
+    assert_eq!(md_rows(&scan(&["--format", "markdown"])), 0);
+    assert_eq!(md_rows(&scan(&["--format", "markdown", "--details"])), 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    scan(&["--format", "json", "--output", json.to_str().unwrap()]);
+    let o = gwaudit(&["convert", json.to_str().unwrap(), "--details"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(info_rows(&stdout(&o)), 3, "{}", stdout(&o));
+}
+
+/// The `--details` help names the caps the reports apply.
+#[test]
+fn details_help_names_the_caps() {
+    use gwaudit::report::overview::{ACCOUNT_ROWS, DETAIL_ROWS};
+    let help = stdout(&gwaudit(&["scan", "--help"]));
+    let expected = format!(
+        "the first {DETAIL_ROWS} failing and {DETAIL_ROWS} unknown results and the \
+         {ACCOUNT_ROWS} worst accounts"
+    );
+    assert!(help.contains(&expected), "{help}");
+}

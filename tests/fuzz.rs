@@ -199,6 +199,7 @@ fn output_args() -> OutputArgs {
         sarif_category: None,
         allow_incomplete_sarif: true,
         markdown_limit: 64 * 1024,
+        details: false,
         color: ColorChoice::Never,
     }
 }

@@ -85,3 +85,27 @@ fn table_fits_100_columns() {
         "NO_COLOR must disable colors"
     );
 }
+
+/// The demo's summaries (per rule, per account) fit a screen or two above the detail rows.
+#[test]
+fn table_summaries_fit_a_screen_or_two() {
+    let o = common::gwaudit(&["scan", "--snapshot", DEMO]);
+    let table = common::stdout(&o);
+    assert!(
+        table.starts_with("Failing findings by rule (") && table.contains("\nAccounts ("),
+        "{table}"
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    let heading = lines
+        .iter()
+        .position(|l| l.starts_with("Failing findings ("))
+        .expect("the demo has failing findings");
+    // The first detail row follows the header's separator.
+    let above = heading
+        + 1
+        + lines[heading..]
+            .iter()
+            .position(|l| l.starts_with('╞'))
+            .expect("a table header");
+    assert!(above <= 60, "{above} lines above the detail rows:\n{table}");
+}

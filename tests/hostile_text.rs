@@ -290,3 +290,67 @@ fn long_names_are_cut_in_tables_and_kept_in_json() {
     assert!(markdown.contains('…') && !markdown.contains(&name[..1000]));
     assert!(scan("json").contains(&name));
 }
+
+/// The account summaries print each result's account and region, which no table printed
+/// before: a report from elsewhere with 64 KB unbroken values there is cut like any other cell,
+/// and the JSON it was converted from keeps them whole.
+#[test]
+fn long_accounts_and_regions_are_cut_in_the_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let demo = common::demo_path();
+    let o = run(
+        &[
+            "scan",
+            "--snapshot",
+            demo.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let account = "1".repeat(64 * 1024);
+    let region = "r".repeat(64 * 1024);
+    for (i, result) in doc["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        // Two accounts, so the per-rule account counts and the account rows both see them.
+        result["account_id"] = Value::String(format!("{account}{}", i % 2));
+        result["region"] = Value::String(region.clone());
+    }
+    std::fs::write(&report, doc.to_string()).unwrap();
+    for format in ["table", "markdown"] {
+        let started = std::time::Instant::now();
+        let o = run(
+            &["convert", report.to_str().unwrap(), "--format", format],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{format}: {}", common::stderr(&o));
+        let out = common::stdout(&o);
+        assert!(out.contains('…'), "{format}: nothing was cut");
+        assert!(
+            !out.contains(&account[..1000]) && !out.contains(&region[..1000]),
+            "{format}: a 64 KB value was printed whole"
+        );
+        // The report's own account and the two of its results.
+        let accounts = match format {
+            "table" => out.contains("Accounts (3)\n"),
+            _ => out.contains("### Accounts\n"),
+        };
+        assert!(accounts, "{format}: {out}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{format} took {:?}",
+            started.elapsed()
+        );
+    }
+}

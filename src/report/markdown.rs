@@ -1,11 +1,17 @@
-//! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: summary by severity, a table
-//! of failing findings, collapsed details with remediation per rule. Stays within a byte limit
-//! (GitHub's step summary takes at most 1 MiB) by truncating with a note saying so.
+//! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: summary by severity, failing
+//! findings counted per rule (with example resources) and per account, what could not be
+//! evaluated per rule, then the first failing findings (every one with `--details`) and
+//! collapsed details with remediation per rule. Stays within a byte limit (GitHub's step
+//! summary takes at most 1 MiB) by truncating with a note saying so; the summaries come first.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::compliance::RequirementStatus;
+use super::overview::{
+    capped, causes_text, examples_text, severity_column, AccountRow, Overview, RuleRow,
+    ACCOUNT_ROWS, DETAIL_ROWS,
+};
 use super::text::md_cell;
 use super::{ComplianceView, ScanReport};
 use crate::rules::registry;
@@ -120,7 +126,7 @@ fn finding_row(f: &Triaged) -> String {
     )
 }
 
-fn rule_details(rule_id: &str, findings: &[&Triaged]) -> String {
+fn rule_details(rule_id: &str, failing: usize) -> String {
     let Some(rule) = registry::find(rule_id) else {
         return String::new();
     };
@@ -129,7 +135,7 @@ fn rule_details(rule_id: &str, findings: &[&Triaged]) -> String {
         "<details><summary>{} {} ({} failing)</summary>\n\n{}\n\n",
         m.id,
         md_cell(&m.title),
-        findings.len(),
+        failing,
         m.rationale.trim()
     );
     s.push_str("**Remediation (console)**\n\n");
@@ -175,6 +181,29 @@ impl Budgeted {
         fits
     }
 
+    /// Adds `header` and then rows while they fit; returns how many rows were added (none
+    /// when the header and the first row do not fit).
+    fn table(&mut self, header: &str, rows: impl IntoIterator<Item = String>) -> usize {
+        let mut rows = rows.into_iter().peekable();
+        let Some(first) = rows.peek() else {
+            return 0;
+        };
+        if !self.fits(&format!("{header}{first}\n")) {
+            return 0;
+        }
+        self.out.push_str(header);
+        let mut shown = 0;
+        for row in rows {
+            if !self.fits(&format!("{row}\n")) {
+                break;
+            }
+            self.out.push_str(&row);
+            shown += 1;
+        }
+        self.out.push('\n');
+        shown
+    }
+
     fn finish(mut self) -> String {
         if !self.left_out.is_empty() {
             let mut note = format!(
@@ -197,81 +226,38 @@ impl Budgeted {
     }
 }
 
-/// Renders within `limit` bytes (at least [`MIN_LIMIT`]); what does not fit is named in a
-/// closing note.
-pub fn render(report: &ScanReport, limit: usize) -> String {
+/// What to render: the byte budget, and whether every detail row is wanted.
+pub struct MarkdownOptions {
+    /// At most this many bytes (at least [`MIN_LIMIT`]).
+    pub limit: usize,
+    /// Every failing and unknown row and every account, not only the first
+    /// [`DETAIL_ROWS`] (and [`ACCOUNT_ROWS`]); the byte limit still holds.
+    pub details: bool,
+}
+
+/// Renders within the byte limit; what does not fit is named in a closing note. The summaries
+/// come first, so they fit whatever the detail rows take.
+pub fn render(report: &ScanReport, opts: &MarkdownOptions) -> String {
     let mut doc = Budgeted {
         out: String::new(),
-        limit: limit.max(MIN_LIMIT),
+        limit: opts.limit.max(MIN_LIMIT),
         left_out: Vec::new(),
     };
+    let o = Overview::of(report);
     doc.section(&headline(report), || "the headline".into());
     doc.section(&overview(report), || "the overview".into());
+    failing_rules_section(&mut doc, &o.failing_rules);
+    accounts_section(&mut doc, &o.accounts, opts.details);
+    unknown_rules_section(&mut doc, &o.unknown_rules);
     for view in &report.compliance {
         doc.section(&compliance_section(view), || {
             format!("the {} view", md_cell(&view.framework))
         });
     }
-    let failing: Vec<&Triaged> = report
-        .failing()
-        .into_iter()
-        .filter(|f| f.muted.is_none())
-        .collect();
-    if !failing.is_empty() {
-        let header =
-            "### Failing findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n";
-        let mut shown = 0;
-        if doc.fits(header) {
-            doc.out.push_str(header);
-            for f in &failing {
-                let row = finding_row(f);
-                if !doc.fits(&row) {
-                    break;
-                }
-                doc.out.push_str(&row);
-                shown += 1;
-            }
-            doc.out.push('\n');
-        }
-        if shown < failing.len() {
-            doc.left_out
-                .push(format!("{} failing findings", failing.len() - shown));
-        } else {
-            let mut by_rule: BTreeMap<&str, Vec<&Triaged>> = BTreeMap::new();
-            for f in &failing {
-                by_rule.entry(f.rule_id.as_str()).or_default().push(f);
-            }
-            let mut details = String::from("### How to fix\n\n");
-            for (rule, fs) in &by_rule {
-                details.push_str(&rule_details(rule, fs));
-            }
-            doc.section(&details, || {
-                "remediation details (`gwaudit explain <ID>`)".into()
-            });
-        }
+    if failing_section(&mut doc, &o.failing, opts.details) {
+        fixes_section(&mut doc, &o.failing_rules);
     }
-    let unknown = report.unknown();
-    if !unknown.is_empty() {
-        let mut section = format!(
-            "<details><summary>{} results could not be evaluated</summary>\n\n| Rule | Resource | Cause | Why |\n|---|---|---|---|\n",
-            unknown.len()
-        );
-        for f in &unknown {
-            let cause = f.unknown_cause.map_or("", |c| c.describe());
-            let _ = writeln!(
-                section,
-                "| {} | {} | {} | {} |",
-                md_cell(&f.rule_id),
-                md_cell(&f.resource_label),
-                cause,
-                md_cell(&f.message)
-            );
-        }
-        section.push_str("\n</details>\n\n");
-        doc.section(&section, || {
-            format!("{} results that could not be evaluated", unknown.len())
-        });
-    }
+    unknown_section(&mut doc, &o.unknown, opts.details);
     if let Some(b) = &report.baseline {
         let line = format!(
             "Compared with `{}`: {} new, {} unchanged, {} fixed.\n\n",
@@ -283,6 +269,165 @@ pub fn render(report: &ScanReport, limit: usize) -> String {
         doc.section(&line, || "the baseline comparison".into());
     }
     doc.finish()
+}
+
+fn failing_rules_section(doc: &mut Budgeted, rules: &[RuleRow]) {
+    let header = concat!(
+        "### Failing findings by rule\n\n",
+        "| Rule | Severity | Failing | Accounts | Examples |\n",
+        "|---|---|---:|---:|---|\n"
+    );
+    let rows = rules.iter().map(|r| {
+        format!(
+            "| {} | {} | {} | {} | {} |\n",
+            rule_title(r),
+            r.severity,
+            r.count,
+            r.accounts,
+            md_cell(&examples_text(r))
+        )
+    });
+    let shown = doc.table(header, rows);
+    if shown < rules.len() {
+        doc.left_out
+            .push(format!("{} rules of the summary", rules.len() - shown));
+    }
+}
+
+fn rule_title(r: &RuleRow) -> String {
+    md_cell(&format!("{} {}", r.rule_id, r.title))
+}
+
+fn accounts_section(doc: &mut Budgeted, accounts: &[AccountRow], details: bool) {
+    let mut header = String::from("### Accounts\n\n| Account | Regions |");
+    for s in Severity::ALL {
+        let _ = write!(header, " {} |", severity_column(s));
+    }
+    header.push_str(" Unknown |\n|---|---|");
+    header.push_str(&"---:|".repeat(Severity::ALL.len() + 1));
+    header.push('\n');
+    let (capped, hidden) = capped(accounts, details, ACCOUNT_ROWS);
+    let rows = capped.iter().map(|a| {
+        let mut row = format!(
+            "| {} | {} |",
+            md_cell(a.account_id),
+            md_cell(&a.regions.join(", "))
+        );
+        for s in Severity::ALL {
+            let _ = write!(row, " {} |", a.failing(s));
+        }
+        let _ = writeln!(row, " {} |", a.unknown);
+        row
+    });
+    let shown = doc.table(header.as_str(), rows);
+    if shown < capped.len() {
+        doc.left_out
+            .push(format!("{} accounts", accounts.len() - shown));
+    } else if hidden > 0 {
+        doc.section(&more_note(hidden, "accounts"), || {
+            format!("{hidden} accounts")
+        });
+    }
+}
+
+fn unknown_rules_section(doc: &mut Budgeted, rules: &[RuleRow]) {
+    let header = concat!(
+        "### Not evaluated by rule\n\n",
+        "| Rule | Unknown | Accounts | Cause |\n",
+        "|---|---:|---:|---|\n"
+    );
+    let rows = rules.iter().map(|r| {
+        format!(
+            "| {} | {} | {} | {} |\n",
+            rule_title(r),
+            r.count,
+            r.accounts,
+            causes_text(r)
+        )
+    });
+    let shown = doc.table(header, rows);
+    if shown < rules.len() {
+        doc.left_out.push(format!(
+            "{} rules of the not-evaluated summary",
+            rules.len() - shown
+        ));
+    }
+}
+
+/// "_5 more failing findings not shown: ..._" for rows left out by the row cap; the table
+/// says the same.
+fn more_note(hidden: usize, what: &str) -> String {
+    format!(
+        "_{hidden} more {what} not shown: add `--details` to list them, or use `--format json`._\n\n"
+    )
+}
+
+/// The failing rows up to the cap. Returns false when the byte limit cut them short: what
+/// follows would not fit either.
+fn failing_section(doc: &mut Budgeted, failing: &[&Triaged], details: bool) -> bool {
+    if failing.is_empty() {
+        return true;
+    }
+    let header =
+        "### Failing findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n";
+    let (capped, hidden) = capped(failing, details, DETAIL_ROWS);
+    let shown = doc.table(header, capped.iter().map(|f| finding_row(f)));
+    if shown < capped.len() {
+        doc.left_out
+            .push(format!("{} failing findings", failing.len() - shown));
+        return false;
+    }
+    if hidden > 0 {
+        doc.section(&more_note(hidden, "failing findings"), || {
+            format!("{hidden} failing findings")
+        });
+    }
+    true
+}
+
+/// Remediation per failing rule, in the order of the summary.
+fn fixes_section(doc: &mut Budgeted, rules: &[RuleRow]) {
+    if rules.is_empty() {
+        return;
+    }
+    let mut details = String::from("### How to fix\n\n");
+    for r in rules {
+        details.push_str(&rule_details(r.rule_id, r.count));
+    }
+    doc.section(&details, || {
+        "remediation details (`gwaudit explain <ID>`)".into()
+    });
+}
+
+/// Collapsed: the causes are counted per rule above.
+fn unknown_section(doc: &mut Budgeted, unknown: &[&Triaged], details: bool) {
+    if unknown.is_empty() {
+        return;
+    }
+    let (capped, hidden) = capped(unknown, details, DETAIL_ROWS);
+    let mut section = format!(
+        "<details><summary>{} results could not be evaluated</summary>\n\n| Rule | Resource | Cause | Why |\n|---|---|---|---|\n",
+        unknown.len()
+    );
+    for f in capped {
+        let cause = f.unknown_cause.map_or("", |c| c.describe());
+        let _ = writeln!(
+            section,
+            "| {} | {} | {} | {} |",
+            md_cell(&f.rule_id),
+            md_cell(&f.resource_label),
+            cause,
+            md_cell(&f.message)
+        );
+    }
+    section.push('\n');
+    if hidden > 0 {
+        section.push_str(&more_note(hidden, "unknown results"));
+    }
+    section.push_str("</details>\n\n");
+    doc.section(&section, || {
+        format!("{} results that could not be evaluated", unknown.len())
+    });
 }
 
 fn compliance_section(view: &ComplianceView) -> String {
@@ -321,4 +466,80 @@ fn compliance_section(view: &ComplianceView) -> String {
     }
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::overview::testing::{report, result};
+
+    fn render_with(report: &ScanReport, limit: usize, details: bool) -> String {
+        render(report, &MarkdownOptions { limit, details })
+    }
+
+    fn failing(n: usize) -> ScanReport {
+        let results = (0..n)
+            .map(|i| {
+                result(
+                    "GW101",
+                    "medium",
+                    "fail",
+                    "111111111111",
+                    &format!("res-{i:03}"),
+                )
+            })
+            .collect();
+        report("111111111111", &["us-east-1"], results)
+    }
+
+    fn detail_rows(md: &str) -> usize {
+        md.lines()
+            .filter(|l| l.starts_with("| medium | GW101 |"))
+            .count()
+    }
+
+    #[test]
+    fn detail_rows_are_capped_with_a_note_saying_how_to_see_them_all() {
+        let r = failing(DETAIL_ROWS + 10);
+        let md = render_with(&r, STEP_SUMMARY_LIMIT, false);
+        assert_eq!(detail_rows(&md), DETAIL_ROWS);
+        assert!(
+            md.contains("_10 more failing findings not shown: add `--details` to list them"),
+            "{md}"
+        );
+        // The summary names examples and counts the rest.
+        assert!(md.contains(
+            "| GW101 title of GW101 | medium | 60 | 1 | res-000, res-001, res-002, +57 more |"
+        ));
+        let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("no {s:?} in\n{md}"));
+        assert!(at("### Failing findings by rule") < at("### Accounts"));
+        assert!(at("### Accounts") < at("### Failing findings\n"));
+        assert!(at("| 111111111111 | us-east-1 | 0 | 0 | 60 | 0 | 0 | 0 |") > 0);
+
+        let all = render_with(&r, STEP_SUMMARY_LIMIT, true);
+        assert_eq!(detail_rows(&all), DETAIL_ROWS + 10);
+        assert!(!all.contains("more failing findings"), "{all}");
+    }
+
+    #[test]
+    fn the_summary_fits_when_the_rows_do_not() {
+        let r = failing(DETAIL_ROWS);
+        let limit = 2000;
+        let md = render_with(&r, limit, true);
+        assert!(md.len() <= limit, "{} bytes", md.len());
+        assert!(
+            md.contains("| GW101 title of GW101 | medium | 50 |"),
+            "{md}"
+        );
+        assert!(md.contains("| 111111111111 |"), "{md}");
+        let shown = detail_rows(&md);
+        assert!(shown < DETAIL_ROWS, "{md}");
+        assert!(
+            md.contains(&format!(
+                "not shown: {} failing findings",
+                DETAIL_ROWS - shown
+            )),
+            "{md}"
+        );
+    }
 }

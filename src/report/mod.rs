@@ -4,6 +4,7 @@ pub mod compliance;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod overview;
 pub mod sarif;
 pub mod table;
 mod text;

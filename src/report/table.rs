@@ -1,11 +1,17 @@
-//! The terminal table: failing findings grouped by severity, then what could not be evaluated,
-//! then a summary line. Fits 100 columns when not writing to a terminal.
+//! The terminal table: failing findings counted per rule and per account, then the first
+//! failing findings (every one with `--details`), most severe first, then what could not be
+//! evaluated (counted per rule, then the first rows), then a summary line. Fits 100 columns
+//! when not writing to a terminal.
 
 use comfy_table::{
-    presets, Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width,
+    presets, Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+    Width,
 };
 
 use super::compliance::RequirementStatus;
+use super::overview::{
+    capped, causes_text, severity_column, AccountRow, Overview, RuleRow, ACCOUNT_ROWS, DETAIL_ROWS,
+};
 use super::text::cell;
 use super::{ComplianceView, ScanReport};
 use crate::rules::Severity;
@@ -15,6 +21,8 @@ pub struct TableOptions {
     pub color: bool,
     /// Total width; `None` lets a terminal decide.
     pub width: Option<u16>,
+    /// Every detail row, not only the first [`DETAIL_ROWS`] (and every account).
+    pub details: bool,
 }
 
 fn severity_color(s: Severity) -> Color {
@@ -27,7 +35,7 @@ fn severity_color(s: Severity) -> Color {
     }
 }
 
-fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
+fn new_table(opts: &TableOptions, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
@@ -39,7 +47,7 @@ fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
     } else {
         t.force_no_tty();
     }
-    let cell = |h: &str| {
+    let cell = |h: &&str| {
         let c = Cell::new(h);
         if opts.color {
             c.add_attribute(Attribute::Bold)
@@ -47,66 +55,56 @@ fn new_table(opts: &TableOptions, header: [&str; 3]) -> Table {
             c
         }
     };
-    t.set_header(header.map(cell));
+    t.set_header(header.iter().map(cell));
     t
 }
 
-fn rule_cell(f: &Triaged) -> String {
-    cell(&format!("{}\n{}", f.rule_id, f.title))
+fn severity_cell(severity: Severity, suffix: &str, opts: &TableOptions) -> Cell {
+    let c = Cell::new(format!("{}{suffix}", severity.as_str().to_uppercase()));
+    if opts.color {
+        c.fg(severity_color(severity))
+    } else {
+        c
+    }
 }
 
-pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
-    let mut out = String::new();
-    let failing: Vec<&Triaged> = report
-        .failing()
-        .into_iter()
-        .filter(|f| f.muted.is_none())
-        .collect();
-    if !failing.is_empty() {
-        let mut table = new_table(opts, ["Severity", "Rule", "Resource / finding"]);
-        for f in &failing {
-            let state = match (&f.carried_forward, f.baseline) {
-                (Some(_), _) => "\ncarried\nforward",
-                (None, Some(BaselineState::New)) => "\nnew",
-                (None, Some(BaselineState::Unchanged)) => "\nunchanged",
-                (None, None) => "",
-            };
-            let sev = Cell::new(format!("{}{state}", f.severity.as_str().to_uppercase()));
-            let sev = if opts.color {
-                sev.fg(severity_color(f.severity))
-            } else {
-                sev
-            };
-            table.add_row(vec![
-                sev,
-                Cell::new(rule_cell(f)),
-                Cell::new(cell(&format!("{}\n{}", f.resource_label, f.message))),
-            ]);
-        }
-        // Titles wrap in a narrow column so messages get the width.
-        if let Some(col) = table.column_mut(1) {
-            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(26)));
-        }
-        out.push_str(&format!(
-            "Failing findings ({})\n{table}\n\n",
-            failing.len()
-        ));
+fn rule_cell(f: &Triaged) -> String {
+    cell(&format!("{}\n{}", &*f.rule_id, &*f.title))
+}
+
+/// Caps the width of column `col`: long titles wrap so the column with messages gets the room.
+fn narrow(table: &mut Table, col: usize, width: u16) {
+    if let Some(c) = table.column_mut(col) {
+        c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(width)));
     }
-    let unknown = report.unknown();
-    if !unknown.is_empty() {
-        let mut table = new_table(opts, ["Rule", "Resource", "Why it could not be evaluated"]);
-        for f in &unknown {
-            let cause = f.unknown_cause.map_or("", |c| c.describe());
-            table.add_row(vec![
-                Cell::new(cell(&f.rule_id)),
-                Cell::new(cell(&f.resource_label)),
-                Cell::new(cell(&format!("{cause}: {}", f.message))),
-            ]);
+}
+
+fn align_right(table: &mut Table, cols: &[usize]) {
+    for &i in cols {
+        if let Some(c) = table.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
         }
-        if let Some(col) = table.column_mut(1) {
-            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(30)));
-        }
-        out.push_str(&format!("Not evaluated ({})\n{table}\n\n", unknown.len()));
+    }
+}
+
+/// Summaries first, then detail rows up to [`DETAIL_ROWS`] unless `opts.details`, then the
+/// compliance views and the summary line. The summaries are always shown: one rule of a large
+/// account can fail thousands of times, and a reader needs the counts before the rows.
+pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
+    let o = Overview::of(report);
+    let mut out = String::new();
+    if !o.failing_rules.is_empty() {
+        out.push_str(&failing_rules_table(&o, opts));
+    }
+    if !o.accounts.is_empty() {
+        out.push_str(&accounts_table(&o.accounts, opts));
+    }
+    if !o.failing.is_empty() {
+        out.push_str(&failing_table(&o.failing, opts));
+    }
+    if !o.unknown.is_empty() {
+        out.push_str(&unknown_rules_table(&o.unknown_rules, opts));
+        out.push_str(&unknown_table(&o.unknown, opts));
     }
     for view in &report.compliance {
         out.push_str(&compliance_table(view, opts));
@@ -116,8 +114,145 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
     out
 }
 
+/// One line per rule where the title fits. Example resources stay out of the terminal table:
+/// beside a title at 100 columns they take two to six lines a rule (the demo's 25 rules took
+/// 89 lines with three examples each, 33 without), and the detail rows below name resources;
+/// the Markdown report lists examples per rule.
+fn failing_rules_table(o: &Overview, opts: &TableOptions) -> String {
+    let mut table = new_table(opts, &["Severity", "Rule", "Failing", "Accounts"]);
+    for r in &o.failing_rules {
+        table.add_row(vec![
+            severity_cell(r.severity, "", opts),
+            Cell::new(rule_title(r)),
+            Cell::new(r.count),
+            Cell::new(r.accounts),
+        ]);
+    }
+    align_right(&mut table, &[2, 3]);
+    format!(
+        "Failing findings by rule ({} in {})\n{table}\n\n",
+        o.failing.len(),
+        rule_count(o.failing_rules.len())
+    )
+}
+
+/// "1 rule", "25 rules".
+fn rule_count(n: usize) -> String {
+    format!("{n} rule{}", if n == 1 { "" } else { "s" })
+}
+
+fn rule_title(r: &RuleRow) -> String {
+    cell(&format!("{} {}", r.rule_id, r.title))
+}
+
+fn accounts_table(accounts: &[AccountRow], opts: &TableOptions) -> String {
+    let mut header = vec!["Account", "Regions"];
+    header.extend(Severity::ALL.iter().map(|s| severity_column(*s)));
+    header.push("Unknown");
+    let mut table = new_table(opts, &header);
+    let (shown, left_out) = capped(accounts, opts.details, ACCOUNT_ROWS);
+    for a in shown {
+        let mut row = vec![
+            Cell::new(cell(a.account_id)),
+            Cell::new(cell(&a.regions.join(", "))),
+        ];
+        row.extend(Severity::ALL.iter().map(|s| Cell::new(a.failing(*s))));
+        row.push(Cell::new(a.unknown));
+        table.add_row(row);
+    }
+    align_right(&mut table, &(2..header.len()).collect::<Vec<_>>());
+    format!(
+        "Accounts ({})\n{table}\n{}\n",
+        accounts.len(),
+        more_note(left_out, "accounts")
+    )
+}
+
+/// Why rows are missing and how to see them; empty when none are. One line of 100 columns.
+fn more_note(left_out: usize, what: &str) -> String {
+    if left_out == 0 {
+        String::new()
+    } else {
+        format!(
+            "{left_out} more {what} not shown: add --details to list them, or use --format json.\n"
+        )
+    }
+}
+
+fn failing_table(failing: &[&Triaged], opts: &TableOptions) -> String {
+    let mut table = new_table(opts, &["Severity", "Rule", "Resource / finding"]);
+    let (shown, left_out) = capped(failing, opts.details, DETAIL_ROWS);
+    for f in shown {
+        let state = match (&f.carried_forward, f.baseline) {
+            (Some(_), _) => "\ncarried\nforward",
+            (None, Some(BaselineState::New)) => "\nnew",
+            (None, Some(BaselineState::Unchanged)) => "\nunchanged",
+            (None, None) => "",
+        };
+        table.add_row(vec![
+            severity_cell(f.severity, state, opts),
+            Cell::new(rule_cell(f)),
+            Cell::new(cell(&format!("{}\n{}", &*f.resource_label, &*f.message))),
+        ]);
+    }
+    narrow(&mut table, 1, 26);
+    format!(
+        "Failing findings ({}{})\n{table}\n{}\n",
+        failing.len(),
+        first_of(shown.len(), left_out),
+        more_note(left_out, "failing findings")
+    )
+}
+
+/// "; the first 50" when rows are left out.
+fn first_of(shown: usize, left_out: usize) -> String {
+    if left_out == 0 {
+        String::new()
+    } else {
+        format!("; the first {shown}")
+    }
+}
+
+fn unknown_rules_table(rules: &[RuleRow], opts: &TableOptions) -> String {
+    let mut table = new_table(opts, &["Rule", "Unknown", "Accounts", "Cause"]);
+    for r in rules {
+        table.add_row(vec![
+            Cell::new(rule_title(r)),
+            Cell::new(r.count),
+            Cell::new(r.accounts),
+            Cell::new(causes_text(r)),
+        ]);
+    }
+    align_right(&mut table, &[1, 2]);
+    let count: usize = rules.iter().map(|r| r.count).sum();
+    format!(
+        "Not evaluated by rule ({count} in {})\n{table}\n\n",
+        rule_count(rules.len())
+    )
+}
+
+fn unknown_table(unknown: &[&Triaged], opts: &TableOptions) -> String {
+    let mut table = new_table(opts, &["Rule", "Resource", "Why it could not be evaluated"]);
+    let (shown, left_out) = capped(unknown, opts.details, DETAIL_ROWS);
+    for f in shown {
+        let cause = f.unknown_cause.map_or("", |c| c.describe());
+        table.add_row(vec![
+            Cell::new(cell(&f.rule_id)),
+            Cell::new(cell(&f.resource_label)),
+            Cell::new(cell(&format!("{cause}: {}", &*f.message))),
+        ]);
+    }
+    narrow(&mut table, 1, 30);
+    format!(
+        "Not evaluated ({}{})\n{table}\n{}\n",
+        unknown.len(),
+        first_of(shown.len(), left_out),
+        more_note(left_out, "unknown results")
+    )
+}
+
 fn compliance_table(view: &ComplianceView, opts: &TableOptions) -> String {
-    let mut table = new_table(opts, ["Requirement", "Status", "Rules and results"]);
+    let mut table = new_table(opts, &["Requirement", "Status", "Rules and results"]);
     for r in &view.requirements {
         let status = Cell::new(r.status.as_str().to_uppercase());
         let status = match (opts.color, r.status) {
@@ -225,4 +360,121 @@ pub fn summary_line(report: &ScanReport) -> String {
             )
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::overview::testing::{report, result, unknown};
+
+    fn opts(details: bool) -> TableOptions {
+        TableOptions {
+            color: false,
+            width: Some(100),
+            details,
+        }
+    }
+
+    /// `n` failing results of one rule on resources `res-000`...
+    fn failing(n: usize) -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| {
+                result(
+                    "GW101",
+                    "medium",
+                    "fail",
+                    "111111111111",
+                    &format!("res-{i:03}"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn detail_rows_are_capped_with_a_note_saying_how_to_see_them_all() {
+        let r = report("111111111111", &["us-east-1"], failing(DETAIL_ROWS + 10));
+        let out = render(&r, &opts(false));
+        assert!(
+            out.contains("Failing findings (60; the first 50)\n"),
+            "{out}"
+        );
+        assert!(out.contains(
+            "10 more failing findings not shown: add --details to list them, or use --format json."
+        ));
+        assert!(out.contains("res-049") && !out.contains("res-050"), "{out}");
+
+        let all = render(&r, &opts(true));
+        assert!(all.contains("Failing findings (60)\n"), "{all}");
+        assert!(
+            all.contains("res-059") && !all.contains("not shown"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn few_rows_need_no_note() {
+        let r = report("111111111111", &["us-east-1"], failing(DETAIL_ROWS));
+        let out = render(&r, &opts(false));
+        assert!(out.contains("Failing findings (50)\n") && !out.contains("not shown"));
+    }
+
+    #[test]
+    fn unknown_rows_are_counted_per_rule_and_capped() {
+        let results = (0..DETAIL_ROWS + 5)
+            .map(|i| {
+                unknown(
+                    "GW301",
+                    "111111111111",
+                    &format!("dom-{i:03}"),
+                    "not_collected",
+                )
+            })
+            .collect();
+        let out = render(&report("111111111111", &[], results), &opts(false));
+        assert!(
+            out.contains("Not evaluated by rule (55 in 1 rule)"),
+            "{out}"
+        );
+        assert!(out.contains("title of GW301") && out.contains("55 not collected"));
+        assert!(out.contains("Not evaluated (55; the first 50)"), "{out}");
+        assert!(out.contains("5 more unknown results not shown: add --details"));
+        assert!(out.contains("dom-049") && !out.contains("dom-050"));
+    }
+
+    #[test]
+    fn summaries_lead_and_count_accounts() {
+        let mut results = failing(3);
+        results.push(result("GW201", "high", "fail", "222222222222", "api"));
+        results.push(result("GW101", "medium", "fail", "222222222222", "res-000"));
+        let out = render(
+            &report("111111111111", &["us-east-1"], results),
+            &opts(false),
+        );
+        let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("no {s:?} in\n{out}"));
+        assert!(at("Failing findings by rule (5 in 2 rules)") < at("Accounts (2)"));
+        assert!(at("Accounts (2)") < at("Failing findings (5)"));
+        // GW201 is high: it leads although GW101 fails more often, in both accounts.
+        let high = at("│ HIGH     ┆ GW201 title of GW201");
+        let medium = at("│ MEDIUM   ┆ GW101 title of GW101");
+        assert!(high < medium);
+        let gw101 = out[medium..].lines().next().unwrap();
+        assert!(gw101.ends_with("┆       4 ┆        2 │"), "{gw101}");
+        // The account with a high finding comes first.
+        assert!(at("│ 222222222222 ") < at("│ 111111111111 "));
+    }
+
+    #[test]
+    fn accounts_are_capped_unless_details() {
+        let results = (0..ACCOUNT_ROWS + 3)
+            .map(|i| result("GW101", "medium", "fail", &format!("{i:012}"), "api"))
+            .collect();
+        let r = report("", &[], results);
+        let out = render(&r, &opts(false));
+        assert!(out.contains("Accounts (23)") && out.contains("3 more accounts not shown"));
+        assert!(out.contains("│ 000000000019 ") && !out.contains("│ 000000000020 "));
+        let all = render(&r, &opts(true));
+        assert!(all.contains("│ 000000000022 ") && !all.contains("not shown"));
+        // Every account has the finding: the rule counts 23 accounts.
+        assert!(out.contains("┆      23 ┆       23 │"), "{out}");
+    }
 }
