@@ -103,10 +103,11 @@ pub fn run(snapshot: &Snapshot, source: Source, settings: &ScanSettings) -> Scan
         .filter(|r| selection.selects(r.def.id))
         .map(|r| r.def.id.to_string())
         .collect();
-    let mut findings: Vec<Triaged> = rules::evaluate(snapshot, selection, &settings.params)
-        .into_iter()
-        .map(Triaged::from)
-        .collect();
+    let per_rule = rules::evaluate_by_rule(snapshot, selection, &settings.params);
+    let mut findings: Vec<Triaged> = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+    for rule in per_rule {
+        findings.extend(rule.into_iter().map(Triaged::from));
+    }
     // The baseline first: what it carries forward can be muted like any other finding.
     let baseline = settings.baseline.as_ref().map(|b| {
         let gaps = gaps(snapshot, &findings, &rules_evaluated);

@@ -22,14 +22,14 @@ pub struct Triaged {
     pub finding: Finding,
     /// Set when a configured mute accepts this failing finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub muted: Option<MuteRef>,
+    pub muted: Option<Box<MuteRef>>,
     /// Set for failing findings when the scan is compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineState>,
     /// Set when this scan could not evaluate a finding that failed in the baseline: it is
     /// the baseline's finding, kept open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub carried_forward: Option<CarriedForward>,
+    pub carried_forward: Option<Box<CarriedForward>>,
 }
 
 impl From<Finding> for Triaged {
@@ -131,7 +131,7 @@ pub fn apply_mutes(findings: &mut [Triaged], mutes: &[Mute], today: Date) -> Mut
             first.get_or_insert(*m);
         }
         if let Some(m) = first {
-            f.muted = Some(mute_ref(m));
+            f.muted = Some(Box::new(mute_ref(m)));
             report.applied += 1;
         }
     }
@@ -321,10 +321,10 @@ pub fn apply_baseline(
                         finding: old.clone(),
                         muted: None,
                         baseline: None,
-                        carried_forward: Some(CarriedForward {
+                        carried_forward: Some(Box::new(CarriedForward {
                             scanned_at: last_seen.clone(),
                             because,
-                        }),
+                        })),
                     };
                     match current {
                         Some((i, _)) => replace.push((i, carried)),

@@ -239,8 +239,8 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
         if f.evidence.is_empty() {
             let _ = writeln!(out, "  evidence: {{}}");
         }
-        for (key, value) in f.evidence.iter() {
-            let _ = writeln!(out, "  evidence.{}: {}", one_line(key), sorted(value));
+        for (key, value) in f.evidence.entries() {
+            let _ = writeln!(out, "  evidence.{}: {}", one_line(&key), sorted(&value));
         }
     }
 }

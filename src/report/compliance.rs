@@ -158,10 +158,12 @@ mod tests {
                 remediation_url: None,
                 unknown_cause: None,
             },
-            muted: muted.then(|| crate::triage::MuteRef {
-                origin: "gwaudit.toml:1".into(),
-                reason: "accepted".into(),
-                expires: None,
+            muted: muted.then(|| {
+                Box::new(crate::triage::MuteRef {
+                    origin: "gwaudit.toml:1".into(),
+                    reason: "accepted".into(),
+                    expires: None,
+                })
             }),
             baseline: None,
             carried_forward: None,

@@ -92,7 +92,10 @@ impl Emitter {
         f
     }
 
-    pub fn into_findings(self) -> Vec<Finding> {
+    pub fn into_findings(mut self) -> Vec<Finding> {
+        for f in &mut self.findings {
+            f.evidence.seal();
+        }
         self.findings
     }
 }
@@ -115,6 +118,19 @@ impl Selection {
 /// Runs the selected rules over every region of the snapshot. The order of the result is
 /// deterministic: rule, region, resource.
 pub fn evaluate(snapshot: &Snapshot, selection: &Selection, params: &RuleParams) -> Vec<Finding> {
+    evaluate_by_rule(snapshot, selection, params)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// [`evaluate`], one vector per rule in rule order, so a caller can convert them one at a
+/// time into an exactly sized vector instead of holding two copies of every finding.
+pub fn evaluate_by_rule(
+    snapshot: &Snapshot,
+    selection: &Selection,
+    params: &RuleParams,
+) -> Vec<Vec<Finding>> {
     let rules: Vec<&LoadedRule> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
@@ -135,7 +151,7 @@ pub fn evaluate(snapshot: &Snapshot, selection: &Selection, params: &RuleParams)
     // Registry order is not id order for every id spelling; the contract is rule, region,
     // resource.
     per_rule.sort_by(|a, b| a.0.cmp(b.0));
-    per_rule.into_iter().flat_map(|(_, f)| f).collect()
+    per_rule.into_iter().map(|(_, f)| f).collect()
 }
 
 /// Runs `work` on every rule, spread over the available cores (rules are independent and
@@ -180,15 +196,56 @@ fn in_parallel<'r>(
 /// Sorts one rule's findings in one region by resource through an index, so each finding is
 /// moved once rather than at every merge step (sorting the findings themselves was a tenth of
 /// a large scan).
-fn by_resource(findings: Vec<Finding>) -> Vec<Finding> {
+fn by_resource(mut findings: Vec<Finding>) -> Vec<Finding> {
     if findings.is_sorted_by(|a, b| a.resource_arn <= b.resource_arn) {
         return findings;
     }
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by(|&a, &b| findings[a].resource_arn.cmp(&findings[b].resource_arn));
-    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each index once"))
-        .collect()
+    permute(&mut findings, order);
+    findings
+}
+
+/// Puts `v[order[i]]` at `i` for every `i` in place, one cycle of swaps at a time (no second
+/// copy of the findings).
+fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
+    for start in 0..v.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            order[at] = at;
+            if from == start {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_places_each_element_where_the_order_says() {
+        // Every permutation of five elements, against building the result by copying.
+        let mut order: Vec<usize> = (0..5).collect();
+        let mut seen = 0;
+        loop {
+            let expected: Vec<usize> = order.iter().map(|&i| i * 10).collect();
+            let mut v: Vec<usize> = (0..5).map(|i| i * 10).collect();
+            permute(&mut v, order.clone());
+            assert_eq!(v, expected, "order {order:?}");
+            seen += 1;
+            // Next permutation in lexicographic order.
+            let Some(i) = (0..4).rev().find(|&i| order[i] < order[i + 1]) else {
+                break;
+            };
+            let j = (i + 1..5).rev().find(|&j| order[j] > order[i]).unwrap();
+            order.swap(i, j);
+            order[i + 1..].reverse();
+        }
+        assert_eq!(seen, 120);
+    }
 }

@@ -166,55 +166,101 @@ impl<'de> Deserialize<'de> for SharedStr {
     }
 }
 
-/// The deciding values behind a verdict, by name. A sorted vector rather than a map: most
-/// findings carry one to three values, and a map node would cost hundreds of bytes each.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Evidence(Vec<(Cow<'static, str>, Value)>);
+/// The deciding values behind a verdict, by name. While a rule builds it, a small sorted
+/// vector; once the rule is done, sealed into its compact JSON text, which is a third of the
+/// memory of the values themselves at hundreds of thousands of findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence(Repr);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Repr {
+    Open(Vec<(Cow<'static, str>, Value)>),
+    /// A JSON object with at least one member, as written by `seal`.
+    Sealed(Box<str>),
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence(Repr::Open(Vec::new()))
+    }
+}
 
 impl Evidence {
     pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Value) {
         let key = key.into();
-        match self
-            .0
-            .binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref()))
-        {
-            Ok(i) => self.0[i].1 = value,
-            Err(i) => self.0.insert(i, (key, value)),
+        let entries = self.open();
+        match entries.binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref())) {
+            Ok(i) => entries[i].1 = value,
+            Err(i) => entries.insert(i, (key, value)),
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0
-            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
-            .ok()
-            .map(|i| &self.0[i].1)
+    fn open(&mut self) -> &mut Vec<(Cow<'static, str>, Value)> {
+        if let Repr::Sealed(_) = self.0 {
+            self.0 = Repr::Open(
+                self.entries()
+                    .into_iter()
+                    .map(|(k, v)| (Cow::Owned(k), v))
+                    .collect(),
+            );
+        }
+        match &mut self.0 {
+            Repr::Open(v) => v,
+            Repr::Sealed(_) => unreachable!("opened above"),
+        }
+    }
+
+    /// Done adding: keep the compact text only.
+    pub fn seal(&mut self) {
+        if let Repr::Open(v) = &self.0 {
+            if !v.is_empty() {
+                let text = serde_json::to_string(&*self).expect("evidence values serialize");
+                self.0 = Repr::Sealed(text.into_boxed_str());
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.entries()
+            .into_iter()
+            .find_map(|(k, v)| (k == key).then_some(v))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        matches!(&self.0, Repr::Open(v) if v.is_empty())
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    /// Every name and value, sorted by name.
+    pub fn entries(&self) -> Vec<(String, Value)> {
+        match &self.0 {
+            Repr::Open(v) => v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            Repr::Sealed(text) => serde_json::from_str::<BTreeMap<String, Value>>(text)
+                .expect("sealed evidence is a JSON object")
+                .into_iter()
+                .collect(),
+        }
     }
 }
 
 impl Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
+        match &self.0 {
+            Repr::Open(v) => s.collect_map(v.iter().map(|(k, v)| (k.as_ref(), v))),
+            Repr::Sealed(text) => serde_json::from_str::<&serde_json::value::RawValue>(text)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(s),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Evidence {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = BTreeMap::<String, Value>::deserialize(d)?;
-        Ok(Evidence(
+        let mut e = Evidence(Repr::Open(
             map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
-        ))
+        ));
+        e.seal();
+        Ok(e)
     }
 }
 
