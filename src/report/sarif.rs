@@ -185,18 +185,27 @@ struct Alert<'a> {
     severity: Severity,
     /// Set for a group: the ARN and path of the resource the members belong to.
     parent: Option<(&'a str, &'a str)>,
-    members: Vec<&'a Triaged>,
+    first: &'a Triaged,
+    /// The group's other members (none for a single resource: no allocation per alert).
+    others: Vec<&'a Triaged>,
 }
 
-impl Alert<'_> {
+impl<'a> Alert<'a> {
+    fn members(&self) -> impl Iterator<Item = &'a Triaged> + '_ {
+        std::iter::once(self.first).chain(self.others.iter().copied())
+    }
+
+    fn len(&self) -> usize {
+        1 + self.others.len()
+    }
+
     fn arn(&self) -> &str {
-        self.parent
-            .map_or(&self.members[0].resource_arn, |(arn, _)| arn)
+        self.parent.map_or(&self.first.resource_arn, |(arn, _)| arn)
     }
 
     fn fingerprint(&self) -> String {
         match self.parent {
-            None => self.members[0].fingerprint.clone(),
+            None => self.first.fingerprint.clone(),
             Some((arn, _)) => fingerprint(self.rule_id, self.account, self.region, arn),
         }
     }
@@ -217,7 +226,8 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
             region: &f.region,
             severity: f.severity,
             parent: parent_of(f),
-            members: vec![f],
+            first: f,
+            others: Vec::new(),
         };
         match alert.parent {
             None => singles.push(alert),
@@ -228,7 +238,7 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
                 std::collections::btree_map::Entry::Occupied(mut o) => {
                     let g = o.get_mut();
                     g.severity = g.severity.max(f.severity);
-                    g.members.push(f);
+                    g.others.push(f);
                 }
             },
         }
@@ -271,7 +281,7 @@ fn location(uri: &str, arn: &str, label: &str) -> Location {
 /// resource goes first.
 /// `rule_index` is `None` for a rule this build does not know (a converted older report).
 fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
-    let first = alert.members[0];
+    let first = alert.first;
     let mut props = BTreeMap::new();
     props.insert("severity".into(), json!(alert.severity));
     props.insert("account".into(), json!(alert.account));
@@ -299,9 +309,9 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
                     .map_or(f.resource_label.as_str(), str::trim)
                     .to_string()
             };
-            let named: Vec<String> = alert.members.iter().take(5).map(|f| short(f)).collect();
-            let more = alert.members.len().saturating_sub(named.len());
-            let n = alert.members.len();
+            let named: Vec<String> = alert.members().take(5).map(short).collect();
+            let more = alert.len().saturating_sub(named.len());
+            let n = alert.len();
             let kind = match (first.resource_arn.contains("/routes/"), n) {
                 (true, 1) => "route fails",
                 (true, _) => "routes fail",
@@ -318,10 +328,9 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
                 },
                 first.message.trim_end_matches('.')
             );
-            props.insert("failing".into(), json!(alert.members.len()));
+            props.insert("failing".into(), json!(alert.len()));
             let related: Vec<Location> = alert
-                .members
-                .iter()
+                .members()
                 .take(MAX_RELATED_LOCATIONS)
                 .enumerate()
                 .map(|(i, f)| {
@@ -334,12 +343,7 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
             (message, location(path, arn, label), Some(related))
         }
     };
-    let carried: Vec<_> = alert
-        .members
-        .iter()
-        .filter_map(|f| f.carried_forward.as_ref())
-        .collect();
-    if let Some(c) = carried.first() {
+    if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
         // Not evaluated in this scan: kept from the baseline so that its alert stays open.
         props.insert("carriedForward".into(), json!(c));
     }
@@ -357,7 +361,7 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
     r.rule_index = rule_index.map(|i| i as i64);
     // Only set when the scan was compared with a baseline: an alert is new when any of its
     // members is.
-    let states: Vec<BaselineState> = alert.members.iter().filter_map(|f| f.baseline).collect();
+    let states: Vec<BaselineState> = alert.members().filter_map(|f| f.baseline).collect();
     if !states.is_empty() {
         r.baseline_state = Some(if states.contains(&BaselineState::New) {
             json!("new")
