@@ -542,7 +542,9 @@ fn collect_live(aws: &AwsArgs, accounts: &AccountArgs) -> anyhow::Result<Snapsho
                 shard_note(accounts, &resolved.selection)
             ),
             many => anyhow::bail!(
-                "{} accounts selected{}: scanning several accounts in one run lands with issue                  10's next step (multi-account snapshots). Select one account (--accounts ID,                  or --shard I/N with N = {}); `gwaudit accounts` lists the selection",
+                "{} accounts selected{}: scanning several accounts in one run lands with issue \
+                 10's next step (multi-account snapshots). Select one account (--accounts ID, \
+                 or --shard I/N with N = {}); `gwaudit accounts` lists the selection",
                 many.len(),
                 shard_note(accounts, &resolved.selection),
                 resolved.selection.total
