@@ -350,3 +350,33 @@ pub async fn account_access(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_error_names_account_role_and_reason() {
+        let role = RoleOptions {
+            role_name: Some("audit/Gwaudit".into()),
+            ..Default::default()
+        };
+        let arn = role.role_arn("aws-cn", "111111111111");
+        assert_eq!(
+            arn.as_deref(),
+            Some("arn:aws-cn:iam::111111111111:role/audit/Gwaudit")
+        );
+        let e = AccountError {
+            account: "111111111111".into(),
+            role_arn: arn,
+            code: "AccessDenied".into(),
+            message: "not authorized to perform: sts:AssumeRole".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "account 111111111111: cannot assume arn:aws-cn:iam::111111111111:role/audit/Gwaudit: \
+             AccessDenied: not authorized to perform: sts:AssumeRole"
+        );
+        assert_eq!(RoleOptions::default().role_arn("aws", "1"), None);
+    }
+}
