@@ -784,6 +784,8 @@ fn validate_selection(ids: &[String]) -> anyhow::Result<()> {
 }
 
 pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
+    // Also with --snapshot or --demo: a role flag there would otherwise be silently ignored.
+    args.accounts.validate()?;
     validate_selection(&args.rules)?;
     validate_selection(&args.skip_rules)?;
     let cwd = std::env::current_dir()?;

@@ -261,6 +261,17 @@ fn bad_account_ids_and_settings_are_usage_errors() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
         assert!(err(&o).contains(needle), "{args:?}: {}", err(&o));
     }
+    // A role flag where no account is chosen is refused, not ignored (here with --demo).
+    let o = Command::new(env!("CARGO_BIN_EXE_gwaudit"))
+        .args(["scan", "--demo", "--external-id", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("--external-id needs an account selection"),
+        "{}",
+        err(&o)
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("accounts.txt");
     std::fs::write(&file, "# ok\n111111111111\n\n2222222222222\n").unwrap();
