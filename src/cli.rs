@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::account_selection;
 use crate::config;
 use crate::model::{self, Snapshot, UnknownCause};
 use crate::report::{self, table::TableOptions, FailOn, ScanReport};
@@ -42,8 +43,13 @@ pub enum Command {
     Collect(CollectArgs),
     /// Render a saved JSON report again in another format, without calling AWS.
     Convert(ConvertArgs),
-    /// Print the minimal read-only IAM policy gwaudit needs.
-    Permissions,
+    /// Print the minimal read-only IAM policy gwaudit needs (with --org: the scanner's policy
+    /// and the member role's policy and trust).
+    Permissions(PermissionsArgs),
+    /// Print the accounts an account selection (--org, --ou, --accounts, --accounts-file)
+    /// resolves to, this shard's part, the role each is entered through, and the skipped
+    /// accounts; --check tries the role in each.
+    Accounts(AccountsCommandArgs),
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -128,10 +134,202 @@ impl AwsArgs {
     }
 }
 
+/// Which accounts to scan and how to enter them. Without any of --org, --ou, --accounts and
+/// --accounts-file, the caller's own account is scanned, as before.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AccountArgs {
+    /// Every ACTIVE account of the caller's AWS Organization (from the management account or
+    /// a delegated administrator); suspended and closed accounts are skipped and listed.
+    #[arg(long, conflicts_with_all = ["accounts", "accounts_file"])]
+    pub org: bool,
+    /// Only the accounts under this organizational unit (or root), recursively; repeatable.
+    #[arg(long, value_name = "OU_ID", value_parser = parse_ou_id,
+          conflicts_with_all = ["accounts", "accounts_file"])]
+    pub ou: Vec<String>,
+    /// These accounts (12-digit ids), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS",
+          value_parser = account_selection::parse_account_id)]
+    pub accounts: Vec<String>,
+    /// Accounts from FILE: one id per line, `#` comments and blank lines allowed.
+    #[arg(long, value_name = "FILE")]
+    pub accounts_file: Option<PathBuf>,
+    /// Leave these accounts out of any selection, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS",
+          value_parser = account_selection::parse_account_id)]
+    pub exclude_accounts: Vec<String>,
+    /// Take only part I of N of the sorted account list (1-based): account k of the sorted
+    /// list goes to shard (k mod N)+1, so N CI jobs cover it exactly once.
+    #[arg(long, value_name = "I/N", value_parser = account_selection::Shard::parse)]
+    pub shard: Option<account_selection::Shard>,
+    /// Role to assume in every account but the caller's own (may include a path:
+    /// path/to/Role); the ARN is arn:<partition>:iam::<account>:role/<name>.
+    #[arg(long, value_name = "NAME", value_parser = account_selection::parse_role_name)]
+    pub role_name: Option<String>,
+    /// Role session name (default: gwaudit), visible in the member accounts' CloudTrail.
+    #[arg(long, value_name = "NAME", value_parser = account_selection::parse_session_name)]
+    pub role_session_name: Option<String>,
+    /// External id the member role's trust policy requires.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Role session length in seconds (900 to 43200; the role's maximum may be lower). The
+    /// SDK renews the session before it expires.
+    #[arg(long, value_name = "SECONDS", value_parser = account_selection::parse_session_duration)]
+    pub session_duration: Option<u64>,
+}
+
+fn parse_ou_id(s: &str) -> Result<String, String> {
+    let ok = (s.starts_with("ou-") || s.starts_with("r-"))
+        && s.len() <= 68
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{}` is not an organizational unit id (ou-...) or root id (r-...)",
+            term::printable(s)
+        ))
+    }
+}
+
+impl AccountArgs {
+    /// True when the user chose accounts (rather than the caller's own).
+    pub fn selects(&self) -> bool {
+        self.org || !self.ou.is_empty() || !self.accounts.is_empty() || self.accounts_file.is_some()
+    }
+
+    /// The settings that only mean something with a selection are refused without one, so a
+    /// forgotten --org never silently scans the caller's account instead.
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.selects() {
+            return Ok(());
+        }
+        let orphan = [
+            (!self.exclude_accounts.is_empty(), "--exclude-accounts"),
+            (self.shard.is_some(), "--shard"),
+            (self.role_name.is_some(), "--role-name"),
+            (self.role_session_name.is_some(), "--role-session-name"),
+            (self.external_id.is_some(), "--external-id"),
+            (self.session_duration.is_some(), "--session-duration"),
+        ];
+        match orphan.iter().find(|(set, _)| *set) {
+            Some((_, flag)) => anyhow::bail!(
+                "{flag} needs an account selection: --org, --ou, --accounts or --accounts-file"
+            ),
+            None => Ok(()),
+        }
+    }
+
+    fn role(&self) -> crate::collect::accounts::RoleOptions {
+        crate::collect::accounts::RoleOptions {
+            role_name: self.role_name.clone(),
+            session_name: self.role_session_name.clone(),
+            external_id: self.external_id.clone(),
+            session_seconds: self.session_duration,
+        }
+    }
+
+    /// The accounts the user listed (--accounts and --accounts-file), read and checked before
+    /// any AWS call.
+    fn listed(&self) -> anyhow::Result<Vec<account_selection::Candidate>> {
+        let mut ids = self.accounts.clone();
+        if let Some(path) = &self.accounts_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            ids.extend(
+                account_selection::parse_accounts_file(&text, &path.display().to_string())
+                    .map_err(anyhow::Error::msg)?,
+            );
+        }
+        Ok(ids
+            .into_iter()
+            .map(|id| account_selection::Candidate {
+                id,
+                name: None,
+                status: None,
+            })
+            .collect())
+    }
+}
+
+/// The accounts a selection resolved to, with the organization they came from.
+struct Resolved {
+    caller: crate::collect::accounts::Caller,
+    org: Option<crate::collect::accounts::OrgListing>,
+    selection: account_selection::Selection,
+}
+
+async fn resolve_accounts(
+    session: &crate::collect::Session,
+    args: &AccountArgs,
+) -> anyhow::Result<Resolved> {
+    let listed = args.listed()?;
+    let caller = crate::collect::accounts::caller(session).await?;
+    let org = if args.org || !args.ou.is_empty() {
+        Some(crate::collect::accounts::organization_accounts(session, &caller, &args.ou).await?)
+    } else {
+        None
+    };
+    let mut candidates = listed;
+    if let Some(o) = &org {
+        candidates.extend(o.accounts.iter().cloned());
+    }
+    let selection = account_selection::select(
+        candidates,
+        &args.exclude_accounts,
+        args.shard.unwrap_or(account_selection::Shard::WHOLE),
+    );
+    Ok(Resolved {
+        caller,
+        org,
+        selection,
+    })
+}
+
+#[derive(Parser, Debug)]
+pub struct AccountsCommandArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    /// Try to enter every selected account (AssumeRole, then GetCallerIdentity through it) and
+    /// report each one's error; exit 2 when any account cannot be entered.
+    #[arg(long)]
+    pub check: bool,
+    #[arg(long, value_enum, default_value_t = AccountsFormat::Table)]
+    pub format: AccountsFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Parser, Debug)]
+pub struct PermissionsArgs {
+    /// Also the policies an organization scan needs: the scanner's (Organizations reads and
+    /// sts:AssumeRole on the member role) and the member role's (read-only, with its trust).
+    #[arg(long)]
+    pub org: bool,
+    /// The member role's name (may include a path).
+    #[arg(long, value_name = "NAME", default_value = "GwauditReadOnly", requires = "org",
+          value_parser = account_selection::parse_role_name)]
+    pub role_name: String,
+    /// The account the scanner runs in, trusted by the member role (default: a placeholder).
+    #[arg(long, value_name = "ID", requires = "org",
+          value_parser = account_selection::parse_account_id)]
+    pub scanner_account: Option<String>,
+    /// Require this external id in the member role's trust policy.
+    #[arg(long, value_name = "ID", requires = "org")]
+    pub external_id: Option<String>,
+}
+
 #[derive(Parser, Debug)]
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
     /// Snapshot file to write (mode 0600; `-` for standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
@@ -140,13 +338,15 @@ pub struct CollectArgs {
 #[derive(Parser, Debug)]
 pub struct ScanArgs {
     /// Evaluate a saved snapshot instead of calling AWS.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "profile", "region", "all_regions", "endpoint_url"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "profile", "region", "all_regions", "endpoint_url", "org", "ou", "accounts", "accounts_file"])]
     pub snapshot: Option<PathBuf>,
     /// Evaluate the bundled demo account.
-    #[arg(long, conflicts_with_all = ["profile", "region", "all_regions", "endpoint_url"])]
+    #[arg(long, conflicts_with_all = ["profile", "region", "all_regions", "endpoint_url", "org", "ou", "accounts", "accounts_file"])]
     pub demo: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Exit 1 when a failing finding that is neither muted nor in the baseline has at least this
@@ -284,11 +484,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
         Command::Collect(args) => collect(args),
-        Command::Permissions => {
-            let policy = crate::operations::policy_document();
-            write_stdout(&(serde_json::to_string_pretty(&policy)? + "\n"))?;
-            Ok(EXIT_OK)
-        }
+        Command::Permissions(args) => permissions(args),
+        Command::Accounts(args) => accounts(args),
         Command::Rules { format } => {
             write_stdout(&render_rule_list(format))?;
             Ok(EXIT_OK)
@@ -313,20 +510,68 @@ fn load(args: &ScanArgs) -> anyhow::Result<(Snapshot, Source)> {
             let snap = model::load_snapshot_file(path)?;
             Ok((snap, Source::Snapshot(path.display().to_string())))
         }
-        None => Ok((collect_live(&args.aws)?, Source::Aws)),
+        None => Ok((collect_live(&args.aws, &args.accounts)?, Source::Aws)),
     }
 }
 
-fn collect_live(aws: &AwsArgs) -> anyhow::Result<Snapshot> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(crate::collect::collect(&aws.options()))
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))
+}
+
+/// The caller's account, or the one account a selection resolved to through its role.
+fn collect_live(aws: &AwsArgs, accounts: &AccountArgs) -> anyhow::Result<Snapshot> {
+    accounts.validate()?;
+    let opts = aws.options();
+    runtime()?.block_on(async {
+        if !accounts.selects() {
+            return crate::collect::collect(&opts).await;
+        }
+        let session = crate::collect::Session::open(&opts).await;
+        let resolved = resolve_accounts(&session, accounts).await?;
+        if !opts.quiet {
+            for s in &resolved.selection.skipped {
+                term::eprintln(&format!("skipped account {}: {}", s.id, s.reason));
+            }
+        }
+        let account = match resolved.selection.selected.as_slice() {
+            [one] => one.id.clone(),
+            [] => anyhow::bail!(
+                "the account selection{} is empty: nothing to scan",
+                shard_note(accounts, &resolved.selection)
+            ),
+            many => anyhow::bail!(
+                "{} accounts selected{}: scanning several accounts in one run lands with issue \
+                 10's next step (multi-account snapshots). Select one account (--accounts ID, \
+                 or --shard I/N with N = {}); `gwaudit accounts` lists the selection",
+                many.len(),
+                shard_note(accounts, &resolved.selection),
+                resolved.selection.total
+            ),
+        };
+        let access = crate::collect::accounts::account_access(
+            &session,
+            &resolved.caller,
+            &account,
+            &accounts.role(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}; nothing was scanned"))?;
+        crate::collect::collect_account(&session, &access.config, &opts).await
+    })
+}
+
+fn shard_note(args: &AccountArgs, selection: &account_selection::Selection) -> String {
+    match args.shard {
+        Some(s) => format!(" (shard {s} of {} accounts)", selection.total),
+        None => String::new(),
+    }
 }
 
 pub fn collect(args: CollectArgs) -> anyhow::Result<i32> {
-    let snapshot = collect_live(&args.aws)?;
+    let snapshot = collect_live(&args.aws, &args.accounts)?;
     let text = serde_json::to_string_pretty(&snapshot)? + "\n";
     if args.output.as_os_str() == "-" {
         write_stdout(&text)?;
@@ -342,6 +587,168 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<i32> {
         ));
     }
     Ok(EXIT_OK)
+}
+
+/// Placeholder for the scanner's account in a printed trust policy.
+const SCANNER_ACCOUNT_PLACEHOLDER: &str = "SCANNER_ACCOUNT_ID";
+
+fn permissions(args: PermissionsArgs) -> anyhow::Result<i32> {
+    let member = crate::operations::policy_document();
+    let doc = if args.org {
+        if args.scanner_account.is_none() {
+            term::eprintln(&format!(
+                "note: the trust policy names {SCANNER_ACCOUNT_PLACEHOLDER}; pass \
+                 --scanner-account with the account gwaudit runs in"
+            ));
+        }
+        let scanner = args
+            .scanner_account
+            .as_deref()
+            .unwrap_or(SCANNER_ACCOUNT_PLACEHOLDER);
+        serde_json::json!({
+            "scanner_policy": crate::operations::scanner_policy_document(&args.role_name),
+            "member_role": {
+                "role_name": args.role_name,
+                "policy": member,
+                "trust_policy":
+                    crate::operations::member_trust_policy(scanner, args.external_id.as_deref()),
+            },
+            "note": "The scanner's own account, when selected, is scanned with the scanner's \
+                     credentials: give the scanner the member role's policy too, or exclude it.",
+        })
+    } else {
+        member
+    };
+    write_stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
+    Ok(EXIT_OK)
+}
+
+/// `gwaudit accounts`: the resolved selection, and with --check whether each account can be
+/// entered.
+fn accounts(args: AccountsCommandArgs) -> anyhow::Result<i32> {
+    let sel = &args.accounts;
+    if !sel.selects() {
+        anyhow::bail!("choose accounts with --org, --ou, --accounts or --accounts-file");
+    }
+    let opts = args.aws.options();
+    let (resolved, checks) = runtime()?.block_on(async {
+        let session = crate::collect::Session::open(&opts).await;
+        let resolved = resolve_accounts(&session, sel).await?;
+        let mut checks = Vec::new();
+        if args.check {
+            let role = sel.role();
+            for a in &resolved.selection.selected {
+                checks.push(
+                    crate::collect::accounts::account_access(
+                        &session,
+                        &resolved.caller,
+                        &a.id,
+                        &role,
+                    )
+                    .await
+                    .map(|_| ()),
+                );
+            }
+        }
+        anyhow::Ok((resolved, checks))
+    })?;
+    let failed = checks.iter().filter(|c| c.is_err()).count();
+    let partition = &resolved.caller.partition;
+    let role_of = |id: &str| {
+        (id != resolved.caller.account)
+            .then(|| sel.role().role_arn(partition, id))
+            .flatten()
+    };
+    let text = match args.format {
+        AccountsFormat::Json => {
+            let accounts: Vec<serde_json::Value> = resolved
+                .selection
+                .selected
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let mut v = serde_json::json!({
+                        "id": a.id,
+                        "name": a.name,
+                        "credentials": if a.id == resolved.caller.account { "caller" } else { "assume-role" },
+                        "role_arn": role_of(&a.id),
+                    });
+                    if let Some(check) = checks.get(i) {
+                        v["check"] = match check {
+                            Ok(()) => serde_json::json!({"ok": true}),
+                            Err(e) => serde_json::json!({"ok": false, "error": {
+                                "account": e.account, "role_arn": e.role_arn,
+                                "code": e.code, "message": e.message, "text": e.to_string(),
+                            }}),
+                        };
+                    }
+                    v
+                })
+                .collect();
+            let skipped: Vec<serde_json::Value> = resolved
+                .selection
+                .skipped
+                .iter()
+                .map(|s| serde_json::json!({"id": s.id, "name": s.name, "reason": s.reason}))
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({
+                "caller_account": resolved.caller.account,
+                "organization_id": resolved.org.as_ref().and_then(|o| o.organization_id.clone()),
+                "management_account": resolved.org.as_ref().and_then(|o| o.management_account.clone()),
+                "shard": sel.shard.unwrap_or(account_selection::Shard::WHOLE).to_string(),
+                "total": resolved.selection.total,
+                "accounts": accounts,
+                "skipped": skipped,
+            }))? + "\n"
+        }
+        AccountsFormat::Table => {
+            let mut out = String::new();
+            if let Some(o) = &resolved.org {
+                out.push_str(&format!(
+                    "organization {} (management account {})\n",
+                    o.organization_id.as_deref().unwrap_or("?"),
+                    o.management_account.as_deref().unwrap_or("?")
+                ));
+            }
+            out.push_str(&format!(
+                "{} of {} accounts selected (shard {})\n",
+                resolved.selection.selected.len(),
+                resolved.selection.total,
+                sel.shard.unwrap_or(account_selection::Shard::WHOLE)
+            ));
+            for (i, a) in resolved.selection.selected.iter().enumerate() {
+                let how = if a.id == resolved.caller.account {
+                    "caller's credentials".to_string()
+                } else {
+                    role_of(&a.id).unwrap_or_else(|| "needs --role-name".into())
+                };
+                let status = match checks.get(i) {
+                    Some(Ok(())) => "  ok".to_string(),
+                    Some(Err(e)) => format!("  FAILED {}: {}", e.code, e.message),
+                    None => String::new(),
+                };
+                out.push_str(&format!(
+                    "{}  {:<24}  {how}{status}\n",
+                    a.id,
+                    term::printable(a.name.as_deref().unwrap_or("-"))
+                ));
+            }
+            for s in &resolved.selection.skipped {
+                out.push_str(&format!(
+                    "skipped {}  {:<24}  {}\n",
+                    s.id,
+                    term::printable(s.name.as_deref().unwrap_or("-")),
+                    s.reason
+                ));
+            }
+            if failed > 0 {
+                out.push_str(&format!("{failed} accounts cannot be entered\n"));
+            }
+            out
+        }
+    };
+    write_stdout(&text)?;
+    Ok(if failed > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
 /// Snapshots can hold sensitive configuration: readable by the owner only.
@@ -378,6 +785,8 @@ fn validate_selection(ids: &[String]) -> anyhow::Result<()> {
 }
 
 pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
+    // Also with --snapshot or --demo: a role flag there would otherwise be silently ignored.
+    args.accounts.validate()?;
     validate_selection(&args.rules)?;
     validate_selection(&args.skip_rules)?;
     let cwd = std::env::current_dir()?;

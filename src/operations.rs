@@ -97,6 +97,50 @@ pub const GET_CALLER_IDENTITY: Operation =
     op("sts", "GetCallerIdentity", "sts:GetCallerIdentity", "*");
 pub const LIST_REGIONS: Operation = op("account", "ListRegions", "account:ListRegions", "*");
 
+// Scanning an organization: what the scanning identity needs on top of the read-only policy.
+pub const DESCRIBE_ORGANIZATION: Operation = op(
+    "organizations",
+    "DescribeOrganization",
+    "organizations:DescribeOrganization",
+    "*",
+);
+pub const LIST_ACCOUNTS: Operation = op(
+    "organizations",
+    "ListAccounts",
+    "organizations:ListAccounts",
+    "*",
+);
+pub const LIST_CHILDREN: Operation = op(
+    "organizations",
+    "ListChildren",
+    "organizations:ListChildren",
+    "*",
+);
+pub const LIST_ACCOUNTS_FOR_PARENT: Operation = op(
+    "organizations",
+    "ListAccountsForParent",
+    "organizations:ListAccountsForParent",
+    "*",
+);
+/// Exchanges the caller's credentials for a member account's; it changes nothing in either
+/// account. The SDK's assume-role credentials provider sends it through an STS client of its
+/// own, which the read-only guard does not see (and would refuse: it is not a read verb).
+pub const ASSUME_ROLE: Operation = op(
+    "sts",
+    "AssumeRole",
+    "sts:AssumeRole",
+    "arn:aws:iam::*:role/*",
+);
+
+/// The organization-scan operations, in the order `gwaudit permissions --org` reads them.
+pub const ORG_OPERATIONS: &[Operation] = &[
+    DESCRIBE_ORGANIZATION,
+    LIST_ACCOUNTS,
+    LIST_CHILDREN,
+    LIST_ACCOUNTS_FOR_PARENT,
+    ASSUME_ROLE,
+];
+
 /// Every operation, in the order `gwaudit permissions` reads them.
 pub const OPERATIONS: &[Operation] = &[
     GET_REST_APIS,
@@ -158,6 +202,7 @@ pub fn service_id(runtime_name: &str) -> &str {
         "IAM" => "iam",
         "STS" => "sts",
         "Account" => "account",
+        "Organizations" => "organizations",
         other => other,
     }
 }
@@ -167,14 +212,13 @@ pub fn is_allowed(service: &str, name: &str) -> bool {
     ["Get", "List", "Describe"]
         .iter()
         .any(|v| name.starts_with(v))
-        && OPERATIONS
-            .iter()
-            .any(|o| o.service == service && o.name == name)
+        && find(service, name).is_some()
 }
 
 pub fn find(service: &str, name: &str) -> Option<&'static Operation> {
     OPERATIONS
         .iter()
+        .chain(ORG_OPERATIONS)
         .find(|o| o.service == service && o.name == name)
 }
 
@@ -203,6 +247,37 @@ pub fn policy_document() -> serde_json::Value {
     serde_json::json!({"Version": "2012-10-17", "Statement": statements})
 }
 
+/// The scanning identity's policy for an organization scan: Organizations reads, and
+/// AssumeRole on the member role in every account (`role_name` may carry a path).
+pub fn scanner_policy_document(role_name: &str) -> serde_json::Value {
+    let mut reads: Vec<&str> = ORG_OPERATIONS
+        .iter()
+        .filter(|o| o.service == "organizations")
+        .map(|o| o.action)
+        .collect();
+    reads.sort_unstable();
+    let role = format!("arn:aws:iam::*:role/{}", role_name.trim_matches('/'));
+    serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "OrganizationsRead", "Effect": "Allow", "Action": reads, "Resource": "*"},
+        {"Sid": "AssumeMemberRole", "Effect": "Allow", "Action": [ASSUME_ROLE.action], "Resource": role},
+    ]})
+}
+
+/// The member role's trust policy: the scanner's account may assume it, with the external id
+/// when one is agreed.
+pub fn member_trust_policy(scanner_account: &str, external_id: Option<&str>) -> serde_json::Value {
+    let mut statement = serde_json::json!({
+        "Sid": "GwauditScanner",
+        "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{scanner_account}:root")},
+        "Action": ASSUME_ROLE.action,
+    });
+    if let Some(id) = external_id {
+        statement["Condition"] = serde_json::json!({"StringEquals": {"sts:ExternalId": id}});
+    }
+    serde_json::json!({"Version": "2012-10-17", "Statement": [statement]})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +301,34 @@ mod tests {
             !is_allowed("apigateway", "GetExport"),
             "reads not on the list are refused too"
         );
+    }
+
+    #[test]
+    fn organization_operations_are_reads_but_assume_role() {
+        for o in ORG_OPERATIONS {
+            if *o == ASSUME_ROLE {
+                assert!(
+                    !is_allowed(o.service, o.name),
+                    "the guard passes reads only"
+                );
+            } else {
+                assert!(is_allowed(o.service, o.name), "{}", o.name);
+            }
+        }
+        let doc = scanner_policy_document("/audit/Gwaudit/");
+        assert_eq!(
+            doc["Statement"][1]["Resource"],
+            "arn:aws:iam::*:role/audit/Gwaudit"
+        );
+        assert_eq!(doc["Statement"][0]["Action"].as_array().unwrap().len(), 4);
+        let trust = member_trust_policy("111111111111", Some("x-1"));
+        assert_eq!(
+            trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+            "x-1"
+        );
+        assert!(member_trust_policy("111111111111", None)["Statement"][0]
+            .get("Condition")
+            .is_none());
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn throttle_storm_still_yields_the_complete_snapshot() {
         method: "GET",
         path_contains: p,
         path_suffix: "",
+        request_contains: &[],
         action: Action::Throttle,
         hit: 4,
         of: 1000,

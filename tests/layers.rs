@@ -7,7 +7,14 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Modules that import nothing from the crate: usable from every layer.
-const LEAVES: &[&str] = &["date", "glob", "secrets", "term", "operations"];
+const LEAVES: &[&str] = &[
+    "account_selection",
+    "date",
+    "glob",
+    "secrets",
+    "term",
+    "operations",
+];
 
 /// Each layer and the layers (besides the leaves) it may import.
 const ALLOWED: &[(&str, &[&str])] = &[

@@ -2,6 +2,7 @@
 //! snapshot model; a call that fails becomes a recorded collection error and collection goes
 //! on. Every request passes the read-only guard; API Gateway calls are paced below the quota.
 
+pub mod accounts;
 mod apigateway;
 mod apigatewayv2;
 mod clients;
@@ -269,31 +270,73 @@ async fn enabled_regions(
         .collect())
 }
 
-/// Collects a snapshot of the account. Errors here are fatal (no credentials, no region);
-/// everything after identifying the account is recorded in the snapshot instead.
-pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
-    let started = Instant::now();
-    let http = clients::https_client();
-    let log = CallLog::default();
-    let guard = ReadOnlyGuard { log: log.clone() };
-    let base = clients::load_config(
-        opts.profile.as_deref(),
-        opts.regions.first().map(String::as_str),
-        opts.endpoint_url.as_deref(),
-        http.clone(),
-    )
-    .await;
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&base)
-            .interceptor(guard.clone())
-            .build(),
-    );
-    let who = sts.get_caller_identity().send().await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot identify the AWS account (check credentials, --profile and --region): {}",
-            DisplayErrorContext(&e)
+/// What every call of one gwaudit run shares: the HTTP client, the read-only guard with its
+/// call log, and the configuration the standard credential chain loaded (the caller's).
+pub struct Session {
+    http: aws_smithy_runtime_api::client::http::SharedHttpClient,
+    log: CallLog,
+    guard: ReadOnlyGuard,
+    pub base: aws_config::SdkConfig,
+}
+
+impl Session {
+    pub async fn open(opts: &CollectOptions) -> Session {
+        let http = clients::https_client();
+        let log = CallLog::default();
+        let base = clients::load_config(
+            opts.profile.as_deref(),
+            opts.regions.first().map(String::as_str),
+            opts.endpoint_url.as_deref(),
+            http.clone(),
         )
-    })?;
+        .await;
+        Session {
+            http,
+            guard: ReadOnlyGuard { log: log.clone() },
+            log,
+            base,
+        }
+    }
+
+    fn sts(&self, config: &aws_config::SdkConfig) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(config)
+                .interceptor(self.guard.clone())
+                .build(),
+        )
+    }
+}
+
+/// Collects a snapshot of the caller's account. Errors here are fatal (no credentials, no
+/// region); everything after identifying the account is recorded in the snapshot instead.
+pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
+    let session = Session::open(opts).await;
+    let base = session.base.clone();
+    collect_account(&session, &base, opts).await
+}
+
+/// Collects a snapshot of the account `base`'s credentials reach (the caller's, or a member
+/// account's through `accounts::account_access`).
+pub async fn collect_account(
+    session: &Session,
+    base: &aws_config::SdkConfig,
+    opts: &CollectOptions,
+) -> anyhow::Result<Snapshot> {
+    let started = Instant::now();
+    let http = session.http.clone();
+    let log = session.log.clone();
+    let guard = session.guard.clone();
+    let who = session
+        .sts(base)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot identify the AWS account (check credentials, --profile and --region): {}",
+                DisplayErrorContext(&e)
+            )
+        })?;
     let account = who.account().unwrap_or_default().to_string();
     let partition = who
         .arn()
@@ -303,7 +346,7 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
     let regions = if !opts.regions.is_empty() {
         opts.regions.clone()
     } else if opts.all_regions {
-        enabled_regions(&base, &guard).await?
+        enabled_regions(base, &guard).await?
     } else {
         vec![base.region().map(|r| r.to_string()).ok_or_else(|| {
             anyhow::anyhow!("no region: pass --region, --all-regions or set AWS_REGION")
@@ -334,7 +377,7 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
         let rc = Arc::new(RegionCollector {
             region: region.clone(),
             partition: partition.clone(),
-            clients: clients::for_region(&base, &http, &guard, &account, region, max_rps),
+            clients: clients::for_region(base, &http, &guard, &account, region, max_rps),
             errors: Mutex::new(Vec::new()),
             apigateway_in_flight: tokio::sync::Semaphore::new(
                 (max_rps.ceil() as usize).clamp(2, 10),
@@ -367,7 +410,7 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
         .collect();
     let roles = referenced_roles(&region_snaps);
     let iam_client = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::config::Builder::from(&base)
+        aws_sdk_iam::config::Builder::from(base)
             .region(aws_config::Region::new(regions[0].clone()))
             .interceptor(guard.clone())
             .build(),

@@ -48,6 +48,27 @@ pub fn seed(endpoint: &str, region: &str, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("seed summary")
 }
 
+/// Seeds the organization of tests/moto/seed_org.py (idempotent); returns its summary.
+pub fn seed_org(endpoint: &str, region: &str) -> serde_json::Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/seed_org.py");
+    let out = Command::new(python())
+        .arg(script)
+        .args(["--endpoint", endpoint, "--region", region])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {}: {e} (run scripts/test.sh)",
+                python().display()
+            )
+        });
+    assert!(
+        out.status.success(),
+        "seeding moto's organization failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("seed summary")
+}
+
 /// Runs gwaudit with fake credentials against `endpoint`.
 pub fn gwaudit_live(args: &[&str], endpoint: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gwaudit"))

@@ -16,6 +16,9 @@ pub enum Action {
     Throttle,
     /// 403 AccessDeniedException.
     Deny,
+    /// 403 AccessDenied in the XML of the query protocol (STS), as STS refuses an AssumeRole
+    /// the role's trust policy or an SCP does not allow.
+    DenyQuery,
     /// 500 with a JSON error.
     ServerError,
     /// 200 with a body that is not JSON.
@@ -28,6 +31,9 @@ pub struct Fault {
     /// The request path must contain this and end with `path_suffix`.
     pub path_contains: &'static str,
     pub path_suffix: &'static str,
+    /// Every one of these must occur in the raw request (head and body): how requests of
+    /// protocols that all `POST /` (STS, Organizations) are told apart.
+    pub request_contains: &'static [&'static str],
     pub action: Action,
     /// Of every `of` matching requests, the first `hit` are faulted (`1 of 1`: all).
     pub hit: u64,
@@ -48,6 +54,7 @@ impl Fault {
             method,
             path_contains,
             path_suffix,
+            request_contains: &[],
             action,
             hit: 1,
             of: 1,
@@ -159,6 +166,21 @@ fn injected(action: Action, path: &str) -> Vec<u8> {
                 r#"{{"message":"User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: apigateway:GET on resource: {path}"}}"#
             ),
         ),
+        Action::DenyQuery => {
+            let body = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                <Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: \
+                arn:aws:iam::123456789012:user/scanner is not authorized to perform: \
+                sts:AssumeRole on the requested role</Message></Error>\
+                <RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>";
+            let mut r = response(403, "Forbidden", None, body);
+            // The query protocol's errors are XML.
+            let head_end = r.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0);
+            let head = String::from_utf8_lossy(&r[..head_end])
+                .replace("application/json", "text/xml")
+                .into_bytes();
+            r.splice(..head_end, head);
+            r
+        }
         Action::ServerError => response(
             500,
             "Internal Server Error",
@@ -252,7 +274,11 @@ async fn handle(mut sock: TcpStream, state: Arc<State>) {
     {
         let mut counters = state.counters.lock().unwrap();
         for (i, f) in state.config.faults.iter().enumerate() {
-            if method == f.method && path.contains(f.path_contains) && path.ends_with(f.path_suffix)
+            let raw = String::from_utf8_lossy(&request);
+            if method == f.method
+                && path.contains(f.path_contains)
+                && path.ends_with(f.path_suffix)
+                && f.request_contains.iter().all(|needle| raw.contains(needle))
             {
                 let key = (
                     i,
