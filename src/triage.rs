@@ -12,7 +12,7 @@ use crate::config::Mute;
 use crate::date::Date;
 use crate::glob;
 use crate::model::UnknownCause;
-use crate::rules::{Finding, SharedStr, Status};
+use crate::rules::{Finding, Fingerprint, SharedStr, Status};
 
 /// A finding with what triage decided about it. In the JSON report its fields sit beside the
 /// finding's own (`muted`, `baseline`), so the report format does not see the wrapping.
@@ -148,7 +148,7 @@ pub fn apply_mutes(findings: &mut [Triaged], mutes: &[Mute], today: Date) -> Mut
 pub struct BaselineEntry {
     pub rule_id: String,
     pub resource_arn: String,
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
 }
 
 impl From<&Finding> for BaselineEntry {
@@ -156,7 +156,7 @@ impl From<&Finding> for BaselineEntry {
         BaselineEntry {
             rule_id: f.rule_id.to_string(),
             resource_arn: f.resource_arn.clone(),
-            fingerprint: f.fingerprint.clone(),
+            fingerprint: f.fingerprint,
         }
     }
 }
@@ -210,7 +210,7 @@ pub struct Baseline {
     source: BaselineSource,
     /// Failing findings by fingerprint, with when each was last evaluated (a finding the
     /// baseline itself carried forward keeps its older time).
-    failing: BTreeMap<String, (Finding, Option<String>)>,
+    failing: BTreeMap<Fingerprint, (Finding, Option<String>)>,
 }
 
 /// The failing findings of a previous report's `results`.
@@ -224,7 +224,7 @@ pub fn baseline_from(results: &[Triaged], source: BaselineSource) -> Baseline {
                 Some(c) => c.scanned_at.clone(),
                 None => source.scanned_at.clone(),
             };
-            (f.fingerprint.clone(), (f.finding.clone(), seen))
+            (f.fingerprint, (f.finding.clone(), seen))
         })
         .collect();
     Baseline {
@@ -287,15 +287,15 @@ pub fn apply_baseline(
         carried_forward: 0,
         covers_gaps: gaps.trusted(&baseline.source),
     };
-    let now: BTreeMap<&str, usize> = findings
+    let now: BTreeMap<Fingerprint, usize> = findings
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.fingerprint.as_str(), i))
+        .map(|(i, f)| (f.fingerprint, i))
         .collect();
     let mut replace = Vec::new();
     let mut add = Vec::new();
     for (fp, (old, last_seen)) in &baseline.failing {
-        let current = now.get(fp.as_str()).map(|&i| (i, &findings[i]));
+        let current = now.get(fp).map(|&i| (i, &findings[i]));
         match current.map(|(_, f)| f.status) {
             Some(Status::Pass) => report.fixed.push(BaselineEntry::from(old)),
             Some(Status::Fail) => {}

@@ -146,7 +146,7 @@ mod tests {
                 title: SharedStr::default(),
                 severity: Severity::Medium,
                 status,
-                fingerprint: String::new(),
+                fingerprint: Default::default(),
                 resource_arn: String::new(),
                 resource_path: String::new(),
                 resource_label: String::new(),

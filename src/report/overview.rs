@@ -263,7 +263,7 @@ pub(crate) mod testing {
             "region": "us-east-1",
             "message": format!("{rule} on {label}"),
             "evidence": {},
-            "fingerprint": format!("{rule}/{account}/{label}"),
+            "fingerprint": crate::rules::fingerprint(rule, account, "us-east-1", label).to_string(),
         })
     }
 

@@ -205,8 +205,8 @@ impl<'a> Alert<'a> {
 
     fn fingerprint(&self) -> String {
         match self.parent {
-            None => self.first.fingerprint.clone(),
-            Some((arn, _)) => fingerprint(self.rule_id, self.account, self.region, arn),
+            None => self.first.fingerprint.to_string(),
+            Some((arn, _)) => fingerprint(self.rule_id, self.account, self.region, arn).to_string(),
         }
     }
 }

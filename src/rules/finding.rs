@@ -166,6 +166,71 @@ impl<'de> Deserialize<'de> for SharedStr {
     }
 }
 
+/// A finding's identity across scans: 16 bytes, written as 32 lowercase hex digits. Kept as
+/// bytes, not text: one per result, at hundreds of thousands of results.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Fingerprint([u8; 16]);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 32];
+        for (i, b) in self.0.iter().enumerate() {
+            out[2 * i] = HEX[usize::from(b >> 4)];
+            out[2 * i + 1] = HEX[usize::from(b & 0xf)];
+        }
+        f.write_str(std::str::from_utf8(&out).expect("hex digits are ASCII"))
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl std::str::FromStr for Fingerprint {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let digit = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        let bytes = s.as_bytes();
+        let mut out = [0u8; 16];
+        if bytes.len() != 32 {
+            return Err(format!(
+                "fingerprint `{s}`: expected 32 lowercase hex digits"
+            ));
+        }
+        for (i, pair) in bytes.chunks(2).enumerate() {
+            match (digit(pair[0]), digit(pair[1])) {
+                (Some(h), Some(l)) => out[i] = h << 4 | l,
+                _ => {
+                    return Err(format!(
+                        "fingerprint `{s}`: expected 32 lowercase hex digits"
+                    ))
+                }
+            }
+        }
+        Ok(Fingerprint(out))
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// The deciding values behind a verdict, by name. While a rule builds it, a small sorted
 /// vector; once the rule is done, sealed into its compact JSON text, which is a third of the
 /// memory of the values themselves at hundreds of thousands of findings.
@@ -282,7 +347,7 @@ pub struct Finding {
     pub region: SharedStr,
     pub message: String,
     pub evidence: Evidence,
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_url: Option<SharedStr>,
     /// Why an `unknown` result could not be decided; absent on other results.
@@ -307,19 +372,15 @@ impl Finding {
 
 /// Stable across runs, region order and versions that do not change the rule: only the rule,
 /// the account, the region and the resource ARN go in.
-pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, arn: &str) -> String {
+pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, arn: &str) -> Fingerprint {
     let mut h = Sha256::new();
     for part in [rule_id, account_id, region, arn] {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for b in &h.finalize()[..16] {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0xf)] as char);
-    }
-    out
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize()[..16]);
+    Fingerprint(out)
 }
 
 #[cfg(test)]
@@ -336,5 +397,31 @@ mod tests {
         assert!("severe".parse::<Severity>().is_err());
         assert_eq!(Severity::Critical.to_string(), "critical");
         assert_eq!(Status::Unknown.as_str(), "unknown");
+    }
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_reads_back_what_it_writes_and_refuses_anything_else() {
+        let fp = fingerprint("GW101", "123456789012", "us-east-1", "arn:aws:apigateway:x");
+        let text = fp.to_string();
+        assert_eq!(text.len(), 32);
+        assert!(text
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(text.parse::<Fingerprint>(), Ok(fp));
+        assert_eq!(serde_json::to_value(fp).unwrap(), Value::from(text.clone()));
+        for bad in [
+            "",
+            "0",
+            &text[..31],
+            &text.to_uppercase(),
+            &format!("{}g", &text[..31]),
+        ] {
+            assert!(bad.parse::<Fingerprint>().is_err(), "{bad}");
+        }
     }
 }

@@ -37,7 +37,7 @@ mod threat;
 
 pub use context::RegionContext;
 pub use engine::{evaluate, evaluate_by_rule, Emitter, RuleDef, Selection};
-pub use finding::{fingerprint, Evidence, Finding, Severity, SharedStr, Status};
+pub use finding::{fingerprint, Evidence, Finding, Fingerprint, Severity, SharedStr, Status};
 pub use metadata::{Category, RuleMeta};
 pub use params::RuleParams;
 pub use resource::ResourceRef;
