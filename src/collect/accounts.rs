@@ -100,8 +100,13 @@ pub struct AccountAccess {
 
 /// Identifies the caller. Fatal when it fails: without credentials nothing can be scanned.
 pub async fn caller(session: &Session) -> anyhow::Result<Caller> {
+    caller_of(session, &session.base).await
+}
+
+/// Who `config`'s credentials belong to.
+pub async fn caller_of(session: &Session, config: &SdkConfig) -> anyhow::Result<Caller> {
     let who = session
-        .sts(&session.base)
+        .sts(config)
         .get_caller_identity()
         .send()
         .await

@@ -326,23 +326,9 @@ pub async fn collect_account(
     let http = session.http.clone();
     let log = session.log.clone();
     let guard = session.guard.clone();
-    let who = session
-        .sts(base)
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot identify the AWS account (check credentials, --profile and --region): {}",
-                DisplayErrorContext(&e)
-            )
-        })?;
-    let account = who.account().unwrap_or_default().to_string();
-    let partition = who
-        .arn()
-        .and_then(|a| a.split(':').nth(1))
-        .unwrap_or("aws")
-        .to_string();
+    let accounts::Caller {
+        account, partition, ..
+    } = accounts::caller_of(session, base).await?;
     let regions = if !opts.regions.is_empty() {
         opts.regions.clone()
     } else if opts.all_regions {
