@@ -1,12 +1,61 @@
 //! The JSON report: `ScanReport` as is, documented by `reports/gwaudit-report.schema.json`.
+//! Everything but the results is indented; each result is one line, so a report of hundreds of
+//! thousands of results stays greppable and is written on every core.
+
+use std::io::{self, Write};
 
 use super::ScanReport;
+use crate::triage::Triaged;
+
+/// Results serialized per block by one worker; blocks are written in order.
+const BLOCK: usize = 2048;
 
 /// Streams the report to `w`: at hundreds of thousands of results the text is several times
 /// the size of the report in memory, so it is never built as one string.
-pub fn write(report: &ScanReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
-    w.write_all(b"\n")
+pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
+    let head = serde_json::to_string_pretty(&report.without_results()).map_err(io::Error::from)?;
+    // `results` is the last member: the head ends with its empty array.
+    let Some(head) = head.strip_suffix("[]\n}") else {
+        unreachable!("`results` is the last member of a report");
+    };
+    w.write_all(head.as_bytes())?;
+    if report.results.is_empty() {
+        return w.write_all(b"[]\n}\n");
+    }
+    w.write_all(b"[")?;
+    let mut first = true;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let blocks: Vec<&[Triaged]> = report.results.chunks(BLOCK).collect();
+    for round in blocks.chunks(workers) {
+        let texts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = round
+                .iter()
+                .map(|block| s.spawn(move || lines(block)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        for text in texts {
+            let text = text?;
+            // The array's first member has no comma before it.
+            let skip = usize::from(first);
+            first = false;
+            w.write_all(&text[skip..])?;
+        }
+    }
+    w.write_all(b"\n  ]\n}\n")
+}
+
+/// `,\n    {...}` per result (the first result of the report without the comma).
+fn lines(block: &[Triaged]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(block.len() * 1024);
+    for r in block {
+        out.extend_from_slice(b",\n    ");
+        serde_json::to_writer(&mut out, r).map_err(io::Error::from)?;
+    }
+    Ok(out)
 }
 
 pub fn render(report: &ScanReport) -> String {
@@ -35,4 +84,30 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<ScanReport> {
         let path = e.path().to_string();
         anyhow::anyhow!("{name}: invalid report at `{path}`: {}", e.into_inner())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> ScanReport {
+        let text = include_str!("../../reports/examples/demo.json");
+        serde_json::from_str(text).expect("the demo report reads back")
+    }
+
+    /// Whatever the number of results (none, fewer than a block, several rounds of blocks),
+    /// the text is the report: the same value serde would write.
+    #[test]
+    fn blocks_of_lines_read_back_as_the_report() {
+        let demo = demo();
+        for n in [0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 1, 5 * BLOCK + 3] {
+            let mut report = demo.clone();
+            report.results = demo.results.iter().cycle().take(n).cloned().collect();
+            let text = render(&report);
+            let read: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+            assert_eq!(read, serde_json::to_value(&report).unwrap(), "{n} results");
+            assert_eq!(text.lines().filter(|l| l.starts_with("    {")).count(), n);
+            assert!(text.ends_with("}\n"));
+        }
+    }
 }
