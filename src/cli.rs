@@ -925,6 +925,10 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
             }
         }
         match &target.path {
+            // A SARIF file appears whole or not at all: CI uploads whatever file exists.
+            Some(path) if target.format == Format::Sarif => write_whole(path, |w| {
+                write_report(report, target.format, out, to_terminal, w)
+            })?,
             Some(path) => {
                 let cannot =
                     |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
@@ -963,36 +967,58 @@ fn write_sarif_per_account(
     dir: &Path,
     out: &OutputArgs,
 ) -> anyhow::Result<()> {
+    let accounts = report::sarif::accounts(report);
+    // The ids become file names, and a converted report could hold anything: all are checked
+    // before any file is written.
+    if let Some(bad) = accounts
+        .iter()
+        .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        anyhow::bail!(
+            "account id `{}` is not 12 digits and cannot name a SARIF file in {}",
+            term::printable(&bad.chars().take(40).collect::<String>()),
+            dir.display()
+        );
+    }
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    for account in report::sarif::accounts(report) {
-        // The id becomes a file name: a converted report could hold anything.
-        if account.is_empty()
-            || !account
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            anyhow::bail!(
-                "account id `{}` cannot name a SARIF file in {}",
-                term::printable(&account),
-                dir.display()
-            );
-        }
-        let path = dir.join(format!("{account}.sarif"));
-        let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).map_err(cannot)?);
-        let category = report::sarif::Category {
-            name: out.sarif_category.as_deref(),
-            per_account: true,
-        };
-        let cuts = report::sarif::write(report, std::slice::from_ref(&account), category, &mut w)
-            .and_then(|cuts| w.flush().map(|()| cuts))
-            .map_err(cannot)?;
-        for cut in cuts {
-            term::eprintln(&format!("warning: {}.", cut.describe()));
-        }
+    let category = report::sarif::Category {
+        name: out.sarif_category.as_deref(),
+        per_account: true,
+    };
+    for account in accounts {
+        write_whole(&dir.join(format!("{account}.sarif")), |w| {
+            let cuts = report::sarif::write(report, std::slice::from_ref(&account), category, w)?;
+            for cut in cuts {
+                term::eprintln(&format!("warning: {}.", cut.describe()));
+            }
+            Ok(())
+        })?;
     }
     Ok(())
+}
+
+/// Writes `path` through a temporary file beside it, renamed into place only when complete.
+fn write_whole(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    let partial = path.with_file_name(name);
+    let result = std::fs::File::create(&partial).and_then(|file| {
+        let mut w = std::io::BufWriter::new(file);
+        write(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&partial, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(cannot(e))
+        }
+    }
 }
 
 fn color_enabled(choice: ColorChoice, to_terminal: bool) -> bool {

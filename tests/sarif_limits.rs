@@ -242,3 +242,63 @@ fn failing_methods_of_an_api_are_one_alert_with_a_stable_fingerprint() {
             .contains("/methods/")
     );
 }
+
+/// The size limit is shared fairly: one account's bulk of low alerts cannot push another
+/// account's critical alert out of the file, and one result larger than the limit is cut.
+#[test]
+fn every_account_keeps_its_share_and_an_oversized_result_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = demo_report();
+    let t = template(&report);
+    let mut all = results(&t, "123456789012", 1500, "info", "n");
+    for (i, r) in all.iter_mut().enumerate() {
+        r["message"] = json!(noise(i as u64, 20_000));
+    }
+    let others: Vec<String> = (0..19)
+        .map(|i| format!("{:012}", 200_000_000_000u64 + i))
+        .collect();
+    for a in &others {
+        all.extend(results(&t, a, 1, "critical", "c"));
+    }
+    let mut huge = results(&t, "123456789012", 1, "critical", "h").remove(0);
+    huge["message"] = json!(noise(7, 12_000_000));
+    all.push(huge);
+    let path = write_report(dir.path(), report, all);
+    let out = dir.path().join("shared.sarif");
+    let o = convert(&path, &format!("sarif={}", out.display()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(gzipped_len(&out) <= MAX_GZIPPED, "{}", gzipped_len(&out));
+    let log = read(&out);
+    for run in log["runs"].as_array().unwrap() {
+        let account = run["properties"]["account"].as_str().unwrap();
+        if others.iter().any(|a| a == account) {
+            let kept = run["results"].as_array().unwrap();
+            assert_eq!(kept.len(), 1, "{account} keeps its critical alert");
+            assert_eq!(kept[0]["properties"]["severity"], "critical");
+        } else {
+            assert!(run["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["properties"]["severity"] != "critical"));
+            assert!(notifications(run)
+                .iter()
+                .any(|n| n.contains("(critical) 1") && n.contains("left out")));
+        }
+    }
+}
+
+#[test]
+fn account_ids_that_cannot_name_a_file_stop_the_directory_form_before_any_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = demo_report();
+    let t = template(&report);
+    let mut all = results(&t, "000000000001", 1, "high", "a");
+    all.extend(results(&t, "../../evil", 1, "high", "b"));
+    let path = write_report(dir.path(), report, all);
+    let out = dir.path().join("sarif");
+    let o = convert(&path, &format!("sarif={}/", out.display()));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not 12 digits"), "{}", stderr(&o));
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}

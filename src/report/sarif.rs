@@ -37,9 +37,10 @@ pub const MAX_RESULTS_PER_RUN: usize = 25_000;
 pub const MAX_RUNS_PER_FILE: usize = 20;
 pub const MAX_GZIPPED_BYTES: u64 = 10_000_000;
 pub const MAX_RELATED_LOCATIONS: usize = 1_000;
-/// Kept free below the gzip limit for what follows the results (notifications, closing
-/// brackets) and for output the compressor still holds.
-const GZIP_RESERVE: u64 = 1_000_000;
+/// Kept free below the gzip limit for output the compressor still holds, punctuation, and the
+/// note of a cut in each run.
+const GZIP_MARGIN: u64 = 256 * 1024;
+const CUT_NOTE_ALLOWANCE: u64 = 8 * 1024;
 /// Collection errors named one by one per run; the rest are counted.
 const MAX_ERROR_NOTIFICATIONS: usize = 100;
 
@@ -157,24 +158,50 @@ fn plain(s: impl Into<String>) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s.into()).build()
 }
 
-/// A method or route (`.../resources/<id>/methods/GET`, `.../routes/<id>`) belongs to the
-/// resource above it; its alert is that resource's.
-fn parent_of(f: &Triaged) -> Option<(&str, &str)> {
-    ["/resources/", "/routes/"].iter().find_map(|marker| {
-        let arn = &f.resource_arn[..f.resource_arn.find(marker)?];
-        let path = &f.resource_path[..f.resource_path.find(marker)?];
-        Some((arn, path))
-    })
+/// The resource a method or route belongs to, and its alert is that resource's: for
+/// `.../restapis/<id>[/stages/<name>]/resources/<id>/methods/<verb>` the API (or its stage), for
+/// `.../apis/<id>/routes/<id>` the API. Only these exact API Gateway shapes: a log group or a
+/// role path may contain `/resources/` too. Returns the parent's ARN, path and label.
+fn parent_of(f: &Triaged) -> Option<(&str, &str, &str)> {
+    parent_parts(&f.resource_arn, &f.resource_path, &f.resource_label)
 }
 
-/// The parent's label from a member's (`name (id) GET /pets` -> `name (id)`).
-fn parent_label<'a>(member: &'a str, parent_arn: &'a str) -> &'a str {
-    let id = parent_arn.rsplit('/').next().unwrap_or("");
-    let needle = format!("({id})");
-    match member.find(&needle) {
-        Some(i) if !id.is_empty() => &member[..i + needle.len()],
-        _ => parent_arn,
-    }
+fn parent_parts<'a>(
+    member_arn: &'a str,
+    member_path: &'a str,
+    member_label: &'a str,
+) -> Option<(&'a str, &'a str, &'a str)> {
+    let (_, tail) = member_arn.split_once(":apigateway:")?;
+    let (_, rest) = tail.split_once("::/")?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let (parent_segments, label_end) = match segments.as_slice() {
+        ["restapis", id, "resources", _, "methods", _] | ["apis", id, "routes", _] => {
+            (2, format!("({id})"))
+        }
+        ["restapis", id, "stages", stage, "resources", _, "methods", _] => {
+            (4, format!("({id}) stage {stage}"))
+        }
+        _ => return None,
+    };
+    // The parent's ARN and path are the member's, cut after as many segments (ids, stage
+    // names and verbs hold no `/`; the path's segments are percent-encoded).
+    let arn = first_segments(member_arn, member_arn.len() - rest.len(), parent_segments);
+    let path_start = member_path.find("/apigateway/")? + "/apigateway/".len();
+    let path = first_segments(member_path, path_start, parent_segments);
+    let label = match member_label.find(&label_end) {
+        Some(i) => &member_label[..i + label_end.len()],
+        None => arn,
+    };
+    Some((arn, path, label))
+}
+
+/// `text` up to the end of the `n`th `/`-separated segment after `start`.
+fn first_segments(text: &str, start: usize, n: usize) -> &str {
+    let end = text[start..]
+        .match_indices('/')
+        .nth(n - 1)
+        .map_or(text.len(), |(i, _)| start + i);
+    &text[..end]
 }
 
 /// One SARIF result: a failing resource, or the failing methods/routes of one API or stage.
@@ -183,8 +210,8 @@ struct Alert<'a> {
     account: &'a str,
     region: &'a str,
     severity: Severity,
-    /// Set for a group: the ARN and path of the resource the members belong to.
-    parent: Option<(&'a str, &'a str)>,
+    /// Set for a group: the ARN, path and label of the resource the members belong to.
+    parent: Option<(&'a str, &'a str, &'a str)>,
     first: &'a Triaged,
     /// The group's other members (none for a single resource: no allocation per alert).
     others: Vec<&'a Triaged>,
@@ -200,13 +227,16 @@ impl<'a> Alert<'a> {
     }
 
     fn arn(&self) -> &str {
-        self.parent.map_or(&self.first.resource_arn, |(arn, _)| arn)
+        self.parent
+            .map_or(&self.first.resource_arn, |(arn, _, _)| arn)
     }
 
     fn fingerprint(&self) -> String {
         match self.parent {
             None => self.first.fingerprint.to_string(),
-            Some((arn, _)) => fingerprint(self.rule_id, self.account, self.region, arn).to_string(),
+            Some((arn, _, _)) => {
+                fingerprint(self.rule_id, self.account, self.region, arn).to_string()
+            }
         }
     }
 }
@@ -231,7 +261,7 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
         };
         match alert.parent {
             None => singles.push(alert),
-            Some((arn, _)) => match groups.entry((&f.rule_id, &f.region, arn)) {
+            Some((arn, _, _)) => match groups.entry((&f.rule_id, &f.region, arn)) {
                 std::collections::btree_map::Entry::Vacant(v) => {
                     v.insert(alert);
                 }
@@ -301,8 +331,7 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
             );
             (message, loc, None)
         }
-        Some((arn, path)) => {
-            let label = parent_label(&first.resource_label, arn);
+        Some((arn, path, label)) => {
             let short = |f: &Triaged| {
                 f.resource_label
                     .strip_prefix(label)
@@ -483,6 +512,14 @@ pub fn write(
         buffered.flush()?;
     }
     tee.gz.finish()?;
+    let total = doc.compressed.get();
+    if total > MAX_GZIPPED_BYTES {
+        // The shares leave room for everything measured; this is the guard, not the plan.
+        return Err(io::Error::other(format!(
+            "the SARIF file is {total} bytes gzipped, over GitHub's {MAX_GZIPPED_BYTES}: write \
+             one file per account with --output-to sarif=DIR/"
+        )));
+    }
     Ok(doc.cuts.into_inner())
 }
 
@@ -552,12 +589,26 @@ struct Runs<'d, 'a>(&'d Document<'a>);
 
 impl Serialize for Runs<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.accounts.len()))?;
-        for account in self.0.accounts {
-            seq.serialize_element(&AccountRun {
-                doc: self.0,
+        let doc = self.0;
+        let runs: Vec<AccountRun> = doc
+            .accounts
+            .iter()
+            .map(|account| AccountRun {
+                doc,
                 account,
-            })?;
+                budget: 0,
+            })
+            .collect();
+        // Every run's share of what the limit leaves after all runs' rules and notifications,
+        // so a large account cannot crowd the critical alerts of the next one out of the file.
+        let fixed: u64 = runs.iter().map(AccountRun::fixed_size).sum();
+        let share = MAX_GZIPPED_BYTES
+            .saturating_sub(GZIP_MARGIN + fixed + CUT_NOTE_ALLOWANCE * runs.len() as u64)
+            / runs.len().max(1) as u64;
+        let mut seq = s.serialize_seq(Some(runs.len()))?;
+        for mut run in runs {
+            run.budget = share;
+            seq.serialize_element(&run)?;
         }
         seq.end()
     }
@@ -566,6 +617,8 @@ impl Serialize for Runs<'_, '_> {
 struct AccountRun<'d, 'a> {
     doc: &'d Document<'a>,
     account: &'d str,
+    /// Compressed bytes this run's results may take.
+    budget: u64,
 }
 
 impl AccountRun<'_, '_> {
@@ -626,6 +679,18 @@ impl AccountRun<'_, '_> {
                 ]),
             ))
             .build()
+    }
+
+    /// Compressed size of everything in the run but its results and a cut's note.
+    fn fixed_size(&self) -> u64 {
+        let rules = self.rules();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let head = serde_json::to_writer_pretty(&mut gz, &self.head(&rules));
+        let notes = serde_json::to_writer_pretty(&mut gz, &self.notifications(None));
+        match (head, notes, gz.finish()) {
+            (Ok(()), Ok(()), Ok(v)) => v.len() as u64,
+            _ => MAX_GZIPPED_BYTES,
+        }
     }
 
     fn notifications(&self, cut: Option<&Cut>) -> Vec<Notification> {
@@ -705,6 +770,7 @@ impl Serialize for AccountRun<'_, '_> {
         map.serialize_entry(
             "results",
             &Results {
+                budget: self.budget,
                 alerts: &alerts,
                 index: &index,
                 compressed: &self.doc.compressed,
@@ -736,6 +802,8 @@ impl Serialize for AccountRun<'_, '_> {
 }
 
 struct Results<'r, 'a> {
+    /// This run's share of the compressed size, for its results.
+    budget: u64,
     alerts: &'r [Alert<'a>],
     index: &'r BTreeMap<&'r str, usize>,
     compressed: &'r Cell<u64>,
@@ -745,13 +813,85 @@ struct Results<'r, 'a> {
 impl Serialize for Results<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
+        let start = self.compressed.get();
         for alert in self.alerts.iter().take(MAX_RESULTS_PER_RUN) {
-            if self.compressed.get() > MAX_GZIPPED_BYTES - GZIP_RESERVE {
+            let r = result(alert, self.index.get(alert.rule_id).copied());
+            // Compressed, a result takes at most about its plain size: it fits if that much is
+            // left of the run's share after what the compressor may still hold.
+            let size = serde_json::to_vec(&r).map_or(u64::MAX, |v| v.len() as u64);
+            let used = self.compressed.get() - start + GZIP_MARGIN / 2;
+            if used.saturating_add(size) > self.budget {
                 break;
             }
-            seq.serialize_element(&result(alert, self.index.get(alert.rule_id).copied()))?;
+            seq.serialize_element(&r)?;
             self.written.set(self.written.get() + 1);
         }
         seq.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parent_parts;
+
+    #[test]
+    fn methods_and_routes_belong_to_their_api_or_stage_and_nothing_else_is_grouped() {
+        let p = "aws/1/us-east-1/apigateway";
+        assert_eq!(
+            parent_parts(
+                "arn:aws:apigateway:us-east-1::/restapis/a1/resources/r1/methods/GET",
+                &format!("{p}/restapis/a1/resources/r1/methods/GET"),
+                "shop (a1) GET /pets",
+            ),
+            Some((
+                "arn:aws:apigateway:us-east-1::/restapis/a1",
+                &*format!("{p}/restapis/a1"),
+                "shop (a1)"
+            ))
+        );
+        assert_eq!(
+            parent_parts(
+                "arn:aws:apigateway:us-east-1::/restapis/a1/stages/prod/resources/r1/methods/GET",
+                &format!("{p}/restapis/a1/stages/prod/resources/r1/methods/GET"),
+                "shop (a1) stage prod GET /pets",
+            ),
+            Some((
+                "arn:aws:apigateway:us-east-1::/restapis/a1/stages/prod",
+                &*format!("{p}/restapis/a1/stages/prod"),
+                "shop (a1) stage prod"
+            ))
+        );
+        assert_eq!(
+            parent_parts(
+                "arn:aws:apigateway:us-east-1::/apis/h1/routes/x9",
+                &format!("{p}/apis/h1/routes/x9"),
+                "chat (h1) route $connect",
+            ),
+            Some((
+                "arn:aws:apigateway:us-east-1::/apis/h1",
+                &*format!("{p}/apis/h1"),
+                "chat (h1)"
+            ))
+        );
+        for (arn, path) in [
+            (
+                "arn:aws:logs:us-east-1:1:log-group:/team/resources/x",
+                "aws/1/us-east-1/logs/log-group/%2Fteam%2Fresources%2Fx",
+            ),
+            (
+                "arn:aws:iam::1:role/routes/r",
+                "aws/1/global/iam/role/routes%2Fr",
+            ),
+            (
+                "arn:aws:apigateway:us-east-1::/restapis/a1/stages/prod",
+                "aws/1/us-east-1/apigateway/restapis/a1/stages/prod",
+            ),
+            (
+                "arn:aws:apigateway:us-east-1::/domainnames/resources/x",
+                "aws/1/us-east-1/apigateway/domainnames/resources/x",
+            ),
+        ] {
+            assert_eq!(parent_parts(arn, path, "label"), None, "{arn}");
+        }
     }
 }
