@@ -75,8 +75,9 @@ mod tests {
             enum_value::<EndpointType>("PRIVATE"),
             Ok(EndpointType::Private)
         );
-        assert!(enum_value::<EndpointType>("DUALSTACK")
+        // Enums that do not keep unknown values yet (see `model::raw`).
+        assert!(enum_value::<crate::model::IntegrationType>("HTTP_STREAM")
             .unwrap_err()
-            .contains("DUALSTACK"));
+            .contains("HTTP_STREAM"));
     }
 }

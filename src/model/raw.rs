@@ -30,7 +30,7 @@ pub struct RawValue(String);
 
 impl RawValue {
     /// What the collector keeps of a value AWS sent: the value itself when it has an enum's
-    /// spelling, else its first 64 characters with anything else shown as `?` (so the snapshot
+    /// spelling, else its first 64 characters with anything else shown as `_` (so the snapshot
     /// written still loads).
     pub fn from_aws(s: &str) -> Self {
         if is_enum_spelling(s) {
@@ -43,11 +43,11 @@ impl RawValue {
                 if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
                     c
                 } else {
-                    '?'
+                    '_'
                 }
             })
             .collect();
-        RawValue(if kept.is_empty() { "?".into() } else { kept })
+        RawValue(if kept.is_empty() { "_".into() } else { kept })
     }
 
     pub fn as_str(&self) -> &str {
@@ -125,8 +125,8 @@ mod tests {
     fn the_collector_keeps_what_loads() {
         assert_eq!(RawValue::from_aws("QUANTUM").as_str(), "QUANTUM");
         let odd = RawValue::from_aws("a b\u{7}");
-        assert_eq!(odd.as_str(), "a?b?");
+        assert_eq!(odd.as_str(), "a_b_");
         assert!(serde_json::from_str::<RawValue>(&serde_json::to_string(&odd).unwrap()).is_ok());
-        assert_eq!(RawValue::from_aws("").as_str(), "?");
+        assert_eq!(RawValue::from_aws("").as_str(), "_");
     }
 }
