@@ -14,7 +14,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             out.undeterminable(target, unknown_endpoint_type_reason(raw));
             continue;
         }
-        if !(api.is_private()) {
+        if !api.is_private() {
             continue;
         }
         let Some(raw) = &api.policy else {
