@@ -1,6 +1,8 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
-use crate::model::{DomainName, EndpointType, RestApi, UnknownCause, V2Api};
+use crate::model::{
+    unknown_endpoint_type_reason, DomainName, EndpointType, RestApi, UnknownCause, V2Api,
+};
 use crate::operations::{self, Operation};
 
 use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
@@ -35,6 +37,12 @@ impl Exposure {
 /// A REST API is public when its endpoint is EDGE or REGIONAL and its resource policy does not
 /// restrict callers (no policy, or an Allow open to anyone that nothing restricts).
 pub fn rest_api(api: &RestApi) -> Exposure {
+    if let Some(raw) = api.unknown_endpoint_type() {
+        return Exposure::Unknown(
+            unknown_endpoint_type_reason(raw),
+            UnknownCause::NotDeterminable,
+        );
+    }
     if api.is_private() {
         return Exposure::NotPublic("PRIVATE endpoint".into());
     }

@@ -44,25 +44,34 @@ pub async fn rest_apis(rc: &Arc<RegionCollector>) -> Option<Vec<RestApi>> {
     Some(apis.into_iter().filter_map(|(_, a)| a).collect())
 }
 
-/// `endpointConfiguration.types` of an API or a domain; an unknown type is an error.
+/// `endpointConfiguration.types` of an API or a domain (`resource`, read by `operation`); a
+/// type this version does not know is kept and recorded, and the resource with it.
 fn endpoint_types(
+    rc: &RegionCollector,
+    operation: &op::Operation,
+    resource: &str,
     config: Option<&sdk::EndpointConfiguration>,
-) -> Result<Vec<EndpointType>, String> {
+) -> Vec<EndpointType> {
     config
-        .map(|c| c.types().iter().map(|t| enum_value(t.as_str())).collect())
-        .unwrap_or(Ok(Vec::new()))
+        .map(|c| {
+            (c.types().iter())
+                .map(|t| {
+                    rc.keep(
+                        operation,
+                        resource,
+                        "endpointConfiguration.types",
+                        t.as_str(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
     let id = api.id().unwrap_or_default().to_string();
     let arn = rc.apigw_arn(&format!("/restapis/{id}"));
-    let endpoint_types = match endpoint_types(api.endpoint_configuration()) {
-        Ok(t) => t,
-        Err(e) => {
-            rc.record_failure(&op::GET_REST_APIS, Some(&arn), "UnknownEnumValue", &e);
-            return None;
-        }
-    };
+    let endpoint_types = endpoint_types(rc, &op::GET_REST_APIS, &arn, api.endpoint_configuration());
     let client = &rc.clients.apigateway;
     let (resources, stages, authorizers) = tokio::join!(
         rc.call(
@@ -137,10 +146,9 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
         security_policy: api.security_policy().map(|p| p.as_str().to_string()),
         endpoint_access_mode: api
             .endpoint_access_mode()
-            .and_then(|m| enum_value(m.as_str()).ok()),
-        api_key_source: api
-            .api_key_source()
-            .and_then(|s| enum_value(s.as_str()).ok()),
+            .map(|m| rc.keep(&op::GET_REST_APIS, &arn, "endpointAccessMode", m.as_str())),
+        api_key_source: (api.api_key_source())
+            .map(|s| rc.keep(&op::GET_REST_APIS, &arn, "apiKeySource", s.as_str())),
         policy: api.policy().map(Into::into),
         tags: tags(api.tags()),
         resources,
@@ -302,13 +310,8 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
     for d in items {
         let name = d.domain_name().unwrap_or_default().to_string();
         let arn = rc.apigw_arn(&format!("/domainnames/{name}"));
-        let endpoint_types = match endpoint_types(d.endpoint_configuration()) {
-            Ok(t) => t,
-            Err(e) => {
-                rc.record_failure(&op::GET_DOMAIN_NAMES, Some(&arn), "UnknownEnumValue", &e);
-                continue;
-            }
-        };
+        let endpoint_types =
+            endpoint_types(rc, &op::GET_DOMAIN_NAMES, &arn, d.endpoint_configuration());
         let mappings = rc
             .call(
                 &op::GET_BASE_PATH_MAPPINGS,
@@ -330,9 +333,14 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
             domain_name: name,
             endpoint_types,
             security_policy: d.security_policy().map(|p| p.as_str().to_string()),
-            endpoint_access_mode: d
-                .endpoint_access_mode()
-                .and_then(|m| enum_value(m.as_str()).ok()),
+            endpoint_access_mode: d.endpoint_access_mode().map(|m| {
+                rc.keep(
+                    &op::GET_DOMAIN_NAMES,
+                    &arn,
+                    "endpointAccessMode",
+                    m.as_str(),
+                )
+            }),
             certificate_arn: d.certificate_arn().map(Into::into),
             regional_certificate_arn: d.regional_certificate_arn().map(Into::into),
             domain_name_status: d.domain_name_status().map(|s| s.as_str().to_string()),

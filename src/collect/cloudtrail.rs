@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use super::convert::enum_value;
 use super::RegionCollector;
 use crate::model::*;
 use crate::operations as op;
@@ -35,22 +34,18 @@ pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
                 client.get_event_selectors().trail_name(&arn).send(),
             )
             .await;
-        let event_selectors = selectors.and_then(|s| {
+        let event_selectors = selectors.map(|s| {
             let basic = s
                 .event_selectors()
                 .iter()
-                .map(|e| {
-                    Ok(BasicEventSelector {
-                        read_write_type: e
-                            .read_write_type()
-                            .map(|r| enum_value(r.as_str()))
-                            .transpose()?,
-                        include_management_events: e.include_management_events().unwrap_or(true),
-                    })
+                .map(|e| BasicEventSelector {
+                    read_write_type: e.read_write_type().map(|r| {
+                        rc.keep(&op::GET_EVENT_SELECTORS, &arn, "readWriteType", r.as_str())
+                    }),
+                    include_management_events: e.include_management_events().unwrap_or(true),
                 })
-                .collect::<Result<Vec<_>, String>>();
-            let basic = rc.convert(&op::GET_EVENT_SELECTORS, &arn, basic)?;
-            Some(EventSelectors {
+                .collect();
+            EventSelectors {
                 basic,
                 advanced: s
                     .advanced_event_selectors()
@@ -70,7 +65,7 @@ pub async fn trails(rc: &Arc<RegionCollector>) -> Option<Vec<Trail>> {
                             .collect(),
                     })
                     .collect(),
-            })
+            }
         });
         out.push(Trail {
             name: t.name().unwrap_or_default().into(),

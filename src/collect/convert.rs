@@ -6,6 +6,8 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use serde::de::DeserializeOwned;
 
+use crate::model::{KeepsUnknown, RawValue};
+
 pub fn date(d: &DateTime) -> String {
     d.fmt(Format::DateTime)
         .unwrap_or_else(|_| d.secs().to_string())
@@ -16,6 +18,12 @@ pub fn date(d: &DateTime) -> String {
 pub fn enum_value<T: DeserializeOwned>(s: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(s.to_string()))
         .map_err(|_| format!("unknown value `{s}` from AWS: this gwaudit version cannot judge it"))
+}
+
+/// A model enum from AWS's spelling, keeping a value this version does not know as the raw
+/// string (the caller records it: [`super::RegionCollector::keep`]).
+pub fn keep_value<T: DeserializeOwned + KeepsUnknown>(s: &str) -> T {
+    enum_value(s).unwrap_or_else(|_| T::from_raw(RawValue::from_aws(s)))
 }
 
 pub fn tags(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
@@ -55,13 +63,21 @@ mod tests {
     }
 
     #[test]
+    fn unknown_values_are_kept() {
+        let t: EndpointType = keep_value("QUANTUM");
+        assert_eq!(t.unknown().map(RawValue::as_str), Some("QUANTUM"));
+        assert_eq!(keep_value::<EndpointType>("EDGE"), EndpointType::Edge);
+    }
+
+    #[test]
     fn unknown_enum_is_an_error() {
         assert_eq!(
             enum_value::<EndpointType>("PRIVATE"),
             Ok(EndpointType::Private)
         );
-        assert!(enum_value::<EndpointType>("DUALSTACK")
+        // Enums that do not keep unknown values yet (see `model::raw`).
+        assert!(enum_value::<crate::model::IntegrationType>("HTTP_STREAM")
             .unwrap_err()
-            .contains("DUALSTACK"));
+            .contains("HTTP_STREAM"));
     }
 }

@@ -26,7 +26,10 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use crate::model::{CollectionError, CollectionStats, RegionSnapshot, Snapshot, SCHEMA_VERSION};
+use crate::model::{
+    CollectionError, CollectionStats, KeepsUnknown, RegionSnapshot, Snapshot, SCHEMA_VERSION,
+    UNKNOWN_VALUE_CODE,
+};
 use crate::operations::Operation;
 use clients::Clients;
 use guard::{CallLog, ReadOnlyGuard};
@@ -126,6 +129,28 @@ impl RegionCollector {
         result
             .map_err(|e| self.record_failure(operation, Some(resource), "UnknownEnumValue", &e))
             .ok()
+    }
+
+    /// A model enum from AWS's spelling (`field` as AWS names it). A value this version does
+    /// not know is kept as AWS sent it, and recorded against `resource` so the report says
+    /// which resource and field the `unknown` results come from.
+    fn keep<T>(&self, operation: &Operation, resource: &str, field: &str, value: &str) -> T
+    where
+        T: serde::de::DeserializeOwned + KeepsUnknown,
+    {
+        let kept: T = convert::keep_value(value);
+        if let Some(raw) = kept.unknown() {
+            self.record_failure(
+                operation,
+                Some(resource),
+                UNKNOWN_VALUE_CODE,
+                &format!(
+                    "`{field}` is `{raw}`, a value this gwaudit version does not know: the rules \
+                     that need it answer unknown"
+                ),
+            );
+        }
+        kept
     }
 
     fn apigw_arn(&self, path: &str) -> String {

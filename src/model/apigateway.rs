@@ -5,12 +5,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+super::keeps_unknown!(EndpointType, EndpointAccessMode, ApiKeySource);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EndpointType {
     Edge,
     Regional,
     Private,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 /// Authorization types of REST methods and v2 routes (one enum: the values overlap).
@@ -58,18 +63,24 @@ pub enum LoggingLevel {
     Info,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EndpointAccessMode {
     Strict,
     Basic,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ApiKeySource {
     Header,
     Authorizer,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,6 +133,12 @@ pub struct RestApi {
 impl RestApi {
     pub fn is_private(&self) -> bool {
         self.endpoint_types.contains(&EndpointType::Private)
+    }
+
+    /// An endpoint type this version does not know: whether the API is private, and what
+    /// its endpoint defaults to, cannot be told.
+    pub fn unknown_endpoint_type(&self) -> Option<&super::RawValue> {
+        unknown_endpoint_type(&self.endpoint_types)
     }
 
     /// Whether any non-preflight method is callable without credentials; `None` when the
@@ -382,6 +399,26 @@ pub struct DomainName {
     pub api_mappings: Option<Vec<ApiMapping>>,
     #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
+}
+
+impl DomainName {
+    /// An endpoint type this version does not know.
+    pub fn unknown_endpoint_type(&self) -> Option<&super::RawValue> {
+        unknown_endpoint_type(&self.endpoint_types)
+    }
+}
+
+fn unknown_endpoint_type(types: &[EndpointType]) -> Option<&super::RawValue> {
+    use super::KeepsUnknown;
+    types.iter().find_map(EndpointType::unknown)
+}
+
+/// What rules say of a resource with an endpoint type this version does not know.
+pub fn unknown_endpoint_type_reason(raw: &super::RawValue) -> String {
+    format!(
+        "endpoint type `{raw}` (endpointConfiguration.types) is a value this gwaudit version \
+         does not know"
+    )
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -43,9 +43,13 @@ impl UnknownCause {
     }
 }
 
+/// The code of a value AWS sent that this version does not know (kept as [`super::RawValue`]).
+pub const UNKNOWN_VALUE_CODE: &str = "UnknownValue";
+
 /// Codes the collector records for what no call can read (not failures): a role of another
-/// account cannot be read from this one.
-const NOT_DETERMINABLE_CODES: &[&str] = &["CrossAccountRole"];
+/// account cannot be read from this one; a value this version does not know cannot be graded
+/// however much access the scan has (rescanning with this version changes nothing).
+const NOT_DETERMINABLE_CODES: &[&str] = &["CrossAccountRole", UNKNOWN_VALUE_CODE];
 
 /// A call that failed during collection. Rules that needed its data answer `unknown` and cite it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +86,7 @@ impl CollectionError {
     pub fn reason(&self) -> String {
         let what = match self.cause() {
             UnknownCause::NotCollected => "failed",
+            _ if self.code == UNKNOWN_VALUE_CODE => "returned a value this version does not know",
             UnknownCause::NotDeterminable => "cannot be read from this account",
         };
         let mut s = format!("{}:{} {what} ({})", self.service, self.operation, self.code);

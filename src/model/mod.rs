@@ -5,8 +5,10 @@
 //! - `Option<Vec<_>>` on a collection means "was it collected?": `None` is "not collected"
 //!   (a [`CollectionError`] says why) and is never read as "empty".
 //! - Scalar `Option`s mean "not set in AWS".
-//! - Every struct rejects unknown fields and every enum rejects unknown values, so a typo or a
-//!   value this version does not understand is a load error instead of a silent pass.
+//! - Every struct rejects unknown fields, so a typo is a load error instead of a silent pass.
+//! - Enums the collectors fill from AWS keep a value this version does not know as
+//!   [`RawValue`] (see `raw.rs` for what still is a load error); the rules that need the field
+//!   answer `unknown`.
 
 mod apigateway;
 mod apigatewayv2;
@@ -16,6 +18,7 @@ mod iam;
 mod load;
 mod logs;
 mod method_settings;
+mod raw;
 mod redact;
 mod snapshot;
 mod unique;
@@ -30,6 +33,8 @@ pub use iam::*;
 pub use load::*;
 pub use logs::*;
 pub use method_settings::*;
+pub(crate) use raw::keeps_unknown;
+pub use raw::{KeepsUnknown, RawValue};
 pub use redact::*;
 pub use snapshot::*;
 use unique::unique_keys;

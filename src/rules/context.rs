@@ -7,6 +7,7 @@ use crate::model::{
     AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
     Method, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot,
     Stage, Trail, UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
+    UNKNOWN_VALUE_CODE,
 };
 use crate::operations::{self as op, Operation};
 
@@ -128,11 +129,14 @@ impl<'a> RegionContext<'a> {
 
     /// Errors of a region-wide list call recorded although the list was collected: an entry
     /// whose answer could not be understood (the error names it), or one whose collection
-    /// failed before it could be named.
+    /// failed before it could be named. A value this version does not know is not a drop: the
+    /// entry is in the list with the value kept, and the rules that need it say so.
     fn dropped(&self, operation: &'a Operation) -> impl Iterator<Item = &'a CollectionError> + 'a {
         let region = self.region.region.as_str();
         self.snapshot.collection_errors.iter().filter(move |e| {
-            is_error_of(e, operation) && e.region.as_deref().is_none_or(|r| r == region)
+            is_error_of(e, operation)
+                && e.code != UNKNOWN_VALUE_CODE
+                && e.region.as_deref().is_none_or(|r| r == region)
         })
     }
 

@@ -1,5 +1,5 @@
 //! A small HTTP proxy on loopback between gwaudit and the moto server. It injects faults
-//! (throttling, access denied, 5xx, garbage answers) into chosen requests and can enforce
+//! (throttling, access denied, 5xx, garbage answers, rewritten answers) into chosen requests and can enforce
 //! API Gateway's quota (10 requests per second, burst 40; GetResources 5 per 2 seconds) with
 //! added latency, so collection is tested and benchmarked under real-world conditions.
 
@@ -23,6 +23,12 @@ pub enum Action {
     ServerError,
     /// 200 with a body that is not JSON.
     Garbage,
+    /// The upstream answer with every `from` in its body replaced by `to`: how a test makes
+    /// moto's answer carry a value AWS may send and moto does not (a new enum value).
+    Rewrite {
+        from: &'static str,
+        to: &'static str,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +194,7 @@ fn injected(action: Action, path: &str) -> Vec<u8> {
             r#"{"message":"internal error"}"#,
         ),
         Action::Garbage => response(200, "OK", None, "\u{1}\u{2}<html>not json at all{{{"),
+        Action::Rewrite { .. } => unreachable!("rewrites change the upstream answer"),
     }
 }
 
@@ -218,6 +225,26 @@ async fn read_request(sock: &mut TcpStream) -> Option<Vec<u8>> {
         buf.extend_from_slice(&chunk[..n]);
     }
     Some(buf)
+}
+
+/// A raw HTTP answer (with a `content-length` body, as moto sends) with `from` replaced by `to`
+/// in its body and the length fixed.
+fn rewritten(msg: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let Some(head_end) = msg.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return msg.to_vec();
+    };
+    let head = String::from_utf8_lossy(&msg[..head_end]);
+    let body = String::from_utf8_lossy(&msg[head_end + 4..]).replace(from, to);
+    let mut lines: Vec<String> = head
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("content-length:"))
+        .map(str::to_string)
+        .collect();
+    lines.push(format!("content-length: {}", body.len()));
+    let mut out = lines.join("\r\n").into_bytes();
+    out.extend_from_slice(b"\r\n\r\n");
+    out.extend_from_slice(body.as_bytes());
+    out
 }
 
 /// Forces `connection: close` on a raw HTTP message head.
@@ -271,6 +298,7 @@ async fn handle(mut sock: TcpStream, state: Arc<State>) {
             .fetch_add(1, Ordering::Relaxed);
     }
     let mut reply: Option<Vec<u8>> = None;
+    let mut rewrite: Option<(&str, &str)> = None;
     {
         let mut counters = state.counters.lock().unwrap();
         for (i, f) in state.config.faults.iter().enumerate() {
@@ -293,7 +321,10 @@ async fn handle(mut sock: TcpStream, state: Arc<State>) {
                 *counter += 1;
                 if n % f.of < f.hit {
                     state.stats.injected.fetch_add(1, Ordering::Relaxed);
-                    reply = Some(injected(f.action, &path));
+                    match f.action {
+                        Action::Rewrite { from, to } => rewrite = Some((from, to)),
+                        action => reply = Some(injected(action, &path)),
+                    }
                 }
                 break;
             }
@@ -323,6 +354,9 @@ async fn handle(mut sock: TcpStream, state: Arc<State>) {
             }
             let mut answer = Vec::new();
             let _ = up.read_to_end(&mut answer).await;
+            if let Some((from, to)) = rewrite {
+                answer = rewritten(&answer, from, to);
+            }
             close_connection(&answer)
         }
     };

@@ -1,4 +1,7 @@
-use crate::model::{AdvancedEventSelector, EventSelectors, ReadWriteType, Trail};
+use crate::model::{
+    AdvancedEventSelector, EventSelectors, KeepsUnknown, RawValue, ReadWriteType, Trail,
+    UnknownCause,
+};
 use crate::operations as op;
 use crate::rules::{Emitter, RegionContext};
 
@@ -7,7 +10,7 @@ rule!(GW601, "account/GW601-cloudtrail-management-events-off.toml");
 enum Verdict {
     Records,
     Not(String),
-    Unknown(String),
+    Unknown(String, UnknownCause),
 }
 
 /// An advanced selector for management events that is not limited to read-only calls
@@ -22,11 +25,25 @@ fn advanced_writes_management(s: &AdvancedEventSelector) -> bool {
     management && !read_only
 }
 
-fn records_write_management(s: &EventSelectors) -> bool {
-    s.basic
-        .iter()
-        .any(|b| b.include_management_events && b.read_write_type != Some(ReadWriteType::ReadOnly))
+/// Whether the selectors record write management events; `Err` with the value when only a
+/// selector whose read/write type this version does not know might.
+fn records_write_management(s: &EventSelectors) -> Result<bool, &RawValue> {
+    let management = || s.basic.iter().filter(|b| b.include_management_events);
+    let writes = |t: &Option<ReadWriteType>| {
+        matches!(
+            t,
+            None | Some(ReadWriteType::All) | Some(ReadWriteType::WriteOnly)
+        )
+    };
+    if management().any(|b| writes(&b.read_write_type))
         || s.advanced.iter().any(advanced_writes_management)
+    {
+        return Ok(true);
+    }
+    match management().find_map(|b| b.read_write_type.as_ref()?.unknown()) {
+        Some(raw) => Err(raw),
+        None => Ok(false),
+    }
 }
 
 /// `home`: the context of the trail's home Region, where its errors were recorded.
@@ -37,15 +54,31 @@ fn verdict(home: &RegionContext, t: &Trail) -> Verdict {
     if t.is_logging == Some(false) {
         return Verdict::Not("logging is stopped".into());
     }
-    let Some(selectors) = &t.event_selectors else {
-        return Verdict::Unknown(home.reason(&op::GET_EVENT_SELECTORS, Some(&t.arn)));
+    let cited = |operation| {
+        Verdict::Unknown(
+            home.reason(operation, Some(&t.arn)),
+            home.cause(operation, Some(&t.arn)),
+        )
     };
-    if !records_write_management(selectors) {
-        return Verdict::Not("does not record write management events".into());
+    let Some(selectors) = &t.event_selectors else {
+        return cited(&op::GET_EVENT_SELECTORS);
+    };
+    match records_write_management(selectors) {
+        Ok(true) => {}
+        Ok(false) => return Verdict::Not("does not record write management events".into()),
+        Err(raw) => {
+            return Verdict::Unknown(
+                format!(
+                    "an event selector's read/write type `{raw}` (readWriteType) is a value this \
+                     gwaudit version does not know"
+                ),
+                UnknownCause::NotDeterminable,
+            )
+        }
     }
     match t.is_logging {
         Some(true) => Verdict::Records,
-        _ => Verdict::Unknown(home.reason(&op::GET_TRAIL_STATUS, Some(&t.arn))),
+        _ => cited(&op::GET_TRAIL_STATUS),
     }
 }
 
@@ -55,11 +88,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     let target = ctx.scope.account("cloudtrail");
     let mut not = Vec::new();
     let mut unknown = Vec::new();
+    // Not collected if any undecided trail was: rescanning with more access may decide it.
+    let mut cause = UnknownCause::NotDeterminable;
     for home in ctx.regions() {
         let trails = match home.trails_or_reason() {
             Ok(trails) => trails,
             Err(reason) => {
                 unknown.push(format!("trails of {}: {reason}", home.region_name()));
+                cause = UnknownCause::NotCollected;
                 continue;
             }
         };
@@ -85,18 +121,24 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     return;
                 }
                 Verdict::Not(why) => not.push(format!("{name}: {why}")),
-                Verdict::Unknown(why) => unknown.push(format!("{name}: {why}")),
+                Verdict::Unknown(why, why_cause) => {
+                    unknown.push(format!("{name}: {why}"));
+                    if why_cause == UnknownCause::NotCollected {
+                        cause = why_cause;
+                    }
+                }
             }
         }
     }
     if !unknown.is_empty() {
-        out.unknown(
+        out.unknown_because(
             target,
             format!(
                 "no trail is known to be multi-Region, logging and recording write management \
                  events; undecided: {}",
                 unknown.join("; ")
             ),
+            cause,
         )
         .evidence("trails_not_qualifying", &not)
         .evidence("undecided", &unknown);

@@ -1,4 +1,5 @@
 use crate::analysis::tls::rest_api_policy;
+use crate::model::unknown_endpoint_type_reason;
 use crate::rules::{Emitter, RegionContext};
 
 use super::tls_verdict::{emit, PolicyInUse};
@@ -12,6 +13,18 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         .iter()
         .filter(|a| !a.disable_execute_api_endpoint)
     {
+        // No policy set: the default depends on the endpoint type.
+        if let (None, Some(raw)) = (&api.security_policy, api.unknown_endpoint_type()) {
+            out.undeterminable(
+                ctx.scope.rest_api(api),
+                format!(
+                    "REST API {} sets no TLS security policy and its default cannot be told: {}",
+                    api.name,
+                    unknown_endpoint_type_reason(raw)
+                ),
+            );
+            continue;
+        }
         let (name, defaulted) = rest_api_policy(api);
         emit(
             out,

@@ -10,12 +10,18 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         .filter(|a| !a.disable_execute_api_endpoint)
         .map(|a| {
             let what = format!("default endpoint of REST API {}", a.name);
-            let policy = (a.security_policy.as_deref(), a.endpoint_access_mode);
+            let policy = (
+                a.security_policy.as_deref(),
+                a.endpoint_access_mode.as_ref(),
+            );
             (ctx.scope.rest_api(a), what, policy)
         });
     let domains = ctx.domain_names(out).iter().map(|d| {
         let what = format!("custom domain {}", d.domain_name);
-        let policy = (d.security_policy.as_deref(), d.endpoint_access_mode);
+        let policy = (
+            d.security_policy.as_deref(),
+            d.endpoint_access_mode.as_ref(),
+        );
         (ctx.scope.domain(d), what, policy)
     });
     for (target, what, (policy, mode)) in apis.chain(domains) {
@@ -34,6 +40,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 format!(
                     "{what} uses {policy} with endpoint access mode BASIC: requests from other \
                      endpoint types or with a mismatched SNI/Host are not rejected"
+                ),
+            ),
+            // A mode AWS added after this version: whether it enforces what STRICT does
+            // cannot be graded here.
+            Some(EndpointAccessMode::Unknown(raw)) => out.undeterminable(
+                target,
+                format!(
+                    "{what} uses {policy} with endpoint access mode `{raw}` \
+                     (endpointAccessMode), a value this gwaudit version cannot grade"
                 ),
             ),
             None => out.fail(
