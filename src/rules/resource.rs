@@ -28,24 +28,19 @@ impl ResourceRef {
     }
 }
 
-/// Characters allowed unescaped in a path segment of a relative URI.
+/// Everything but RFC 3986's unreserved characters is escaped in a path segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_segment(&mut out, s);
-    out
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
 fn push_segment(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xf)] as char);
-        }
-    }
+    out.extend(percent_encoding::utf8_percent_encode(s, SEGMENT));
 }
 
 /// Builds refs for one account and region.
