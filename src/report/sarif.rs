@@ -206,9 +206,7 @@ fn first_segments(text: &str, start: usize, n: usize) -> &str {
 
 /// One SARIF result: a failing resource, or the failing methods/routes of one API or stage.
 struct Alert<'a> {
-    rule_id: &'a str,
-    account: &'a str,
-    region: &'a str,
+    /// The highest of its members' (a rule can raise a finding's severity).
     severity: Severity,
     /// Set for a group: the ARN, path and label of the resource the members belong to.
     parent: Option<(&'a str, &'a str, &'a str)>,
@@ -218,6 +216,11 @@ struct Alert<'a> {
 }
 
 impl<'a> Alert<'a> {
+    /// Every member shares the first's rule, account and region (the group key).
+    fn rule_id(&self) -> &'a str {
+        &self.first.rule_id
+    }
+
     fn members(&self) -> impl Iterator<Item = &'a Triaged> + '_ {
         std::iter::once(self.first).chain(self.others.iter().copied())
     }
@@ -234,9 +237,13 @@ impl<'a> Alert<'a> {
     fn fingerprint(&self) -> String {
         match self.parent {
             None => self.first.fingerprint.to_string(),
-            Some((arn, _, _)) => {
-                fingerprint(self.rule_id, self.account, self.region, arn).to_string()
-            }
+            Some((arn, _, _)) => fingerprint(
+                &self.first.rule_id,
+                &self.first.account_id,
+                &self.first.region,
+                arn,
+            )
+            .to_string(),
         }
     }
 }
@@ -251,9 +258,6 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
         .filter(|f| f.status == Status::Fail && f.muted.is_none() && f.account_id == *account)
     {
         let alert = Alert {
-            rule_id: &f.rule_id,
-            account: &f.account_id,
-            region: &f.region,
             severity: f.severity,
             parent: parent_of(f),
             first: f,
@@ -277,8 +281,8 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
     singles.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
-            .then_with(|| a.rule_id.cmp(b.rule_id))
-            .then_with(|| a.region.cmp(b.region))
+            .then_with(|| a.first.rule_id.cmp(&b.first.rule_id))
+            .then_with(|| a.first.region.cmp(&b.first.region))
             .then_with(|| a.arn().cmp(b.arn()))
     });
     singles
@@ -314,8 +318,8 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
     let first = alert.first;
     let mut props = BTreeMap::new();
     props.insert("severity".into(), json!(alert.severity));
-    props.insert("account".into(), json!(alert.account));
-    props.insert("region".into(), json!(alert.region));
+    props.insert("account".into(), json!(alert.first.account_id));
+    props.insert("region".into(), json!(alert.first.region));
     let (message, location, related) = match alert.parent {
         None => {
             props.insert("evidence".into(), json!(first.evidence));
@@ -379,7 +383,7 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), alert.fingerprint());
     let mut r = SarifResult::builder()
-        .rule_id(alert.rule_id.to_string())
+        .rule_id(alert.rule_id().to_string())
         .level(level(alert.severity))
         .message(text(message))
         .locations(vec![location])
@@ -780,7 +784,7 @@ impl Serialize for AccountRun<'_, '_> {
             let mut left_out = BTreeMap::new();
             for a in &alerts[written.get()..] {
                 *left_out
-                    .entry((a.rule_id.to_string(), a.severity))
+                    .entry((a.rule_id().to_string(), a.severity))
                     .or_insert(0) += 1;
             }
             Cut {
@@ -814,7 +818,7 @@ impl Serialize for Results<'_, '_> {
         let mut seq = s.serialize_seq(None)?;
         let start = self.compressed.get();
         for alert in self.alerts.iter().take(MAX_RESULTS_PER_RUN) {
-            let r = result(alert, self.index.get(alert.rule_id).copied());
+            let r = result(alert, self.index.get(alert.rule_id()).copied());
             // Compressed, a result takes at most about its plain size: it fits if that much is
             // left of the run's share after what the compressor may still hold.
             let size = serde_json::to_vec(&r).map_or(u64::MAX, |v| v.len() as u64);
