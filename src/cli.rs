@@ -724,7 +724,11 @@ fn accounts(args: AccountsCommandArgs) -> anyhow::Result<i32> {
                 };
                 let status = match checks.get(i) {
                     Some(Ok(())) => "  ok".to_string(),
-                    Some(Err(e)) => format!("  FAILED {}: {}", e.code, e.message),
+                    Some(Err(e)) => format!(
+                        "  FAILED {}: {}",
+                        term::printable(&e.code),
+                        term::printable(&e.message)
+                    ),
                     None => String::new(),
                 };
                 out.push_str(&format!(
