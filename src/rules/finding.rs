@@ -285,12 +285,6 @@ impl Evidence {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Value> {
-        self.entries()
-            .into_iter()
-            .find_map(|(k, v)| (k == key).then_some(v))
-    }
-
     pub fn is_empty(&self) -> bool {
         matches!(&self.0, Repr::Open(v) if v.is_empty())
     }
