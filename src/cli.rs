@@ -917,15 +917,8 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
                 write_sarif_per_account(report, dir, out)?;
                 continue;
             }
-            let accounts = report::sarif::accounts(report);
-            if accounts.len() > report::sarif::MAX_RUNS_PER_FILE {
-                anyhow::bail!(
-                    "{} accounts do not fit one SARIF file: GitHub code scanning accepts at most \
-                     {} runs (one per account) per file. Write one file per account with \
-                     --output-to sarif=DIR/",
-                    accounts.len(),
-                    report::sarif::MAX_RUNS_PER_FILE
-                );
+            if let Some(why) = report::sarif::too_many_runs(report::sarif::accounts(report).len()) {
+                anyhow::bail!(why);
             }
         }
         match &target.path {
@@ -993,13 +986,18 @@ fn write_sarif_per_account(
     for account in accounts {
         write_whole(&dir.join(format!("{account}.sarif")), |w| {
             let cuts = report::sarif::write(report, std::slice::from_ref(&account), category, w)?;
-            for cut in cuts {
-                term::eprintln(&format!("warning: {}.", cut.describe()));
-            }
+            warn_cuts(&cuts);
             Ok(())
         })?;
     }
     Ok(())
+}
+
+/// What SARIF left out to stay within GitHub's limits, on stderr.
+fn warn_cuts(cuts: &[report::sarif::Cut]) {
+    for cut in cuts {
+        term::eprintln(&format!("warning: {}.", cut.describe()));
+    }
 }
 
 /// Writes `path` through a temporary file beside it, renamed into place only when complete.
@@ -1049,9 +1047,7 @@ pub fn write_report(
                 name: out.sarif_category.as_deref(),
                 per_account: accounts.len() > 1,
             };
-            for cut in report::sarif::write(report, &accounts, category, w)? {
-                term::eprintln(&format!("warning: {}.", cut.describe()));
-            }
+            warn_cuts(&report::sarif::write(report, &accounts, category, w)?);
             Ok(())
         }
         _ => w.write_all(render(report, format, out, to_terminal).as_bytes()),

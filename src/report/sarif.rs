@@ -475,6 +475,18 @@ impl Cut {
     }
 }
 
+/// Why `accounts` accounts cannot share one file, if they cannot: checked before any file is
+/// created, and again by the writer.
+pub fn too_many_runs(accounts: usize) -> Option<String> {
+    (accounts > MAX_RUNS_PER_FILE).then(|| {
+        format!(
+            "{accounts} accounts do not fit one SARIF file: GitHub code scanning accepts at most \
+             {MAX_RUNS_PER_FILE} runs (one per account) per file. Write one file per account \
+             with --output-to sarif=DIR/"
+        )
+    })
+}
+
 /// One SARIF document holding one run per account in `accounts`. Errors when a file would hold
 /// more runs than GitHub accepts.
 pub fn write(
@@ -483,16 +495,8 @@ pub fn write(
     category: Category,
     w: &mut dyn Write,
 ) -> io::Result<Vec<Cut>> {
-    if accounts.len() > MAX_RUNS_PER_FILE {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} accounts do not fit one SARIF file: GitHub code scanning accepts at most \
-                 {MAX_RUNS_PER_FILE} runs (one per account) per file. Write one file per account \
-                 with --output-to sarif=DIR/",
-                accounts.len()
-            ),
-        ));
+    if let Some(why) = too_many_runs(accounts.len()) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
     }
     let compressed = Rc::new(Cell::new(0u64));
     let mut tee = Tee {
