@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::account_selection;
 use crate::config;
-use crate::model::{self, Snapshot, UnknownCause};
+use crate::model::{self, OrgSnapshot, UnknownCause};
 use crate::report::{self, table::TableOptions, FailOn, ScanReport};
 use crate::rules::{self, frameworks, registry};
 use crate::scan::{ScanSettings, Source};
@@ -500,7 +500,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-fn load(args: &ScanArgs) -> anyhow::Result<(Snapshot, Source)> {
+fn load(args: &ScanArgs) -> anyhow::Result<(OrgSnapshot, Source)> {
     if args.demo {
         let snap = model::parse_snapshot(DEMO_SNAPSHOT, DEMO_NAME)?;
         return Ok((snap, Source::Demo));
@@ -522,12 +522,12 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// The caller's account, or the one account a selection resolved to through its role.
-fn collect_live(aws: &AwsArgs, accounts: &AccountArgs) -> anyhow::Result<Snapshot> {
+fn collect_live(aws: &AwsArgs, accounts: &AccountArgs) -> anyhow::Result<OrgSnapshot> {
     accounts.validate()?;
     let opts = aws.options();
     runtime()?.block_on(async {
         if !accounts.selects() {
-            return crate::collect::collect(&opts).await;
+            return crate::collect::collect(&opts).await.map(OrgSnapshot::from);
         }
         let session = crate::collect::Session::open(&opts).await;
         let resolved = resolve_accounts(&session, accounts).await?;
@@ -559,7 +559,9 @@ fn collect_live(aws: &AwsArgs, accounts: &AccountArgs) -> anyhow::Result<Snapsho
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}; nothing was scanned"))?;
-        crate::collect::collect_account(&session, &access.config, &opts).await
+        crate::collect::collect_account(&session, &access.config, &opts)
+            .await
+            .map(OrgSnapshot::from)
     })
 }
 
@@ -580,10 +582,20 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<i32> {
     }
     if !args.aws.quiet {
         term::eprintln(&format!(
-            "wrote {} ({} regions, {} collection errors)",
+            "wrote {} ({} accounts, {} not scanned; {} account-regions, {} collection errors)",
             args.output.display(),
-            snapshot.regions.len(),
-            snapshot.collection_errors.len()
+            snapshot.accounts.len(),
+            snapshot.not_scanned.len(),
+            snapshot
+                .accounts
+                .iter()
+                .map(|a| a.regions.len())
+                .sum::<usize>(),
+            snapshot
+                .accounts
+                .iter()
+                .map(|a| a.collection_errors.len())
+                .sum::<usize>()
         ));
     }
     Ok(EXIT_OK)

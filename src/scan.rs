@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::config::{Config, Mute};
 use crate::date::Date;
-use crate::model::{Snapshot, UnknownCause};
+use crate::model::{OrgSnapshot, UnknownCause};
 use crate::report::{self, FailOn, ScanReport, Settings};
 use crate::rules::{self, frameworks, registry, RuleParams, Selection, Status};
 use crate::triage::{self, Baseline, Triaged};
@@ -64,39 +64,69 @@ impl ScanSettings {
 /// Reads a previous JSON report (`gwaudit scan --format json`) as a baseline.
 pub fn load_baseline(path: &Path) -> anyhow::Result<Baseline> {
     let report = report::json::load(path)?;
+    Ok(baseline_of(&report, &path.display().to_string()))
+}
+
+/// A report's failing findings as a baseline, with what it can vouch for (the accounts and
+/// regions it scanned, the rules it ran, whether it knew every open alert).
+pub fn baseline_of(report: &ScanReport, file: &str) -> Baseline {
     let source = triage::BaselineSource {
-        file: path.display().to_string(),
-        account_id: report.scan.account_id.clone(),
+        file: file.to_string(),
+        accounts: report
+            .scan
+            .accounts
+            .iter()
+            .filter(|a| a.status != report::status::ScanState::NotScanned)
+            .map(|a| a.account_id.clone())
+            .collect(),
         scanned_at: report.scan.collected_at.clone(),
         knew_every_alert: !report.sarif_could_close_alerts(),
         rules_evaluated: report.scan.rules_evaluated.iter().cloned().collect(),
-        regions: report.scan.regions.iter().cloned().collect(),
+        regions: report
+            .scan
+            .accounts
+            .iter()
+            .flat_map(|a| {
+                a.regions
+                    .iter()
+                    .map(|r| (a.account_id.clone(), r.region.clone()))
+            })
+            .collect(),
     };
-    Ok(triage::baseline_from(&report.results, source))
+    triage::baseline_from(&report.results, source)
 }
 
 /// The rules a failed call left without an answer, by region (`triage::Gaps`).
 fn gaps<'a>(
-    snapshot: &'a Snapshot,
+    snapshot: &'a OrgSnapshot,
     findings: &[Triaged],
     rules_evaluated: &'a [String],
 ) -> triage::Gaps<'a> {
     triage::Gaps {
-        account_id: &snapshot.account_id,
+        scanned: snapshot
+            .accounts
+            .iter()
+            .map(|a| a.account_id.as_str())
+            .collect(),
+        not_scanned: snapshot
+            .not_scanned
+            .iter()
+            .map(|n| n.account_id.as_str())
+            .collect(),
         unknown: findings
             .iter()
             .filter(|f| {
                 f.status == Status::Unknown
                     && f.unknown_cause != Some(UnknownCause::NotDeterminable)
             })
-            .map(|f| (f.rule_id.clone(), f.region.clone()))
+            .map(|f| (f.account_id.clone(), f.rule_id.clone(), f.region.clone()))
             .collect(),
         rules_evaluated,
     }
 }
 
 /// Runs the pipeline on one snapshot.
-pub fn run(snapshot: &Snapshot, source: Source, settings: &ScanSettings) -> ScanReport {
+pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> ScanReport {
     let selection = &settings.selection;
     let rules_evaluated: Vec<String> = registry::rules()
         .iter()

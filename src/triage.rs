@@ -194,14 +194,16 @@ pub struct CarriedForward {
 #[derive(Debug, Clone, Default)]
 pub struct BaselineSource {
     pub file: String,
-    pub account_id: String,
+    /// The accounts the baseline scanned.
+    pub accounts: BTreeSet<String>,
     /// When the baseline's snapshot was collected.
     pub scanned_at: Option<String>,
     /// The baseline knew every open alert: its own scan had no collection gap, or a baseline
     /// of its own covered them.
     pub knew_every_alert: bool,
     pub rules_evaluated: BTreeSet<String>,
-    pub regions: BTreeSet<String>,
+    /// (account, region) pairs the baseline scanned.
+    pub regions: BTreeSet<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -235,38 +237,46 @@ pub fn baseline_from(results: &[Triaged], source: BaselineSource) -> Baseline {
 }
 
 /// Where a failed call left this scan without answers: the rules that gave a `not_collected`
-/// result, by region. A rule that needs data it did not get says so with such a result, so
-/// a finding of that rule and region that failed in the baseline and is missing now may be
-/// hidden by the gap rather than fixed.
+/// result, by account and region, and the accounts that could not be scanned at all. A rule
+/// that needs data it did not get says so with such a result, so a finding of that rule and
+/// region that failed in the baseline and is missing now may be hidden by the gap rather than
+/// fixed.
 pub struct Gaps<'a> {
-    pub account_id: &'a str,
-    /// (rule, region) pairs with a `not_collected` result.
-    pub unknown: BTreeSet<(SharedStr, SharedStr)>,
+    /// The accounts this scan evaluated.
+    pub scanned: BTreeSet<&'a str>,
+    /// Selected accounts that could not be entered: nothing of theirs was evaluated.
+    pub not_scanned: BTreeSet<&'a str>,
+    /// (account, rule, region) triples with a `not_collected` result.
+    pub unknown: BTreeSet<(SharedStr, SharedStr, SharedStr)>,
     pub rules_evaluated: &'a [String],
 }
 
 impl Gaps<'_> {
     fn covers(&self, f: &Finding) -> bool {
-        f.account_id == self.account_id
-            && self
+        self.not_scanned.contains(&*f.account_id)
+            || self
                 .unknown
-                .contains(&(f.rule_id.clone(), f.region.clone()))
+                .contains(&(f.account_id.clone(), f.rule_id.clone(), f.region.clone()))
     }
 
-    /// Whether `baseline` knew every alert this scan's gaps could hide: same account, a
-    /// baseline without gaps of its own (or covered in turn), every rule run now run then, and
-    /// every region with a gap scanned then.
+    /// Whether `baseline` knew every alert this scan's gaps could hide: every account with a
+    /// gap scanned then, a baseline without gaps of its own (or covered in turn), every rule
+    /// run now run then, and every region with a gap scanned then.
     fn trusted(&self, baseline: &BaselineSource) -> bool {
-        baseline.account_id == self.account_id
-            && baseline.knew_every_alert
+        baseline.knew_every_alert
             && self
                 .rules_evaluated
                 .iter()
                 .all(|r| baseline.rules_evaluated.contains(r))
+            && self.unknown.iter().all(|(account, _, region)| {
+                baseline
+                    .regions
+                    .contains(&(account.to_string(), region.to_string()))
+            })
             && self
-                .unknown
+                .not_scanned
                 .iter()
-                .all(|(_, region)| baseline.regions.contains(region.as_str()))
+                .all(|a| baseline.accounts.contains(*a))
     }
 }
 
@@ -306,12 +316,16 @@ pub fn apply_baseline(
                 // Present as `not_collected`: the gap is on this very resource. Missing: the same
                 // rule could not see part of this region.
                 let hidden = match current {
-                    Some(_) => not_collected && old.account_id == gaps.account_id,
+                    Some(_) => not_collected && gaps.scanned.contains(&*old.account_id),
                     None => gaps.covers(old),
                 };
                 if hidden && gaps.rules_evaluated.iter().any(|r| old.rule_id == *r) {
                     let because = match current {
                         Some((_, f)) => f.message.clone(),
+                        None if gaps.not_scanned.contains(&*old.account_id) => format!(
+                            "not evaluated: account {} could not be scanned",
+                            old.account_id
+                        ),
                         None => format!(
                             "not evaluated: {} could not see all of {} in this scan",
                             old.rule_id, old.region
@@ -341,7 +355,12 @@ pub fn apply_baseline(
     if !add.is_empty() {
         findings.extend(add);
         findings.sort_by(|a, b| {
-            (&a.rule_id, &a.region, &a.resource_arn).cmp(&(&b.rule_id, &b.region, &b.resource_arn))
+            (&a.rule_id, &a.account_id, &a.region, &a.resource_arn).cmp(&(
+                &b.rule_id,
+                &b.account_id,
+                &b.region,
+                &b.resource_arn,
+            ))
         });
     }
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {

@@ -50,7 +50,7 @@ fn one_scan_writes_every_format() {
     assert!(stdout(&o).contains("Failing findings"));
     assert_eq!(read_json(&path("out.sarif"))["version"], "2.1.0");
     let json = read_json(&path("out.json"));
-    assert_eq!(json["report_version"], 1);
+    assert_eq!(json["report_version"], 2);
     let failing = json["summary"]["by_status"]["fail"].as_u64().unwrap();
     assert!(failing > 0);
     let md = std::fs::read_to_string(path("summary.md")).unwrap();

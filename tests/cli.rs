@@ -305,7 +305,7 @@ fn secrets_in_a_loaded_snapshot_reach_no_output() {
         "GW307 names the variable and the marker"
     );
     let loaded = gwaudit::model::load_snapshot_file(std::path::Path::new(path)).unwrap();
-    let vars = &loaded.regions[0].rest_apis.as_ref().unwrap()[0]
+    let vars = &loaded.accounts[0].regions[0].rest_apis.as_ref().unwrap()[0]
         .stages
         .as_ref()
         .unwrap()[0]

@@ -304,15 +304,7 @@ fn mutated_configs_and_reports_never_panic() {
                 if let Ok(foreign) = report::json::load(&path) {
                     check_renders(&foreign)?;
                     let settings = ScanSettings {
-                        baseline: Some(gwaudit::triage::baseline_from(
-                            &foreign.results,
-                            gwaudit::triage::BaselineSource {
-                                file: "fuzz.json".into(),
-                                account_id: foreign.scan.account_id.clone(),
-                                scanned_at: foreign.scan.collected_at.clone(),
-                                ..Default::default()
-                            },
-                        )),
+                        baseline: Some(scan::baseline_of(&foreign, "fuzz.json")),
                         ..ScanSettings::default()
                     };
                     check_renders(&scan::run(&snapshot, Source::Demo, &settings))?;

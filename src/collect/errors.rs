@@ -82,6 +82,7 @@ where
             )
         });
     CollectionError {
+        account_id: None,
         service: operation.service.to_string(),
         operation: operation.name.to_string(),
         region: region.map(str::to_string),

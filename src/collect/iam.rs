@@ -29,6 +29,7 @@ pub async fn roles(
         // would find the wrong role or call it missing.
         if arn.split(':').nth(4).is_some_and(|a| a != account) {
             errors.push(CollectionError {
+                account_id: None,
                 service: op::GET_ROLE.service.into(),
                 operation: op::GET_ROLE.name.into(),
                 region: None,

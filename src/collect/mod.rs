@@ -108,6 +108,7 @@ impl RegionCollector {
     ) {
         if let Ok(mut v) = self.errors.lock() {
             v.push(CollectionError {
+                account_id: None,
                 service: operation.service.into(),
                 operation: operation.name.into(),
                 region: Some(self.region.clone()),

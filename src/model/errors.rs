@@ -55,6 +55,10 @@ const NOT_DETERMINABLE_CODES: &[&str] = &["CrossAccountRole", UNKNOWN_VALUE_CODE
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CollectionError {
+    /// The account the call was made in. Absent in a snapshot (each account holds its own);
+    /// always set in a report, which lists every account's errors together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
     /// AWS service, e.g. `apigateway`, `wafv2`.
     pub service: String,
     /// API operation, e.g. `GetResources`.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{Snapshot, SCHEMA_VERSION};
+use super::{DocumentIn, OrgSnapshot, Snapshot, SCHEMA_V1, SCHEMA_VERSION};
 
 #[derive(Debug)]
 pub struct LoadError {
@@ -29,7 +29,7 @@ struct VersionProbe {
     schema_version: Option<serde_json::Value>,
 }
 
-pub fn load_snapshot_file(path: &Path) -> Result<Snapshot, LoadError> {
+pub fn load_snapshot_file(path: &Path) -> Result<OrgSnapshot, LoadError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| LoadError {
         source_name: name.clone(),
@@ -38,32 +38,53 @@ pub fn load_snapshot_file(path: &Path) -> Result<Snapshot, LoadError> {
     parse_snapshot(&text, &name)
 }
 
-pub fn parse_snapshot(text: &str, source_name: &str) -> Result<Snapshot, LoadError> {
+/// Reads a snapshot of either schema: version 1 (one account) loads as a document of that
+/// one account.
+pub fn parse_snapshot(text: &str, source_name: &str) -> Result<OrgSnapshot, LoadError> {
     let err = |detail: String| LoadError {
         source_name: source_name.to_string(),
         detail,
     };
     let probe: VersionProbe = serde_json::from_str(text)
         .map_err(|e| err(format!("not a valid snapshot JSON document: {e}")))?;
-    match probe.schema_version {
-        None => return Err(err("missing `schema_version`: not a gwaudit snapshot".into())),
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(SCHEMA_VERSION as u64) => {}
+    let version = match probe.schema_version {
+        None => {
+            return Err(err(
+                "missing `schema_version`: not a gwaudit snapshot".into()
+            ))
+        }
+        Some(serde_json::Value::Number(n))
+            if n.as_u64() == Some(SCHEMA_V1 as u64)
+                || n.as_u64() == Some(SCHEMA_VERSION as u64) =>
+        {
+            n.as_u64()
+        }
         Some(other) => {
             return Err(err(format!(
-                "unsupported snapshot schema_version {other}; this gwaudit reads version {SCHEMA_VERSION}"
+                "unsupported snapshot schema_version {other}; this gwaudit reads versions \
+                 {SCHEMA_V1} to {SCHEMA_VERSION}"
             )))
         }
-    }
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let mut snapshot: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
+    };
+    let invalid = |e: serde_path_to_error::Error<serde_json::Error>| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         err(format!("invalid snapshot at `{path}`: {inner}"))
-    })?;
+    };
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let mut document: OrgSnapshot = if version == Some(SCHEMA_V1 as u64) {
+        let snapshot: Snapshot = serde_path_to_error::deserialize(de).map_err(invalid)?;
+        snapshot.into()
+    } else {
+        let document: DocumentIn = serde_path_to_error::deserialize(de).map_err(invalid)?;
+        document.into()
+    };
     // Account, partition, regions and ARNs reach every result: a malformed one stops here.
-    super::validate::validate_snapshot(&snapshot)
+    super::validate::validate_document(&document, version == Some(SCHEMA_V1 as u64))
         .map_err(|(path, what)| err(format!("invalid snapshot at `{path}`: {what}")))?;
     // A hand-written or older snapshot may hold secrets in clear: nothing after loading sees them.
-    super::redact_secrets(&mut snapshot);
-    Ok(snapshot)
+    for account in &mut document.accounts {
+        super::redact_secrets(account);
+    }
+    Ok(document)
 }

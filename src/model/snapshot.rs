@@ -7,8 +7,15 @@ use super::{
     RestApi, Trail, UsagePlan, V2Api, WebAcl,
 };
 
-/// The snapshot schema this build reads and writes. Bump on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The snapshot schema this build writes: a document of several accounts. Bump on any
+/// incompatible change; every older version keeps loading.
+pub const SCHEMA_VERSION: u32 = 2;
+/// The single-account document of gwaudit before organization scans (still read).
+pub const SCHEMA_V1: u32 = 1;
+
+/// One account's collected configuration, and what rules evaluate. A schema-1 file is exactly
+/// this document; in a schema-2 file each entry of `accounts` is one, sharing the document's
+/// version, time and partition.
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,5 +114,182 @@ impl Snapshot {
         self.collection_errors
             .iter()
             .all(|e| e.cause() == super::UnknownCause::NotDeterminable)
+    }
+}
+
+/// What one collection run saw: the accounts it scanned and the ones it could not enter. The
+/// snapshot file of schema 2; a schema-1 file loads as a document of its one account.
+#[derive(Debug, Clone)]
+pub struct OrgSnapshot {
+    pub tool_version: Option<String>,
+    pub collected_at: Option<String>,
+    pub partition: String,
+    /// Scanned accounts (complete or not), each once, in the order collected.
+    pub accounts: Vec<Snapshot>,
+    /// Selected accounts that were not scanned, with why.
+    pub not_scanned: Vec<NotScanned>,
+    /// The whole run's calls (each account's own are on the account).
+    pub collection_stats: Option<CollectionStats>,
+}
+
+/// A selected account that has no snapshot: its role could not be assumed, its task failed,
+/// or the organization lists it as suspended or closing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotScanned {
+    pub account_id: String,
+    /// The role that was tried, when one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// `AccessDenied`, `NoSuchRole`, `SUSPENDED`, `TaskFailed`, ...
+    pub code: String,
+    pub message: String,
+}
+
+impl NotScanned {
+    /// One line for people: "AccessDenied assuming arn:…: message".
+    pub fn reason(&self) -> String {
+        match &self.role_arn {
+            Some(role) => format!("{} assuming {role}: {}", self.code, self.message),
+            None => format!("{}: {}", self.code, self.message),
+        }
+    }
+}
+
+impl From<Snapshot> for OrgSnapshot {
+    fn from(s: Snapshot) -> Self {
+        OrgSnapshot {
+            tool_version: s.tool_version.clone(),
+            collected_at: s.collected_at.clone(),
+            partition: s.partition.clone(),
+            collection_stats: s.collection_stats.clone(),
+            accounts: vec![s],
+            not_scanned: Vec::new(),
+        }
+    }
+}
+
+impl OrgSnapshot {
+    /// See [`Snapshot::as_of`]; one day for every account of the run.
+    pub fn as_of(&self) -> Date {
+        self.collected_at
+            .as_deref()
+            .and_then(Date::from_timestamp)
+            .unwrap_or_else(Date::today)
+    }
+
+    /// Every selected account was scanned and nothing failed to collect in any of them.
+    pub fn is_complete(&self) -> bool {
+        self.not_scanned.is_empty() && self.accounts.iter().all(Snapshot::is_complete)
+    }
+}
+
+/// A schema-2 file as written: the run's fields once, each account without them.
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    schema_version: u32,
+    tool_version: &'a Option<String>,
+    collected_at: &'a Option<String>,
+    partition: &'a str,
+    accounts: Vec<AccountOut<'a>>,
+    not_scanned: &'a [NotScanned],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collection_stats: &'a Option<CollectionStats>,
+}
+
+#[derive(Serialize)]
+struct AccountOut<'a> {
+    account_id: &'a str,
+    regions: &'a [RegionSnapshot],
+    iam: &'a Option<IamSnapshot>,
+    collection_errors: &'a [CollectionError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collection_stats: &'a Option<CollectionStats>,
+}
+
+impl Serialize for OrgSnapshot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        DocumentOut {
+            schema_version: SCHEMA_VERSION,
+            tool_version: &self.tool_version,
+            collected_at: &self.collected_at,
+            partition: &self.partition,
+            accounts: self
+                .accounts
+                .iter()
+                .map(|a| AccountOut {
+                    account_id: &a.account_id,
+                    regions: &a.regions,
+                    iam: &a.iam,
+                    collection_errors: &a.collection_errors,
+                    collection_stats: &a.collection_stats,
+                })
+                .collect(),
+            not_scanned: &self.not_scanned,
+            collection_stats: &self.collection_stats,
+        }
+        .serialize(s)
+    }
+}
+
+/// A schema-2 file as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DocumentIn {
+    #[allow(dead_code)] // checked before the document is parsed
+    schema_version: u32,
+    #[serde(default)]
+    tool_version: Option<String>,
+    #[serde(default, deserialize_with = "timestamp")]
+    collected_at: Option<String>,
+    #[serde(default = "default_partition")]
+    partition: String,
+    #[serde(default)]
+    accounts: Vec<AccountIn>,
+    #[serde(default)]
+    not_scanned: Vec<NotScanned>,
+    #[serde(default)]
+    collection_stats: Option<CollectionStats>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountIn {
+    account_id: String,
+    #[serde(default)]
+    regions: Vec<RegionSnapshot>,
+    #[serde(default)]
+    iam: Option<IamSnapshot>,
+    #[serde(default)]
+    collection_errors: Vec<CollectionError>,
+    #[serde(default)]
+    collection_stats: Option<CollectionStats>,
+}
+
+impl From<DocumentIn> for OrgSnapshot {
+    fn from(d: DocumentIn) -> Self {
+        let accounts = d
+            .accounts
+            .into_iter()
+            .map(|a| Snapshot {
+                schema_version: SCHEMA_VERSION,
+                tool_version: d.tool_version.clone(),
+                collected_at: d.collected_at.clone(),
+                partition: d.partition.clone(),
+                account_id: a.account_id,
+                regions: a.regions,
+                iam: a.iam,
+                collection_errors: a.collection_errors,
+                collection_stats: a.collection_stats,
+            })
+            .collect();
+        OrgSnapshot {
+            tool_version: d.tool_version,
+            collected_at: d.collected_at,
+            partition: d.partition,
+            accounts,
+            not_scanned: d.not_scanned,
+            collection_stats: d.collection_stats,
+        }
     }
 }

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{AccessLogSettings, IamSnapshot, RegionSnapshot, Snapshot, WafStatement, WebAcl};
+use super::{
+    AccessLogSettings, IamSnapshot, OrgSnapshot, RegionSnapshot, Snapshot, WafStatement, WebAcl,
+};
 
 /// The AWS partitions.
 pub const PARTITIONS: &[&str] = &[
@@ -110,6 +112,55 @@ fn optional_arn(path: impl FnOnce() -> String, value: &Option<String>) -> Result
         None | Some("") => Ok(()),
         Some(v) => arn(path, v),
     }
+}
+
+/// Checks every account of a document, and that each selected account appears once. In a
+/// schema-1 document the one account's paths have no `accounts[i].` prefix.
+pub(crate) fn validate_document(d: &OrgSnapshot, v1: bool) -> Result<(), Invalid> {
+    check(
+        PARTITIONS.contains(&d.partition.as_str()),
+        || "partition".into(),
+        &d.partition,
+        &format!("an AWS partition ({})", PARTITIONS.join(", ")),
+    )?;
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    for (i, a) in d.accounts.iter().enumerate() {
+        let prefix = if v1 {
+            String::new()
+        } else {
+            format!("accounts[{i}].")
+        };
+        validate_snapshot(a).map_err(|(path, what)| (format!("{prefix}{path}"), what))?;
+        if let Some(first) = seen.insert(&a.account_id, format!("accounts[{i}]")) {
+            return Err((
+                format!("{prefix}account_id"),
+                format!(
+                    "account {} is listed twice (also {first}); a snapshot holds each account once",
+                    a.account_id
+                ),
+            ));
+        }
+    }
+    for (i, n) in d.not_scanned.iter().enumerate() {
+        let at = format!("not_scanned[{i}]");
+        check(
+            is_account_id(&n.account_id),
+            || format!("{at}.account_id"),
+            &n.account_id,
+            "a 12-digit AWS account id",
+        )?;
+        optional_arn(|| format!("{at}.role_arn"), &n.role_arn)?;
+        if let Some(first) = seen.insert(&n.account_id, at.clone()) {
+            return Err((
+                format!("{at}.account_id"),
+                format!(
+                    "account {} is listed twice (also {first}); a snapshot holds each account once",
+                    n.account_id
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks every formatted value of a snapshot; the error names the first bad one by its JSON

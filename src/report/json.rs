@@ -72,18 +72,62 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<ScanReport> {
         .map_err(|e| anyhow::anyhow!("{name}: cannot read report: {e}"))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{name}: not a JSON document: {e}"))?;
-    match value.get("report_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(super::REPORT_VERSION) => {}
+    let version = value.get("report_version").and_then(|v| v.as_u64());
+    match version {
+        Some(v) if (1..=u64::from(super::REPORT_VERSION)).contains(&v) => {}
         Some(v) => anyhow::bail!(
-            "{name}: report_version {v} is not supported; this gwaudit reads version {}",
+            "{name}: report_version {v} is not supported; this gwaudit reads versions 1 to {}",
             super::REPORT_VERSION
         ),
         None => anyhow::bail!("{name}: no `report_version`: not a gwaudit JSON report"),
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let mut report: ScanReport = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         anyhow::anyhow!("{name}: invalid report at `{path}`: {}", e.into_inner())
-    })
+    })?;
+    if version == Some(1) {
+        upgrade_v1(&mut report);
+    }
+    Ok(report)
+}
+
+/// A version-1 report covers one account and has no status view or error accounts: they are
+/// derived from what it does say, so a baseline or `convert` of it reads like a new report.
+fn upgrade_v1(report: &mut ScanReport) {
+    let account = report.scan.account_id.clone();
+    for e in &mut report.scan.collection_errors {
+        e.account_id.get_or_insert_with(|| account.clone());
+    }
+    if report.scan.accounts.is_empty() && !account.is_empty() {
+        let state = |complete| {
+            if complete {
+                super::status::ScanState::Scanned
+            } else {
+                super::status::ScanState::Incomplete
+            }
+        };
+        report.scan.accounts.push(super::status::AccountStatus {
+            account_id: account,
+            status: state(report.scan.complete),
+            reason: None,
+            missing: Default::default(),
+            regions: report
+                .scan
+                .regions
+                .iter()
+                .map(|r| super::status::RegionStatus {
+                    region: r.clone(),
+                    status: state(!report.scan.collection_errors.iter().any(|e| {
+                        e.region.as_deref() == Some(r.as_str())
+                            && e.cause() == crate::model::UnknownCause::NotCollected
+                    })),
+                    apis: None,
+                    failing_by_severity: Default::default(),
+                    missing: Default::default(),
+                })
+                .collect(),
+        });
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod junit;
 pub mod markdown;
 pub mod overview;
 pub mod sarif;
+pub mod status;
 pub mod table;
 mod text;
 
@@ -15,14 +16,16 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CollectionError, Snapshot, UnknownCause};
+use crate::model::{CollectionError, OrgSnapshot, UnknownCause};
 use crate::rules::{Severity, Status};
 use crate::triage::{BaselineReport, MuteReport, Triaged};
 pub use compliance::ComplianceView;
 use strum::VariantArray;
 
 /// Version of the JSON report format (`reports/gwaudit-report.schema.json`).
-pub const REPORT_VERSION: u32 = 1;
+/// Version 2 added the account × region status view (`scan.accounts`) and the account of
+/// each collection error; version 1 reports still load as baselines and for `convert`.
+pub const REPORT_VERSION: u32 = 2;
 
 /// The severity threshold at which failing findings make the exit code 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,14 +105,23 @@ pub struct Settings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanInfo {
-    /// False when anything could not be collected: results may be `unknown`.
+    /// False when anything could not be collected, or a selected account was not scanned:
+    /// results may be `unknown` or missing.
     pub complete: bool,
+    /// The scanned account when the report covers one; empty when it covers several (each is
+    /// in `accounts`).
     pub account_id: String,
     pub partition: String,
+    /// Every region scanned in any account, each once.
     pub regions: Vec<String>,
     pub collected_at: Option<String>,
     pub rules_evaluated: Vec<String>,
+    /// Every call that failed, in every account (each names its account).
     pub collection_errors: Vec<CollectionError>,
+    /// What each selected account and region came to (`status::of`). A version-1 report has
+    /// none: `json::load` fills it from `account_id` and `regions`.
+    #[serde(default)]
+    pub accounts: Vec<status::AccountStatus>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -163,7 +175,7 @@ impl ScanReport {
     }
 
     pub fn new(
-        snapshot: &Snapshot,
+        snapshot: &OrgSnapshot,
         settings: Settings,
         rules_evaluated: Vec<String>,
         results: Vec<Triaged>,
@@ -202,12 +214,38 @@ impl ScanReport {
             settings,
             scan: ScanInfo {
                 complete: snapshot.is_complete(),
-                account_id: snapshot.account_id.clone(),
+                account_id: match (
+                    snapshot.accounts.as_slice(),
+                    snapshot.not_scanned.as_slice(),
+                ) {
+                    ([one], []) => one.account_id.clone(),
+                    ([], [one]) => one.account_id.clone(),
+                    _ => String::new(),
+                },
                 partition: snapshot.partition.clone(),
-                regions: snapshot.regions.iter().map(|r| r.region.clone()).collect(),
+                regions: {
+                    let mut seen = std::collections::BTreeSet::new();
+                    snapshot
+                        .accounts
+                        .iter()
+                        .flat_map(|a| &a.regions)
+                        .filter(|r| seen.insert(r.region.as_str()))
+                        .map(|r| r.region.clone())
+                        .collect()
+                },
                 collected_at: snapshot.collected_at.clone(),
                 rules_evaluated,
-                collection_errors: snapshot.collection_errors.clone(),
+                collection_errors: snapshot
+                    .accounts
+                    .iter()
+                    .flat_map(|a| {
+                        a.collection_errors.iter().map(|e| CollectionError {
+                            account_id: Some(a.account_id.clone()),
+                            ..e.clone()
+                        })
+                    })
+                    .collect(),
+                accounts: status::of(snapshot, &results),
             },
             summary,
             mutes: None,

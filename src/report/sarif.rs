@@ -405,11 +405,22 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
     r
 }
 
-/// The accounts of a report: the scanned one, and any other its results name (a merged or
-/// converted report), sorted.
+/// The accounts of a report: the scanned ones, and any other its results name (carried
+/// forward from a baseline), sorted. An account that was not scanned and has no result gets no
+/// run: an empty run would close all of its alerts.
 pub fn accounts(report: &ScanReport) -> Vec<String> {
     let mut all: BTreeSet<&str> = report.results.iter().map(|f| &*f.account_id).collect();
-    all.insert(&report.scan.account_id);
+    all.extend(
+        report
+            .scan
+            .accounts
+            .iter()
+            .filter(|a| a.status != super::status::ScanState::NotScanned)
+            .map(|a| a.account_id.as_str()),
+    );
+    if report.scan.accounts.is_empty() && !report.scan.account_id.is_empty() {
+        all.insert(&report.scan.account_id);
+    }
     all.into_iter().map(str::to_string).collect()
 }
 
@@ -641,8 +652,13 @@ impl AccountRun<'_, '_> {
 
     fn regions(&self) -> Vec<String> {
         let report = self.doc.report;
-        if report.scan.account_id == self.account {
-            return report.scan.regions.clone();
+        if let Some(a) = report
+            .scan
+            .accounts
+            .iter()
+            .find(|a| a.account_id == *self.account)
+        {
+            return a.regions.iter().map(|r| r.region.clone()).collect();
         }
         let seen: BTreeSet<&str> = report
             .results
@@ -737,8 +753,13 @@ impl AccountRun<'_, '_> {
                 )
             }));
         }
-        if report.scan.account_id == self.account {
-            let errors = &report.scan.collection_errors;
+        {
+            let errors: Vec<_> = report
+                .scan
+                .collection_errors
+                .iter()
+                .filter(|e| e.account_id.as_deref() == Some(self.account))
+                .collect();
             out.extend(errors.iter().take(MAX_ERROR_NOTIFICATIONS).map(|e| {
                 let cause = match e.cause() {
                     UnknownCause::NotCollected => "Not collected",

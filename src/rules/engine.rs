@@ -1,4 +1,4 @@
-use crate::model::{RegionSnapshot, Snapshot, UnknownCause};
+use crate::model::{OrgSnapshot, RegionSnapshot, Snapshot, UnknownCause};
 
 use super::finding::{fingerprint, Evidence, SharedStr};
 use super::registry::{self, LoadedRule};
@@ -115,9 +115,13 @@ impl Selection {
     }
 }
 
-/// Runs the selected rules over every region of the snapshot. The order of the result is
-/// deterministic: rule, region, resource.
-pub fn evaluate(snapshot: &Snapshot, selection: &Selection, params: &RuleParams) -> Vec<Finding> {
+/// Runs the selected rules over every region of every account. The order of the result is
+/// deterministic: rule, account (as in the snapshot), region, resource.
+pub fn evaluate(
+    snapshot: &OrgSnapshot,
+    selection: &Selection,
+    params: &RuleParams,
+) -> Vec<Finding> {
     evaluate_by_rule(snapshot, selection, params)
         .into_iter()
         .flatten()
@@ -127,7 +131,7 @@ pub fn evaluate(snapshot: &Snapshot, selection: &Selection, params: &RuleParams)
 /// [`evaluate`], one vector per rule in rule order, so a caller can convert them one at a
 /// time into an exactly sized vector instead of holding two copies of every finding.
 pub fn evaluate_by_rule(
-    snapshot: &Snapshot,
+    snapshot: &OrgSnapshot,
     selection: &Selection,
     params: &RuleParams,
 ) -> Vec<Vec<Finding>> {
@@ -135,21 +139,28 @@ pub fn evaluate_by_rule(
         .iter()
         .filter(|r| selection.selects(r.def.id))
         .collect();
-    let mut regions: Vec<&RegionSnapshot> = snapshot.regions.iter().collect();
-    regions.sort_by(|a, b| a.region.cmp(&b.region));
+    let regions: Vec<(&Snapshot, &RegionSnapshot)> = snapshot
+        .accounts
+        .iter()
+        .flat_map(|account| {
+            let mut regions: Vec<&RegionSnapshot> = account.regions.iter().collect();
+            regions.sort_by(|a, b| a.region.cmp(&b.region));
+            regions.into_iter().map(move |r| (account, r))
+        })
+        .collect();
     let run = |rule: &LoadedRule| -> Vec<Finding> {
         let mut findings = Vec::new();
-        for region in &regions {
-            let ctx = RegionContext::new(snapshot, region, params);
-            let mut out = Emitter::new(&rule.meta, &snapshot.account_id, &region.region);
+        for (account, region) in &regions {
+            let ctx = RegionContext::new(account, region, params);
+            let mut out = Emitter::new(&rule.meta, &account.account_id, &region.region);
             (rule.def.check)(&ctx, &mut out);
             findings.extend(by_resource(out.into_findings()));
         }
         findings
     };
     let mut per_rule = in_parallel(&rules, run);
-    // Registry order is not id order for every id spelling; the contract is rule, region,
-    // resource.
+    // Registry order is not id order for every id spelling; the contract is rule, account,
+    // region, resource.
     per_rule.sort_by(|a, b| a.0.cmp(b.0));
     per_rule.into_iter().map(|(_, f)| f).collect()
 }

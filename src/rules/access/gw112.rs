@@ -370,7 +370,7 @@ mod tests {
             include: vec!["GW112".into()],
             exclude: vec![],
         };
-        let found = crate::rules::evaluate(&snapshot, &selection, &Default::default());
+        let found = crate::rules::evaluate(&snapshot.into(), &selection, &Default::default());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, crate::rules::Status::Unknown);
         assert_eq!(found[0].resource_arn, "arn:aws:iam::111122223333:role/x");
