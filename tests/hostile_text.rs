@@ -343,8 +343,8 @@ fn long_accounts_and_regions_are_cut_in_the_summaries() {
         );
         // The report's own account and the two of its results.
         let accounts = match format {
-            "table" => out.contains("Accounts (3)\n"),
-            _ => out.contains("### Accounts\n"),
+            "table" => out.contains("Accounts (3: 1 incomplete)\n"),
+            _ => out.contains("### Accounts (3: 1 incomplete)\n"),
         };
         assert!(accounts, "{format}: {out}");
         assert!(

@@ -255,6 +255,7 @@ fn a_baseline_carries_failing_findings_across_a_collection_gap() {
     // A baseline of another account covers nothing: SARIF is withheld.
     let mut other = baseline.clone();
     other["scan"]["account_id"] = Value::from("210987654321");
+    other["scan"]["accounts"][0]["account_id"] = Value::from("210987654321");
     let other_path = write(dir.path(), "other.json", &other);
     let o = gwaudit(&[
         "scan",
@@ -389,4 +390,91 @@ fn a_deleted_resource_is_not_carried_forward_by_an_unrelated_gap() {
         .unwrap()
         .iter()
         .any(|r| r["fingerprint"] == gw101_fp));
+}
+
+/// An account whose role could not be assumed is a gap over everything it had: with a baseline
+/// that scanned it, its failing findings are carried forward (its alerts stay open) and SARIF
+/// may be written; without one, the scan is incomplete and SARIF is withheld.
+#[test]
+fn an_account_not_scanned_carries_its_baseline_findings_forward() {
+    use gwaudit::model::parse_snapshot;
+    use gwaudit::scan::{self, ScanSettings, Source};
+    let demo: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::demo_path()).unwrap()).unwrap();
+    // us-east-1 of the demo, where GW101 and GW201 can decide everything: the only gap is
+    // the account that could not be entered.
+    let account = |id: &str| serde_json::json!({"account_id": id, "regions": [demo["regions"][0]], "iam": demo["iam"]});
+    let selection = || gwaudit::rules::Selection {
+        include: vec!["GW101".into(), "GW201".into()],
+        exclude: vec![],
+    };
+    let doc = |accounts: Vec<Value>, not_scanned: Value| {
+        let text = serde_json::json!({"schema_version": 2, "collected_at": demo["collected_at"],
+            "accounts": accounts, "not_scanned": not_scanned})
+        .to_string();
+        parse_snapshot(&text, "org").unwrap()
+    };
+    let both = doc(
+        vec![account("111111111111"), account("222222222222")],
+        serde_json::json!([]),
+    );
+    let last_week = scan::run(
+        &both,
+        Source::Demo,
+        &ScanSettings {
+            selection: selection(),
+            ..Default::default()
+        },
+    );
+    assert!(last_week.scan.complete && !last_week.sarif_could_close_alerts());
+    let failing_in = |report: &gwaudit::report::ScanReport, id: &str| {
+        report
+            .results
+            .iter()
+            .filter(|f| &*f.account_id == id && f.status == gwaudit::rules::Status::Fail)
+            .map(|f| f.fingerprint)
+            .collect::<BTreeSet<_>>()
+    };
+    let was = failing_in(&last_week, "222222222222");
+    assert!(!was.is_empty());
+
+    let one_denied = doc(
+        vec![account("111111111111")],
+        serde_json::json!([{"account_id": "222222222222", "code": "AccessDenied",
+            "message": "not authorized", "role_arn": "arn:aws:iam::222222222222:role/R"}]),
+    );
+    let alone = scan::run(
+        &one_denied,
+        Source::Demo,
+        &ScanSettings {
+            selection: selection(),
+            ..Default::default()
+        },
+    );
+    assert!(!alone.scan.complete);
+    assert!(alone.sarif_could_close_alerts());
+    assert!(failing_in(&alone, "222222222222").is_empty());
+
+    let settings = ScanSettings {
+        baseline: Some(scan::baseline_of(&last_week, "last-week.json")),
+        selection: selection(),
+        ..Default::default()
+    };
+    let today = scan::run(&one_denied, Source::Demo, &settings);
+    assert_eq!(failing_in(&today, "222222222222"), was);
+    for f in today
+        .results
+        .iter()
+        .filter(|f| &*f.account_id == "222222222222")
+    {
+        let carried = f.carried_forward.as_ref().expect("carried forward");
+        assert!(carried
+            .because
+            .contains("account 222222222222 could not be scanned"));
+    }
+    assert!(!today.sarif_could_close_alerts());
+    assert_eq!(
+        failing_in(&today, "111111111111"),
+        failing_in(&last_week, "111111111111")
+    );
 }

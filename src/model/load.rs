@@ -88,3 +88,102 @@ pub fn parse_snapshot(text: &str, source_name: &str) -> Result<OrgSnapshot, Load
     }
     Ok(document)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    const DEMO: &str = include_str!("../../fixtures/demo/demo-account.json");
+
+    fn demo() -> Value {
+        serde_json::from_str(DEMO).unwrap()
+    }
+
+    /// A schema-2 document of the demo account under each id, and `not_scanned`.
+    fn document(ids: &[&str], not_scanned: Value) -> Value {
+        let d = demo();
+        let accounts: Vec<Value> = ids
+            .iter()
+            .map(|id| {
+                json!({"account_id": id, "regions": d["regions"], "iam": d["iam"],
+                       "collection_errors": d["collection_errors"]})
+            })
+            .collect();
+        json!({"schema_version": 2, "collected_at": d["collected_at"], "partition": "aws",
+               "accounts": accounts, "not_scanned": not_scanned})
+    }
+
+    #[test]
+    fn a_v1_snapshot_loads_as_one_account_and_writes_back_as_v2() {
+        let v1 = parse_snapshot(DEMO, "demo").unwrap();
+        assert_eq!(v1.accounts.len(), 1);
+        assert_eq!(v1.accounts[0].account_id, "123456789012");
+        let written = serde_json::to_string(&v1).unwrap();
+        let v2 = parse_snapshot(&written, "written").unwrap();
+        assert_eq!(serde_json::to_value(&v2).unwrap()["schema_version"], 2);
+        assert_eq!(
+            serde_json::to_value(&v1).unwrap(),
+            serde_json::to_value(&v2).unwrap()
+        );
+        assert_eq!(v2.accounts[0].collected_at, v1.collected_at);
+    }
+
+    #[test]
+    fn a_v2_snapshot_holds_several_accounts_and_the_ones_not_scanned() {
+        let text = document(
+            &["111111111111", "222222222222"],
+            json!([{"account_id": "333333333333", "code": "AccessDenied", "message": "no",
+                    "role_arn": "arn:aws:iam::333333333333:role/R"}]),
+        )
+        .to_string();
+        let d = parse_snapshot(&text, "org").unwrap();
+        let ids: Vec<&str> = d.accounts.iter().map(|a| a.account_id.as_str()).collect();
+        assert_eq!(ids, ["111111111111", "222222222222"]);
+        assert_eq!(d.not_scanned[0].account_id, "333333333333");
+        assert!(!d.is_complete());
+        assert_eq!(
+            d.not_scanned[0].reason(),
+            "AccessDenied assuming arn:aws:iam::333333333333:role/R: no"
+        );
+    }
+
+    #[test]
+    fn bad_documents_name_the_field() {
+        let cases = [
+            (
+                document(&["111111111111", "111111111111"], json!([])),
+                "accounts[1].account_id",
+            ),
+            (
+                document(
+                    &["111111111111"],
+                    json!([{"account_id": "111111111111", "code": "X", "message": "m"}]),
+                ),
+                "not_scanned[0].account_id",
+            ),
+            (
+                document(
+                    &["111111111111"],
+                    json!([{"account_id": "12", "code": "X", "message": "m"}]),
+                ),
+                "not_scanned[0].account_id",
+            ),
+            (document(&["1111"], json!([])), "accounts[0].account_id"),
+        ];
+        for (doc, path) in cases {
+            let e = parse_snapshot(&doc.to_string(), "bad").unwrap_err();
+            assert!(e.detail.contains(&format!("`{path}`")), "{path}: {e}");
+        }
+        let mut v3 = document(&["111111111111"], json!([]));
+        v3["schema_version"] = json!(3);
+        let e = parse_snapshot(&v3.to_string(), "v3").unwrap_err();
+        assert!(
+            e.detail.contains("unsupported snapshot schema_version 3"),
+            "{e}"
+        );
+        let mut extra = document(&["111111111111"], json!([]));
+        extra["accounts"][0]["surprise"] = json!(1);
+        assert!(parse_snapshot(&extra.to_string(), "extra").is_err());
+    }
+}

@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use super::compliance::RequirementStatus;
 use super::overview::{
-    capped, causes_text, examples_text, severity_column, AccountRow, Overview, RuleRow,
-    ACCOUNT_ROWS, DETAIL_ROWS,
+    account_states, capped, causes_text, examples_text, not_scanned, scope, severity_column,
+    AccountRow, Overview, RuleRow, ACCOUNT_ROWS, DETAIL_ROWS,
 };
 use super::text::md_cell;
 use super::{ComplianceView, ScanReport};
@@ -52,9 +52,15 @@ fn overview(report: &ScanReport) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Account `{}` · regions {} · {} rules · {} results",
-        md_cell(&report.scan.account_id),
-        md_cell(&report.scan.regions.join(", ")),
+        "{} · {} rules · {} results",
+        match report.scan.account_id.as_str() {
+            "" => md_cell(&scope(report)),
+            account => format!(
+                "Account `{}` · regions {}",
+                md_cell(account),
+                md_cell(&report.scan.regions.join(", "))
+            ),
+        },
         report.scan.rules_evaluated.len(),
         report.summary.total
     );
@@ -62,9 +68,13 @@ fn overview(report: &ScanReport) -> String {
     if !report.scan.complete {
         let _ = writeln!(
             s,
-            "> [!WARNING]\n> The scan is incomplete: {} collection errors. Results that needed the \
-             missing data are `unknown`, not passes.\n",
-            report.scan.collection_errors.len()
+            "> [!WARNING]\n> The scan is incomplete: {} collection errors{}. Results that needed \
+             the missing data are `unknown`, not passes.\n",
+            report.scan.collection_errors.len(),
+            match not_scanned(report) {
+                0 => String::new(),
+                n => format!(", {n} accounts not scanned"),
+            }
         );
     }
     s.push_str("| Severity | Failing | Muted |");
@@ -247,7 +257,7 @@ pub fn render(report: &ScanReport, opts: &MarkdownOptions) -> String {
     doc.section(&headline(report), || "the headline".into());
     doc.section(&overview(report), || "the overview".into());
     failing_rules_section(&mut doc, &o.failing_rules);
-    accounts_section(&mut doc, &o.accounts, opts.details);
+    accounts_section(&mut doc, report, &o.accounts, opts.details);
     unknown_rules_section(&mut doc, &o.unknown_rules);
     for view in &report.compliance {
         doc.section(&compliance_section(view), || {
@@ -298,20 +308,39 @@ fn rule_title(r: &RuleRow) -> String {
     md_cell(&format!("{} {}", r.rule_id, r.title))
 }
 
-fn accounts_section(doc: &mut Budgeted, accounts: &[AccountRow], details: bool) {
-    let mut header = String::from("### Accounts\n\n| Account | Regions |");
+fn accounts_section(
+    doc: &mut Budgeted,
+    report: &ScanReport,
+    accounts: &[AccountRow],
+    details: bool,
+) {
+    let mut header = match account_states(report) {
+        states if states.is_empty() => String::from("### Accounts\n\n"),
+        states => format!("### Accounts ({}: {states})\n\n", accounts.len()),
+    };
+    header.push_str("| Account | Scan | Regions |");
     for s in Severity::ALL {
         let _ = write!(header, " {} |", severity_column(s));
     }
-    header.push_str(" Unknown |\n|---|---|");
+    header.push_str(" Unknown |\n|---|---|---|");
     header.push_str(&"---:|".repeat(Severity::ALL.len() + 1));
     header.push('\n');
     let (capped, hidden) = capped(accounts, details, ACCOUNT_ROWS);
     let rows = capped.iter().map(|a| {
         let mut row = format!(
-            "| {} | {} |",
+            "| {} | {} | {} |",
             md_cell(a.account_id),
-            md_cell(&a.regions.join(", "))
+            md_cell(&a.state()),
+            md_cell(
+                &a.region_lines()
+                    .into_iter()
+                    .map(|(region, missing)| match missing.as_slice() {
+                        [] => region,
+                        calls => format!("{region} (missing {})", calls.join(", ")),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
         );
         for s in Severity::ALL {
             let _ = write!(row, " {} |", a.failing(s));
@@ -514,7 +543,7 @@ mod tests {
         let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("no {s:?} in\n{md}"));
         assert!(at("### Failing findings by rule") < at("### Accounts"));
         assert!(at("### Accounts") < at("### Failing findings\n"));
-        assert!(at("| 111111111111 | us-east-1 | 0 | 0 | 60 | 0 | 0 | 0 |") > 0);
+        assert!(at("| 111111111111 |  | us-east-1 | 0 | 0 | 60 | 0 | 0 | 0 |") > 0);
 
         let all = render_with(&r, STEP_SUMMARY_LIMIT, true);
         assert_eq!(detail_rows(&all), DETAIL_ROWS + 10);

@@ -6,6 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::status::{AccountStatus, ScanState};
 use super::ScanReport;
 use crate::model::UnknownCause;
 use crate::rules::Severity;
@@ -45,6 +46,9 @@ pub struct RuleRow<'a> {
 #[derive(Debug)]
 pub struct AccountRow<'a> {
     pub account_id: &'a str,
+    /// What the scan of the account came to; `None` for an account only results name (a
+    /// converted report of an older version).
+    pub status: Option<&'a AccountStatus>,
     pub regions: Vec<&'a str>,
     /// Failing results that are not muted, by severity (every severity present).
     pub failing: BTreeMap<Severity, usize>,
@@ -55,6 +59,7 @@ impl<'a> AccountRow<'a> {
     fn empty(account_id: &'a str) -> Self {
         AccountRow {
             account_id,
+            status: None,
             regions: Vec::new(),
             failing: Severity::ALL.iter().map(|s| (*s, 0)).collect(),
             unknown: 0,
@@ -63,6 +68,53 @@ impl<'a> AccountRow<'a> {
 
     pub fn failing(&self, severity: Severity) -> usize {
         self.failing.get(&severity).copied().unwrap_or(0)
+    }
+
+    /// "scanned, 6 APIs", "incomplete, 6 APIs", "not scanned".
+    pub fn state(&self) -> String {
+        match self.status {
+            None => String::new(),
+            Some(s) if s.status == ScanState::NotScanned => "not scanned".into(),
+            Some(s) => format!(
+                "{}, {} API{}",
+                s.status.as_str(),
+                s.apis(),
+                if s.apis() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// The regions, each with the calls that failed there (empty when it was scanned whole),
+    /// then the account-wide failed calls; or why the account was not scanned.
+    pub fn region_lines(&self) -> Vec<(String, Vec<&'a str>)> {
+        let Some(status) = self.status else {
+            return self
+                .regions
+                .iter()
+                .map(|r| (r.to_string(), Vec::new()))
+                .collect();
+        };
+        if let Some(reason) = &status.reason {
+            return vec![(reason.clone(), Vec::new())];
+        }
+        let calls = |m: &'a BTreeMap<String, usize>| m.keys().map(String::as_str).collect();
+        let mut lines: Vec<(String, Vec<&str>)> = status
+            .regions
+            .iter()
+            .map(|r| (r.region.clone(), calls(&r.missing)))
+            .collect();
+        if !status.missing.is_empty() {
+            lines.push(("account-wide".into(), calls(&status.missing)));
+        }
+        // Regions only the results name (carried forward from a baseline) follow.
+        let scanned: BTreeSet<&str> = status.regions.iter().map(|r| r.region.as_str()).collect();
+        lines.extend(
+            self.regions
+                .iter()
+                .filter(|r| !scanned.contains(*r))
+                .map(|r| (r.to_string(), Vec::new())),
+        );
+        lines
     }
 }
 
@@ -199,11 +251,76 @@ impl<'a> Examples<'a> {
     }
 }
 
-/// One row per account with results, worst first (most critical, then high, ... then unknown).
-/// The report's own account is listed even without results, with every region scanned.
+/// What the report covers, for its summary line: "Account 123456789012 (us-east-1,
+/// eu-west-1)", or "3 accounts: 1 scanned, 1 incomplete, 1 not scanned; 2 regions".
+pub fn scope(report: &ScanReport) -> String {
+    let regions = &report.scan.regions;
+    if !report.scan.account_id.is_empty() {
+        format!(
+            "Account {} ({})",
+            report.scan.account_id,
+            regions.join(", ")
+        )
+    } else {
+        format!(
+            "{}; {} region{}",
+            accounts_summary(report),
+            regions.len(),
+            if regions.len() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Selected accounts that could not be scanned.
+pub fn not_scanned(report: &ScanReport) -> usize {
+    report
+        .scan
+        .accounts
+        .iter()
+        .filter(|a| a.status == ScanState::NotScanned)
+        .count()
+}
+
+/// "3 accounts: 1 scanned, 1 incomplete, 1 not scanned" (the states that have accounts).
+pub fn accounts_summary(report: &ScanReport) -> String {
+    let n = report.scan.accounts.len();
+    format!(
+        "{n} account{}: {}",
+        if n == 1 { "" } else { "s" },
+        account_states(report)
+    )
+}
+
+/// "1 scanned, 1 incomplete, 1 not scanned": how many accounts of the status view are in
+/// each state (the states that have accounts).
+pub fn account_states(report: &ScanReport) -> String {
+    let accounts = &report.scan.accounts;
+    let states: Vec<String> = [
+        ScanState::Scanned,
+        ScanState::Incomplete,
+        ScanState::NotScanned,
+    ]
+    .iter()
+    .filter_map(|state| {
+        let n = accounts.iter().filter(|a| a.status == *state).count();
+        (n > 0).then(|| format!("{n} {}", state.as_str().replace('_', " ")))
+    })
+    .collect();
+    states.join(", ")
+}
+
+/// One row per account: accounts that were not scanned first (a gap nobody should miss), then
+/// the worst (most critical, then high, ... then unknown). Every account of the status view is
+/// listed, with or without results.
 fn by_account(report: &ScanReport) -> Vec<AccountRow<'_>> {
     let mut accounts: BTreeMap<&str, (AccountRow, BTreeSet<&str>)> = BTreeMap::new();
-    if !report.scan.account_id.is_empty() {
+    for status in &report.scan.accounts {
+        let mut row = AccountRow::empty(&status.account_id);
+        row.status = Some(status);
+        row.regions = status.regions.iter().map(|r| r.region.as_str()).collect();
+        accounts.insert(&status.account_id, (row, BTreeSet::new()));
+    }
+    if report.scan.accounts.is_empty() && !report.scan.account_id.is_empty() {
         let own: &str = &report.scan.account_id;
         let mut own_row = AccountRow::empty(own);
         own_row.regions = report.scan.regions.iter().map(|r| r.as_str()).collect();
@@ -235,8 +352,14 @@ fn by_account(report: &ScanReport) -> Vec<AccountRow<'_>> {
         })
         .collect();
     rows.sort_by_cached_key(|a| {
+        let not_scanned = a.status.is_some_and(|s| s.status == ScanState::NotScanned);
         let worst: Vec<usize> = Severity::ALL.iter().map(|s| a.failing(*s)).collect();
-        (Reverse(worst), Reverse(a.unknown), a.account_id)
+        (
+            !not_scanned,
+            Reverse(worst),
+            Reverse(a.unknown),
+            a.account_id,
+        )
     });
     rows
 }

@@ -10,7 +10,8 @@ use comfy_table::{
 
 use super::compliance::RequirementStatus;
 use super::overview::{
-    capped, causes_text, severity_column, AccountRow, Overview, RuleRow, ACCOUNT_ROWS, DETAIL_ROWS,
+    account_states, capped, causes_text, not_scanned, scope, severity_column, AccountRow, Overview,
+    RuleRow, ACCOUNT_ROWS, DETAIL_ROWS,
 };
 use super::text::cell;
 use super::{ComplianceView, ScanReport};
@@ -97,7 +98,7 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
         out.push_str(&failing_rules_table(&o, opts));
     }
     if !o.accounts.is_empty() {
-        out.push_str(&accounts_table(&o.accounts, opts));
+        out.push_str(&accounts_table(report, &o.accounts, opts));
     }
     if !o.failing.is_empty() {
         out.push_str(&failing_table(&o.failing, opts));
@@ -145,16 +146,29 @@ fn rule_title(r: &RuleRow) -> String {
     cell(&format!("{} {}", r.rule_id, r.title))
 }
 
-fn accounts_table(accounts: &[AccountRow], opts: &TableOptions) -> String {
+fn accounts_table(report: &ScanReport, accounts: &[AccountRow], opts: &TableOptions) -> String {
     let mut header = vec!["Account", "Regions"];
     header.extend(Severity::ALL.iter().map(|s| severity_column(*s)));
     header.push("Unknown");
     let mut table = new_table(opts, &header);
     let (shown, left_out) = capped(accounts, opts.details, ACCOUNT_ROWS);
     for a in shown {
+        let account = match a.state() {
+            state if state.is_empty() => a.account_id.to_string(),
+            state => format!("{}\n{state}", a.account_id),
+        };
         let mut row = vec![
-            Cell::new(cell(a.account_id)),
-            Cell::new(cell(&a.regions.join(", "))),
+            Cell::new(cell(&account)),
+            Cell::new(cell(
+                &a.region_lines()
+                    .into_iter()
+                    .map(|(region, missing)| match missing.as_slice() {
+                        [] => region,
+                        calls => format!("{region}, missing:\n{}", calls.join("\n")),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )),
         ];
         row.extend(Severity::ALL.iter().map(|s| Cell::new(a.failing(*s))));
         row.push(Cell::new(a.unknown));
@@ -163,7 +177,10 @@ fn accounts_table(accounts: &[AccountRow], opts: &TableOptions) -> String {
     align_right(&mut table, &(2..header.len()).collect::<Vec<_>>());
     format!(
         "Accounts ({})\n{table}\n{}\n",
-        accounts.len(),
+        match account_states(report) {
+            states if states.is_empty() => accounts.len().to_string(),
+            states => format!("{}: {states}", accounts.len()),
+        },
         more_note(left_out, "accounts")
     )
 }
@@ -337,9 +354,8 @@ pub fn summary_line(report: &ScanReport) -> String {
         }
     }
     format!(
-        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
-        cell(&report.scan.account_id),
-        cell(&report.scan.regions.join(", ")),
+        "{}: {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
+        cell(&scope(report)),
         report.scan.rules_evaluated.len(),
         report.summary.total,
         fails,
@@ -355,8 +371,12 @@ pub fn summary_line(report: &ScanReport) -> String {
             "complete".to_string()
         } else {
             format!(
-                "incomplete: {} collection errors",
-                report.scan.collection_errors.len()
+                "incomplete: {} collection errors{}",
+                report.scan.collection_errors.len(),
+                match not_scanned(report) {
+                    0 => String::new(),
+                    n => format!(", {n} accounts not scanned"),
+                }
             )
         }
     )
