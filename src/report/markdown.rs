@@ -331,16 +331,7 @@ fn accounts_section(
             "| {} | {} | {} |",
             md_cell(a.account_id),
             md_cell(&a.state()),
-            md_cell(
-                &a.region_lines()
-                    .into_iter()
-                    .map(|(region, missing)| match missing.as_slice() {
-                        [] => region,
-                        calls => format!("{region} (missing {})", calls.join(", ")),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )
+            md_cell(&a.regions_text(false))
         );
         for s in Severity::ALL {
             let _ = write!(row, " {} |", a.failing(s));

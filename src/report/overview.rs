@@ -84,9 +84,27 @@ impl<'a> AccountRow<'a> {
         }
     }
 
+    /// [`Self::region_lines`] as one text: a line per region and per failed call for a table
+    /// cell (`lines`), or one line for a Markdown cell.
+    pub fn regions_text(&self, lines: bool) -> String {
+        let (between, missing, close, calls_between) = if lines {
+            ("\n", ", missing:\n", "", "\n")
+        } else {
+            ("; ", " (missing ", ")", ", ")
+        };
+        self.region_lines()
+            .into_iter()
+            .map(|(region, calls)| match calls.as_slice() {
+                [] => region,
+                calls => format!("{region}{missing}{}{close}", calls.join(calls_between)),
+            })
+            .collect::<Vec<_>>()
+            .join(between)
+    }
+
     /// The regions, each with the calls that failed there (empty when it was scanned whole),
     /// then the account-wide failed calls; or why the account was not scanned.
-    pub fn region_lines(&self) -> Vec<(String, Vec<&'a str>)> {
+    fn region_lines(&self) -> Vec<(String, Vec<&'a str>)> {
         let Some(status) = self.status else {
             return self
                 .regions

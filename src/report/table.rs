@@ -159,16 +159,7 @@ fn accounts_table(report: &ScanReport, accounts: &[AccountRow], opts: &TableOpti
         };
         let mut row = vec![
             Cell::new(cell(&account)),
-            Cell::new(cell(
-                &a.region_lines()
-                    .into_iter()
-                    .map(|(region, missing)| match missing.as_slice() {
-                        [] => region,
-                        calls => format!("{region}, missing:\n{}", calls.join("\n")),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )),
+            Cell::new(cell(&a.regions_text(true))),
         ];
         row.extend(Severity::ALL.iter().map(|s| Cell::new(a.failing(*s))));
         row.push(Cell::new(a.unknown));
