@@ -2,6 +2,7 @@
 //! (0 clean, 1 failing findings at or above `--fail-on`, 2 usage/input/I-O errors,
 //! 3 incomplete scan with `--strict`, or SARIF withheld for an incomplete scan).
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -897,38 +898,35 @@ fn targets(out: &OutputArgs) -> Vec<OutputTarget> {
 /// scan is incomplete.
 fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> {
     let mut withheld = false;
+    let gaps = if out.allow_incomplete_sarif {
+        BTreeSet::new()
+    } else {
+        report.accounts_sarif_could_close()
+    };
     for target in targets(out) {
-        if target.format == Format::Sarif
-            && report.sarif_could_close_alerts()
-            && !out.allow_incomplete_sarif
-        {
-            withheld = true;
-            let mut missing: Vec<String> = report
-                .scan
-                .collection_errors
-                .iter()
-                .filter(|e| e.cause() == UnknownCause::NotCollected)
-                .map(|e| e.reason())
-                .collect();
-            let unknown = report.not_collected();
-            if unknown > 0 {
-                missing.push(format!("{unknown} results could not be evaluated"));
+        let directory = target
+            .path
+            .as_deref()
+            .filter(|p| target.format == Format::Sarif && is_directory_form(p));
+        if let Some(dir) = directory {
+            // Each account's file has its own category: only the accounts with gaps wait.
+            for account in &gaps {
+                warn_sarif_withheld(report, Some(account), &dir.join(format!("{account}.sarif")));
             }
-            term::eprintln(&format!("error: no SARIF written{}: the scan is incomplete, and GitHub code scanning \
-                 would close the open alerts of everything that was not collected. Not collected: {}. \
-                 Fix access and rescan, pass --baseline with the previous JSON report (its failing \
-                 findings are carried forward), or pass --allow-incomplete-sarif.",
-                target.path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default(),
-                missing.join("; ")
-            ));
+            withheld |= !gaps.is_empty();
+            write_sarif_per_account(report, dir, out, &gaps)?;
+            continue;
+        }
+        if target.format == Format::Sarif && !gaps.is_empty() {
+            withheld = true;
+            match &target.path {
+                Some(path) => warn_sarif_withheld(report, None, path),
+                None => warn_sarif_withheld(report, None, Path::new("standard output")),
+            }
             continue;
         }
         let to_terminal = target.path.is_none() && std::io::stdout().is_terminal();
         if target.format == Format::Sarif {
-            if let Some(dir) = target.path.as_deref().filter(|p| is_directory_form(p)) {
-                write_sarif_per_account(report, dir, out)?;
-                continue;
-            }
             if let Some(why) = report::sarif::too_many_runs(report::sarif::accounts(report).len()) {
                 anyhow::bail!(why);
             }
@@ -961,6 +959,55 @@ fn write_outputs(report: &ScanReport, out: &OutputArgs) -> anyhow::Result<bool> 
     Ok(withheld)
 }
 
+/// Says on stderr why no SARIF was written to `to` (for `account`, or for the whole report),
+/// naming what was not collected and the ways out.
+fn warn_sarif_withheld(report: &ScanReport, account: Option<&str>, to: &Path) {
+    let ours = |a: Option<&str>| account.is_none() || a == account;
+    let mut missing: Vec<String> = report
+        .scan
+        .accounts
+        .iter()
+        .filter(|a| ours(Some(&a.account_id)))
+        .filter_map(|a| {
+            a.reason
+                .as_ref()
+                .map(|r| format!("account {} not scanned: {r}", a.account_id))
+        })
+        .collect();
+    missing.extend(
+        report
+            .scan
+            .collection_errors
+            .iter()
+            .filter(|e| e.cause() == UnknownCause::NotCollected && ours(e.account_id.as_deref()))
+            .take(20)
+            .map(|e| e.reason()),
+    );
+    let unknown = report
+        .results
+        .iter()
+        .filter(|f| {
+            f.status == crate::rules::Status::Unknown
+                && f.unknown_cause != Some(UnknownCause::NotDeterminable)
+                && ours(Some(&f.account_id))
+        })
+        .count();
+    if unknown > 0 {
+        missing.push(format!("{unknown} results could not be evaluated"));
+    }
+    term::eprintln(&format!(
+        "error: no SARIF written to {}: the scan{} is incomplete, and GitHub code scanning \
+         would close the open alerts of everything that was not collected. Not collected: {}. \
+         Fix access and rescan, pass --baseline with the previous JSON report (its failing \
+         findings are carried forward), or pass --allow-incomplete-sarif.",
+        to.display(),
+        account
+            .map(|a| format!(" of account {a}"))
+            .unwrap_or_default(),
+        missing.join("; ")
+    ));
+}
+
 /// `DIR/` or an existing directory: one SARIF file per account.
 fn is_directory_form(path: &Path) -> bool {
     path.as_os_str()
@@ -975,8 +1022,10 @@ fn write_sarif_per_account(
     report: &ScanReport,
     dir: &Path,
     out: &OutputArgs,
+    withheld: &BTreeSet<&str>,
 ) -> anyhow::Result<()> {
-    let accounts = report::sarif::accounts(report);
+    let mut accounts = report::sarif::accounts(report);
+    accounts.retain(|a| !withheld.contains(a.as_str()));
     // The ids become file names, and a converted report could hold anything: all are checked
     // before any file is written.
     if let Some(bad) = accounts

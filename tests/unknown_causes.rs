@@ -478,3 +478,49 @@ fn an_account_not_scanned_carries_its_baseline_findings_forward() {
         failing_in(&last_week, "111111111111")
     );
 }
+
+/// In the directory form each account's file is its own upload: an account with a gap is
+/// withheld (named on stderr, exit 3) and every complete account's file is still written.
+#[test]
+fn the_directory_form_withholds_only_the_accounts_with_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::demo_path()).unwrap()).unwrap();
+    let doc = serde_json::json!({"schema_version": 2, "collected_at": demo["collected_at"],
+    "accounts": [
+        {"account_id": "111111111111", "regions": demo["regions"], "iam": demo["iam"],
+         "collection_errors": demo["collection_errors"]},
+        {"account_id": "222222222222", "regions": [demo["regions"][0]], "iam": demo["iam"]}
+    ]});
+    let snapshot = write(dir.path(), "org.json", &doc);
+    let out = dir.path().join("sarif");
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "--snapshot",
+            &snapshot,
+            "--rules",
+            "GW101,GW201",
+            "--fail-on",
+            "none",
+        ];
+        let target = format!("sarif={}/", out.display());
+        args.extend(["--output-to", &target]);
+        args.extend(extra);
+        gwaudit(&args)
+    };
+    let o = scan(&[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(out.join("222222222222.sarif").exists());
+    assert!(!out.join("111111111111.sarif").exists());
+    let err = stderr(&o);
+    assert!(
+        err.contains("111111111111.sarif") && err.contains("of account 111111111111"),
+        "{err}"
+    );
+    assert!(!err.contains("222222222222"), "{err}");
+
+    let o = scan(&["--allow-incomplete-sarif"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("111111111111.sarif").exists());
+}

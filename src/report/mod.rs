@@ -10,7 +10,7 @@ pub mod status;
 pub mod table;
 mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -316,8 +316,44 @@ impl ScanReport {
     /// Whether SARIF for this report could close an open alert: something was not collected,
     /// and no baseline of the same account carried its failing findings forward.
     pub fn sarif_could_close_alerts(&self) -> bool {
-        let gap = !self.scan.complete || self.not_collected() > 0;
-        gap && !self.baseline.as_ref().is_some_and(|b| b.covers_gaps)
+        !self.accounts_sarif_could_close().is_empty()
+    }
+
+    /// The accounts whose SARIF could close an open alert: a call failed or a result was not
+    /// collected there, or the account was not scanned, and no baseline covered the gaps. Each
+    /// account's run has its own category, so only these need withholding. An incomplete
+    /// report that names no account (a foreign one) answers with the empty id.
+    pub fn accounts_sarif_could_close(&self) -> BTreeSet<&str> {
+        if self.baseline.as_ref().is_some_and(|b| b.covers_gaps) {
+            return BTreeSet::new();
+        }
+        let mut gaps: BTreeSet<&str> = self
+            .scan
+            .accounts
+            .iter()
+            .filter(|a| a.status != status::ScanState::Scanned)
+            .map(|a| a.account_id.as_str())
+            .collect();
+        gaps.extend(
+            self.scan
+                .collection_errors
+                .iter()
+                .filter(|e| e.cause() == UnknownCause::NotCollected)
+                .map(|e| e.account_id.as_deref().unwrap_or(&self.scan.account_id)),
+        );
+        gaps.extend(
+            self.results
+                .iter()
+                .filter(|f| {
+                    f.status == Status::Unknown
+                        && f.unknown_cause != Some(UnknownCause::NotDeterminable)
+                })
+                .map(|f| &*f.account_id),
+        );
+        if gaps.is_empty() && !self.scan.complete {
+            gaps.insert(&self.scan.account_id);
+        }
+        gaps
     }
 
     pub fn count(&self, status: Status) -> usize {
