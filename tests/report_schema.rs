@@ -111,3 +111,46 @@ fn report_summary_is_consistent() {
         }
     }
 }
+
+/// The snapshot schema (`reports/gwaudit-snapshot.schema.json`) documents both versions: the
+/// demo (schema 1), every rule fixture, and what `collect` writes (schema 2, built here by
+/// loading and writing back) all match it; a document of an unknown version does not.
+#[test]
+fn snapshots_match_the_snapshot_schema() {
+    let path = common::root().join("reports/gwaudit-snapshot.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("snapshot.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("snapshot.schema.json", &mut schemas)
+        .unwrap_or_else(|e| panic!("snapshot schema does not compile: {e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = vec![common::demo_path()];
+    inputs.extend(
+        common::rule_fixtures()
+            .iter()
+            .map(|f| common::fixture_snapshot(f, dir.path())),
+    );
+    for input in inputs {
+        let text = std::fs::read_to_string(&input).unwrap();
+        let v1: Value = serde_json::from_str(&text).unwrap();
+        let loaded = gwaudit::model::parse_snapshot(&text, "input").unwrap();
+        let v2 = serde_json::to_value(&loaded).unwrap();
+        assert_eq!(v2["schema_version"], 2);
+        for doc in [v1, v2] {
+            if let Err(e) = schemas.validate(&doc, index) {
+                panic!(
+                    "{}: does not match the snapshot schema:\n{e:#}",
+                    input.display()
+                );
+            }
+        }
+    }
+    let mut v3: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::demo_path()).unwrap()).unwrap();
+    v3["schema_version"] = Value::from(3);
+    assert!(schemas.validate(&v3, index).is_err());
+}
