@@ -49,6 +49,8 @@ pub const GET_INTEGRATIONS: Operation =
     op("apigatewayv2", "GetIntegrations", "apigateway:GET", APIGW);
 pub const GET_API_MAPPINGS: Operation =
     op("apigatewayv2", "GetApiMappings", "apigateway:GET", APIGW);
+pub const LIST_ROUTING_RULES: Operation =
+    op("apigatewayv2", "ListRoutingRules", "apigateway:GET", APIGW);
 pub const GET_WEB_ACL: Operation = op("wafv2", "GetWebACL", "wafv2:GetWebACL", "*");
 pub const GET_LOGGING_CONFIGURATION: Operation = op(
     "wafv2",
@@ -161,6 +163,7 @@ pub const OPERATIONS: &[Operation] = &[
     V2_GET_AUTHORIZERS,
     GET_INTEGRATIONS,
     GET_API_MAPPINGS,
+    LIST_ROUTING_RULES,
     GET_WEB_ACL,
     GET_LOGGING_CONFIGURATION,
     DESCRIBE_LOG_GROUPS,

@@ -1,7 +1,8 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
 use crate::model::{
-    unknown_endpoint_type_reason, DomainName, EndpointType, RestApi, UnknownCause, V2Api,
+    unknown_endpoint_type_reason, DomainName, EndpointType, RestApi, RoutingMode, UnknownCause,
+    V2Api,
 };
 use crate::operations::{self, Operation};
 
@@ -79,38 +80,68 @@ pub struct Mappings<'d> {
     pub unknown: Vec<&'d DomainName>,
 }
 
-/// The call whose failure leaves a domain's mappings of a REST (`rest`) or v2 API unknown.
-pub fn mappings_operation(rest: bool) -> &'static Operation {
-    if rest {
-        &operations::GET_BASE_PATH_MAPPINGS
+/// The call whose failure leaves it unknown whether domain `d` routes to a REST (`rest`) or v2
+/// API: its mappings when they route and were not collected, otherwise its routing rules.
+pub fn missing_operation(d: &DomainName, rest: bool) -> &'static Operation {
+    if RoutingMode::uses_mappings(d.routing_mode.as_ref()) && !mappings_known(d, rest) {
+        if rest {
+            &operations::GET_BASE_PATH_MAPPINGS
+        } else {
+            &operations::GET_API_MAPPINGS
+        }
     } else {
-        &operations::GET_API_MAPPINGS
+        &operations::LIST_ROUTING_RULES
     }
 }
 
-/// Which domains map API `id`. API mappings (v2 `GetApiMappings`) list every mapping of a
-/// public domain, REST APIs included; base path mappings (v1) list the REST APIs. So a REST
-/// API's mappings are known from either list, a v2 API's only from the API mappings (a base
-/// path mapping naming it still counts). Private domains are never asked for API mappings
-/// (they serve only REST APIs) and carry an empty list that says nothing: there only the base
-/// path mappings count.
+/// API mappings (v2 `GetApiMappings`) list every mapping of a public domain, REST APIs
+/// included; base path mappings (v1) list the REST APIs. So a REST API's mappings are known
+/// from either list, a v2 API's only from the API mappings. Private domains are never asked for
+/// API mappings (they serve only REST APIs) and carry an empty list that says nothing: there
+/// only the base path mappings count.
+fn mappings_known(d: &DomainName, rest: bool) -> bool {
+    let private = d.endpoint_types.contains(&EndpointType::Private);
+    if rest {
+        d.base_path_mappings.is_some() || (d.api_mappings.is_some() && !private)
+    } else {
+        d.api_mappings.is_some()
+    }
+}
+
+/// Whether a routing rule of domain `d` invokes API `id` (whatever the domain's mode).
+fn routes_by_rule(d: &DomainName, id: &str) -> bool {
+    d.routing_rules
+        .iter()
+        .flatten()
+        .flat_map(|r| r.invoked())
+        .any(|i| i.api_id == id)
+}
+
+/// Which domains route requests to API `id`: through a mapping (a base path mapping naming
+/// it counts for v2 APIs too), unless the domain's routing mode ignores mappings, or through a
+/// routing rule that invokes it, when the mode uses rules.
 pub fn mappings<'d>(domains: &'d [DomainName], id: &str, rest: bool) -> Mappings<'d> {
     let mut m = Mappings {
         by: Vec::new(),
         unknown: Vec::new(),
     };
     for d in domains {
-        let base = d.base_path_mappings.as_deref();
-        let api = d.api_mappings.as_deref();
-        let listed = base.into_iter().flatten().any(|x| x.rest_api_id == id)
-            || api.into_iter().flatten().any(|x| x.api_id == id);
-        let private = d.endpoint_types.contains(&EndpointType::Private);
-        let known = if rest {
-            base.is_some() || (api.is_some() && !private)
-        } else {
-            api.is_some()
-        };
-        if listed {
+        let mode = d.routing_mode.as_ref();
+        let (by_mappings, by_rules) = (
+            RoutingMode::uses_mappings(mode),
+            RoutingMode::uses_rules(mode),
+        );
+        let mapped = by_mappings
+            && (d
+                .base_path_mappings
+                .iter()
+                .flatten()
+                .any(|x| x.rest_api_id == id)
+                || d.api_mappings.iter().flatten().any(|x| x.api_id == id));
+        let routed = by_rules && routes_by_rule(d, id);
+        let known =
+            (!by_mappings || mappings_known(d, rest)) && (!by_rules || d.routing_rules.is_some());
+        if mapped || routed {
             m.by.push(d);
         } else if !known {
             m.unknown.push(d);
@@ -125,7 +156,8 @@ pub fn mappings<'d>(domains: &'d [DomainName], id: &str, rest: bool) -> Mappings
 pub enum Missing<'a> {
     /// The region's custom domains (`GetDomainNames`).
     DomainNames,
-    /// This domain's mappings (`operation` is `GetBasePathMappings` or `GetApiMappings`).
+    /// Whether this domain routes to the API (`operation` is `GetBasePathMappings`,
+    /// `GetApiMappings` or `ListRoutingRules`).
     Mappings {
         domain: &'a DomainName,
         operation: &'static Operation,
@@ -159,8 +191,15 @@ fn reachable<'d>(
     if let Some(d) = m.by.first() {
         return (
             Exposure::Public(format!(
-                "default endpoint disabled, but mapped to custom domain {}",
-                d.domain_name
+                "default endpoint disabled, but {}",
+                if RoutingMode::uses_rules(d.routing_mode.as_ref()) && routes_by_rule(d, id) {
+                    format!(
+                        "a routing rule of custom domain {} invokes it",
+                        d.domain_name
+                    )
+                } else {
+                    format!("mapped to custom domain {}", d.domain_name)
+                }
             )),
             None,
         );
@@ -169,15 +208,18 @@ fn reachable<'d>(
         Some(d) => (
             Exposure::Unknown(
                 format!(
-                    "default endpoint disabled and the mappings of custom domain {} were not \
-                     collected",
+                    "default endpoint disabled and the {} of custom domain {} were not collected",
+                    match missing_operation(d, rest) {
+                        op if *op == operations::LIST_ROUTING_RULES => "routing rules",
+                        _ => "mappings",
+                    },
                     d.domain_name
                 ),
                 UnknownCause::NotCollected,
             ),
             Some(Missing::Mappings {
                 domain: d,
-                operation: mappings_operation(rest),
+                operation: missing_operation(d, rest),
             }),
         ),
         None => (

@@ -331,6 +331,12 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
             .await;
         out.push(DomainName {
             domain_name: name,
+            domain_name_id: d.domain_name_id().map(Into::into),
+            routing_mode: d
+                .routing_mode()
+                .map(|m| rc.keep(&op::GET_DOMAIN_NAMES, &arn, "routingMode", m.as_str())),
+            // Read by `apigatewayv2::routing_rules` once the list is known.
+            routing_rules: None,
             endpoint_types,
             security_policy: d.security_policy().map(|p| p.as_str().to_string()),
             endpoint_access_mode: d.endpoint_access_mode().map(|m| {

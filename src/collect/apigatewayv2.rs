@@ -1,5 +1,5 @@
 //! API Gateway v2: HTTP and WebSocket APIs with routes, stages, authorizers and integrations,
-//! and the API mappings of custom domains.
+//! and the API mappings and routing rules of custom domains.
 
 use std::sync::Arc;
 
@@ -268,5 +268,68 @@ pub async fn api_mappings(rc: &Arc<RegionCollector>, domains: &mut [DomainName])
                 })
                 .collect()
         });
+    }
+}
+
+/// Reads the routing rules of every domain whose routing mode uses them (apigatewayv2
+/// `ListRoutingRules`; a private domain is addressed by name and id). A domain in
+/// base-path-mapping-only mode is not asked: its rules, if any, route nothing.
+pub async fn routing_rules(rc: &Arc<RegionCollector>, domains: &mut [DomainName]) {
+    let client = &rc.clients.apigatewayv2;
+    for d in domains
+        .iter_mut()
+        .filter(|d| RoutingMode::uses_rules(d.routing_mode.as_ref()))
+    {
+        let arn = rc.apigw_arn(&format!("/domainnames/{}", d.domain_name));
+        let rules = rc
+            .call(
+                &op::LIST_ROUTING_RULES,
+                Some(&arn),
+                client
+                    .list_routing_rules()
+                    .domain_name(&d.domain_name)
+                    .set_domain_name_id(d.domain_name_id.clone())
+                    .into_paginator()
+                    .page_size(100)
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await;
+        d.routing_rules = rules.map(|rs| rs.iter().map(routing_rule).collect());
+    }
+}
+
+fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
+    RoutingRule {
+        routing_rule_id: r.routing_rule_id().unwrap_or_default().into(),
+        priority: r.priority(),
+        conditions: r
+            .conditions()
+            .iter()
+            .map(|c| RoutingRuleCondition {
+                match_base_paths: c.match_base_paths().map(|m| m.any_of().to_vec()),
+                match_headers: c.match_headers().map(|m| {
+                    m.any_of()
+                        .iter()
+                        .map(|h| HeaderMatch {
+                            header: h.header().unwrap_or_default().into(),
+                            value_glob: h.value_glob().unwrap_or_default().into(),
+                        })
+                        .collect()
+                }),
+            })
+            .collect(),
+        actions: r
+            .actions()
+            .iter()
+            .map(|a| RoutingRuleAction {
+                invoke_api: a.invoke_api().map(|i| InvokeApi {
+                    api_id: i.api_id().unwrap_or_default().into(),
+                    stage: i.stage().unwrap_or_default().into(),
+                    strip_base_path: i.strip_base_path(),
+                }),
+            })
+            .collect(),
     }
 }

@@ -182,6 +182,7 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
     let mut domain_names = domains;
     if let Some(d) = domain_names.as_mut() {
         apigatewayv2::api_mappings(&rc, d).await;
+        apigatewayv2::routing_rules(&rc, d).await;
     }
     let rest_stages = rest_apis
         .iter()

@@ -379,6 +379,9 @@ pub struct RequestValidator {
 #[serde(deny_unknown_fields)]
 pub struct DomainName {
     pub domain_name: String,
+    /// Set for private custom domains, which are addressed by name and id.
+    #[serde(default)]
+    pub domain_name_id: Option<String>,
     #[serde(default)]
     pub endpoint_types: Vec<EndpointType>,
     #[serde(default)]
@@ -397,6 +400,14 @@ pub struct DomainName {
     pub base_path_mappings: Option<Vec<BasePathMapping>>,
     #[serde(default)]
     pub api_mappings: Option<Vec<ApiMapping>>,
+    /// `None`: base path mappings only (AWS's default, and what a domain older than routing
+    /// rules reports).
+    #[serde(default)]
+    pub routing_mode: Option<super::RoutingMode>,
+    /// The domain's routing rules (apigatewayv2 `ListRoutingRules`), asked for only when the
+    /// routing mode uses them; `None` then means not collected.
+    #[serde(default)]
+    pub routing_rules: Option<Vec<super::RoutingRule>>,
     #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
 }

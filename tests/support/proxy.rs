@@ -1,7 +1,8 @@
 //! A small HTTP proxy on loopback between gwaudit and the moto server. It injects faults
-//! (throttling, access denied, 5xx, garbage answers, rewritten answers) into chosen requests and can enforce
-//! API Gateway's quota (10 requests per second, burst 40; GetResources 5 per 2 seconds) with
-//! added latency, so collection is tested and benchmarked under real-world conditions.
+//! (throttling, access denied, 5xx, garbage answers, rewritten or canned answers) into chosen
+//! requests and can enforce API Gateway's quota (10 requests per second, burst 40; GetResources
+//! 5 per 2 seconds) with added latency, so collection is tested and benchmarked under
+//! real-world conditions.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,9 @@ pub enum Action {
         from: &'static str,
         to: &'static str,
     },
+    /// 200 with this JSON body, shaped as the AWS API reference documents the answer: how a
+    /// test exercises an operation moto does not implement (routing rules, ...).
+    Respond(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +198,7 @@ fn injected(action: Action, path: &str) -> Vec<u8> {
             r#"{"message":"internal error"}"#,
         ),
         Action::Garbage => response(200, "OK", None, "\u{1}\u{2}<html>not json at all{{{"),
+        Action::Respond(body) => response(200, "OK", None, body),
         Action::Rewrite { .. } => unreachable!("rewrites change the upstream answer"),
     }
 }

@@ -50,7 +50,7 @@ fn mapping<'a>(ctx: &RegionContext<'a>, api: AnyApi) -> Mapping<'a> {
             "the mappings of custom domain {} are unknown: {}",
             d.domain_name,
             ctx.reason(
-                exposure::mappings_operation(rest),
+                exposure::missing_operation(d, rest),
                 Some(&ctx.scope.domain(d).arn)
             )
         )),

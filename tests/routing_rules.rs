@@ -1,0 +1,131 @@
+//! Routing rules of custom domains (apigatewayv2 `ListRoutingRules`), end to end through the
+//! real SDK client. moto implements neither routing modes nor routing rules, so the loopback
+//! proxy answers them with JSON shaped as the AWS API reference documents it: a domain in
+//! `ROUTING_RULE_ONLY` mode whose rule invokes a REST API moto holds. The collector keeps the
+//! mode and the rules, and the exposure analysis sees the API as served by the domain (GW203:
+//! its default endpoint bypasses the domain), although no base path mapping names it.
+
+mod support;
+
+use serde_json::Value;
+use support::proxy::{self, Action, Config, Fault};
+use support::{moto_url, seed};
+
+const REGION: &str = "ca-central-1";
+
+/// `GetDomainNames` (REST API reference, DomainName): one regional domain routed by rules.
+const DOMAINS: &str = r#"{"item":[{"domainName":"api.example.com","domainNameStatus":"AVAILABLE",
+  "endpointConfiguration":{"types":["REGIONAL"],"ipAddressType":"ipv4"},
+  "regionalDomainName":"d-abc123.execute-api.ca-central-1.amazonaws.com",
+  "securityPolicy":"TLS_1_2","routingMode":"ROUTING_RULE_ONLY"}]}"#;
+
+#[test]
+fn a_rest_api_reached_only_through_a_routing_rule_is_served_by_the_domain() {
+    let moto = moto_url();
+    let seeded = seed(&moto, REGION, &["--rest", "1", "--http", "0"]);
+    let api_id = seeded["rest"][0].as_str().unwrap().to_string();
+    // ListRoutingRules (HTTP API reference, RoutingRules): one rule on a base path.
+    let rules: &'static str = Box::leak(
+        format!(
+            r#"{{"routingRules":[{{"routingRuleId":"rr01",
+              "routingRuleArn":"arn:aws:apigateway:{REGION}:123456789012:/domainnames/api.example.com/routingrules/rr01",
+              "priority":50,
+              "conditions":[{{"matchBasePaths":{{"anyOf":["orders"]}}}},
+                            {{"matchHeaders":{{"anyOf":[{{"header":"x-version","valueGlob":"2*"}}]}}}}],
+              "actions":[{{"invokeApi":{{"apiId":"{api_id}","stage":"prod","stripBasePath":true}}}}]}}]}}"#
+        )
+        .into_boxed_str(),
+    );
+    let p = proxy::start(
+        &moto,
+        Config {
+            faults: vec![
+                Fault::always(
+                    "GET",
+                    "/domainnames",
+                    "/domainnames",
+                    Action::Respond(DOMAINS),
+                ),
+                Fault::always(
+                    "GET",
+                    "/domainnames/api.example.com",
+                    "/basepathmappings",
+                    Action::Respond(r#"{"item":[]}"#),
+                ),
+                Fault::always(
+                    "GET",
+                    "/v2/domainnames/api.example.com",
+                    "/apimappings",
+                    Action::Respond(r#"{"items":[]}"#),
+                ),
+                Fault::always(
+                    "GET",
+                    "/v2/domainnames/api.example.com",
+                    "/routingrules",
+                    Action::Respond(rules),
+                ),
+            ],
+            ..Default::default()
+        },
+    );
+    let snapshot = support::collect(&p.url, REGION);
+    let domain = &snapshot["regions"][0]["domain_names"][0];
+    assert_eq!(domain["routing_mode"], "ROUTING_RULE_ONLY", "{snapshot}");
+    let rule = &domain["routing_rules"][0];
+    assert_eq!(rule["routing_rule_id"], "rr01");
+    assert_eq!(rule["priority"], 50);
+    assert_eq!(rule["conditions"][0]["match_base_paths"][0], "orders");
+    assert_eq!(
+        rule["conditions"][1]["match_headers"][0]["value_glob"],
+        "2*"
+    );
+    assert_eq!(rule["actions"][0]["invoke_api"]["api_id"], api_id.as_str());
+    assert_eq!(rule["actions"][0]["invoke_api"]["strip_base_path"], true);
+    let errors: Vec<&Value> = snapshot["collection_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["operation"] == "ListRoutingRules" || e["operation"] == "GetDomainNames")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    // Offline: GW203 sees the API served by the domain through the rule alone.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snapshot.json");
+    std::fs::write(&file, snapshot.to_string()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gwaudit"))
+        .args([
+            "scan",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--rules",
+            "GW203",
+        ])
+        .args(["--format", "json", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let gw203: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["resource_arn"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/restapis/{api_id}"))
+        })
+        .collect();
+    assert_eq!(gw203.len(), 1, "{report}");
+    assert_eq!(gw203[0]["status"], "fail");
+    assert!(gw203[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("api.example.com"));
+}
