@@ -37,6 +37,7 @@ fn rest_api(i: usize) -> RestApi {
                         credentials: None,
                         tls_config: None,
                         timeout_in_millis: None,
+                        response_transfer_mode: None,
                     }),
                 })
                 .collect(),

@@ -214,6 +214,12 @@ fn integration_from(i: &sdk::Integration) -> Result<Integration, String> {
             insecure_skip_verification: t.insecure_skip_verification(),
         }),
         timeout_in_millis: Some(i64::from(i.timeout_in_millis())),
+        // A mode this version does not know is kept as sent (the enum keeps raw values);
+        // GW413 answers unknown for it.
+        response_transfer_mode: i
+            .response_transfer_mode()
+            .map(|m| enum_value(m.as_str()))
+            .transpose()?,
     })
 }
 

@@ -5,7 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-super::keeps_unknown!(EndpointType, EndpointAccessMode, ApiKeySource);
+super::keeps_unknown!(
+    EndpointType,
+    EndpointAccessMode,
+    ApiKeySource,
+    ResponseTransferMode
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -232,6 +237,20 @@ pub struct Integration {
     pub tls_config: Option<RestTlsConfig>,
     #[serde(default)]
     pub timeout_in_millis: Option<i64>,
+    /// `STREAM`: the response is streamed to the client as it arrives, and the connection may
+    /// stay open up to 15 minutes (Nov 2025). Absent: `BUFFERED`.
+    #[serde(default)]
+    pub response_transfer_mode: Option<ResponseTransferMode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ResponseTransferMode {
+    Buffered,
+    Stream,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -43,6 +43,7 @@ pub static ALL: &[&RuleDef] = &[
     &threat::gw410::RULE,
     &threat::gw411::RULE,
     &threat::gw412::RULE,
+    &threat::gw413::RULE,
     &logging::gw501::RULE,
     &logging::gw502::RULE,
     &logging::gw503::RULE,

@@ -1,46 +1,9 @@
-use std::collections::BTreeSet;
-
+use super::plan_throttles::plan_coverage;
 use crate::analysis::effective::{is_bounded, is_unlimited, stage_wide, unthrottled_overrides};
-use crate::model::{RestApi, Stage, UsagePlan};
+
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW410, "threat/GW410-stage-throttling-unset.toml");
-
-/// What the usage plans covering a stage throttle: every keyed request (a plan-wide throttle)
-/// or only some methods (per-method throttles keyed `{path}/{METHOD}`).
-struct PlanCoverage<'a> {
-    plans: Vec<&'a str>,
-    plan_wide: bool,
-    methods: BTreeSet<String>,
-}
-
-fn plan_coverage<'a>(plans: &'a [UsagePlan], api: &RestApi, stage: &Stage) -> PlanCoverage<'a> {
-    let mut cov = PlanCoverage {
-        plans: Vec::new(),
-        plan_wide: false,
-        methods: BTreeSet::new(),
-    };
-    for plan in plans {
-        if let Some(s) = plan.api_stage(&api.id, &stage.stage_name) {
-            let wide = plan
-                .throttle
-                .as_ref()
-                .is_some_and(|t| is_bounded(t.burst_limit, t.rate_limit));
-            let methods: Vec<String> = s
-                .throttle
-                .iter()
-                .filter(|(_, t)| is_bounded(t.burst_limit, t.rate_limit))
-                .map(|(k, _)| k.to_ascii_uppercase())
-                .collect();
-            if wide || !methods.is_empty() {
-                cov.plans.push(plan.id.as_str());
-                cov.plan_wide |= wide;
-                cov.methods.extend(methods);
-            }
-        }
-    }
-    cov
-}
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage) in ctx.rest_stages(out) {
@@ -125,10 +88,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let unthrottled: Vec<String> = methods
             .iter()
             .filter(|(_, m)| !m.is_cors_preflight())
-            .filter(|(r, m)| {
-                let key = format!("{}/{}", r.path, m.http_method).to_ascii_uppercase();
-                !m.api_key_required || !(coverage.plan_wide || coverage.methods.contains(&key))
-            })
+            .filter(|(r, m)| !coverage.covers(r, m))
             .map(|(r, m)| {
                 let why = if m.api_key_required {
                     "not in the plan's throttles"

@@ -1,6 +1,7 @@
 //! GW4xx: threat protection and rate control.
 
 mod attached_acls;
+mod plan_throttles;
 
 pub mod gw401;
 pub mod gw402;
@@ -11,3 +12,4 @@ pub mod gw406;
 pub mod gw410;
 pub mod gw411;
 pub mod gw412;
+pub mod gw413;
