@@ -299,9 +299,14 @@ const INVOKE: &str = "execute-api:Invoke";
 
 impl Statement {
     pub fn covers_invoke(&self) -> bool {
+        self.covers(INVOKE)
+    }
+
+    /// Whether the statement's `Action` (or `NotAction`) takes in `action`.
+    pub fn covers(&self, action: &str) -> bool {
         match &self.actions {
-            Patterns::Listed(list) => list.iter().any(|a| glob_match(a, INVOKE)),
-            Patterns::AllExcept(list) => !list.iter().any(|a| glob_match(a, INVOKE)),
+            Patterns::Listed(list) => list.iter().any(|a| glob_match(a, action)),
+            Patterns::AllExcept(list) => !list.iter().any(|a| glob_match(a, action)),
         }
     }
 
@@ -499,9 +504,14 @@ fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
 /// The half of [`deny_takes_back`] that does not depend on the Allow: a Deny on Invoke for
 /// anyone, unconditional or conditioned only on negated matches of restricting keys.
 fn deny_restricts(deny: &Statement, keys: &[&str]) -> bool {
+    deny_restricts_action(deny, keys, INVOKE)
+}
+
+/// [`deny_restricts`] for any action.
+fn deny_restricts_action(deny: &Statement, keys: &[&str], action: &str) -> bool {
     deny.effect == Effect::Deny
         && deny.applies_to_anyone()
-        && deny.covers_invoke()
+        && deny.covers(action)
         && deny.operators().all(|(c, op)| {
             op.matches_identity
                 && op.negated
@@ -988,6 +998,57 @@ pub fn analyze_invoke(
         out.open.push(OpenGrant::of(allow));
     }
     out
+}
+
+/// The keys that keep a grant inside the owner's AWS Organization.
+pub const ORG_RESTRICTING_KEYS: &[&str] = &["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
+
+/// Allow statements of a resource policy that grant `action` beyond the organization: to
+/// anyone, or to a named account other than `own_account`, with no `aws:PrincipalOrgID` /
+/// `aws:PrincipalOrgPaths` condition, and not taken back by a Deny for anyone on `action`
+/// conditioned only on negated matches of those keys (resources are not compared: a
+/// management policy governs one domain). Service principals are not accounts and are left
+/// out. Each grant's `resources` lists the principals it reaches.
+pub fn grants_outside_org(doc: &PolicyDocument, action: &str, own_account: &str) -> Vec<OpenGrant> {
+    let denied_outside = doc
+        .statements
+        .iter()
+        .any(|d| deny_restricts_action(d, ORG_RESTRICTING_KEYS, action));
+    let mut out = Vec::new();
+    for allow in &doc.statements {
+        if allow.effect != Effect::Allow || !allow.covers(action) {
+            continue;
+        }
+        if allow_restriction(allow, ORG_RESTRICTING_KEYS).is_some() || denied_outside {
+            continue;
+        }
+        let reached: Vec<String> = match &allow.principal {
+            PrincipalSpec::Anyone | PrincipalSpec::AllExcept(_) => vec!["*".into()],
+            PrincipalSpec::Specific(list) => list
+                .iter()
+                .filter(|(kind, _)| kind == "AWS")
+                .filter(|(_, value)| principal_account(value) != Some(own_account))
+                .map(|(_, value)| value.clone())
+                .collect(),
+            PrincipalSpec::Missing => Vec::new(),
+        };
+        if !reached.is_empty() {
+            out.push(OpenGrant {
+                statement: allow.label.clone(),
+                resources: reached,
+            });
+        }
+    }
+    out
+}
+
+/// The account of an AWS principal: `123456789012` or `arn:aws:iam::123456789012:...`.
+fn principal_account(value: &str) -> Option<&str> {
+    let id = match value.strip_prefix("arn:") {
+        Some(rest) => rest.split(':').nth(3)?,
+        None => value,
+    };
+    (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
 }
 
 /// Identity policies: a pattern segment made only of wildcards, with at least one `*`

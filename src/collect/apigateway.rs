@@ -338,6 +338,9 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
         out.push(DomainName {
             domain_name: name,
             domain_name_id: d.domain_name_id().map(Into::into),
+            domain_name_arn: d.domain_name_arn().map(Into::into),
+            policy: d.policy().map(Into::into),
+            management_policy: d.management_policy().map(Into::into),
             routing_mode: d
                 .routing_mode()
                 .map(|m| rc.keep(&op::GET_DOMAIN_NAMES, &arn, "routingMode", m.as_str())),

@@ -402,6 +402,16 @@ pub struct DomainName {
     #[serde(default)]
     pub domain_name_id: Option<String>,
     #[serde(default)]
+    pub domain_name_arn: Option<String>,
+    /// Private custom domains: the execute-api resource policy deciding who may invoke
+    /// through the domain (JSON, possibly escaped, as AWS returns it).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Private custom domains: the resource policy deciding which accounts may associate
+    /// their VPC endpoints with the domain (`apigateway:CreateAccessAssociation`).
+    #[serde(default)]
+    pub management_policy: Option<String>,
+    #[serde(default)]
     pub endpoint_types: Vec<EndpointType>,
     #[serde(default)]
     pub security_policy: Option<String>,

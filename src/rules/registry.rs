@@ -25,6 +25,8 @@ pub static ALL: &[&RuleDef] = &[
     &network::gw204::RULE,
     &network::gw205::RULE,
     &network::gw206::RULE,
+    &network::gw208::RULE,
+    &network::gw209::RULE,
     &data::gw301::RULE,
     &data::gw302::RULE,
     &data::gw303::RULE,
