@@ -52,6 +52,7 @@ pub const GET_API_MAPPINGS: Operation =
 pub const LIST_ROUTING_RULES: Operation =
     op("apigatewayv2", "ListRoutingRules", "apigateway:GET", APIGW);
 pub const GET_WEB_ACL: Operation = op("wafv2", "GetWebACL", "wafv2:GetWebACL", "*");
+pub const GET_IP_SET: Operation = op("wafv2", "GetIPSet", "wafv2:GetIPSet", "*");
 pub const GET_LOGGING_CONFIGURATION: Operation = op(
     "wafv2",
     "GetLoggingConfiguration",
@@ -165,6 +166,7 @@ pub const OPERATIONS: &[Operation] = &[
     GET_API_MAPPINGS,
     LIST_ROUTING_RULES,
     GET_WEB_ACL,
+    GET_IP_SET,
     GET_LOGGING_CONFIGURATION,
     DESCRIBE_LOG_GROUPS,
     DESCRIBE_TRAILS,

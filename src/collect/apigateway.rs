@@ -68,6 +68,22 @@ fn endpoint_types(
         .unwrap_or_default()
 }
 
+/// `endpointConfiguration.ipAddressType`, a value this version does not know kept as sent.
+fn ip_address_type(
+    rc: &RegionCollector,
+    operation: &op::Operation,
+    resource: &str,
+    config: Option<&sdk::EndpointConfiguration>,
+) -> Option<IpAddressType> {
+    let t = config?.ip_address_type()?;
+    Some(rc.keep(
+        operation,
+        resource,
+        "endpointConfiguration.ipAddressType",
+        t.as_str(),
+    ))
+}
+
 async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
     let id = api.id().unwrap_or_default().to_string();
     let arn = rc.apigw_arn(&format!("/restapis/{id}"));
@@ -142,6 +158,12 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
             .map(|c| c.vpc_endpoint_ids().to_vec())
             .unwrap_or_default(),
         endpoint_types,
+        ip_address_type: ip_address_type(
+            rc,
+            &op::GET_REST_APIS,
+            &arn,
+            api.endpoint_configuration(),
+        ),
         disable_execute_api_endpoint: api.disable_execute_api_endpoint(),
         security_policy: api.security_policy().map(|p| p.as_str().to_string()),
         endpoint_access_mode: api
@@ -336,6 +358,12 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
             )
             .await;
         out.push(DomainName {
+            ip_address_type: ip_address_type(
+                rc,
+                &op::GET_DOMAIN_NAMES,
+                &arn,
+                d.endpoint_configuration(),
+            ),
             domain_name: name,
             domain_name_id: d.domain_name_id().map(Into::into),
             domain_name_arn: d.domain_name_arn().map(Into::into),

@@ -120,6 +120,9 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         protocol_type,
         api_endpoint: api.api_endpoint().map(Into::into),
         disable_execute_api_endpoint: api.disable_execute_api_endpoint().unwrap_or(false),
+        ip_address_type: api
+            .ip_address_type()
+            .map(|t| rc.keep(&op::GET_APIS, &arn, "ipAddressType", t.as_str())),
         cors_configuration: api.cors_configuration().map(|c| CorsConfiguration {
             allow_origins: c.allow_origins().to_vec(),
             allow_methods: c.allow_methods().to_vec(),

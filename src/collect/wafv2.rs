@@ -1,5 +1,7 @@
-//! WAFv2: each web ACL referenced by a stage, fetched once, with its logging configuration.
+//! WAFv2: each web ACL referenced by a stage, fetched once, with its logging configuration and
+//! the IP sets its rules reference (each read once).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_wafv2::types as sdk;
@@ -8,12 +10,13 @@ use super::RegionCollector;
 use crate::model::*;
 use crate::operations as op;
 
-/// `arn:aws:wafv2:region:account:regional/webacl/NAME/ID` -> (name, id).
-fn name_and_id(arn: &str) -> Option<(&str, &str)> {
+/// `arn:aws:wafv2:region:account:regional/<kind>/NAME/ID` -> (name, id), for `kind`
+/// `webacl` or `ipset`.
+fn name_and_id<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     let rest = arn.split(':').nth(5)?;
     let mut parts = rest.split('/');
     match (parts.next()?, parts.next()?, parts.next()?, parts.next()?) {
-        ("regional", "webacl", name, id) => Some((name, id)),
+        ("regional", k, name, id) if k == kind => Some((name, id)),
         _ => None,
     }
 }
@@ -61,6 +64,11 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
             arn: r.arn().into(),
         };
     }
+    if let Some(r) = s.ip_set_reference_statement() {
+        return WafStatement::IpSetReference {
+            arn: r.arn().into(),
+        };
+    }
     let kind = [
         (s.byte_match_statement().is_some(), "ByteMatchStatement"),
         (s.sqli_match_statement().is_some(), "SqliMatchStatement"),
@@ -70,10 +78,6 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
             "SizeConstraintStatement",
         ),
         (s.geo_match_statement().is_some(), "GeoMatchStatement"),
-        (
-            s.ip_set_reference_statement().is_some(),
-            "IPSetReferenceStatement",
-        ),
         (
             s.regex_pattern_set_reference_statement().is_some(),
             "RegexPatternSetReferenceStatement",
@@ -128,8 +132,10 @@ fn rule_from(r: &sdk::Rule) -> WafRule {
 
 pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl> {
     let mut out = Vec::new();
+    // Several ACLs may reference one IP set: each is read once per region.
+    let mut ip_sets: BTreeMap<String, Option<IpSet>> = BTreeMap::new();
     for arn in arns {
-        let Some((name, id)) = name_and_id(arn) else {
+        let Some((name, id)) = name_and_id(arn, "webacl") else {
             rc.record_failure(
                 &op::GET_WEB_ACL,
                 Some(arn),
@@ -196,7 +202,74 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
             },
             rules: acl.rules().iter().map(rule_from).collect(),
             logging_destinations,
+            ip_sets: Vec::new(),
         });
+        let acl = out.last_mut().expect("just pushed");
+        let referenced: Vec<String> = acl
+            .rules
+            .iter()
+            .filter_map(|r| match &r.statement {
+                WafStatement::IpSetReference { arn } => Some(arn.clone()),
+                _ => None,
+            })
+            .collect();
+        for set_arn in referenced {
+            if !ip_sets.contains_key(&set_arn) {
+                let set = ip_set(rc, &set_arn).await;
+                ip_sets.insert(set_arn.clone(), set);
+            }
+            if let Some(Some(set)) = ip_sets.get(&set_arn) {
+                if acl.ip_set(&set_arn).is_none() {
+                    acl.ip_sets.push(set.clone());
+                }
+            }
+        }
     }
     out
+}
+
+/// One IP set (`GetIPSet`); `None` when it could not be read (the error is recorded).
+async fn ip_set(rc: &Arc<RegionCollector>, arn: &str) -> Option<IpSet> {
+    let Some((name, id)) = name_and_id(arn, "ipset") else {
+        rc.record_failure(
+            &op::GET_IP_SET,
+            Some(arn),
+            "UnsupportedIpSet",
+            "not a regional AWS WAFv2 IP set ARN",
+        );
+        return None;
+    };
+    let got = rc
+        .call(
+            &op::GET_IP_SET,
+            Some(arn),
+            rc.clients
+                .wafv2
+                .get_ip_set()
+                .name(name)
+                .id(id)
+                .scope(sdk::Scope::Regional)
+                .send(),
+        )
+        .await?;
+    let Some(set) = got.ip_set() else {
+        rc.record_failure(
+            &op::GET_IP_SET,
+            Some(arn),
+            "EmptyAnswer",
+            "GetIPSet returned no IP set",
+        );
+        return None;
+    };
+    Some(IpSet {
+        arn: arn.to_string(),
+        name: set.name().into(),
+        ip_address_version: rc.keep(
+            &op::GET_IP_SET,
+            arn,
+            "IPAddressVersion",
+            set.ip_address_version().as_str(),
+        ),
+        addresses: set.addresses().to_vec(),
+    })
 }

@@ -9,7 +9,8 @@ super::keeps_unknown!(
     EndpointType,
     EndpointAccessMode,
     ApiKeySource,
-    ResponseTransferMode
+    ResponseTransferMode,
+    IpAddressType
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,6 +111,9 @@ pub struct RestApi {
     pub endpoint_types: Vec<EndpointType>,
     #[serde(default)]
     pub vpc_endpoint_ids: Vec<String>,
+    /// `endpointConfiguration.ipAddressType`.
+    #[serde(default)]
+    pub ip_address_type: Option<IpAddressType>,
     #[serde(default)]
     pub disable_execute_api_endpoint: bool,
     /// TLS security policy of the default endpoint; absent means the AWS default.
@@ -241,6 +245,18 @@ pub struct Integration {
     /// stay open up to 15 minutes (Nov 2025). Absent: `BUFFERED`.
     #[serde(default)]
     pub response_transfer_mode: Option<ResponseTransferMode>,
+}
+
+/// Which IP versions an endpoint accepts (`ipAddressType`, March 2025). Absent: `ipv4`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IpAddressType {
+    Ipv4,
+    /// IPv4 and IPv6 clients.
+    Dualstack,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -413,6 +429,9 @@ pub struct DomainName {
     pub management_policy: Option<String>,
     #[serde(default)]
     pub endpoint_types: Vec<EndpointType>,
+    /// `endpointConfiguration.ipAddressType`.
+    #[serde(default)]
+    pub ip_address_type: Option<IpAddressType>,
     #[serde(default)]
     pub security_policy: Option<String>,
     #[serde(default)]

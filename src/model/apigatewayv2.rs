@@ -31,6 +31,8 @@ pub struct V2Api {
     #[serde(default)]
     pub disable_execute_api_endpoint: bool,
     #[serde(default)]
+    pub ip_address_type: Option<super::IpAddressType>,
+    #[serde(default)]
     pub cors_configuration: Option<CorsConfiguration>,
     #[serde(default)]
     pub route_selection_expression: Option<String>,

@@ -39,6 +39,39 @@ pub struct WebAcl {
     /// Log destinations from `GetLoggingConfiguration`; empty: logging off; `None`: not collected.
     #[serde(default)]
     pub logging_destinations: Option<Vec<String>>,
+    /// The IP sets its rules reference (`GetIPSet`, each read once). A referenced set missing
+    /// here was not collected: a collection error names it.
+    #[serde(default)]
+    pub ip_sets: Vec<IpSet>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IpSet {
+    pub arn: String,
+    pub name: String,
+    pub ip_address_version: IpAddressVersion,
+    #[serde(default)]
+    pub addresses: Vec<String>,
+}
+
+super::keeps_unknown!(IpAddressVersion);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IpAddressVersion {
+    Ipv4,
+    Ipv6,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
+}
+
+impl WebAcl {
+    /// One of the IP sets this ACL's rules reference, when it was collected.
+    pub fn ip_set(&self, arn: &str) -> Option<&IpSet> {
+        self.ip_sets.iter().find(|s| s.arn == arn)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,6 +128,10 @@ pub enum WafStatement {
         aggregate_key_type: Option<String>,
     },
     RuleGroupReference {
+        arn: String,
+    },
+    /// Matches requests from the addresses of an IP set.
+    IpSetReference {
         arn: String,
     },
     Other {
