@@ -3,6 +3,8 @@
 //! summary. The command line, `merge` and organization scans all call this; none of it knows
 //! about arguments, files to write or exit codes.
 
+pub mod merge;
+
 use std::path::Path;
 
 use crate::config::{Config, Mute};
