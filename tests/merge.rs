@@ -207,6 +207,12 @@ fn merging_the_shards_of_a_scan_gives_that_scan() {
     assert_eq!(merged["report_version"], whole["report_version"]);
     assert_eq!(merged["settings"]["source"], "merge");
     assert_eq!(merged["settings"]["merged"], json!(shards));
+    let summary = stderr(&o);
+    assert!(
+        summary.contains("3 accounts (us-east-1, eu-west-1)")
+            && summary.contains("accounts not scanned: 1"),
+        "{summary}"
+    );
     // A merged report merges again, and a report alone merges into itself.
     let again = write(&dir.path().join("merged.json"), &merged);
     let (twice, _) = merge_json(&[&again], &["--fail-on", "none", "--compliance", "fsbp"]);

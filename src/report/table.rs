@@ -336,9 +336,19 @@ pub fn summary_line(report: &ScanReport) -> String {
             ));
         }
     }
+    let not_scanned = report
+        .scan
+        .accounts
+        .iter()
+        .filter(|a| a.status == super::status::ScanState::NotScanned)
+        .count();
+    // A report of several accounts (an organization scan, a merge) has no one account id.
+    let scope = match report.scan.account_id.as_str() {
+        "" => format!("{} accounts", report.scan.accounts.len()),
+        id => format!("Account {}", cell(id)),
+    };
     format!(
-        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
-        cell(&report.scan.account_id),
+        "{scope} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
         cell(&report.scan.regions.join(", ")),
         report.scan.rules_evaluated.len(),
         report.summary.total,
@@ -355,8 +365,12 @@ pub fn summary_line(report: &ScanReport) -> String {
             "complete".to_string()
         } else {
             format!(
-                "incomplete: {} collection errors",
-                report.scan.collection_errors.len()
+                "incomplete: {} collection errors{}",
+                report.scan.collection_errors.len(),
+                match not_scanned {
+                    0 => String::new(),
+                    n => format!(", accounts not scanned: {n}"),
+                }
             )
         }
     )
