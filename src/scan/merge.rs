@@ -206,49 +206,36 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
     check(&inputs)?;
     let files: Vec<String> = inputs.iter().map(|i| i.file.clone()).collect();
     let first = &inputs[0].report;
-    let (rules, skip_rules) = if inputs.iter().all(|i| {
-        i.report.settings.rules == first.settings.rules
-            && i.report.settings.skip_rules == first.settings.skip_rules
-    }) {
-        (
-            first.settings.rules.clone(),
-            first.settings.skip_rules.clone(),
-        )
-    } else {
-        // Spelled differently, the same rules (checked): named one by one.
-        (first.scan.rules_evaluated.clone(), Vec::new())
-    };
-    let collected_at = inputs
-        .iter()
-        .filter_map(|i| i.report.scan.collected_at.as_deref())
-        .min_by_key(|t| Date::instant(t))
-        .map(str::to_string);
+    let (rules, skip_rules) = selection(&inputs);
     let mut scan = ScanInfo {
         complete: inputs.iter().all(|i| i.report.scan.complete),
         account_id: String::new(),
         partition: first.scan.partition.clone(),
         regions: Vec::new(),
-        collected_at,
+        collected_at: earliest(&inputs),
         rules_evaluated: first.scan.rules_evaluated.clone(),
         collection_errors: Vec::new(),
         accounts: Vec::new(),
     };
     let mut findings: Vec<Triaged> =
         Vec::with_capacity(inputs.iter().map(|i| i.report.results.len()).sum());
-    let mut account_wide: Vec<(usize, CollectionError)> = Vec::new();
+    let mut account_index: BTreeMap<String, usize> = BTreeMap::new();
+    // Per account, the account-wide errors seen so far and the input each came from.
+    let mut account_wide: BTreeMap<Option<String>, Vec<(usize, CollectionError)>> = BTreeMap::new();
     for (n, input) in inputs.iter_mut().enumerate() {
         let report = &mut input.report;
         for a in std::mem::take(&mut report.scan.accounts) {
-            add_account(&mut scan.accounts, a);
+            add_account(&mut scan.accounts, &mut account_index, a);
         }
         for e in std::mem::take(&mut report.scan.collection_errors) {
             // Two runs of one account's regions both read its global part (IAM): the same
             // failed call is one error.
             if e.region.is_none() {
-                if account_wide.iter().any(|(m, seen)| *m != n && *seen == e) {
+                let seen = account_wide.entry(e.account_id.clone()).or_default();
+                if seen.iter().any(|(m, other)| *m != n && *other == e) {
                     continue;
                 }
-                account_wide.push((n, e.clone()));
+                seen.push((n, e.clone()));
             }
             scan.collection_errors.push(e);
         }
@@ -263,34 +250,7 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
         );
     }
     drop(inputs);
-    scan.accounts.sort_by(|a, b| {
-        (a.status == ScanState::NotScanned, &a.account_id)
-            .cmp(&(b.status == ScanState::NotScanned, &b.account_id))
-    });
-    let position: BTreeMap<&str, usize> = scan
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.account_id.as_str(), i))
-        .collect();
-    scan.collection_errors.sort_by_key(|e| {
-        e.account_id
-            .as_deref()
-            .and_then(|a| position.get(a))
-            .copied()
-    });
-    drop(position);
-    let mut seen = BTreeSet::new();
-    scan.regions = scan
-        .accounts
-        .iter()
-        .flat_map(|a| &a.regions)
-        .filter(|r| seen.insert(r.region.as_str()))
-        .map(|r| r.region.clone())
-        .collect();
-    if let [one] = scan.accounts.as_slice() {
-        scan.account_id = one.account_id.clone();
-    }
+    put_in_order(&mut scan);
     rules::sort_in_place(&mut findings, |a, b| {
         (&a.rule_id, &a.account_id, &a.region, &a.resource_arn).cmp(&(
             &b.rule_id,
@@ -309,14 +269,87 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
     Ok(super::finish(scan, findings, echoed, settings))
 }
 
+/// The rule selection to echo: the inputs' when they agree, else the rules evaluated (the
+/// same in every input, checked) one by one.
+fn selection(inputs: &[Input]) -> (Vec<String>, Vec<String>) {
+    let first = &inputs[0].report;
+    let agree = inputs.iter().all(|i| {
+        i.report.settings.rules == first.settings.rules
+            && i.report.settings.skip_rules == first.settings.skip_rules
+    });
+    if agree {
+        (
+            first.settings.rules.clone(),
+            first.settings.skip_rules.clone(),
+        )
+    } else {
+        (first.scan.rules_evaluated.clone(), Vec::new())
+    }
+}
+
+/// The earliest input's `collected_at`. A time that does not parse cannot be ordered: it is
+/// taken only when no other parses.
+fn earliest(inputs: &[Input]) -> Option<String> {
+    let times = || {
+        inputs
+            .iter()
+            .filter_map(|i| i.report.scan.collected_at.as_deref())
+    };
+    times()
+        .filter_map(|t| Some((Date::instant(t)?, t)))
+        .min()
+        .map(|(_, t)| t)
+        .or_else(|| times().next())
+        .map(str::to_string)
+}
+
+/// The order of a scan of every account at once: accounts by id, the ones not scanned last;
+/// collection errors by account; regions as they first appear; the account id when there is
+/// one account.
+fn put_in_order(scan: &mut ScanInfo) {
+    scan.accounts.sort_by(|a, b| {
+        (a.status == ScanState::NotScanned, &a.account_id)
+            .cmp(&(b.status == ScanState::NotScanned, &b.account_id))
+    });
+    let position: BTreeMap<&str, usize> = scan
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.account_id.as_str(), i))
+        .collect();
+    scan.collection_errors.sort_by_key(|e| {
+        e.account_id
+            .as_deref()
+            .and_then(|a| position.get(a))
+            .copied()
+    });
+    let mut seen = BTreeSet::new();
+    scan.regions = scan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.regions)
+        .filter(|r| seen.insert(r.region.as_str()))
+        .map(|r| r.region.clone())
+        .collect();
+    if let [one] = scan.accounts.as_slice() {
+        scan.account_id = one.account_id.clone();
+    }
+}
+
 /// Adds an input's account, or its regions to the same account from another input (a run per
 /// region set): incomplete if either is, and an account-wide failed call counted once, since
 /// both runs made it.
-fn add_account(accounts: &mut Vec<AccountStatus>, a: AccountStatus) {
-    let Some(same) = accounts.iter_mut().find(|b| b.account_id == a.account_id) else {
+fn add_account(
+    accounts: &mut Vec<AccountStatus>,
+    index: &mut BTreeMap<String, usize>,
+    a: AccountStatus,
+) {
+    let Some(&at) = index.get(&a.account_id) else {
+        index.insert(a.account_id.clone(), accounts.len());
         accounts.push(a);
         return;
     };
+    let same = &mut accounts[at];
     same.status = same.status.max(a.status);
     for (call, n) in a.missing {
         let count = same.missing.entry(call).or_default();
