@@ -44,6 +44,10 @@ pub enum Command {
     Collect(CollectArgs),
     /// Render a saved JSON report again in another format, without calling AWS.
     Convert(ConvertArgs),
+    /// Combine JSON reports (the shards of an organization scan, or scans of other accounts or
+    /// regions) into one report, rendered in any format, with the mutes, baseline, compliance
+    /// views and exit code of a scan.
+    Merge(Box<MergeArgs>),
     /// Print the minimal read-only IAM policy gwaudit needs (with --org: the scanner's policy
     /// and the member role's policy and trust).
     Permissions(PermissionsArgs),
@@ -63,7 +67,7 @@ pub enum Command {
     },
 }
 
-/// Where and how reports are written; shared by `scan` and `convert`.
+/// Where and how reports are written; shared by `scan`, `merge` and `convert`.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
     /// Report format for `--output` (or standard output).
@@ -350,6 +354,21 @@ pub struct ScanArgs {
     pub accounts: AccountArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+    /// Run only these rules (ids or prefixes such as GW1), comma-separated; overrides the
+    /// configuration's `rules.select`.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub rules: Vec<String>,
+    /// Skip these rules (ids or prefixes), comma-separated; added to `rules.skip`.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip_rules: Vec<String>,
+    #[command(flatten)]
+    pub triage: TriageArgs,
+}
+
+/// What decides over findings once they exist (mutes, baseline, compliance views, exit code);
+/// shared by `scan` and `merge`.
+#[derive(Args, Debug, Clone)]
+pub struct TriageArgs {
     /// Exit 1 when a failing finding that is neither muted nor in the baseline has at least this
     /// severity.
     #[arg(
@@ -358,13 +377,6 @@ pub struct ScanArgs {
         value_name = "critical|high|medium|low|info|none"
     )]
     pub fail_on: FailOn,
-    /// Run only these rules (ids or prefixes such as GW1), comma-separated; overrides the
-    /// configuration's `rules.select`.
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub rules: Vec<String>,
-    /// Skip these rules (ids or prefixes), comma-separated; added to `rules.skip`.
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub skip_rules: Vec<String>,
     /// Add a per-requirement view of a compliance framework to the table, JSON and Markdown
     /// reports (fsbp, cis-7.0, pci-dss-4.0, nist-800-53-r5); repeatable or comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", value_parser = parse_framework)]
@@ -378,6 +390,37 @@ pub struct ScanArgs {
     /// Exit 3 when the scan is incomplete (something could not be collected).
     #[arg(long)]
     pub strict: bool,
+}
+
+impl TriageArgs {
+    /// The configuration (found as `scan` finds it) with these flags and the rule selection.
+    fn settings(&self, rules: &[String], skip_rules: &[String]) -> anyhow::Result<ScanSettings> {
+        let cwd = std::env::current_dir()?;
+        let config = config::discover(self.config.as_deref(), &cwd)?;
+        let mut settings = ScanSettings::from_config(&config, rules, skip_rules);
+        settings.baseline = self
+            .baseline
+            .as_deref()
+            .map(crate::scan::load_baseline)
+            .transpose()?;
+        settings.compliance = self.compliance.clone();
+        settings.fail_on = Some(self.fail_on);
+        settings.strict = self.strict;
+        Ok(settings)
+    }
+}
+
+#[derive(Parser, Debug)]
+pub struct MergeArgs {
+    /// JSON reports of `gwaudit scan --format json` (the shards of one scan, or scans of other
+    /// accounts or regions); each account-region may be in one of them only.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// `--config` applies its mutes only: the rule selection and parameters were the scans'.
+    #[command(flatten)]
+    pub triage: TriageArgs,
 }
 
 #[derive(Parser, Debug)]
@@ -484,6 +527,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
+        Command::Merge(args) => merge(*args),
         Command::Collect(args) => collect(args),
         Command::Permissions(args) => permissions(args),
         Command::Accounts(args) => accounts(args),
@@ -806,22 +850,26 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
     args.accounts.validate()?;
     validate_selection(&args.rules)?;
     validate_selection(&args.skip_rules)?;
-    let cwd = std::env::current_dir()?;
-    let config = config::discover(args.config.as_deref(), &cwd)?;
-    let mut settings = ScanSettings::from_config(&config, &args.rules, &args.skip_rules);
-    settings.baseline = args
-        .baseline
-        .as_deref()
-        .map(crate::scan::load_baseline)
-        .transpose()?;
-    settings.compliance = args.compliance.clone();
-    settings.fail_on = Some(args.fail_on);
-    settings.strict = args.strict;
+    let settings = args.triage.settings(&args.rules, &args.skip_rules)?;
     let (snapshot, source) = load(&args)?;
     let report = crate::scan::run(&snapshot, source, &settings);
     // The report holds what it needs; the snapshot's memory goes to what the reports build
     // (SARIF's alerts), so writing them does not add to the peak.
     drop(snapshot);
+    conclude(report, &args.out, &args.triage)
+}
+
+/// `gwaudit merge`: the reports combined and triaged by the library, then written like a scan's.
+pub fn merge(args: MergeArgs) -> anyhow::Result<i32> {
+    let settings = args.triage.settings(&[], &[])?;
+    let inputs = crate::scan::merge::load(&args.reports)?;
+    let report = crate::scan::merge::merge(inputs, &settings)?;
+    conclude(report, &args.out, &args.triage)
+}
+
+/// The end of `scan` and `merge`: warns of expired and stale mutes, writes every output and
+/// returns the exit code.
+fn conclude(report: ScanReport, out: &OutputArgs, triage: &TriageArgs) -> anyhow::Result<i32> {
     if let Some(m) = &report.mutes {
         for e in &m.expired {
             term::eprintln(&format!(
@@ -837,14 +885,14 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<i32> {
             ));
         }
     }
-    let sarif_withheld = write_outputs(&report, &args.out)?;
-    let wrote_stdout_table = targets(&args.out)
+    let sarif_withheld = write_outputs(&report, out)?;
+    let wrote_stdout_table = targets(out)
         .iter()
         .any(|t| t.format == Format::Table && t.path.is_none());
     if !wrote_stdout_table {
         eprintln!("{}", report::table::summary_line(&report)); // made printable by the table
     }
-    let code = exit_code(&report, args.fail_on, args.strict, sarif_withheld);
+    let code = exit_code(&report, triage.fail_on, triage.strict, sarif_withheld);
     // The process ends after this: freeing hundreds of thousands of findings one by one was an
     // eighth of a large scan's time (perf), and the OS reclaims it all at once.
     std::mem::forget(report);

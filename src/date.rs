@@ -69,6 +69,30 @@ impl Date {
         (valid_time && valid_zone).then_some(date)
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z and nanoseconds of a timestamp `from_timestamp`
+    /// accepts (a bare date is its midnight UTC), to order timestamps written with different
+    /// offsets or precisions.
+    pub fn instant(s: &str) -> Option<(i64, u32)> {
+        let date = Date::from_timestamp(s)?;
+        let mut secs = date.to_days() * 86_400;
+        let Some(time) = s.get(11..) else {
+            return Some((secs, 0));
+        };
+        let num = |a: usize, b: usize| time.get(a..b).and_then(|p| p.parse::<i64>().ok());
+        secs += num(0, 2)? * 3600 + num(3, 5)? * 60 + num(6, 8)?;
+        let rest = &time[8..];
+        let (frac, zone) = rest.split_at(rest.find(['Z', 'z', '+', '-'])?);
+        let digits = frac.strip_prefix('.').unwrap_or("");
+        let nanos = format!("{:0<9}", &digits[..digits.len().min(9)]);
+        if let Some(offset) = zone.get(1..).filter(|o| !o.is_empty()) {
+            let minutes =
+                offset[..2].parse::<i64>().ok()? * 60 + offset[3..].parse::<i64>().ok()?;
+            let sign = if zone.starts_with('+') { 1 } else { -1 };
+            secs -= sign * minutes * 60;
+        }
+        Some((secs, nanos.parse().ok()?))
+    }
+
     /// Days since 1970-01-01 (inverse of [`Date::from_days`]).
     pub fn to_days(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
@@ -126,6 +150,18 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::Date;
+
+    #[test]
+    fn instants_order_across_offsets_and_precisions() {
+        let t = |s| Date::instant(s).unwrap();
+        assert_eq!(t("1970-01-01T00:00:00Z"), (0, 0));
+        assert_eq!(t("1970-01-02"), (86_400, 0));
+        assert_eq!(t("2026-11-20T07:00:00+01:00"), t("2026-11-20T06:00:00Z"));
+        assert_eq!(t("2026-11-20T05:30:00-00:30"), t("2026-11-20T06:00:00Z"));
+        assert_eq!(t("2026-11-20T06:00:00.5Z").1, 500_000_000);
+        assert!(t("2026-11-20T06:00:00.25Z") < t("2026-11-20T06:00:00.3Z"));
+        assert!(Date::instant("2026-11-20T06:00Z").is_none());
+    }
 
     #[test]
     fn parses_and_orders() {

@@ -3,12 +3,15 @@
 //! summary. The command line, `merge` and organization scans all call this; none of it knows
 //! about arguments, files to write or exit codes.
 
+pub mod merge;
+
 use std::path::Path;
 
 use crate::config::{Config, Mute};
 use crate::date::Date;
 use crate::model::{OrgSnapshot, UnknownCause};
-use crate::report::{self, FailOn, ScanReport, Settings};
+use crate::report::status::ScanState;
+use crate::report::{self, FailOn, ScanInfo, ScanReport, Settings};
 use crate::rules::{self, frameworks, registry, RuleParams, Selection, Status};
 use crate::triage::{self, Baseline, Triaged};
 
@@ -76,7 +79,7 @@ pub fn baseline_of(report: &ScanReport, file: &str) -> Baseline {
             .scan
             .accounts
             .iter()
-            .filter(|a| a.status != report::status::ScanState::NotScanned)
+            .filter(|a| a.status != ScanState::NotScanned)
             .map(|a| a.account_id.clone())
             .collect(),
         scanned_at: report.scan.collected_at.clone(),
@@ -96,32 +99,30 @@ pub fn baseline_of(report: &ScanReport, file: &str) -> Baseline {
     triage::baseline_from(&report.results, source)
 }
 
-/// The rules a failed call left without an answer, by region (`triage::Gaps`).
-fn gaps<'a>(
-    snapshot: &'a OrgSnapshot,
-    findings: &[Triaged],
-    rules_evaluated: &'a [String],
-) -> triage::Gaps<'a> {
-    triage::Gaps {
-        scanned: snapshot
-            .accounts
+/// The rules a failed call left without an answer, by region (`triage::Gaps`), from what the
+/// scan covered and its results: a `not_collected` unknown, or a finding an input of `merge`
+/// already carried forward (it stands for the unknown it replaced).
+fn gaps<'a>(scan: &'a ScanInfo, findings: &[Triaged]) -> triage::Gaps<'a> {
+    let accounts = |not: bool| {
+        scan.accounts
             .iter()
+            .filter(move |a| (a.status == ScanState::NotScanned) == not)
             .map(|a| a.account_id.as_str())
-            .collect(),
-        not_scanned: snapshot
-            .not_scanned
-            .iter()
-            .map(|n| n.account_id.as_str())
-            .collect(),
+            .collect()
+    };
+    triage::Gaps {
+        scanned: accounts(false),
+        not_scanned: accounts(true),
         unknown: findings
             .iter()
             .filter(|f| {
-                f.status == Status::Unknown
-                    && f.unknown_cause != Some(UnknownCause::NotDeterminable)
+                (f.status == Status::Unknown
+                    && f.unknown_cause != Some(UnknownCause::NotDeterminable))
+                    || f.carried_forward.is_some()
             })
             .map(|f| (f.account_id.clone(), f.rule_id.clone(), f.region.clone()))
             .collect(),
-        rules_evaluated,
+        rules_evaluated: &scan.rules_evaluated,
     }
 }
 
@@ -138,20 +139,6 @@ pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> S
     for rule in per_rule {
         findings.extend(rule.into_iter().map(Triaged::from));
     }
-    // The baseline first: what it carries forward can be muted like any other finding.
-    let baseline = settings.baseline.as_ref().map(|b| {
-        let gaps = gaps(snapshot, &findings, &rules_evaluated);
-        triage::apply_baseline(&mut findings, b, &gaps)
-    });
-    let today = settings.today.unwrap_or_else(|| snapshot.as_of());
-    let mutes = (!settings.mutes.is_empty())
-        .then(|| triage::apply_mutes(&mut findings, &settings.mutes, today));
-    let compliance = settings
-        .compliance
-        .iter()
-        .filter_map(|id| frameworks::find(id))
-        .map(|fw| report::compliance::evaluate(fw, &findings, &rules_evaluated))
-        .collect();
     let (source, snapshot_name) = match source {
         Source::Demo => ("demo", None),
         Source::Snapshot(name) => ("snapshot", Some(name)),
@@ -160,16 +147,64 @@ pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> S
     let echoed = Settings {
         source: source.into(),
         snapshot: snapshot_name,
+        rules: selection.include.clone(),
+        skip_rules: selection.exclude.clone(),
+        ..echoed(settings)
+    };
+    finish(
+        ScanInfo::of(snapshot, rules_evaluated),
+        findings,
+        echoed,
+        settings,
+    )
+}
+
+/// The settings every report echoes from `settings`; the caller fills in where the findings
+/// came from and the rule selection.
+fn echoed(settings: &ScanSettings) -> Settings {
+    Settings {
+        source: String::new(),
+        snapshot: None,
         fail_on: settings
             .fail_on
             .unwrap_or(FailOn::Severity(rules::Severity::High)),
-        rules: selection.include.clone(),
-        skip_rules: selection.exclude.clone(),
+        rules: Vec::new(),
+        skip_rules: Vec::new(),
         config: settings.config_file.clone(),
         baseline: settings.baseline.as_ref().map(|b| b.file.clone()),
         strict: settings.strict,
-    };
-    let mut report = ScanReport::new(snapshot, echoed, rules_evaluated, findings);
+        merged: Vec::new(),
+    }
+}
+
+/// Everything after evaluation, the same for a scan and a merge: the baseline, the mutes, the
+/// compliance views and the summary, over the findings of what `scan` covered.
+fn finish(
+    scan: ScanInfo,
+    mut findings: Vec<Triaged>,
+    echoed: Settings,
+    settings: &ScanSettings,
+) -> ScanReport {
+    // The baseline first: what it carries forward can be muted like any other finding.
+    let baseline = settings.baseline.as_ref().map(|b| {
+        let gaps = gaps(&scan, &findings);
+        triage::apply_baseline(&mut findings, b, &gaps)
+    });
+    let today = settings.today.unwrap_or_else(|| {
+        scan.collected_at
+            .as_deref()
+            .and_then(Date::from_timestamp)
+            .unwrap_or_else(Date::today)
+    });
+    let mutes = (!settings.mutes.is_empty())
+        .then(|| triage::apply_mutes(&mut findings, &settings.mutes, today));
+    let compliance = settings
+        .compliance
+        .iter()
+        .filter_map(|id| frameworks::find(id))
+        .map(|fw| report::compliance::evaluate(fw, &findings, &scan.rules_evaluated))
+        .collect();
+    let mut report = ScanReport::assemble(scan, echoed, findings);
     report.compliance = compliance;
     report.mutes = mutes;
     report.baseline = baseline;

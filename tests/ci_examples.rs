@@ -82,6 +82,91 @@ fn github_workflow_is_scheduled_uses_oidc_and_always_uploads() {
     cmds.iter().for_each(|c| check_flags(c));
 }
 
+/// Steps that run a shell command containing `needle`.
+fn steps_running<'a>(steps: &'a [Value], needle: &str) -> Vec<&'a Value> {
+    steps
+        .iter()
+        .filter(|s| s["run"].as_str().is_some_and(|r| r.contains(needle)))
+        .collect()
+}
+
+#[test]
+fn sharded_github_workflow_scans_four_shards_and_merges_them() {
+    let wf = load("github-actions-sharded.yml");
+    assert!(wf["on"]["schedule"]
+        .as_sequence()
+        .is_some_and(|s| !s.is_empty()));
+    let scan = &wf["jobs"]["scan"];
+    assert_eq!(scan["permissions"]["id-token"], "write");
+    let shards: Vec<i64> = scan["strategy"]["matrix"]["shard"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_i64().unwrap())
+        .collect();
+    assert_eq!(shards, [1, 2, 3, 4]);
+    let steps = scan["steps"].as_sequence().unwrap();
+    let scans = steps_running(steps, "gwaudit scan");
+    assert_eq!(scans.len(), 1);
+    let command = scans[0]["run"].as_str().unwrap();
+    for part in [
+        "--org",
+        "--shard ${{ matrix.shard }}/4",
+        "--role-name",
+        "--format json",
+        "--output shard-${{ matrix.shard }}.json",
+        "--fail-on none",
+    ] {
+        assert!(
+            command.contains(part),
+            "the shard scan needs `{part}`: {command}"
+        );
+    }
+    assert!(steps.iter().any(|s| s["uses"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("actions/upload-artifact"))
+        && s["with"]["path"] == "shard-${{ matrix.shard }}.json"));
+
+    let merge = &wf["jobs"]["merge"];
+    assert_eq!(merge["needs"], "scan");
+    assert_eq!(merge["permissions"]["security-events"], "write");
+    let steps = merge["steps"].as_sequence().unwrap();
+    assert!(steps.iter().any(|s| s["uses"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("actions/download-artifact"))));
+    let merges = steps_running(steps, "gwaudit merge");
+    assert_eq!(merges.len(), 1);
+    let command = merges[0]["run"].as_str().unwrap();
+    for part in [
+        "gwaudit merge shard-*.json",
+        "--output-to sarif=out/",
+        "--output-to markdown=summary.md",
+        "--fail-on high",
+    ] {
+        assert!(
+            command.contains(part),
+            "the merge needs `{part}`: {command}"
+        );
+    }
+    let summary = steps_running(steps, "summary.md >> \"$GITHUB_STEP_SUMMARY\"");
+    assert_eq!(summary.len(), 1, "the step summary is appended");
+    assert!(summary[0]["if"].as_str().unwrap().contains("!cancelled()"));
+    // One upload per account's file, as in the single-account workflow.
+    let upload = steps_running(steps, "for f in out/*.sarif");
+    assert_eq!(upload.len(), 1);
+    assert!(upload[0]["run"]
+        .as_str()
+        .unwrap()
+        .contains("code-scanning/sarifs"));
+    assert!(upload[0]["if"].as_str().unwrap().contains("!cancelled()"));
+    assert!(!steps.iter().any(|s| s["uses"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))));
+    let mut cmds = Vec::new();
+    gwaudit_commands(&wf, &mut cmds);
+    cmds.iter().for_each(|c| check_flags(c));
+}
+
 #[test]
 fn gitlab_job_reports_junit() {
     let job = load("gitlab-ci.yml");

@@ -255,6 +255,7 @@ fn a_baseline_carries_failing_findings_across_a_collection_gap() {
     // A baseline of another account covers nothing: SARIF is withheld.
     let mut other = baseline.clone();
     other["scan"]["account_id"] = Value::from("210987654321");
+    // What a version-2 report scanned is its status view.
     other["scan"]["accounts"][0]["account_id"] = Value::from("210987654321");
     let other_path = write(dir.path(), "other.json", &other);
     let o = gwaudit(&[

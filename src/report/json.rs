@@ -64,31 +64,75 @@ pub fn render(report: &ScanReport) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Reads a JSON report back (for `convert` and `--baseline`), naming the file and the place of
-/// any problem.
+/// Reads a JSON report back (for `convert`, `--baseline` and `merge`), naming the file and the
+/// place of any problem. The text is parsed straight into the report, never into a
+/// `serde_json::Value` first: a report of hundreds of thousands of results would be held twice.
+/// A version-1 report is upgraded but keeps `report_version` 1, so a caller can tell.
 pub fn load(path: &std::path::Path) -> anyhow::Result<ScanReport> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("{name}: cannot read report: {e}"))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{name}: not a JSON document: {e}"))?;
-    let version = value.get("report_version").and_then(|v| v.as_u64());
+    let version = match serde_json::from_str::<Probe>(&text) {
+        Ok(probe) => probe.0,
+        Err(e) if e.is_data() => {
+            anyhow::bail!("{name}: not a gwaudit JSON report (the document is not an object)")
+        }
+        Err(e) => anyhow::bail!("{name}: not a JSON document: {e}"),
+    };
+    let version = version.as_ref().map(|v| v.as_u64().ok_or(v));
     match version {
-        Some(v) if (1..=u64::from(super::REPORT_VERSION)).contains(&v) => {}
-        Some(v) => anyhow::bail!(
+        Some(Ok(v)) if (1..=u64::from(super::REPORT_VERSION)).contains(&v) => {}
+        Some(Ok(v)) => anyhow::bail!(
             "{name}: report_version {v} is not supported; this gwaudit reads versions 1 to {}",
             super::REPORT_VERSION
         ),
+        Some(Err(v)) => anyhow::bail!(
+            "{name}: report_version `{}` is not a version number: not a gwaudit JSON report",
+            crate::term::printable(&v.to_string().chars().take(40).collect::<String>())
+        ),
         None => anyhow::bail!("{name}: no `report_version`: not a gwaudit JSON report"),
     }
-    let mut report: ScanReport = serde_path_to_error::deserialize(value).map_err(|e| {
+    // The probe read the whole text: it is one JSON value with nothing after it.
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let mut report: ScanReport = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         anyhow::anyhow!("{name}: invalid report at `{path}`: {}", e.into_inner())
     })?;
-    if version == Some(1) {
+    drop(text);
+    if version == Some(Ok(1)) {
         upgrade_v1(&mut report);
     }
     Ok(report)
+}
+
+/// The top-level `report_version` of a JSON object, read without keeping anything else.
+struct Probe(Option<serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Probe;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Probe, A::Error> {
+                let mut version = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "report_version" {
+                        version = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Probe(version))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
 }
 
 /// A version-1 report covers one account and has no status view or error accounts: they are

@@ -73,7 +73,7 @@ fn overview(report: &ScanReport) -> String {
             report.scan.collection_errors.len(),
             match not_scanned(report) {
                 0 => String::new(),
-                n => format!(", {n} accounts not scanned"),
+                n => format!(", {n} account{} not scanned", if n == 1 { "" } else { "s" }),
             }
         );
     }

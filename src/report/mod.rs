@@ -87,7 +87,7 @@ pub struct ToolInfo {
 /// The settings the scan ran with, echoed so a report explains itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
-    /// `snapshot`, `demo` or `aws`.
+    /// `snapshot`, `demo`, `aws`, or `merge` (the report combines the reports in `merged`).
     pub source: String,
     pub snapshot: Option<String>,
     pub fail_on: FailOn,
@@ -101,6 +101,9 @@ pub struct Settings {
     pub baseline: Option<String>,
     #[serde(default)]
     pub strict: bool,
+    /// The JSON reports a `merge` combined, in the order given; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,6 +125,48 @@ pub struct ScanInfo {
     /// none: `json::load` fills it from `account_id` and `regions`.
     #[serde(default)]
     pub accounts: Vec<status::AccountStatus>,
+}
+
+impl ScanInfo {
+    /// What a snapshot covered: its accounts, regions and failed calls. The status view's
+    /// failing counts are left at zero until the results are known (`ScanReport::assemble`).
+    pub fn of(snapshot: &OrgSnapshot, rules_evaluated: Vec<String>) -> Self {
+        ScanInfo {
+            complete: snapshot.is_complete(),
+            account_id: match (
+                snapshot.accounts.as_slice(),
+                snapshot.not_scanned.as_slice(),
+            ) {
+                ([one], []) => one.account_id.clone(),
+                ([], [one]) => one.account_id.clone(),
+                _ => String::new(),
+            },
+            partition: snapshot.partition.clone(),
+            regions: {
+                let mut seen = std::collections::BTreeSet::new();
+                snapshot
+                    .accounts
+                    .iter()
+                    .flat_map(|a| &a.regions)
+                    .filter(|r| seen.insert(r.region.as_str()))
+                    .map(|r| r.region.clone())
+                    .collect()
+            },
+            collected_at: snapshot.collected_at.clone(),
+            rules_evaluated,
+            collection_errors: snapshot
+                .accounts
+                .iter()
+                .flat_map(|a| {
+                    a.collection_errors.iter().map(|e| CollectionError {
+                        account_id: Some(a.account_id.clone()),
+                        ..e.clone()
+                    })
+                })
+                .collect(),
+            accounts: status::of(snapshot),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -174,12 +219,10 @@ impl ScanReport {
         }
     }
 
-    pub fn new(
-        snapshot: &OrgSnapshot,
-        settings: Settings,
-        rules_evaluated: Vec<String>,
-        results: Vec<Triaged>,
-    ) -> Self {
+    /// The report of `results` over what `scan` covered. The summary and the status view's
+    /// failing counts are counted here, from the results as triaged, so they agree with them
+    /// however the results came (evaluated, merged, carried forward from a baseline).
+    pub fn assemble(mut scan: ScanInfo, settings: Settings, results: Vec<Triaged>) -> Self {
         let mut summary = Summary {
             total: results.len(),
             ..Default::default()
@@ -205,6 +248,7 @@ impl ScanReport {
                 *summary.unknown_by_cause.entry(cause).or_default() += 1;
             }
         }
+        status::count_failing(&mut scan.accounts, &results);
         ScanReport {
             report_version: REPORT_VERSION,
             tool: ToolInfo {
@@ -212,41 +256,7 @@ impl ScanReport {
                 version: env!("CARGO_PKG_VERSION").into(),
             },
             settings,
-            scan: ScanInfo {
-                complete: snapshot.is_complete(),
-                account_id: match (
-                    snapshot.accounts.as_slice(),
-                    snapshot.not_scanned.as_slice(),
-                ) {
-                    ([one], []) => one.account_id.clone(),
-                    ([], [one]) => one.account_id.clone(),
-                    _ => String::new(),
-                },
-                partition: snapshot.partition.clone(),
-                regions: {
-                    let mut seen = std::collections::BTreeSet::new();
-                    snapshot
-                        .accounts
-                        .iter()
-                        .flat_map(|a| &a.regions)
-                        .filter(|r| seen.insert(r.region.as_str()))
-                        .map(|r| r.region.clone())
-                        .collect()
-                },
-                collected_at: snapshot.collected_at.clone(),
-                rules_evaluated,
-                collection_errors: snapshot
-                    .accounts
-                    .iter()
-                    .flat_map(|a| {
-                        a.collection_errors.iter().map(|e| CollectionError {
-                            account_id: Some(a.account_id.clone()),
-                            ..e.clone()
-                        })
-                    })
-                    .collect(),
-                accounts: status::of(snapshot, &results),
-            },
+            scan,
             summary,
             mutes: None,
             baseline: None,

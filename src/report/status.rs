@@ -74,21 +74,9 @@ impl AccountStatus {
 }
 
 /// The status of every account of `snapshot`, scanned accounts first (in snapshot order),
-/// then the ones not scanned.
-pub fn of(snapshot: &OrgSnapshot, results: &[Triaged]) -> Vec<AccountStatus> {
-    let mut failing: BTreeMap<(&str, &str), BTreeMap<Severity, usize>> = BTreeMap::new();
-    for f in results.iter().filter(|f| f.status == Status::Fail) {
-        *failing
-            .entry((&f.account_id, &f.region))
-            .or_default()
-            .entry(f.severity)
-            .or_default() += 1;
-    }
-    let mut out: Vec<AccountStatus> = snapshot
-        .accounts
-        .iter()
-        .map(|a| account(a, &failing))
-        .collect();
+/// then the ones not scanned. Failing counts are zero until `count_failing`.
+pub fn of(snapshot: &OrgSnapshot) -> Vec<AccountStatus> {
+    let mut out: Vec<AccountStatus> = snapshot.accounts.iter().map(account).collect();
     out.extend(snapshot.not_scanned.iter().map(|n| AccountStatus {
         account_id: n.account_id.clone(),
         status: ScanState::NotScanned,
@@ -99,10 +87,27 @@ pub fn of(snapshot: &OrgSnapshot, results: &[Triaged]) -> Vec<AccountStatus> {
     out
 }
 
-fn account(
-    a: &Snapshot,
-    failing: &BTreeMap<(&str, &str), BTreeMap<Severity, usize>>,
-) -> AccountStatus {
+/// Sets every region's failing results by severity from `results`, replacing what was there
+/// (a merged report's inputs counted before their results were triaged again).
+pub fn count_failing(accounts: &mut [AccountStatus], results: &[Triaged]) {
+    let mut failing: BTreeMap<(&str, &str), BTreeMap<Severity, usize>> = BTreeMap::new();
+    for f in results.iter().filter(|f| f.status == Status::Fail) {
+        *failing
+            .entry((&f.account_id, &f.region))
+            .or_default()
+            .entry(f.severity)
+            .or_default() += 1;
+    }
+    for a in accounts {
+        for r in &mut a.regions {
+            r.failing_by_severity = failing
+                .remove(&(a.account_id.as_str(), r.region.as_str()))
+                .unwrap_or_default();
+        }
+    }
+}
+
+fn account(a: &Snapshot) -> AccountStatus {
     let mut global = BTreeMap::new();
     let mut missing: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
     for e in a
@@ -134,10 +139,7 @@ fn account(
                     ScanState::Incomplete
                 },
                 apis,
-                failing_by_severity: failing
-                    .get(&(a.account_id.as_str(), r.region.as_str()))
-                    .cloned()
-                    .unwrap_or_default(),
+                failing_by_severity: BTreeMap::new(),
                 missing,
             }
         })

@@ -366,7 +366,7 @@ pub fn summary_line(report: &ScanReport) -> String {
                 report.scan.collection_errors.len(),
                 match not_scanned(report) {
                     0 => String::new(),
-                    n => format!(", {n} accounts not scanned"),
+                    n => format!(", {n} account{} not scanned", if n == 1 { "" } else { "s" }),
                 }
             )
         }
