@@ -26,6 +26,7 @@ mod metadata;
 mod params;
 pub mod registry;
 mod resource;
+mod stage_verdict;
 
 mod access;
 mod account;
@@ -41,3 +42,4 @@ pub use finding::{fingerprint, Evidence, Finding, Fingerprint, Severity, SharedS
 pub use metadata::{Category, RuleMeta};
 pub use params::RuleParams;
 pub use resource::ResourceRef;
+pub use stage_verdict::judge_stage_methods;
