@@ -436,6 +436,17 @@ impl<'a> RegionContext<'a> {
         items
     }
 
+    /// The REST methods authentication rules judge: every method but CORS preflights, which
+    /// are exempt ([`Method::is_cors_preflight`]).
+    pub fn rest_methods_to_authenticate(
+        &self,
+        out: &mut Emitter,
+    ) -> Vec<(&'a RestApi, &'a Resource, &'a Method)> {
+        let mut items = self.rest_methods(out);
+        items.retain(|(_, _, m)| !m.is_cors_preflight());
+        items
+    }
+
     /// Every stage of every HTTP and WebSocket API; an API whose stages were not collected gets
     /// one `unknown`.
     pub fn v2_stages(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a V2Stage)> {
