@@ -36,7 +36,7 @@ mod logging;
 mod network;
 mod threat;
 
-pub use context::RegionContext;
+pub use context::{each_part, RegionContext};
 pub use engine::{evaluate, evaluate_by_rule, Emitter, RuleDef, Selection};
 pub use finding::{fingerprint, Evidence, Finding, Fingerprint, Severity, SharedStr, Status};
 pub use metadata::{Category, RuleMeta};
