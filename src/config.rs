@@ -73,52 +73,37 @@ pub struct Mute {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct RawConfig {
-    #[serde(default)]
     rules: RawRules,
-    #[serde(default)]
     mute: Vec<Spanned<RawMute>>,
-    #[serde(default)]
     parameters: RawParameters,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct RawParameters {
-    #[serde(default)]
     max_key_age_days: Option<Spanned<i64>>,
-    #[serde(default)]
     cert_expiry_days: Option<Spanned<i64>>,
-    #[serde(default)]
     require_private: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct RawRules {
-    #[serde(default)]
     select: Vec<Spanned<String>>,
-    #[serde(default)]
     skip: Vec<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct RawMute {
-    #[serde(default)]
     rules: Vec<Spanned<String>>,
-    #[serde(default)]
     resources: Vec<Spanned<String>>,
-    #[serde(default)]
     accounts: Vec<String>,
-    #[serde(default)]
     regions: Vec<String>,
-    #[serde(default)]
     tags: BTreeMap<String, String>,
-    #[serde(default)]
     reason: Option<Spanned<String>>,
-    #[serde(default)]
     expires: Option<Spanned<toml::value::Datetime>>,
 }
 

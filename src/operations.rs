@@ -16,114 +16,82 @@ pub struct Operation {
 
 const APIGW: &str = "arn:aws:apigateway:*::/*";
 
-pub const GET_REST_APIS: Operation = op("apigateway", "GetRestApis", "apigateway:GET", APIGW);
-pub const GET_RESOURCES: Operation = op("apigateway", "GetResources", "apigateway:GET", APIGW);
-pub const GET_STAGES: Operation = op("apigateway", "GetStages", "apigateway:GET", APIGW);
-pub const GET_AUTHORIZERS: Operation = op("apigateway", "GetAuthorizers", "apigateway:GET", APIGW);
-pub const GET_REQUEST_VALIDATORS: Operation = op(
-    "apigateway",
-    "GetRequestValidators",
-    "apigateway:GET",
-    APIGW,
-);
-pub const GET_DOMAIN_NAMES: Operation = op("apigateway", "GetDomainNames", "apigateway:GET", APIGW);
-pub const GET_BASE_PATH_MAPPINGS: Operation =
-    op("apigateway", "GetBasePathMappings", "apigateway:GET", APIGW);
-pub const GET_USAGE_PLANS: Operation = op("apigateway", "GetUsagePlans", "apigateway:GET", APIGW);
-pub const GET_USAGE_PLAN_KEYS: Operation =
-    op("apigateway", "GetUsagePlanKeys", "apigateway:GET", APIGW);
-pub const GET_API_KEYS: Operation = op("apigateway", "GetApiKeys", "apigateway:GET", APIGW);
-pub const GET_CLIENT_CERTIFICATES: Operation = op(
-    "apigateway",
-    "GetClientCertificates",
-    "apigateway:GET",
-    APIGW,
-);
-pub const GET_ACCOUNT: Operation = op("apigateway", "GetAccount", "apigateway:GET", APIGW);
-pub const GET_APIS: Operation = op("apigatewayv2", "GetApis", "apigateway:GET", APIGW);
-pub const GET_ROUTES: Operation = op("apigatewayv2", "GetRoutes", "apigateway:GET", APIGW);
-pub const V2_GET_STAGES: Operation = op("apigatewayv2", "GetStages", "apigateway:GET", APIGW);
-pub const V2_GET_AUTHORIZERS: Operation =
-    op("apigatewayv2", "GetAuthorizers", "apigateway:GET", APIGW);
-pub const GET_INTEGRATIONS: Operation =
-    op("apigatewayv2", "GetIntegrations", "apigateway:GET", APIGW);
-pub const GET_API_MAPPINGS: Operation =
-    op("apigatewayv2", "GetApiMappings", "apigateway:GET", APIGW);
-pub const LIST_ROUTING_RULES: Operation =
-    op("apigatewayv2", "ListRoutingRules", "apigateway:GET", APIGW);
-pub const GET_WEB_ACL: Operation = op("wafv2", "GetWebACL", "wafv2:GetWebACL", "*");
-pub const GET_IP_SET: Operation = op("wafv2", "GetIPSet", "wafv2:GetIPSet", "*");
-pub const GET_LOGGING_CONFIGURATION: Operation = op(
+pub const GET_REST_APIS: Operation = apigateway("GetRestApis");
+pub const GET_RESOURCES: Operation = apigateway("GetResources");
+pub const GET_STAGES: Operation = apigateway("GetStages");
+pub const GET_AUTHORIZERS: Operation = apigateway("GetAuthorizers");
+pub const GET_REQUEST_VALIDATORS: Operation = apigateway("GetRequestValidators");
+pub const GET_DOMAIN_NAMES: Operation = apigateway("GetDomainNames");
+pub const GET_BASE_PATH_MAPPINGS: Operation = apigateway("GetBasePathMappings");
+pub const GET_USAGE_PLANS: Operation = apigateway("GetUsagePlans");
+pub const GET_USAGE_PLAN_KEYS: Operation = apigateway("GetUsagePlanKeys");
+pub const GET_API_KEYS: Operation = apigateway("GetApiKeys");
+pub const GET_CLIENT_CERTIFICATES: Operation = apigateway("GetClientCertificates");
+pub const GET_ACCOUNT: Operation = apigateway("GetAccount");
+pub const GET_APIS: Operation = apigatewayv2("GetApis");
+pub const GET_ROUTES: Operation = apigatewayv2("GetRoutes");
+pub const V2_GET_STAGES: Operation = apigatewayv2("GetStages");
+pub const V2_GET_AUTHORIZERS: Operation = apigatewayv2("GetAuthorizers");
+pub const GET_INTEGRATIONS: Operation = apigatewayv2("GetIntegrations");
+pub const GET_API_MAPPINGS: Operation = apigatewayv2("GetApiMappings");
+pub const LIST_ROUTING_RULES: Operation = apigatewayv2("ListRoutingRules");
+pub const GET_WEB_ACL: Operation = any_resource("wafv2", "GetWebACL", "wafv2:GetWebACL");
+pub const GET_IP_SET: Operation = any_resource("wafv2", "GetIPSet", "wafv2:GetIPSet");
+pub const GET_LOGGING_CONFIGURATION: Operation = any_resource(
     "wafv2",
     "GetLoggingConfiguration",
     "wafv2:GetLoggingConfiguration",
-    "*",
 );
-pub const DESCRIBE_LOG_GROUPS: Operation = op(
+pub const DESCRIBE_LOG_GROUPS: Operation = any_resource(
     "cloudwatchlogs",
     "DescribeLogGroups",
     "logs:DescribeLogGroups",
-    "*",
 );
-pub const DESCRIBE_TRAILS: Operation = op(
-    "cloudtrail",
-    "DescribeTrails",
-    "cloudtrail:DescribeTrails",
-    "*",
-);
-pub const GET_TRAIL_STATUS: Operation = op(
-    "cloudtrail",
-    "GetTrailStatus",
-    "cloudtrail:GetTrailStatus",
-    "*",
-);
-pub const GET_EVENT_SELECTORS: Operation = op(
+pub const DESCRIBE_TRAILS: Operation =
+    any_resource("cloudtrail", "DescribeTrails", "cloudtrail:DescribeTrails");
+pub const GET_TRAIL_STATUS: Operation =
+    any_resource("cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus");
+pub const GET_EVENT_SELECTORS: Operation = any_resource(
     "cloudtrail",
     "GetEventSelectors",
     "cloudtrail:GetEventSelectors",
-    "*",
 );
-pub const GET_ROLE: Operation = op("iam", "GetRole", "iam:GetRole", "*");
+pub const GET_ROLE: Operation = any_resource("iam", "GetRole", "iam:GetRole");
 pub const LIST_ROLE_POLICIES: Operation =
-    op("iam", "ListRolePolicies", "iam:ListRolePolicies", "*");
-pub const GET_ROLE_POLICY: Operation = op("iam", "GetRolePolicy", "iam:GetRolePolicy", "*");
-pub const LIST_ATTACHED_ROLE_POLICIES: Operation = op(
+    any_resource("iam", "ListRolePolicies", "iam:ListRolePolicies");
+pub const GET_ROLE_POLICY: Operation = any_resource("iam", "GetRolePolicy", "iam:GetRolePolicy");
+pub const LIST_ATTACHED_ROLE_POLICIES: Operation = any_resource(
     "iam",
     "ListAttachedRolePolicies",
     "iam:ListAttachedRolePolicies",
-    "*",
 );
-pub const GET_POLICY: Operation = op("iam", "GetPolicy", "iam:GetPolicy", "*");
+pub const GET_POLICY: Operation = any_resource("iam", "GetPolicy", "iam:GetPolicy");
 pub const GET_POLICY_VERSION: Operation =
-    op("iam", "GetPolicyVersion", "iam:GetPolicyVersion", "*");
+    any_resource("iam", "GetPolicyVersion", "iam:GetPolicyVersion");
 pub const GET_CALLER_IDENTITY: Operation =
-    op("sts", "GetCallerIdentity", "sts:GetCallerIdentity", "*");
-pub const LIST_REGIONS: Operation = op("account", "ListRegions", "account:ListRegions", "*");
+    any_resource("sts", "GetCallerIdentity", "sts:GetCallerIdentity");
+pub const LIST_REGIONS: Operation = any_resource("account", "ListRegions", "account:ListRegions");
 
 // Scanning an organization: what the scanning identity needs on top of the read-only policy.
-pub const DESCRIBE_ORGANIZATION: Operation = op(
+pub const DESCRIBE_ORGANIZATION: Operation = any_resource(
     "organizations",
     "DescribeOrganization",
     "organizations:DescribeOrganization",
-    "*",
 );
-pub const LIST_ACCOUNTS: Operation = op(
+pub const LIST_ACCOUNTS: Operation = any_resource(
     "organizations",
     "ListAccounts",
     "organizations:ListAccounts",
-    "*",
 );
-pub const LIST_CHILDREN: Operation = op(
+pub const LIST_CHILDREN: Operation = any_resource(
     "organizations",
     "ListChildren",
     "organizations:ListChildren",
-    "*",
 );
-pub const LIST_ACCOUNTS_FOR_PARENT: Operation = op(
+pub const LIST_ACCOUNTS_FOR_PARENT: Operation = any_resource(
     "organizations",
     "ListAccountsForParent",
     "organizations:ListAccountsForParent",
-    "*",
 );
 /// Exchanges the caller's credentials for a member account's; it changes nothing in either
 /// account. The SDK's assume-role credentials provider sends it through an STS client of its
@@ -181,6 +149,25 @@ pub const OPERATIONS: &[Operation] = &[
     GET_CALLER_IDENTITY,
     LIST_REGIONS,
 ];
+
+/// Every API Gateway read, of either API version, is `apigateway:GET` on API Gateway's
+/// resources.
+const fn apigateway(name: &'static str) -> Operation {
+    op("apigateway", name, "apigateway:GET", APIGW)
+}
+
+const fn apigatewayv2(name: &'static str) -> Operation {
+    op("apigatewayv2", name, "apigateway:GET", APIGW)
+}
+
+/// An action of a service without resource-level permissions for it.
+const fn any_resource(
+    service: &'static str,
+    name: &'static str,
+    action: &'static str,
+) -> Operation {
+    op(service, name, action, "*")
+}
 
 const fn op(
     service: &'static str,

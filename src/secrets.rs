@@ -135,6 +135,20 @@ pub fn redact_uri(uri: &str) -> Option<String> {
     Some(format!("{keep}{}", redaction_marker(Some(kind))))
 }
 
+/// Incoming-webhook URLs, by host and path: the URL itself is the credential.
+const SLACK_WEBHOOKS: &[&str] = &[
+    "hooks.slack.com/services/T",
+    "hooks.slack.com/workflows/",
+    "hooks.slack.com/triggers/",
+];
+/// Discord and Microsoft Teams incoming webhooks.
+const CHAT_WEBHOOKS: &[&str] = &[
+    "discord.com/api/webhooks/",
+    "discordapp.com/api/webhooks/",
+    "webhook.office.com/webhookb2/",
+    "outlook.office.com/webhook/",
+];
+
 /// Credentials recognisable by their shape alone, whatever the variable is called.
 fn detect_by_shape(v: &str) -> Option<SecretKind> {
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
@@ -146,26 +160,10 @@ fn detect_by_shape(v: &str) -> Option<SecretKind> {
     if has_credential_parameter(v) {
         return Some(CredentialParameter);
     }
-    if [
-        "hooks.slack.com/services/T",
-        "hooks.slack.com/workflows/",
-        "hooks.slack.com/triggers/",
-    ]
-    .iter()
-    .any(|p| v.contains(p))
-    {
+    if SLACK_WEBHOOKS.iter().any(|p| v.contains(p)) {
         return Some(SlackWebhook);
     }
-    // Discord and Microsoft Teams incoming webhooks: the URL is the credential.
-    if [
-        "discord.com/api/webhooks/",
-        "discordapp.com/api/webhooks/",
-        "webhook.office.com/webhookb2/",
-        "outlook.office.com/webhook/",
-    ]
-    .iter()
-    .any(|p| v.contains(p))
-    {
+    if CHAT_WEBHOOKS.iter().any(|p| v.contains(p)) {
         return Some(ChatWebhook);
     }
     if has_access_key_id(v) {
@@ -662,12 +660,14 @@ mod tests {
     /// pieces so that this file does not itself trip secret scanners.
     fn positives() -> Vec<(&'static str, String, SecretKind)> {
         let stripe = format!("sk_{}_{}", "live", "4eC39HqLyjWDarjtT1zdp7dc");
+        // Pieces several cases share.
+        let akia = format!("AKIA{}", "IOSFODNN7EXAMPLE");
+        let private_key = "PRIVATE KEY";
+        let alnum36 = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+        let alnum44 = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGh";
+        let slack_secret = "XXXXXXXXXXXXXXXX";
         vec![
-            (
-                "backendKey",
-                format!("AKIA{}", "IOSFODNN7EXAMPLE"),
-                AwsAccessKeyId,
-            ),
+            ("backendKey", akia.clone(), AwsAccessKeyId),
             ("x", format!("ASIA{}", "Y34FZKBOKMUTVV7A"), AwsAccessKeyId),
             (
                 "awsSecret",
@@ -677,17 +677,13 @@ mod tests {
             (
                 "cert",
                 format!(
-                    "-----BEGIN RSA {}-----\nMIIEow...\n-----END RSA PRIVATE KEY-----",
-                    "PRIVATE KEY"
+                    "-----BEGIN RSA {private_key}-----\nMIIEow...\n-----END RSA PRIVATE KEY-----"
                 ),
                 PrivateKey,
             ),
             (
                 "k",
-                format!(
-                    "-----BEGIN OPENSSH {}-----\nb3BlbnNzaC1rZXktdjEAAAAA",
-                    "PRIVATE KEY"
-                ),
+                format!("-----BEGIN OPENSSH {private_key}-----\nb3BlbnNzaC1rZXktdjEAAAAA"),
                 PrivateKey,
             ),
             (
@@ -698,11 +694,7 @@ mod tests {
                 ),
                 Jwt,
             ),
-            (
-                "gh",
-                format!("ghp_{}", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
-                GithubToken,
-            ),
+            ("gh", format!("ghp_{alnum36}"), GithubToken),
             (
                 "ci",
                 format!(
@@ -718,10 +710,7 @@ mod tests {
             ),
             (
                 "alerts",
-                format!(
-                    "https://hooks.slack.com/services/T0000/B0000/{}",
-                    "XXXXXXXXXXXXXXXX"
-                ),
+                format!("https://hooks.slack.com/services/T0000/B0000/{slack_secret}"),
                 SlackWebhook,
             ),
             ("payments", stripe, StripeKey),
@@ -805,10 +794,7 @@ mod tests {
             ),
             (
                 "storage",
-                format!(
-                    "DefaultEndpointsProtocol=https&AccountName=x&AccountKey={}",
-                    "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789=="
-                ),
+                format!("DefaultEndpointsProtocol=https&AccountName=x&AccountKey={alnum36}=="),
                 CredentialParameter,
             ),
             (
@@ -816,27 +802,15 @@ mod tests {
                 "https://x.blob.example.net/c?sv=2022&sig=Zk3pQ9xLm2Ts8VwRaBcDeF".into(),
                 CredentialParameter,
             ),
-            (
-                "k",
-                format!("key=AKIA{}", "IOSFODNN7EXAMPLE"),
-                AwsAccessKeyId,
-            ),
+            ("k", format!("key={akia}"), AwsAccessKeyId),
             // Wrapped in other text.
             (
                 "endpoint",
-                format!("https://files.example.com/AKIA{}/data", "IOSFODNN7EXAMPLE"),
+                format!("https://files.example.com/{akia}/data"),
                 AwsAccessKeyId,
             ),
-            (
-                "label",
-                format!("id.AKIA{}", "IOSFODNN7EXAMPLE"),
-                AwsAccessKeyId,
-            ),
-            (
-                "note",
-                format!("ghp_{}.", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
-                GithubToken,
-            ),
+            ("label", format!("id.{akia}"), AwsAccessKeyId),
+            ("note", format!("ghp_{alnum36}."), GithubToken),
             (
                 "db",
                 format!("postgres://app:{}@db.internal:5432/orders", "s3cr/et-Pa55"),
@@ -849,10 +823,7 @@ mod tests {
             ),
             (
                 "mail",
-                format!(
-                    "SG.{}.{}",
-                    "aBcDeFgHiJkLmNoPqRsTuV", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcDeFg"
-                ),
+                format!("SG.{}.{alnum36}aBcDeFg", "aBcDeFgHiJkLmNoPqRsTuV"),
                 SendgridKey,
             ),
             (
@@ -860,38 +831,17 @@ mod tests {
                 format!("glpat-{}", "aBcDeFgHiJkLmNoPqRsT"),
                 GitlabToken,
             ),
-            (
-                "registry",
-                format!("npm_{}", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
-                NpmToken,
-            ),
-            (
-                "llm",
-                format!("sk-proj-{}", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGh"),
-                OpenaiKey,
-            ),
-            (
-                "llm2",
-                format!(
-                    "sk-ant-api03-{}",
-                    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGh"
-                ),
-                AnthropicKey,
-            ),
+            ("registry", format!("npm_{alnum36}"), NpmToken),
+            ("llm", format!("sk-proj-{alnum44}"), OpenaiKey),
+            ("llm2", format!("sk-ant-api03-{alnum44}"), AnthropicKey),
             (
                 "alerts",
-                format!(
-                    "https://discord.com/api/webhooks/123456789012345678/{}",
-                    "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
-                ),
+                format!("https://discord.com/api/webhooks/123456789012345678/{alnum36}"),
                 ChatWebhook,
             ),
             (
                 "flows",
-                format!(
-                    "https://hooks.slack.com/workflows/T0000/A0000/123/{}",
-                    "XXXXXXXXXXXXXXXX"
-                ),
+                format!("https://hooks.slack.com/workflows/T0000/A0000/123/{slack_secret}"),
                 SlackWebhook,
             ),
             // A webhook URL whose path carries the token, under a secret-like name.
@@ -901,11 +851,7 @@ mod tests {
                 HighEntropyUnderSecretName,
             ),
             // A value that only starts like a redaction marker is a value.
-            (
-                "x",
-                format!("<redacted by gwaudit>AKIA{}", "IOSFODNN7EXAMPLE"),
-                AwsAccessKeyId,
-            ),
+            ("x", format!("<redacted by gwaudit>{akia}"), AwsAccessKeyId),
         ]
     }
 

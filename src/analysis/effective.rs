@@ -6,7 +6,7 @@
 //! decides which level's value is in force.
 
 pub use crate::model::{method_override, override_key, parse_override_key};
-use crate::model::{Method, MethodSetting, Resource, Stage};
+use crate::model::{Method, MethodSetting, Resource, RouteSettings, Stage, V2Stage};
 
 /// Where an effective value came from, for evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,12 @@ pub fn effective<T: Clone>(
     }
 }
 
-/// A throttle AWS enforces: both limits set and neither `-1` (which means unlimited).
+/// What a method with no override of its own gets, and what a method added later would:
+/// the stage-wide `*/*` entry, else the service default.
+pub fn inherited<T>(stage: &Stage, field: impl Fn(&MethodSetting) -> Option<T>, default: T) -> T {
+    stage_wide(stage).and_then(field).unwrap_or(default)
+}
+
 /// The methods whose effective setting `bad` picks out, each as `METHOD /path (where the value
 /// comes from)`, so a per-stage finding names every method and the entry that decides it.
 pub fn methods_where<T: Clone>(
@@ -86,6 +91,7 @@ pub fn methods_where<T: Clone>(
         .collect()
 }
 
+/// A throttle AWS enforces: both limits set and neither `-1` (which means unlimited).
 pub fn is_bounded(burst: Option<i64>, rate: Option<f64>) -> bool {
     matches!(burst, Some(b) if b >= 0) && matches!(rate, Some(r) if r >= 0.0)
 }
@@ -104,6 +110,24 @@ pub fn unthrottled_overrides(stage: &Stage) -> Vec<&str> {
             key.as_str() != "*/*" && is_unlimited(s.throttling_burst_limit, s.throttling_rate_limit)
         })
         .map(|(key, _)| key.as_str())
+        .collect()
+}
+
+/// A v2 stage's `defaultRouteSettings` value of `field`, which a route's own `routeSettings`
+/// entry overrides.
+pub fn default_route<T>(stage: &V2Stage, field: impl Fn(&RouteSettings) -> Option<T>) -> Option<T> {
+    stage.default_route_settings.as_ref().and_then(field)
+}
+
+/// The route keys whose own `routeSettings` entry sets `field` to `value`, in key order.
+pub fn routes_set_to<T: PartialEq>(
+    stage: &V2Stage,
+    field: impl Fn(&RouteSettings) -> Option<T>,
+    value: T,
+) -> Vec<&str> {
+    (stage.route_settings.iter())
+        .filter(|(_, s)| field(s).as_ref() == Some(&value))
+        .map(|(k, _)| k.as_str())
         .collect()
 }
 

@@ -970,9 +970,23 @@ pub fn analyze_invoke(
     scope: PrincipalScope,
     keys: &[&str],
 ) -> InvokeAnalysis {
-    let mut out = InvokeAnalysis::default();
     // Built when the first Allow needs it.
     let mut denies: Option<DenyIndex> = None;
+    analyze_with(doc, scope, keys, |allow| {
+        let index = denies.get_or_insert_with(|| DenyIndex::new(doc, keys));
+        Some(&doc.statements[index.first_covering(allow)?])
+    })
+}
+
+/// `analyze_invoke` with `deny_for` finding the first Deny that takes an Allow back (the tests
+/// check the Deny index against a scan of every statement).
+fn analyze_with<'d>(
+    doc: &'d PolicyDocument,
+    scope: PrincipalScope,
+    keys: &[&str],
+    mut deny_for: impl FnMut(&Statement) -> Option<&'d Statement>,
+) -> InvokeAnalysis {
+    let mut out = InvokeAnalysis::default();
     for allow in &doc.statements {
         if allow.effect != Effect::Allow || !allow.covers_invoke() {
             continue;
@@ -985,17 +999,11 @@ pub fn analyze_invoke(
                 statement: allow.label.clone(),
                 by: format!("{} {} {:?}", c.operator, c.key, c.values),
             });
-            continue;
-        }
-        if let Some(deny) = denies
-            .get_or_insert_with(|| DenyIndex::new(doc, keys))
-            .first_covering(allow)
-            .map(|i| &doc.statements[i])
-        {
+        } else if let Some(deny) = deny_for(allow) {
             out.restricted.push(Restriction::by_deny(allow, deny));
-            continue;
+        } else {
+            out.open.push(OpenGrant::of(allow));
         }
-        out.open.push(OpenGrant::of(allow));
     }
     out
 }
@@ -1144,6 +1152,16 @@ mod tests {
 
     const PUBLIC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}"#;
 
+    /// `PUBLIC` with one condition on its Allow; `values` is JSON (a string or a list).
+    fn public_with(op: &str, key: &str, values: &str) -> String {
+        PUBLIC.replace(
+            r#""Resource":"execute-api:/*"}"#,
+            &format!(
+                r#""Resource":"execute-api:/*","Condition":{{"{op}":{{"{key}":{values}}}}}}}"#
+            ),
+        )
+    }
+
     #[test]
     fn plain_escaped_and_string_literal_forms_parse_alike() {
         let escaped = PUBLIC.replace('"', "\\\"").replace('/', "\\/");
@@ -1166,10 +1184,7 @@ mod tests {
 
     #[test]
     fn positive_condition_on_restricting_key_restricts() {
-        let p = PUBLIC.replace(
-            r#""Resource":"execute-api:/*"}"#,
-            r#""Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}}"#,
-        );
+        let p = public_with("IpAddress", "aws:SourceIp", r#"["203.0.113.0/24"]"#);
         assert!(open(&p).is_empty());
         let everyone = p.replace("203.0.113.0/24", "0.0.0.0/0");
         assert_eq!(open(&everyone).len(), 1);
@@ -1206,14 +1221,7 @@ mod tests {
 
     #[test]
     fn set_operators_and_if_exists_follow_absent_key_semantics() {
-        let with = |op: &str, key: &str, val: &str| {
-            PUBLIC.replace(
-                r#""Resource":"execute-api:/*"}"#,
-                &format!(
-                    r#""Resource":"execute-api:/*","Condition":{{"{op}":{{"{key}":"{val}"}}}}}}"#
-                ),
-            )
-        };
+        let with = |op: &str, key: &str, val: &str| public_with(op, key, &format!(r#""{val}""#));
         assert_eq!(
             open(&with(
                 "ForAllValues:StringEquals",
@@ -1258,14 +1266,7 @@ mod tests {
 
     #[test]
     fn values_matching_everyone_do_not_restrict() {
-        let with = |op: &str, key: &str, vals: &str| {
-            PUBLIC.replace(
-                r#""Resource":"execute-api:/*"}"#,
-                &format!(
-                    r#""Resource":"execute-api:/*","Condition":{{"{op}":{{"{key}":{vals}}}}}}}"#
-                ),
-            )
-        };
+        let with = public_with;
         for (op, key, vals) in [
             ("IpAddress", "aws:SourceIp", r#"["0::/0"]"#),
             (
@@ -1309,32 +1310,9 @@ mod tests {
         scope: PrincipalScope,
         keys: &[&str],
     ) -> InvokeAnalysis {
-        let mut out = InvokeAnalysis::default();
-        for allow in &doc.statements {
-            if allow.effect != Effect::Allow || !allow.covers_invoke() {
-                continue;
-            }
-            if scope == PrincipalScope::Anyone && !allow.applies_to_anyone() {
-                continue;
-            }
-            if let Some(c) = allow_restriction(allow, keys) {
-                out.restricted.push(Restriction {
-                    statement: allow.label.clone(),
-                    by: format!("{} {} {:?}", c.operator, c.key, c.values),
-                });
-                continue;
-            }
-            if let Some(deny) = doc
-                .statements
-                .iter()
-                .find(|d| deny_takes_back(d, allow, keys))
-            {
-                out.restricted.push(Restriction::by_deny(allow, deny));
-                continue;
-            }
-            out.open.push(OpenGrant::of(allow));
-        }
-        out
+        analyze_with(doc, scope, keys, |allow| {
+            (doc.statements.iter()).find(|d| deny_takes_back(d, allow, keys))
+        })
     }
 
     fn assert_same_verdicts(doc: &PolicyDocument) -> InvokeAnalysis {

@@ -317,13 +317,16 @@ pub struct Stage {
 }
 
 impl Stage {
-    /// The client certificate the stage presents to backends; an empty or blank id (what a
-    /// cleared field can come back as) names none.
+    /// The client certificate the stage presents to backends.
     pub fn client_certificate(&self) -> Option<&str> {
-        self.client_certificate_id
-            .as_deref()
-            .filter(|id| !id.trim().is_empty())
+        presented_certificate(self.client_certificate_id.as_deref())
     }
+}
+
+/// The client certificate a REST or v2 stage presents to backends; an empty or blank id (what
+/// a cleared field can come back as) names none.
+pub(super) fn presented_certificate(client_certificate_id: Option<&str>) -> Option<&str> {
+    client_certificate_id.filter(|id| !id.trim().is_empty())
 }
 
 /// One `methodSettings` entry; `None` fields fall through to the next level (see

@@ -120,12 +120,9 @@ pub struct V2Stage {
 }
 
 impl V2Stage {
-    /// The client certificate the stage presents to backends; an empty or blank id (what a
-    /// cleared field can come back as) names none.
+    /// The client certificate the stage presents to backends.
     pub fn client_certificate(&self) -> Option<&str> {
-        self.client_certificate_id
-            .as_deref()
-            .filter(|id| !id.trim().is_empty())
+        super::apigateway::presented_certificate(self.client_certificate_id.as_deref())
     }
 }
 

@@ -3,21 +3,9 @@ use serde::{Deserialize, Serialize};
 /// Why a result is `unknown`. Only `NotCollected` can be fixed by rescanning with more access,
 /// and only it may hide an open alert: code scanning would close the alert of a resource that
 /// a failed call left out, so it alone withholds SARIF.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum UnknownCause {
     /// A call failed: a missing permission, throttling beyond the retries, a 5xx, an answer

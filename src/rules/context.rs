@@ -415,13 +415,7 @@ impl<'a> RegionContext<'a> {
 
     /// Every stage of every REST API; an API whose stages were not collected gets one `unknown`.
     pub fn rest_stages(&self, out: &mut Emitter) -> Vec<(&'a RestApi, &'a Stage)> {
-        let mut items = Vec::new();
-        for api in self.rest_apis(out) {
-            if let Some(stages) = self.stages(api, out) {
-                items.extend(stages.iter().map(|s| (api, s)));
-            }
-        }
-        items
+        each_part(self.rest_apis(out), |api| self.stages(api, out))
     }
 
     /// Every method of every REST API; an API whose resources were not collected gets one
@@ -433,6 +427,17 @@ impl<'a> RegionContext<'a> {
                 items.extend(api.methods().map(|(r, m)| (api, r, m)));
             }
         }
+        items
+    }
+
+    /// The REST methods authentication rules judge: every method but CORS preflights, which
+    /// are exempt ([`Method::is_cors_preflight`]).
+    pub fn rest_methods_to_authenticate(
+        &self,
+        out: &mut Emitter,
+    ) -> Vec<(&'a RestApi, &'a Resource, &'a Method)> {
+        let mut items = self.rest_methods(out);
+        items.retain(|(_, _, m)| !m.is_cors_preflight());
         items
     }
 
@@ -452,14 +457,23 @@ impl<'a> RegionContext<'a> {
         out: &mut Emitter,
         wanted: impl Fn(&V2Api) -> bool,
     ) -> Vec<(&'a V2Api, &'a V2Stage)> {
-        let mut items = Vec::new();
-        for api in self.v2_apis(out).iter().filter(|a| wanted(a)) {
-            if let Some(stages) = self.api_v2_stages(api, out) {
-                items.extend(stages.iter().map(|s| (api, s)));
-            }
-        }
-        items
+        let apis = self.v2_apis(out).iter().filter(|a| wanted(a));
+        each_part(apis, |api| self.api_v2_stages(api, out))
     }
+}
+
+/// `(api, item)` for every item of one part of each API: `part` is one of the context's
+/// accessors that emit the `unknown` of an API whose part was not collected.
+pub fn each_part<'a, A, T>(
+    apis: impl IntoIterator<Item = &'a A>,
+    mut part: impl FnMut(&'a A) -> Option<&'a [T]>,
+) -> Vec<(&'a A, &'a T)> {
+    let mut items = Vec::new();
+    for api in apis {
+        let list = part(api).unwrap_or_default();
+        items.extend(list.iter().map(|item| (api, item)));
+    }
+    items
 }
 
 /// Whether a recorded error is about `operation`. Only the name is compared: snapshots in the

@@ -26,6 +26,7 @@ mod metadata;
 mod params;
 pub mod registry;
 mod resource;
+mod stage_verdict;
 
 mod access;
 mod account;
@@ -35,9 +36,10 @@ mod logging;
 mod network;
 mod threat;
 
-pub use context::RegionContext;
+pub use context::{each_part, RegionContext};
 pub use engine::{evaluate, evaluate_by_rule, sort_in_place, Emitter, RuleDef, Selection};
 pub use finding::{fingerprint, Evidence, Finding, Fingerprint, Severity, SharedStr, Status};
 pub use metadata::{Category, RuleMeta};
 pub use params::RuleParams;
 pub use resource::ResourceRef;
+pub use stage_verdict::judge_stage_methods;

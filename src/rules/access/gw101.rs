@@ -7,10 +7,7 @@ use super::exposed::fail_exposed;
 rule!(GW101, "access/GW101-rest-method-unauthenticated.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for (api, resource, method) in ctx.rest_methods(out) {
-        if method.is_cors_preflight() {
-            continue;
-        }
+    for (api, resource, method) in ctx.rest_methods_to_authenticate(out) {
         let target = ctx.scope.rest_method(api, resource, &method.http_method);
         let route = format!("{} {}", method.http_method, resource.path);
         if method.is_open() {

@@ -1,33 +1,29 @@
-use crate::rules::{Emitter, RegionContext, ResourceRef};
+use crate::rules::{each_part, Emitter, RegionContext, ResourceRef};
 
 rule!(GW104, "access/GW104-authorizer-unused.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for api in ctx.rest_apis(out) {
-        for a in ctx.rest_authorizers(api, out).unwrap_or_default() {
-            let users = ctx.methods_of(api).map(|methods| {
-                methods
-                    .into_iter()
-                    .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
-                    .map(|(r, m)| format!("{} {}", m.http_method, r.path))
-                    .collect()
-            });
-            let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
-            judge(out, target, &a.name, "methods", users);
-        }
+    for (api, a) in each_part(ctx.rest_apis(out), |api| ctx.rest_authorizers(api, out)) {
+        let users = ctx.methods_of(api).map(|methods| {
+            methods
+                .into_iter()
+                .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
+                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                .collect()
+        });
+        let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
+        judge(out, target, &a.name, "methods", users);
     }
-    for api in ctx.v2_apis(out) {
-        for a in ctx.v2_authorizers(api, out).unwrap_or_default() {
-            let users = ctx.routes_of(api).map(|routes| {
-                routes
-                    .iter()
-                    .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
-                    .map(|r| r.route_key.clone())
-                    .collect()
-            });
-            let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
-            judge(out, target, &a.name, "routes", users);
-        }
+    for (api, a) in each_part(ctx.v2_apis(out), |api| ctx.v2_authorizers(api, out)) {
+        let users = ctx.routes_of(api).map(|routes| {
+            routes
+                .iter()
+                .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
+                .map(|r| r.route_key.clone())
+                .collect()
+        });
+        let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
+        judge(out, target, &a.name, "routes", users);
     }
 }
 

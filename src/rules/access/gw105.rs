@@ -1,41 +1,37 @@
 use crate::model::V2AuthorizerType;
-use crate::rules::{Emitter, RegionContext};
+use crate::rules::{each_part, Emitter, RegionContext};
 
 rule!(GW105, "access/GW105-jwt-authorizer-weak.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for api in ctx.v2_apis(out) {
-        let authorizers = ctx.v2_authorizers(api, out).unwrap_or_default();
-        for a in authorizers
-            .iter()
-            .filter(|a| a.authorizer_type == V2AuthorizerType::Jwt)
-        {
-            let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
-            let jwt = a.jwt_configuration.clone().unwrap_or_default();
-            let issuer = jwt.issuer.as_deref().unwrap_or("");
-            let mut problems = Vec::new();
-            if jwt.audience.iter().all(|x| x.trim().is_empty()) {
-                problems.push(
-                    "no audience: tokens issued to any client of the issuer are accepted"
-                        .to_string(),
-                );
-            }
-            if !issuer.starts_with("https://") {
-                problems.push(format!("issuer `{issuer}` is not an https:// URL"));
-            }
-            let f = if problems.is_empty() {
-                out.pass(
-                    target,
-                    format!("JWT authorizer {} checks issuer and audience", a.name),
-                )
-            } else {
-                out.fail(
-                    target,
-                    format!("JWT authorizer {}: {}", a.name, problems.join("; ")),
-                )
-            };
-            f.evidence("issuer", issuer)
-                .evidence("audience", &jwt.audience);
+    for (api, a) in each_part(ctx.v2_apis(out), |api| ctx.v2_authorizers(api, out)) {
+        if a.authorizer_type != V2AuthorizerType::Jwt {
+            continue;
         }
+        let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
+        let jwt = a.jwt_configuration.clone().unwrap_or_default();
+        let issuer = jwt.issuer.as_deref().unwrap_or("");
+        let mut problems = Vec::new();
+        if jwt.audience.iter().all(|x| x.trim().is_empty()) {
+            problems.push(
+                "no audience: tokens issued to any client of the issuer are accepted".to_string(),
+            );
+        }
+        if !issuer.starts_with("https://") {
+            problems.push(format!("issuer `{issuer}` is not an https:// URL"));
+        }
+        let f = if problems.is_empty() {
+            out.pass(
+                target,
+                format!("JWT authorizer {} checks issuer and audience", a.name),
+            )
+        } else {
+            out.fail(
+                target,
+                format!("JWT authorizer {}: {}", a.name, problems.join("; ")),
+            )
+        };
+        f.evidence("issuer", issuer)
+            .evidence("audience", &jwt.audience);
     }
 }

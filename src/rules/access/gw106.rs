@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{RestAuthorizer, RestAuthorizerType, V2Authorizer, V2AuthorizerType};
-use crate::rules::{Emitter, Finding, RegionContext, ResourceRef};
+use crate::rules::{each_part, Emitter, Finding, RegionContext, ResourceRef};
 
 rule!(GW106, "access/GW106-lambda-authorizer-cache-unsafe.toml");
 
@@ -151,42 +151,36 @@ impl<'a> Authorizer<'a> {
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for api in ctx.rest_apis(out) {
-        let authorizers = ctx.rest_authorizers(api, out).unwrap_or_default();
+    for (api, a) in each_part(ctx.rest_apis(out), |api| ctx.rest_authorizers(api, out)) {
         // TOKEN authorizers are keyed by the token alone by design and COGNITO ones do not
         // call a Lambda: only REQUEST authorizers choose their cache key.
-        for a in authorizers
-            .iter()
-            .filter(|a| a.authorizer_type == RestAuthorizerType::Request)
-        {
-            let guarded = ctx.methods_of(api).map(|methods| {
-                methods
-                    .into_iter()
-                    .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
-                    .map(|(r, m)| Guarded::rest(&m.http_method, &r.path))
-                    .collect()
-            });
-            let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
-            judge(out, target, &Authorizer::rest(a), guarded);
+        if a.authorizer_type != RestAuthorizerType::Request {
+            continue;
         }
+        let guarded = ctx.methods_of(api).map(|methods| {
+            methods
+                .into_iter()
+                .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
+                .map(|(r, m)| Guarded::rest(&m.http_method, &r.path))
+                .collect()
+        });
+        let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
+        judge(out, target, &Authorizer::rest(a), guarded);
     }
     // WebSocket authorizers run once, on $connect, and do not cache: nothing is replayed.
-    for api in ctx.http_apis(out) {
-        let authorizers = ctx.v2_authorizers(api, out).unwrap_or_default();
-        for a in authorizers
-            .iter()
-            .filter(|a| a.authorizer_type == V2AuthorizerType::Request)
-        {
-            let guarded = ctx.routes_of(api).map(|routes| {
-                routes
-                    .iter()
-                    .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
-                    .map(|r| Guarded::v2(&r.route_key))
-                    .collect()
-            });
-            let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
-            judge(out, target, &Authorizer::v2(a), guarded);
+    for (api, a) in each_part(ctx.http_apis(out), |api| ctx.v2_authorizers(api, out)) {
+        if a.authorizer_type != V2AuthorizerType::Request {
+            continue;
         }
+        let guarded = ctx.routes_of(api).map(|routes| {
+            routes
+                .iter()
+                .filter(|r| r.authorizer_id.as_deref() == Some(a.authorizer_id.as_str()))
+                .map(|r| Guarded::v2(&r.route_key))
+                .collect()
+        });
+        let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
+        judge(out, target, &Authorizer::v2(a), guarded);
     }
 }
 

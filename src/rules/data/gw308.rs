@@ -1,5 +1,6 @@
+use crate::analysis::effective::{default_route, routes_set_to};
 use crate::model::LoggingLevel;
-use crate::rules::{Emitter, RegionContext};
+use crate::rules::{judge_stage_methods, Emitter, RegionContext};
 
 use super::stage_methods::{stage_methods, StageMethod};
 
@@ -34,27 +35,16 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
             })
             .collect();
         let (api, stage, total) = (methods[0].api, methods[0].stage, methods.len());
-        let target = ctx.scope.rest_stage(api, stage);
         let name = &stage.stage_name;
-        if tracing.is_empty() {
-            out.pass(
-                target,
-                format!("stage {name} has data tracing off for all {total} methods"),
-            )
-            .evidence("methods", total);
-        } else {
-            out.fail(
-                target,
-                format!(
-                    "stage {name} writes full request and response payloads to CloudWatch Logs \
-                     for {} of {total} methods: {}",
-                    tracing.len(),
-                    tracing.join(", ")
-                ),
-            )
-            .evidence("methods_tracing", &tracing)
-            .evidence("methods", total);
-        }
+        judge_stage_methods(
+            out,
+            ctx.scope.rest_stage(api, stage),
+            total,
+            &tracing,
+            format!("stage {name} has data tracing off for all {total} methods"),
+            format!("stage {name} writes full request and response payloads to CloudWatch Logs"),
+            "methods_tracing",
+        );
     }
 }
 
@@ -63,19 +53,8 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
 fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage) in ctx.websocket_stages(out) {
         let target = ctx.scope.v2_stage(api, stage);
-        let default = stage
-            .default_route_settings
-            .as_ref()
-            .and_then(|s| s.data_trace_enabled)
-            .unwrap_or(false);
-        let overrides = |on: bool| -> Vec<&str> {
-            stage
-                .route_settings
-                .iter()
-                .filter(|(_, s)| s.data_trace_enabled == Some(on))
-                .map(|(k, _)| k.as_str())
-                .collect()
-        };
+        let default = default_route(stage, |s| s.data_trace_enabled).unwrap_or(false);
+        let overrides = |on: bool| routes_set_to(stage, |s| s.data_trace_enabled, on);
         let (traced, untraced) = (overrides(true), overrides(false));
         let mut tracing = Vec::new();
         if default {

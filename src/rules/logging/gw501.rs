@@ -1,7 +1,7 @@
 use super::stages::rest_stages_with_methods;
-use crate::analysis::effective::{methods_where, stage_wide};
+use crate::analysis::effective::{default_route, inherited, methods_where, routes_set_to};
 use crate::model::LoggingLevel::Off;
-use crate::rules::{Emitter, RegionContext};
+use crate::rules::{judge_stage_methods, Emitter, RegionContext};
 
 rule!(GW501, "logging/GW501-execution-logging-disabled.toml");
 
@@ -11,9 +11,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let (target, name) = (ctx.scope.rest_stage(api, stage), &stage.stage_name);
         if methods.is_empty() {
             // No method yet: judge what a new method would inherit.
-            let level = stage_wide(stage)
-                .and_then(|s| s.logging_level)
-                .unwrap_or(Off);
+            let level = inherited(stage, |s| s.logging_level, Off);
             let f = if level == Off {
                 out.fail(target, format!("stage {name} has execution logging off"))
             } else {
@@ -24,43 +22,25 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         let n = methods.len();
         let silent = methods_where(stage, &methods, |s| s.logging_level, Off, |l| *l == Off);
-        if silent.is_empty() {
-            out.pass(
-                target,
-                format!("all {n} methods of stage {name} log at ERROR or INFO"),
-            )
-            .evidence("methods", n);
-        } else {
-            out.fail(
-                target,
-                format!(
-                    "stage {name} has execution logging off for {} of {n} methods: {}",
-                    silent.len(),
-                    silent.join(", ")
-                ),
-            )
-            .evidence("methods_without_logging", silent)
-            .evidence("methods", n);
-        }
+        judge_stage_methods(
+            out,
+            target,
+            n,
+            &silent,
+            format!("all {n} methods of stage {name} log at ERROR or INFO"),
+            format!("stage {name} has execution logging off"),
+            "methods_without_logging",
+        );
     }
     for (api, stage) in ctx.websocket_stages(out) {
         let (target, name) = (ctx.scope.v2_stage(api, stage), &stage.stage_name);
-        let default = stage
-            .default_route_settings
-            .as_ref()
-            .and_then(|s| s.logging_level)
-            .unwrap_or(Off);
+        let default = default_route(stage, |s| s.logging_level).unwrap_or(Off);
         let mut silent: Vec<String> = Vec::new();
         if default == Off {
             silent.push("default route settings".into());
         }
-        silent.extend(
-            stage
-                .route_settings
-                .iter()
-                .filter(|(_, s)| s.logging_level == Some(Off))
-                .map(|(k, _)| format!("route {k}")),
-        );
+        let routes = routes_set_to(stage, |s| s.logging_level, Off);
+        silent.extend(routes.iter().map(|k| format!("route {k}")));
         if silent.is_empty() {
             out.pass(target, format!("WebSocket stage {name} logs at {default}"))
                 .evidence("logging_level", default);

@@ -1,6 +1,6 @@
 use super::stages::rest_stages_with_methods;
-use crate::analysis::effective::{methods_where, stage_wide};
-use crate::rules::{Emitter, RegionContext};
+use crate::analysis::effective::{default_route, inherited, methods_where, routes_set_to};
+use crate::rules::{judge_stage_methods, Emitter, RegionContext};
 
 rule!(GW505, "logging/GW505-detailed-metrics-disabled.toml");
 
@@ -11,9 +11,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let (target, name) = (ctx.scope.rest_stage(api, stage), &stage.stage_name);
         if methods.is_empty() {
             // No method yet: judge what a new method would inherit.
-            let on = stage_wide(stage)
-                .and_then(|s| s.metrics_enabled)
-                .unwrap_or(false);
+            let on = inherited(stage, |s| s.metrics_enabled, false);
             let f = if on {
                 out.pass(target, format!("stage {name} enables detailed metrics"))
             } else {
@@ -24,42 +22,22 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         let n = methods.len();
         let dark = methods_where(stage, &methods, |s| s.metrics_enabled, false, |on| !on);
-        if dark.is_empty() {
-            out.pass(
-                target,
-                format!("all {n} methods of stage {name} publish detailed metrics"),
-            )
-            .evidence("methods", n);
-        } else {
-            out.fail(
-                target,
-                format!(
-                    "stage {name} has detailed metrics off for {} of {n} methods: {}",
-                    dark.len(),
-                    dark.join(", ")
-                ),
-            )
-            .evidence("methods_without_metrics", dark)
-            .evidence("methods", n);
-        }
+        judge_stage_methods(
+            out,
+            target,
+            n,
+            &dark,
+            format!("all {n} methods of stage {name} publish detailed metrics"),
+            format!("stage {name} has detailed metrics off"),
+            "methods_without_metrics",
+        );
     }
     // HTTP and WebSocket stages: `defaultRouteSettings`, overridden per route key in
     // `routeSettings`. One result per stage naming the routes left without metrics.
     for (api, stage) in ctx.v2_stages(out) {
         let (target, name) = (ctx.scope.v2_stage(api, stage), &stage.stage_name);
-        let default = stage
-            .default_route_settings
-            .as_ref()
-            .and_then(|s| s.detailed_metrics_enabled)
-            .unwrap_or(false);
-        let overridden = |want: bool| -> Vec<&str> {
-            stage
-                .route_settings
-                .iter()
-                .filter(|(_, s)| s.detailed_metrics_enabled == Some(want))
-                .map(|(k, _)| k.as_str())
-                .collect()
-        };
+        let default = default_route(stage, |s| s.detailed_metrics_enabled).unwrap_or(false);
+        let overridden = |want: bool| routes_set_to(stage, |s| s.detailed_metrics_enabled, want);
         if !default {
             let enabled = overridden(true);
             let mut msg =

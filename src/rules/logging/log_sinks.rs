@@ -1,7 +1,7 @@
 //! Where REST and WebSocket stages send logs in CloudWatch Logs, shared by GW506 (is the
 //! account role needed?) and GW507 (which log groups to judge).
 
-use crate::analysis::effective::{effective, stage_wide};
+use crate::analysis::effective::{default_route, effective, stage_wide};
 use crate::model::{LogGroupArn, LoggingLevel, RestApi, Stage, V2Stage};
 
 pub use crate::model::execution_log_group;
@@ -47,12 +47,8 @@ pub fn rest_execution_logging(api: &RestApi, stage: &Stage) -> Option<bool> {
 
 /// A WebSocket stage logs when its default or any route override is ERROR or INFO.
 pub fn websocket_execution_logging(stage: &V2Stage) -> bool {
-    logs(
-        stage
-            .default_route_settings
-            .as_ref()
-            .and_then(|s| s.logging_level),
-    ) || stage.route_settings.values().any(|s| logs(s.logging_level))
+    logs(default_route(stage, |s| s.logging_level))
+        || stage.route_settings.values().any(|s| logs(s.logging_level))
 }
 
 /// The log group an access log destination names, when it is a CloudWatch Logs ARN

@@ -1,22 +1,11 @@
-use super::analyze_policy;
+use super::{analyze_policy, rest_apis_by_endpoint};
 use crate::analysis::policy::{PrincipalScope, VPC_RESTRICTING_KEYS};
-use crate::model::unknown_endpoint_type_reason;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW202, "network/GW202-private-api-unrestricted.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for api in ctx.rest_apis(out).iter() {
-        let target = ctx.scope.rest_api(api);
-        // GW201 judges public endpoint types, GW202 PRIVATE: with a type this version does
-        // not know, neither can say whether it applies, so both answer unknown.
-        if let Some(raw) = api.unknown_endpoint_type() {
-            out.undeterminable(target, unknown_endpoint_type_reason(raw));
-            continue;
-        }
-        if !api.is_private() {
-            continue;
-        }
+    for (api, target) in rest_apis_by_endpoint(ctx, out, true) {
         let Some(raw) = &api.policy else {
             out.fail(
                 target,

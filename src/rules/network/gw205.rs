@@ -1,5 +1,5 @@
 use crate::model::{ConnectionType, IntegrationType, ProtocolType};
-use crate::rules::{Emitter, RegionContext, ResourceRef};
+use crate::rules::{each_part, Emitter, RegionContext, ResourceRef};
 
 rule!(
     GW205,
@@ -28,29 +28,27 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             },
         );
     }
-    for api in ctx.v2_apis(out) {
-        for i in ctx.v2_integrations(api, out).unwrap_or_default() {
-            let vpc_link = i.connection_type == Some(ConnectionType::VpcLink);
-            // HTTP API private integrations name a load balancer listener or Cloud Map service,
-            // not a URL; their TLS is GW206's.
-            if api.protocol_type == ProtocolType::Http && vpc_link {
-                continue;
-            }
-            judge(
-                out,
-                ctx.scope.v2_integration(api, &i.integration_id),
-                &format!(
-                    "integration {} of API {} ({})",
-                    i.integration_id, api.name, api.api_id
-                ),
-                Backend {
-                    integration_type: i.integration_type,
-                    uri: i.integration_uri.as_deref(),
-                    skip_verification: false,
-                    vpc_link,
-                },
-            );
+    for (api, i) in each_part(ctx.v2_apis(out), |api| ctx.v2_integrations(api, out)) {
+        let vpc_link = i.connection_type == Some(ConnectionType::VpcLink);
+        // HTTP API private integrations name a load balancer listener or Cloud Map service,
+        // not a URL; their TLS is GW206's.
+        if api.protocol_type == ProtocolType::Http && vpc_link {
+            continue;
         }
+        judge(
+            out,
+            ctx.scope.v2_integration(api, &i.integration_id),
+            &format!(
+                "integration {} of API {} ({})",
+                i.integration_id, api.name, api.api_id
+            ),
+            Backend {
+                integration_type: i.integration_type,
+                uri: i.integration_uri.as_deref(),
+                skip_verification: false,
+                vpc_link,
+            },
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 use super::AnyApi;
 use crate::model::ConnectionType;
-use crate::rules::{Emitter, RegionContext};
+use crate::rules::{each_part, Emitter, RegionContext};
 
 rule!(GW206, "network/GW206-v2-private-integration-no-tls.toml");
 
@@ -8,38 +8,35 @@ rule!(GW206, "network/GW206-v2-private-integration-no-tls.toml");
 /// only adds SNI and a host name check. WebSocket APIs have no `tlsConfig`: their VPC link
 /// integrations name an `https://` or `http://` URL, which GW205 judges.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for api in ctx.http_apis(out) {
-        let integrations = ctx.v2_integrations(api, out).unwrap_or_default();
-        for i in integrations
-            .iter()
-            .filter(|i| i.connection_type == Some(ConnectionType::VpcLink))
-        {
-            let target = ctx.scope.v2_integration(api, &i.integration_id);
-            let what = format!(
-                "private integration {} of {}",
-                i.integration_id,
-                AnyApi::V2(api)
-            );
-            let Some(tls) = &i.tls_config else {
-                out.fail(
-                    target,
-                    format!(
+    for (api, i) in each_part(ctx.http_apis(out), |api| ctx.v2_integrations(api, out)) {
+        if i.connection_type != Some(ConnectionType::VpcLink) {
+            continue;
+        }
+        let target = ctx.scope.v2_integration(api, &i.integration_id);
+        let what = format!(
+            "private integration {} of {}",
+            i.integration_id,
+            AnyApi::V2(api)
+        );
+        let Some(tls) = &i.tls_config else {
+            out.fail(
+                target,
+                format!(
                     "{what} has no TLS configuration: requests travel the VPC link to the load \
                      balancer or service in plaintext"
                 ),
-                )
-                .evidence("connection_type", "VPC_LINK")
-                .evidence("connection_id", &i.connection_id)
-                .evidence("integration_uri", &i.integration_uri)
-                .evidence("tls_config", "none");
-                continue;
-            };
-            let verify = match &tls.server_name_to_verify {
-                Some(name) => format!("verifying server name {name}"),
-                None => "without a server name to verify".to_string(),
-            };
-            out.pass(target, format!("{what} uses TLS to its backend, {verify}"))
-                .evidence("server_name_to_verify", &tls.server_name_to_verify);
-        }
+            )
+            .evidence("connection_type", "VPC_LINK")
+            .evidence("connection_id", &i.connection_id)
+            .evidence("integration_uri", &i.integration_uri)
+            .evidence("tls_config", "none");
+            continue;
+        };
+        let verify = match &tls.server_name_to_verify {
+            Some(name) => format!("verifying server name {name}"),
+            None => "without a server name to verify".to_string(),
+        };
+        out.pass(target, format!("{what} uses TLS to its backend, {verify}"))
+            .evidence("server_name_to_verify", &tls.server_name_to_verify);
     }
 }

@@ -13,7 +13,7 @@ use std::fmt;
 
 use crate::analysis::exposure::Exposure;
 use crate::analysis::policy::{analyze_invoke, parse_policy, InvokeAnalysis, PrincipalScope};
-use crate::model::{ProtocolType, RestApi, V2Api};
+use crate::model::{unknown_endpoint_type_reason, ProtocolType, RestApi, V2Api};
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
 /// Evaluates a resource policy for open invoke grants; an unparsable policy becomes an
@@ -37,6 +37,26 @@ fn analyze_policy(
             None
         }
     }
+}
+
+/// The REST APIs on one side of the public/PRIVATE split, each with its target: GW201 judges
+/// public endpoint types, GW202 PRIVATE. With an endpoint type this version does not know,
+/// neither can say whether it applies, so both answer unknown for that API.
+fn rest_apis_by_endpoint<'a>(
+    ctx: &RegionContext<'a>,
+    out: &mut Emitter,
+    private: bool,
+) -> Vec<(&'a RestApi, ResourceRef)> {
+    let mut apis = Vec::new();
+    for api in ctx.rest_apis(out) {
+        let target = ctx.scope.rest_api(api);
+        if let Some(raw) = api.unknown_endpoint_type() {
+            out.undeterminable(target, unknown_endpoint_type_reason(raw));
+        } else if api.is_private() == private {
+            apis.push((api, target));
+        }
+    }
+    apis
 }
 
 /// A REST, HTTP or WebSocket API, for the rules that judge every kind of endpoint alike
