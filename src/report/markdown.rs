@@ -491,25 +491,14 @@ fn compliance_section(view: &ComplianceView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::overview::testing::{report, result};
+    use crate::report::overview::testing::{self, report};
 
     fn render_with(report: &ScanReport, limit: usize, details: bool) -> String {
         render(report, &MarkdownOptions { limit, details })
     }
 
     fn failing(n: usize) -> ScanReport {
-        let results = (0..n)
-            .map(|i| {
-                result(
-                    "GW101",
-                    "medium",
-                    "fail",
-                    "111111111111",
-                    &format!("res-{i:03}"),
-                )
-            })
-            .collect();
-        report("111111111111", &["us-east-1"], results)
+        report("111111111111", &["us-east-1"], testing::failing(n))
     }
 
     fn detail_rows(md: &str) -> usize {

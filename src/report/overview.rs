@@ -420,6 +420,21 @@ pub(crate) mod testing {
     }
 
     /// A report of `account`, scanned in `regions`, holding `results`.
+    /// `n` failing results of one rule in account 111111111111 on resources `res-000`...
+    pub fn failing(n: usize) -> Vec<Value> {
+        (0..n)
+            .map(|i| {
+                result(
+                    "GW101",
+                    "medium",
+                    "fail",
+                    "111111111111",
+                    &format!("res-{i:03}"),
+                )
+            })
+            .collect()
+    }
+
     pub fn report(account: &str, regions: &[&str], results: Vec<Value>) -> ScanReport {
         serde_json::from_value(json!({
             "report_version": 1,

@@ -376,7 +376,7 @@ pub fn summary_line(report: &ScanReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::overview::testing::{report, result, unknown};
+    use crate::report::overview::testing::{failing, report, result, unknown};
 
     fn opts(details: bool) -> TableOptions {
         TableOptions {
@@ -384,21 +384,6 @@ mod tests {
             width: Some(100),
             details,
         }
-    }
-
-    /// `n` failing results of one rule on resources `res-000`...
-    fn failing(n: usize) -> Vec<serde_json::Value> {
-        (0..n)
-            .map(|i| {
-                result(
-                    "GW101",
-                    "medium",
-                    "fail",
-                    "111111111111",
-                    &format!("res-{i:03}"),
-                )
-            })
-            .collect()
     }
 
     #[test]

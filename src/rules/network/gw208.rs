@@ -1,5 +1,5 @@
-use crate::analysis::policy::{analyze_invoke, parse_policy, PrincipalScope};
-use crate::model::EndpointType;
+use super::private_domain_policies;
+use crate::analysis::policy::{analyze_invoke, PrincipalScope};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW208, "network/GW208-private-domain-policy-open.toml");
@@ -11,34 +11,19 @@ const PRIVATE_DOMAIN_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc", "aws:P
 /// with it; its execute-api policy is what decides who may invoke through it. Shared private
 /// domains (owned by another account) carry the owner's policy and are the owner's to judge.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for d in ctx.domain_names(out) {
-        if !d.endpoint_types.contains(&EndpointType::Private) {
-            continue;
-        }
-        let target = ctx.scope.domain(d);
-        let Some(raw) = &d.policy else {
-            out.pass(
-                target,
-                format!(
-                    "private custom domain {} has no execute-api policy: nobody can invoke \
-                     through it",
-                    d.domain_name
-                ),
+    let domains = private_domain_policies(
+        ctx,
+        out,
+        ("policy", "execute-api policy"),
+        |d| d.policy.as_ref(),
+        |name| {
+            format!(
+                "private custom domain {name} has no execute-api policy: nobody can invoke \
+                 through it"
             )
-            .evidence("policy", "none");
-            continue;
-        };
-        let doc = match parse_policy(raw) {
-            Ok(doc) => doc,
-            Err(e) => {
-                out.undeterminable(
-                    target,
-                    format!("execute-api policy could not be evaluated: {e}"),
-                )
-                .evidence("parse_error", e.0);
-                continue;
-            }
-        };
+        },
+    );
+    for (d, target, doc) in domains {
         let analysis = analyze_invoke(&doc, PrincipalScope::Anyone, PRIVATE_DOMAIN_KEYS);
         if analysis.open.is_empty() {
             out.pass(

@@ -1,5 +1,5 @@
-use crate::analysis::policy::{grants_outside_org, parse_policy};
-use crate::model::EndpointType;
+use super::private_domain_policies;
+use crate::analysis::policy::grants_outside_org;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(
@@ -12,34 +12,19 @@ rule!(
 const CREATE_ASSOCIATION: &str = "apigateway:CreateAccessAssociation";
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    for d in ctx.domain_names(out) {
-        if !d.endpoint_types.contains(&EndpointType::Private) {
-            continue;
-        }
-        let target = ctx.scope.domain(d);
-        let Some(raw) = &d.management_policy else {
-            out.pass(
-                target,
-                format!(
-                    "private custom domain {} has no management policy: only its own account \
-                     can associate VPC endpoints with it",
-                    d.domain_name
-                ),
+    let domains = private_domain_policies(
+        ctx,
+        out,
+        ("management_policy", "management policy"),
+        |d| d.management_policy.as_ref(),
+        |name| {
+            format!(
+                "private custom domain {name} has no management policy: only its own account \
+                 can associate VPC endpoints with it"
             )
-            .evidence("management_policy", "none");
-            continue;
-        };
-        let doc = match parse_policy(raw) {
-            Ok(doc) => doc,
-            Err(e) => {
-                out.undeterminable(
-                    target,
-                    format!("management policy could not be evaluated: {e}"),
-                )
-                .evidence("parse_error", e.0);
-                continue;
-            }
-        };
+        },
+    );
+    for (d, target, doc) in domains {
         let grants = grants_outside_org(&doc, CREATE_ASSOCIATION, ctx.scope.account_id);
         if grants.is_empty() {
             out.pass(

@@ -12,8 +12,12 @@ pub mod gw209;
 use std::fmt;
 
 use crate::analysis::exposure::Exposure;
-use crate::analysis::policy::{analyze_invoke, parse_policy, InvokeAnalysis, PrincipalScope};
-use crate::model::{unknown_endpoint_type_reason, ProtocolType, RestApi, V2Api};
+use crate::analysis::policy::{
+    analyze_invoke, parse_policy, InvokeAnalysis, PolicyDocument, PrincipalScope,
+};
+use crate::model::{
+    unknown_endpoint_type_reason, DomainName, EndpointType, ProtocolType, RestApi, V2Api,
+};
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
 /// Evaluates a resource policy for open invoke grants; an unparsable policy becomes an
@@ -115,4 +119,37 @@ impl fmt::Display for AnyApi<'_> {
         };
         write!(f, "{kind} {name} ({})", self.id())
     }
+}
+
+/// The private custom domains of the region with one of their policies (`what`, evidence key
+/// `field`) parsed, for GW208 and GW209. A domain without that policy passes with
+/// `without(domain)`; one whose policy does not parse is not determinable. Public domains are
+/// skipped.
+fn private_domain_policies<'a>(
+    ctx: &RegionContext<'a>,
+    out: &mut Emitter,
+    (field, what): (&'static str, &str),
+    policy: impl Fn(&'a DomainName) -> Option<&'a String>,
+    without: impl Fn(&str) -> String,
+) -> Vec<(&'a DomainName, ResourceRef, PolicyDocument)> {
+    let mut found = Vec::new();
+    for d in ctx.domain_names(out) {
+        if !d.endpoint_types.contains(&EndpointType::Private) {
+            continue;
+        }
+        let target = ctx.scope.domain(d);
+        let Some(raw) = policy(d) else {
+            out.pass(target, without(&d.domain_name))
+                .evidence(field, "none");
+            continue;
+        };
+        match parse_policy(raw) {
+            Ok(doc) => found.push((d, target, doc)),
+            Err(e) => {
+                out.undeterminable(target, format!("{what} could not be evaluated: {e}"))
+                    .evidence("parse_error", e.0);
+            }
+        }
+    }
+    found
 }
