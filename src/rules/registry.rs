@@ -25,6 +25,7 @@ pub static ALL: &[&RuleDef] = &[
     &network::gw204::RULE,
     &network::gw205::RULE,
     &network::gw206::RULE,
+    &network::gw207::RULE,
     &network::gw208::RULE,
     &network::gw209::RULE,
     &data::gw301::RULE,

@@ -6,6 +6,7 @@ pub mod gw203;
 pub mod gw204;
 pub mod gw205;
 pub mod gw206;
+pub mod gw207;
 pub mod gw208;
 pub mod gw209;
 

@@ -1,0 +1,184 @@
+use crate::analysis::exposure;
+use crate::analysis::policy::{parse_policy, Effect, PolicyDocument};
+use crate::model::{
+    IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction, WafStatement,
+};
+use crate::operations as op;
+use crate::rules::{Emitter, RegionContext, Severity};
+
+rule!(GW207, "network/GW207-ipv6-bypasses-ip-blocklist.toml");
+
+/// An IPv6 address or range (IPv4 ones have no colon).
+fn is_ipv6(range: &str) -> bool {
+    range.contains(':')
+}
+
+/// What an API's IP blocklists block: the IPv4-only ones (each named), and whether any block
+/// lists IPv6 ranges too.
+#[derive(Default)]
+struct Blocklists {
+    ipv4_only: Vec<String>,
+    ipv6: bool,
+}
+
+/// Resource-policy Denies for everyone on Invoke keyed on `aws:SourceIp` with `IpAddress`:
+/// a blocklist. A `NotIpAddress` Deny (or an `IpAddress` Allow) is an allow list, which fails
+/// closed for IPv6 clients and is not this finding.
+fn policy_blocklists(doc: &PolicyDocument, found: &mut Blocklists) {
+    for s in &doc.statements {
+        if s.effect != Effect::Deny || !s.applies_to_anyone() || !s.covers_invoke() {
+            continue;
+        }
+        for c in &s.conditions {
+            let op = c.operator.to_ascii_lowercase();
+            if !c.key.eq_ignore_ascii_case("aws:SourceIp")
+                || !(op == "ipaddress" || op == "ipaddressifexists")
+            {
+                continue;
+            }
+            if c.values.iter().any(|v| is_ipv6(v)) {
+                found.ipv6 = true;
+            } else {
+                found.ipv4_only.push(format!(
+                    "resource policy Deny {} on aws:SourceIp {}",
+                    s.label,
+                    c.values.join(", ")
+                ));
+            }
+        }
+    }
+}
+
+/// Whether a dualstack endpoint serves the API: its own, or a custom domain's that routes to it
+/// (IPv6 clients reach it through the domain whatever its own type). `Err`: cannot tell.
+fn dualstack_via(
+    ctx: &RegionContext,
+    api: &RestApi,
+) -> Result<Option<String>, (String, UnknownCause)> {
+    match &api.ip_address_type {
+        Some(IpAddressType::Dualstack) => return Ok(Some("its endpoint is dualstack".into())),
+        Some(IpAddressType::Unknown(raw)) => {
+            return Err((
+                format!("ipAddressType `{raw}` is a value this gwaudit version does not know"),
+                UnknownCause::NotDeterminable,
+            ))
+        }
+        _ => {}
+    }
+    let Some(domains) = ctx.complete_domain_names() else {
+        return Err((
+            format!(
+                "whether a dualstack custom domain serves it is unknown: {}",
+                ctx.reason(&op::GET_DOMAIN_NAMES, None)
+            ),
+            UnknownCause::NotCollected,
+        ));
+    };
+    let m = exposure::mappings(domains, &api.id, true);
+    Ok(m.by
+        .iter()
+        .find(|d| d.ip_address_type == Some(IpAddressType::Dualstack))
+        .map(|d| format!("dualstack custom domain {} routes to it", d.domain_name)))
+}
+
+/// REST APIs only: HTTP and WebSocket APIs have neither resource policies nor AWS WAF, so
+/// they have no IP blocklist to bypass.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    for api in ctx.rest_apis(out) {
+        if api.is_private() {
+            continue;
+        }
+        let target = ctx.scope.rest_api(api);
+        let via = match dualstack_via(ctx, api) {
+            Ok(Some(via)) => via,
+            Ok(None) => continue,
+            Err((why, cause)) => {
+                out.unknown_because(target, why, cause);
+                continue;
+            }
+        };
+        let mut found = Blocklists::default();
+        if let Some(raw) = &api.policy {
+            match parse_policy(raw) {
+                Ok(doc) => policy_blocklists(&doc.for_api(&api.id), &mut found),
+                Err(e) => {
+                    out.undeterminable(
+                        target,
+                        format!("resource policy could not be evaluated: {e}"),
+                    )
+                    .evidence("parse_error", e.0);
+                    continue;
+                }
+            }
+        }
+        let Some(stages) = ctx.stages(api, out) else {
+            continue;
+        };
+        let mut missing = None;
+        for stage in stages {
+            let Some(arn) = stage.web_acl_arn.as_deref().filter(|a| !a.is_empty()) else {
+                continue;
+            };
+            let acl = match ctx.web_acl(arn) {
+                Ok(acl) => acl,
+                Err(reason) => {
+                    missing.get_or_insert(reason);
+                    continue;
+                }
+            };
+            for rule in &acl.rules {
+                let WafStatement::IpSetReference { arn: set_arn } = &rule.statement else {
+                    continue;
+                };
+                if rule.action != Some(WafRuleAction::Block) {
+                    continue;
+                }
+                match acl.ip_set(set_arn).map(|s| &s.ip_address_version) {
+                    Some(IpAddressVersion::Ipv4) => found.ipv4_only.push(format!(
+                        "stage {}: web ACL {} rule {} blocks IPv4-only IP set {}",
+                        stage.stage_name, acl.name, rule.name, set_arn
+                    )),
+                    Some(IpAddressVersion::Ipv6) => found.ipv6 = true,
+                    Some(IpAddressVersion::Unknown(raw)) => {
+                        missing.get_or_insert(format!(
+                            "IP set {set_arn} has IP address version `{raw}`, a value this \
+                             gwaudit version does not know"
+                        ));
+                    }
+                    None => {
+                        missing.get_or_insert(ctx.reason(&op::GET_IP_SET, Some(set_arn)));
+                    }
+                }
+            }
+        }
+        let name = format!("REST API {} ({})", api.name, api.id);
+        if !found.ipv4_only.is_empty() && !found.ipv6 {
+            let f = out.fail(
+                target,
+                format!(
+                    "{name} accepts IPv6 clients ({via}) but its IP blocklists list only IPv4 \
+                     ranges, so a blocked client passes over IPv6: {}",
+                    found.ipv4_only.join("; ")
+                ),
+            );
+            f.evidence("ipv4_only_blocklists", &found.ipv4_only)
+                .evidence("dualstack", &via);
+            if exposure::rest_api(api).is_public() {
+                f.raise_to(Severity::High);
+            }
+        } else if let Some(reason) = missing {
+            out.unknown(
+                target,
+                format!("{name} accepts IPv6 clients ({via}) and its WAF blocklists are unknown: {reason}"),
+            );
+        } else {
+            out.pass(
+                target,
+                format!(
+                    "{name} accepts IPv6 clients ({via}); no IP blocklist lists only IPv4 ranges"
+                ),
+            )
+            .evidence("dualstack", &via);
+        }
+    }
+}
