@@ -37,6 +37,7 @@ pub const GET_API_MAPPINGS: Operation = apigatewayv2("GetApiMappings");
 pub const LIST_ROUTING_RULES: Operation = apigatewayv2("ListRoutingRules");
 pub const GET_WEB_ACL: Operation = any_resource("wafv2", "GetWebACL", "wafv2:GetWebACL");
 pub const GET_IP_SET: Operation = any_resource("wafv2", "GetIPSet", "wafv2:GetIPSet");
+pub const GET_RULE_GROUP: Operation = any_resource("wafv2", "GetRuleGroup", "wafv2:GetRuleGroup");
 pub const GET_LOGGING_CONFIGURATION: Operation = any_resource(
     "wafv2",
     "GetLoggingConfiguration",
@@ -135,6 +136,7 @@ pub const OPERATIONS: &[Operation] = &[
     LIST_ROUTING_RULES,
     GET_WEB_ACL,
     GET_IP_SET,
+    GET_RULE_GROUP,
     GET_LOGGING_CONFIGURATION,
     DESCRIBE_LOG_GROUPS,
     DESCRIBE_TRAILS,

@@ -21,6 +21,24 @@ fn name_and_id<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     }
 }
 
+/// The rules of a referenced group whose action is overridden to COUNT (or excluded, the
+/// older spelling of the same) and to ALLOW.
+fn overrides(
+    excluded: &[sdk::ExcludedRule],
+    action_overrides: &[sdk::RuleActionOverride],
+) -> (Vec<String>, Vec<String>) {
+    let mut to_count: Vec<String> = excluded.iter().map(|r| r.name().to_string()).collect();
+    let overridden = |pick: fn(&sdk::RuleAction) -> bool| {
+        action_overrides
+            .iter()
+            .filter(move |o| o.action_to_use().is_some_and(pick))
+            .map(|o| o.name().to_string())
+    };
+    to_count.extend(overridden(|a| a.count().is_some()));
+    let to_allow = overridden(|a| a.allow().is_some()).collect();
+    (to_count, to_allow)
+}
+
 fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
     let Some(s) = s else {
         return WafStatement::Other {
@@ -28,23 +46,7 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
         };
     };
     if let Some(m) = s.managed_rule_group_statement() {
-        let mut to_count: Vec<String> = m
-            .excluded_rules()
-            .iter()
-            .map(|r| r.name().to_string())
-            .collect();
-        to_count.extend(
-            m.rule_action_overrides()
-                .iter()
-                .filter(|o| o.action_to_use().is_some_and(|a| a.count().is_some()))
-                .map(|o| o.name().to_string()),
-        );
-        let to_allow: Vec<String> = m
-            .rule_action_overrides()
-            .iter()
-            .filter(|o| o.action_to_use().is_some_and(|a| a.allow().is_some()))
-            .map(|o| o.name().to_string())
-            .collect();
+        let (to_count, to_allow) = overrides(m.excluded_rules(), m.rule_action_overrides());
         return WafStatement::ManagedRuleGroup {
             vendor_name: m.vendor_name().into(),
             name: m.name().into(),
@@ -60,8 +62,11 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
         };
     }
     if let Some(r) = s.rule_group_reference_statement() {
+        let (to_count, to_allow) = overrides(r.excluded_rules(), r.rule_action_overrides());
         return WafStatement::RuleGroupReference {
             arn: r.arn().into(),
+            rules_overridden_to_count: to_count,
+            rules_overridden_to_allow: to_allow,
         };
     }
     if let Some(r) = s.ip_set_reference_statement() {
@@ -134,6 +139,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
     let mut out = Vec::new();
     // Several ACLs may reference one IP set: each is read once per region.
     let mut ip_sets: BTreeMap<String, Option<IpSet>> = BTreeMap::new();
+    let mut rule_groups: BTreeMap<String, Option<RuleGroup>> = BTreeMap::new();
     for arn in arns {
         let Some((name, id)) = name_and_id(arn, "webacl") else {
             rc.record_failure(
@@ -203,6 +209,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
             rules: acl.rules().iter().map(rule_from).collect(),
             logging_destinations,
             ip_sets: Vec::new(),
+            rule_groups: Vec::new(),
         });
         let acl = out.last_mut().expect("just pushed");
         let referenced: Vec<String> = acl
@@ -213,6 +220,25 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
                 _ => None,
             })
             .collect();
+        let groups: Vec<String> = acl
+            .rules
+            .iter()
+            .filter_map(|r| match &r.statement {
+                WafStatement::RuleGroupReference { arn, .. } => Some(arn.clone()),
+                _ => None,
+            })
+            .collect();
+        for group_arn in groups {
+            if !rule_groups.contains_key(&group_arn) {
+                let group = rule_group(rc, &group_arn).await;
+                rule_groups.insert(group_arn.clone(), group);
+            }
+            if let Some(Some(group)) = rule_groups.get(&group_arn) {
+                if acl.rule_group(&group_arn).is_none() {
+                    acl.rule_groups.push(group.clone());
+                }
+            }
+        }
         for set_arn in referenced {
             if !ip_sets.contains_key(&set_arn) {
                 let set = ip_set(rc, &set_arn).await;
@@ -271,5 +297,31 @@ async fn ip_set(rc: &Arc<RegionCollector>, arn: &str) -> Option<IpSet> {
             set.ip_address_version().as_str(),
         ),
         addresses: set.addresses().to_vec(),
+    })
+}
+
+/// One customer rule group with its rules (`GetRuleGroup` by ARN); `None` when it could not
+/// be read (the error is recorded).
+async fn rule_group(rc: &Arc<RegionCollector>, arn: &str) -> Option<RuleGroup> {
+    let got = rc
+        .call(
+            &op::GET_RULE_GROUP,
+            Some(arn),
+            rc.clients.wafv2.get_rule_group().arn(arn).send(),
+        )
+        .await?;
+    let Some(group) = got.rule_group() else {
+        rc.record_failure(
+            &op::GET_RULE_GROUP,
+            Some(arn),
+            "EmptyAnswer",
+            "GetRuleGroup returned no rule group",
+        );
+        return None;
+    };
+    Some(RuleGroup {
+        arn: arn.to_string(),
+        name: group.name().into(),
+        rules: group.rules().iter().map(rule_from).collect(),
     })
 }

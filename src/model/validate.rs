@@ -299,7 +299,7 @@ fn region_snapshot(at: &str, r: &RegionSnapshot) -> Result<(), Invalid> {
 fn web_acl(at: &str, acl: &WebAcl) -> Result<(), Invalid> {
     arn(|| format!("{at}.arn"), &acl.arn)?;
     for (k, rule) in acl.rules.iter().enumerate() {
-        if let WafStatement::RuleGroupReference { arn: group } = &rule.statement {
+        if let WafStatement::RuleGroupReference { arn: group, .. } = &rule.statement {
             arn(|| format!("{at}.rules[{k}].statement.arn"), group)?;
         }
     }

@@ -43,6 +43,20 @@ pub struct WebAcl {
     /// here was not collected: a collection error names it.
     #[serde(default)]
     pub ip_sets: Vec<IpSet>,
+    /// The customer rule groups its rules reference (`GetRuleGroup`, each read once). A
+    /// referenced group missing here was not collected: a collection error names it.
+    #[serde(default)]
+    pub rule_groups: Vec<RuleGroup>,
+}
+
+/// A customer-managed rule group and its rules (their own actions, not overrides).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleGroup {
+    pub arn: String,
+    pub name: String,
+    #[serde(default)]
+    pub rules: Vec<WafRule>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -72,6 +86,11 @@ impl WebAcl {
     pub fn ip_set(&self, arn: &str) -> Option<&IpSet> {
         self.ip_sets.iter().find(|s| s.arn == arn)
     }
+
+    /// One of the customer rule groups this ACL's rules reference, when it was collected.
+    pub fn rule_group(&self, arn: &str) -> Option<&RuleGroup> {
+        self.rule_groups.iter().find(|g| g.arn == arn)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -88,10 +107,15 @@ pub struct WafRule {
 }
 
 impl WafStatement {
-    /// Rules of a managed group that no longer block: overridden to COUNT or to ALLOW.
+    /// Rules of a referenced group that no longer block: overridden to COUNT or to ALLOW.
     pub fn rules_not_blocking(&self) -> Vec<&str> {
         match self {
             WafStatement::ManagedRuleGroup {
+                rules_overridden_to_count,
+                rules_overridden_to_allow,
+                ..
+            }
+            | WafStatement::RuleGroupReference {
                 rules_overridden_to_count,
                 rules_overridden_to_allow,
                 ..
@@ -129,11 +153,15 @@ pub enum WafStatement {
     },
     RuleGroupReference {
         arn: String,
+        /// Rules of the group whose action is overridden to COUNT (or excluded).
+        #[serde(default)]
+        rules_overridden_to_count: Vec<String>,
+        /// Rules of the group whose action is overridden to ALLOW.
+        #[serde(default)]
+        rules_overridden_to_allow: Vec<String>,
     },
     /// Matches requests from the addresses of an IP set.
-    IpSetReference {
-        arn: String,
-    },
+    IpSetReference { arn: String },
     Other {
         /// The WAF statement type, e.g. `ByteMatchStatement`, `AndStatement`.
         statement_type: String,

@@ -33,8 +33,12 @@ impl Verdict {
 
     /// Unknown because what decides it cannot be read (a rule group's contents).
     pub fn undeterminable(message: impl Into<String>) -> Self {
+        Self::unknown_because(message, UnknownCause::NotDeterminable)
+    }
+
+    pub fn unknown_because(message: impl Into<String>, cause: UnknownCause) -> Self {
         Verdict {
-            cause: UnknownCause::NotDeterminable,
+            cause,
             ..Self::new(Status::Unknown, message.into())
         }
     }
@@ -71,8 +75,9 @@ pub(super) fn action_name(action: WafRuleAction) -> &'static str {
 pub(super) enum GroupMode {
     Blocks,
     Counts,
-    /// Whether any of the group's rules blocks depends on its rule list, which is not
-    /// collected: a managed group with rules overridden to count, or a customer rule group.
+    /// Whether any of the group's rules blocks depends on its rule list, which is not in the
+    /// snapshot: a managed group with rules overridden to count (gwaudit does not read managed
+    /// groups' rules), or a customer rule group whose `GetRuleGroup` failed.
     Undetermined,
 }
 
@@ -88,20 +93,31 @@ const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
 /// `None` for rules that do not reference a rule group. The WAF console's "override all rule
 /// actions to Count" keeps the override action NONE and overrides each rule, so NONE alone
 /// does not mean the group blocks.
-pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
+pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
     let in_none_mode = rule.override_action == Some(WafOverrideAction::None);
-    let (vendor, name, counted) = match &rule.statement {
+    let counted: BTreeSet<&str> = rule.statement.rules_not_blocking().into_iter().collect();
+    let (vendor, name) = match &rule.statement {
         WafStatement::ManagedRuleGroup {
             vendor_name, name, ..
-        } => (vendor_name, name, rule.statement.rules_not_blocking()),
-        // A customer group's rules (and their actions) are not in the snapshot: it may hold
-        // only Count rules, or none at all (Shield Advanced's automatic mitigation group is
-        // empty outside an attack).
-        WafStatement::RuleGroupReference { .. } => {
-            return Some(if in_none_mode {
-                GroupMode::Undetermined
-            } else {
-                GroupMode::Counts
+        } => (vendor_name, name),
+        // A customer group's own rules decide: it may hold only Count rules, or none at all
+        // (Shield Advanced's automatic mitigation group is empty outside an attack).
+        WafStatement::RuleGroupReference { arn, .. } => {
+            if !in_none_mode {
+                return Some(GroupMode::Counts);
+            }
+            return Some(match acl.rule_group(arn) {
+                None => GroupMode::Undetermined,
+                Some(group) => {
+                    let blocks = group.rules.iter().any(|r| {
+                        r.action == Some(WafRuleAction::Block) && !counted.contains(r.name.as_str())
+                    });
+                    if blocks {
+                        GroupMode::Blocks
+                    } else {
+                        GroupMode::Counts
+                    }
+                }
             });
         }
         _ => return None,
@@ -109,19 +125,31 @@ pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
     if !in_none_mode {
         return Some(GroupMode::Counts);
     }
-    let counted = counted.iter().collect::<BTreeSet<_>>().len();
-    if counted == 0 {
+    if counted.is_empty() {
         return Some(GroupMode::Blocks);
     }
     let bound = BLOCKING_RULES_AT_LEAST
         .iter()
         .find(|(group, _)| vendor == "AWS" && *group == name)
         .map_or(0, |(_, n)| *n);
-    Some(if counted < bound {
+    Some(if counted.len() < bound {
         GroupMode::Blocks
     } else {
         GroupMode::Undetermined
     })
+}
+
+/// The cause of an undetermined verdict over `groups`: a customer group whose rules failed
+/// to collect is a gap a rescan can fill; a managed group's rules are not read at all.
+pub(super) fn undetermined_cause(groups: &[&WafRule]) -> UnknownCause {
+    if groups
+        .iter()
+        .any(|r| matches!(r.statement, WafStatement::RuleGroupReference { .. }))
+    {
+        UnknownCause::NotCollected
+    } else {
+        UnknownCause::NotDeterminable
+    }
 }
 
 /// Why an undetermined group cannot be judged, for `unknown` messages: the group, and the
@@ -130,6 +158,7 @@ pub(super) fn group_mode(rule: &WafRule) -> Option<GroupMode> {
 pub(super) fn undetermined_reason(groups: &[&WafRule]) -> String {
     let mut names = Vec::new();
     let mut operations = BTreeSet::new();
+    let mut customer = false;
     for rule in groups {
         match &rule.statement {
             WafStatement::ManagedRuleGroup { name, .. } => {
@@ -143,11 +172,18 @@ pub(super) fn undetermined_reason(groups: &[&WafRule]) -> String {
             }
             _ => {
                 names.push(format!("customer rule group {}", rule.name));
-                operations.insert("GetRuleGroup");
+                customer = true;
             }
         }
     }
-    let reasons: Vec<String> = operations.into_iter().map(rule_group_not_read).collect();
+    let mut reasons: Vec<String> = operations.into_iter().map(rule_group_not_read).collect();
+    if customer {
+        reasons.push(
+            "the customer group's rules were not collected (wafv2:GetRuleGroup failed; the \
+             collection errors say why)"
+                .into(),
+        );
+    }
     format!(
         "whether {} blocks depends on the group's rule list: {}",
         names.join(", "),

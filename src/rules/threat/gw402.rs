@@ -1,5 +1,6 @@
 use super::attached_acls::{
-    action_name, group_mode, judge_attached, undetermined_reason, GroupMode, Verdict,
+    action_name, group_mode, judge_attached, undetermined_cause, undetermined_reason, GroupMode,
+    Verdict,
 };
 use crate::model::{
     WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
@@ -14,21 +15,21 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 
 /// Whether a rule can stop a request. Under a default Allow an Allow rule changes nothing;
 /// CAPTCHA and CHALLENGE stop every client that holds no token, so they enforce.
-fn enforces(rule: &WafRule) -> bool {
+fn enforces(acl: &WebAcl, rule: &WafRule) -> bool {
     matches!(
         rule.action,
         Some(WafRuleAction::Block | WafRuleAction::Captcha | WafRuleAction::Challenge)
-    ) || group_mode(rule) == Some(GroupMode::Blocks)
+    ) || group_mode(acl, rule) == Some(GroupMode::Blocks)
 }
 
 /// What a rule does, in AWS terms, for the evidence.
-fn effect(rule: &WafRule) -> String {
-    let what = match (rule.action, group_mode(rule)) {
+fn effect(acl: &WebAcl, rule: &WafRule) -> String {
+    let what = match (rule.action, group_mode(acl, rule)) {
         (Some(action), _) => action_name(action).to_string(),
         (None, Some(GroupMode::Blocks)) => "rule group actions".to_string(),
         (None, Some(GroupMode::Undetermined)) => match rule.statement {
             WafStatement::RuleGroupReference { .. } => {
-                "customer rule group (its rules are not collected)".to_string()
+                "customer rule group (its rules were not collected)".to_string()
             }
             _ => "rule group with rules overridden to COUNT".to_string(),
         },
@@ -36,6 +37,11 @@ fn effect(rule: &WafRule) -> String {
             if rule.override_action == Some(WafOverrideAction::Count) =>
         {
             "rule group overridden to COUNT".to_string()
+        }
+        (None, Some(GroupMode::Counts))
+            if rule.override_action == Some(WafOverrideAction::None) =>
+        {
+            "rule group whose rules only count or allow".to_string()
         }
         _ => "no action".to_string(),
     };
@@ -53,7 +59,7 @@ fn judge(acl: &WebAcl) -> Verdict {
     let enforcing: Vec<&str> = acl
         .rules
         .iter()
-        .filter(|r| enforces(r))
+        .filter(|r| enforces(acl, r))
         .map(|r| r.name.as_str())
         .collect();
     if !enforcing.is_empty() {
@@ -65,18 +71,21 @@ fn judge(acl: &WebAcl) -> Verdict {
         .with("default_action", acl.default_action)
         .with("enforcing_rules", enforcing);
     }
-    let effects: Vec<String> = acl.rules.iter().map(effect).collect();
+    let effects: Vec<String> = acl.rules.iter().map(|r| effect(acl, r)).collect();
     let undetermined: Vec<&WafRule> = acl
         .rules
         .iter()
-        .filter(|r| group_mode(r) == Some(GroupMode::Undetermined))
+        .filter(|r| group_mode(acl, r) == Some(GroupMode::Undetermined))
         .collect();
     if !undetermined.is_empty() {
-        return Verdict::undeterminable(format!(
-            "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
-            acl.name,
-            undetermined_reason(&undetermined)
-        ))
+        return Verdict::unknown_because(
+            format!(
+                "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
+                acl.name,
+                undetermined_reason(&undetermined)
+            ),
+            undetermined_cause(&undetermined),
+        )
         .with("default_action", acl.default_action)
         .with("rules", effects);
     }

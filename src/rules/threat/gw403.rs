@@ -37,7 +37,7 @@ fn judge(acl: &WebAcl) -> Verdict {
     let in_mode = |mode: GroupMode| -> Vec<&(&WafRule, &str, Vec<&str>)> {
         groups
             .iter()
-            .filter(|(r, _, _)| group_mode(r) == Some(mode))
+            .filter(|(r, _, _)| group_mode(acl, r) == Some(mode))
             .collect()
     };
     let blocking = in_mode(GroupMode::Blocks);

@@ -1,5 +1,5 @@
-use super::attached_acls::{action_name, judge_attached, rule_group_not_read, Verdict};
-use crate::model::{WafOverrideAction, WafRuleAction, WafStatement, WebAcl};
+use super::attached_acls::{action_name, judge_attached, Verdict};
+use crate::model::{WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW404, "threat/GW404-waf-acl-no-rate-rule.toml");
@@ -31,27 +31,62 @@ fn judge(acl: &WebAcl) -> Verdict {
         .with("rate_rule", name)
         .with("limit", limit);
     }
-    // A rate-based rule may sit directly in a customer rule group, whose rules are not
-    // collected: in NONE mode it may cap clients, so the ACL cannot be failed (or passed).
-    let own_groups: Vec<&str> = acl
+    // A rate-based rule may sit directly in a customer rule group the ACL runs in NONE mode:
+    // it caps clients unless the reference overrides it.
+    let own_groups: Vec<&WafRule> = acl
         .rules
         .iter()
         .filter(|r| {
             matches!(r.statement, WafStatement::RuleGroupReference { .. })
                 && r.override_action == Some(WafOverrideAction::None)
         })
+        .collect();
+    for reference in &own_groups {
+        let WafStatement::RuleGroupReference { arn, .. } = &reference.statement else {
+            continue;
+        };
+        let overridden = reference.statement.rules_not_blocking();
+        let Some(group) = acl.rule_group(arn) else {
+            continue;
+        };
+        let capping = group.rules.iter().find_map(|r| match r.statement {
+            WafStatement::RateBased { limit, .. }
+                if r.action == Some(WafRuleAction::Block)
+                    && !overridden.contains(&r.name.as_str()) =>
+            {
+                Some((r.name.as_str(), limit))
+            }
+            _ => None,
+        });
+        if let Some((name, limit)) = capping {
+            return Verdict::pass(format!(
+                "web ACL {} blocks clients above {limit} requests per evaluation window (rule \
+                 {name} of rule group {})",
+                acl.name, group.name
+            ))
+            .with("rate_rule", name)
+            .with("rule_group", &group.name)
+            .with("limit", limit);
+        }
+    }
+    let unread: Vec<&str> = own_groups
+        .iter()
+        .filter(|r| match &r.statement {
+            WafStatement::RuleGroupReference { arn, .. } => acl.rule_group(arn).is_none(),
+            _ => false,
+        })
         .map(|r| r.name.as_str())
         .collect();
-    if !own_groups.is_empty() {
-        return Verdict::undeterminable(format!(
-            "web ACL {} has no top-level rate-based rule that blocks; whether customer rule \
-             group {} holds one depends on its rule list: {}",
+    if !unread.is_empty() {
+        return Verdict::unknown(format!(
+            "web ACL {} has no rate-based rule that blocks among what was read; whether \
+             customer rule group {} holds one is unknown: its rules were not collected \
+             (wafv2:GetRuleGroup failed; the collection errors say why)",
             acl.name,
-            own_groups.join(", "),
-            rule_group_not_read("GetRuleGroup")
+            unread.join(", ")
         ))
         .with("rate_rules", described(&rate_rules))
-        .with("customer_rule_groups", own_groups);
+        .with("customer_rule_groups", unread);
     }
     if rate_rules.is_empty() {
         return Verdict::fail(format!(
