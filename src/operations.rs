@@ -35,6 +35,10 @@ pub const V2_GET_AUTHORIZERS: Operation = apigatewayv2("GetAuthorizers");
 pub const GET_INTEGRATIONS: Operation = apigatewayv2("GetIntegrations");
 pub const GET_API_MAPPINGS: Operation = apigatewayv2("GetApiMappings");
 pub const LIST_ROUTING_RULES: Operation = apigatewayv2("ListRoutingRules");
+pub const LIST_PORTALS: Operation = apigatewayv2("ListPortals");
+pub const LIST_PORTAL_PRODUCTS: Operation = apigatewayv2("ListPortalProducts");
+pub const LIST_PRODUCT_REST_ENDPOINT_PAGES: Operation =
+    apigatewayv2("ListProductRestEndpointPages");
 pub const GET_WEB_ACL: Operation = any_resource("wafv2", "GetWebACL", "wafv2:GetWebACL");
 pub const GET_IP_SET: Operation = any_resource("wafv2", "GetIPSet", "wafv2:GetIPSet");
 pub const GET_RULE_GROUP: Operation = any_resource("wafv2", "GetRuleGroup", "wafv2:GetRuleGroup");
@@ -134,6 +138,9 @@ pub const OPERATIONS: &[Operation] = &[
     GET_INTEGRATIONS,
     GET_API_MAPPINGS,
     LIST_ROUTING_RULES,
+    LIST_PORTALS,
+    LIST_PORTAL_PRODUCTS,
+    LIST_PRODUCT_REST_ENDPOINT_PAGES,
     GET_WEB_ACL,
     GET_IP_SET,
     GET_RULE_GROUP,

@@ -12,7 +12,10 @@ use crate::operations as op;
 
 /// Follows `NextToken` pages; `None` when any page fails (the error is recorded).
 macro_rules! all_pages {
-    ($rc:expr, $op:expr, $resource:expr, $builder:expr, $items:ident) => {{
+    ($rc:expr, $op:expr, $resource:expr, $builder:expr, $items:ident) => {
+        all_pages!($rc, $op, $resource, $builder, $items, "500")
+    };
+    ($rc:expr, $op:expr, $resource:expr, $builder:expr, $items:ident, $page:expr) => {{
         let mut items = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -21,7 +24,7 @@ macro_rules! all_pages {
                     $op,
                     $resource,
                     $builder
-                        .max_results("500")
+                        .max_results($page)
                         .set_next_token(token.clone())
                         .send(),
                 )
@@ -335,4 +338,106 @@ fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
             })
             .collect(),
     }
+}
+
+/// Developer portals and portal products with their REST endpoint pages (one call per
+/// product). Portal APIs page by at most 100.
+pub async fn portals(
+    rc: &Arc<RegionCollector>,
+) -> (Option<Vec<Portal>>, Option<Vec<PortalProduct>>) {
+    let client = &rc.clients.apigatewayv2;
+    let portals: Option<Vec<sdk::PortalSummary>> = all_pages!(
+        rc,
+        &op::LIST_PORTALS,
+        None,
+        client.list_portals(),
+        items,
+        "100"
+    );
+    let portals = portals.map(|ps| {
+        ps.iter()
+            .map(|p| {
+                let arn = p.portal_arn().map(str::to_string);
+                let at = arn.clone().unwrap_or_default();
+                Portal {
+                    portal_id: p.portal_id().unwrap_or_default().into(),
+                    display_name: p
+                        .portal_content()
+                        .and_then(|c| c.display_name())
+                        .map(Into::into),
+                    publish_status: p
+                        .publish_status()
+                        .map(|s| rc.keep(&op::LIST_PORTALS, &at, "publishStatus", s.as_str())),
+                    cognito_user_pool_arn: p
+                        .authorization()
+                        .and_then(|a| a.cognito_config())
+                        .and_then(|c| c.user_pool_arn())
+                        .map(Into::into),
+                    included_portal_product_arns: p.included_portal_product_arns().to_vec(),
+                    portal_arn: arn,
+                }
+            })
+            .collect()
+    });
+    let products: Option<Vec<sdk::PortalProductSummary>> = all_pages!(
+        rc,
+        &op::LIST_PORTAL_PRODUCTS,
+        None,
+        client.list_portal_products(),
+        items,
+        "100"
+    );
+    let Some(products) = products else {
+        return (portals, None);
+    };
+    let mut out = Vec::new();
+    for p in &products {
+        let id = p.portal_product_id().unwrap_or_default().to_string();
+        let arn = p.portal_product_arn().map(str::to_string);
+        let at = arn.clone().unwrap_or_default();
+        let pages: Option<Vec<sdk::ProductRestEndpointPageSummaryNoBody>> = all_pages!(
+            rc,
+            &op::LIST_PRODUCT_REST_ENDPOINT_PAGES,
+            Some(&at),
+            client
+                .list_product_rest_endpoint_pages()
+                .portal_product_id(&id),
+            items,
+            "100"
+        );
+        out.push(PortalProduct {
+            portal_product_id: id,
+            display_name: p.display_name().map(Into::into),
+            rest_endpoint_pages: pages.map(|pages| {
+                pages
+                    .iter()
+                    .map(|page| {
+                        let parts = page
+                            .rest_endpoint_identifier()
+                            .and_then(|r| r.identifier_parts());
+                        RestEndpointPage {
+                            page_id: page
+                                .product_rest_endpoint_page_id()
+                                .unwrap_or_default()
+                                .into(),
+                            try_it_state: page.try_it_state().map(|t| {
+                                rc.keep(
+                                    &op::LIST_PRODUCT_REST_ENDPOINT_PAGES,
+                                    &at,
+                                    "tryItState",
+                                    t.as_str(),
+                                )
+                            }),
+                            rest_api_id: parts.and_then(|p| p.rest_api_id()).map(Into::into),
+                            stage: parts.and_then(|p| p.stage()).map(Into::into),
+                            method: parts.and_then(|p| p.method()).map(Into::into),
+                            path: parts.and_then(|p| p.path()).map(Into::into),
+                        }
+                    })
+                    .collect()
+            }),
+            portal_product_arn: arn,
+        });
+    }
+    (portals, Some(out))
 }

@@ -169,6 +169,7 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         client_certificates,
         account_settings,
         trails,
+        (portals, portal_products),
     ) = tokio::join!(
         apigateway::rest_apis(&rc),
         apigatewayv2::apis(&rc),
@@ -178,6 +179,7 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         apigateway::client_certificates(&rc),
         apigateway::account(&rc),
         cloudtrail::trails(&rc),
+        apigatewayv2::portals(&rc),
     );
     let mut domain_names = domains;
     if let Some(d) = domain_names.as_mut() {
@@ -224,6 +226,8 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         web_acls: Some(web_acls),
         log_groups,
         trails,
+        portals,
+        portal_products,
     }
 }
 

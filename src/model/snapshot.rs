@@ -85,6 +85,12 @@ pub struct RegionSnapshot {
     pub log_groups: Option<Vec<LogGroup>>,
     #[serde(default)]
     pub trails: Option<Vec<Trail>>,
+    /// Developer portals (apigatewayv2 `ListPortals`).
+    #[serde(default)]
+    pub portals: Option<Vec<super::Portal>>,
+    /// Portal products with their REST endpoint pages (`ListPortalProducts`).
+    #[serde(default)]
+    pub portal_products: Option<Vec<super::PortalProduct>>,
 }
 
 fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

@@ -5,9 +5,9 @@ use crate::analysis::exposure::{self, Exposure, Missing};
 use crate::date::Date;
 use crate::model::{
     AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
-    Method, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot,
-    Stage, Trail, UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
-    UNKNOWN_VALUE_CODE,
+    Method, Portal, PortalProduct, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer,
+    Route, Snapshot, Stage, Trail, UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration,
+    V2Stage, WebAcl, UNKNOWN_VALUE_CODE,
 };
 use crate::operations::{self as op, Operation};
 
@@ -209,6 +209,12 @@ impl<'a> RegionContext<'a> {
             .filter(|a| a.protocol_type == ProtocolType::Http)
     }
 
+    /// The REST APIs when they were collected, for rules that only consult them about another
+    /// resource (a portal page) and report nothing about them.
+    pub fn rest_apis_if_collected(&self) -> Option<&'a [RestApi]> {
+        self.region.rest_apis.as_deref()
+    }
+
     /// The HTTP and WebSocket APIs when they were collected, for rules that only consult them
     /// about another resource (a domain) and report nothing about them.
     pub fn v2_apis_if_collected(&self) -> Option<&'a [V2Api]> {
@@ -222,6 +228,19 @@ impl<'a> RegionContext<'a> {
             &op::GET_DOMAIN_NAMES,
             "domainnames",
         )
+    }
+
+    /// The region's developer portals.
+    pub fn portals(&self, out: &mut Emitter) -> &'a [Portal] {
+        self.region_list(&self.region.portals, out, &op::LIST_PORTALS, "portals")
+    }
+
+    /// The portal products with their pages, for a rule that judges a portal by them.
+    pub fn portal_products_or_reason(&self) -> Result<&'a [PortalProduct], String> {
+        self.region
+            .portal_products
+            .as_deref()
+            .ok_or_else(|| self.reason(&op::LIST_PORTAL_PRODUCTS, None))
     }
 
     pub fn usage_plans(&self, out: &mut Emitter) -> &'a [UsagePlan] {

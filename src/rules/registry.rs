@@ -19,6 +19,7 @@ pub static ALL: &[&RuleDef] = &[
     &access::gw110::RULE,
     &access::gw111::RULE,
     &access::gw112::RULE,
+    &access::gw113::RULE,
     &network::gw201::RULE,
     &network::gw202::RULE,
     &network::gw203::RULE,

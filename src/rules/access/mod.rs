@@ -13,3 +13,4 @@ pub mod gw109;
 pub mod gw110;
 pub mod gw111;
 pub mod gw112;
+pub mod gw113;

@@ -1,0 +1,139 @@
+use crate::model::{AuthorizationType, Portal, PortalProduct, PublishStatus, TryItState};
+use crate::rules::{Emitter, RegionContext, Severity};
+
+rule!(GW113, "access/GW113-portal-published-without-auth.toml");
+
+fn label(p: &Portal) -> String {
+    match &p.display_name {
+        Some(name) => format!("developer portal {name} ({})", p.portal_id),
+        None => format!("developer portal {}", p.portal_id),
+    }
+}
+
+/// One result per published portal: a portal without a Cognito user pool is readable by
+/// anyone on the internet (every API, path and parameter it documents). Signed-in readers can
+/// still "try it" against an API that needs IAM or an authorizer, which is worth knowing
+/// (info) rather than a fault.
+fn check(ctx: &RegionContext, out: &mut Emitter) {
+    for p in ctx.portals(out) {
+        let target = ctx.scope.apigateway(&["portals", &p.portal_id], label(p));
+        match &p.publish_status {
+            Some(PublishStatus::Published) => {}
+            Some(PublishStatus::Unknown(raw)) => {
+                out.undeterminable(
+                    target,
+                    format!(
+                        "{} has publish status `{raw}`, a value this gwaudit version does not know",
+                        label(p)
+                    ),
+                );
+                continue;
+            }
+            _ => continue,
+        }
+        if p.cognito_user_pool_arn.is_none() {
+            out.fail(
+                target,
+                format!(
+                    "{} is published without Cognito authorization: anyone can read its API \
+                     catalog",
+                    label(p)
+                ),
+            )
+            .evidence("authorization", "none");
+            continue;
+        }
+        let products = match ctx.portal_products_or_reason() {
+            Ok(products) => products,
+            Err(reason) => {
+                out.unknown(
+                    target,
+                    format!(
+                        "{} signs readers in with Cognito; whether its pages let them try \
+                         protected APIs is unknown: {reason}",
+                        label(p)
+                    ),
+                );
+                continue;
+            }
+        };
+        let (try_protected, unread) = try_it_on_protected(ctx, p, products);
+        if !try_protected.is_empty() {
+            let f = out.fail(
+                target,
+                format!(
+                    "{} signs readers in with Cognito but enables \"try it\" for methods that \
+                     require IAM or an authorizer: {}",
+                    label(p),
+                    try_protected.join(", ")
+                ),
+            );
+            // The catalog's verdict for "try it" on a protected API: worth knowing, no fault.
+            f.severity = Severity::Info;
+            f.evidence("try_it_on_protected_methods", &try_protected);
+        } else if let Some(product) = unread {
+            out.unknown(
+                target,
+                format!(
+                    "{} signs readers in with Cognito; the pages of its product {product} were \
+                     not collected: {}",
+                    label(p),
+                    ctx.reason(&crate::operations::LIST_PRODUCT_REST_ENDPOINT_PAGES, None)
+                ),
+            );
+        } else {
+            out.pass(
+                target,
+                format!("{} signs readers in with Cognito", label(p)),
+            )
+            .evidence("cognito_user_pool_arn", &p.cognito_user_pool_arn);
+        }
+    }
+}
+
+/// The portal's product pages with "try it" on a REST method that needs IAM, a Lambda or a
+/// Cognito authorizer, and the first included product whose pages were not collected.
+fn try_it_on_protected(
+    ctx: &RegionContext,
+    portal: &Portal,
+    products: &[PortalProduct],
+) -> (Vec<String>, Option<String>) {
+    let mut found = Vec::new();
+    let mut unread = None;
+    let included = products.iter().filter(|pr| {
+        pr.portal_product_arn
+            .as_ref()
+            .is_some_and(|arn| portal.included_portal_product_arns.contains(arn))
+    });
+    for product in included {
+        let Some(pages) = &product.rest_endpoint_pages else {
+            unread.get_or_insert(product.portal_product_id.clone());
+            continue;
+        };
+        for page in pages
+            .iter()
+            .filter(|pg| pg.try_it_state == Some(TryItState::Enabled))
+        {
+            let (Some(api_id), Some(method), Some(path)) =
+                (&page.rest_api_id, &page.method, &page.path)
+            else {
+                continue;
+            };
+            let protected = ctx
+                .rest_apis_if_collected()
+                .iter()
+                .flat_map(|apis| apis.iter())
+                .filter(|a| &a.id == api_id)
+                .flat_map(|a| a.methods())
+                .any(|(r, m)| {
+                    &r.path == path
+                        && m.http_method.eq_ignore_ascii_case(method)
+                        && m.authorization_type != AuthorizationType::None
+                });
+            if protected {
+                found.push(format!("{method} {path} of REST API {api_id}"));
+            }
+        }
+    }
+    (found, unread)
+}
