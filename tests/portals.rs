@@ -1,0 +1,135 @@
+//! Developer portals (apigatewayv2 `ListPortals`, `ListPortalProducts`,
+//! `ListProductRestEndpointPages`), end to end through the real SDK client. moto does not
+//! implement portals, so the loopback proxy answers with JSON shaped as the API reference
+//! documents it: one portal published without sign-in, one that signs readers in with Cognito
+//! and enables "try it" on a product page. GW113 judges both from the collected snapshot.
+
+mod support;
+
+use serde_json::Value;
+use support::proxy::{self, Action, Config, Fault};
+use support::{moto_url, seed};
+
+const REGION: &str = "sa-east-1";
+
+const PORTALS: &str = r#"{"items":[
+  {"portalId":"open1","portalArn":"arn:aws:apigateway:sa-east-1:123456789012:/portals/open1",
+   "publishStatus":"PUBLISHED","authorization":{"none":{}},
+   "portalContent":{"displayName":"partners","theme":{"customColors":{}}},
+   "endpointConfiguration":{"portalDomainHostedZoneId":"Z1","portalDefaultDomainName":"open1.portal.example"},
+   "includedPortalProductArns":[]},
+  {"portalId":"sso1","portalArn":"arn:aws:apigateway:sa-east-1:123456789012:/portals/sso1",
+   "publishStatus":"PUBLISHED",
+   "authorization":{"cognitoConfig":{"appClientId":"c1","userPoolArn":"arn:aws:cognito-idp:sa-east-1:123456789012:userpool/sa-east-1_x","userPoolDomain":"https://login.example"}},
+   "portalContent":{"displayName":"internal","theme":{"customColors":{}}},
+   "includedPortalProductArns":["arn:aws:apigateway:sa-east-1:123456789012:/portalproducts/pp1"]}]}"#;
+
+const PRODUCTS: &str = r#"{"items":[{"portalProductId":"pp1",
+  "portalProductArn":"arn:aws:apigateway:sa-east-1:123456789012:/portalproducts/pp1",
+  "displayName":"orders","description":"Orders API","lastModified":"2025-11-20T10:00:00Z"}]}"#;
+
+#[test]
+fn portals_are_collected_and_judged() {
+    let moto = moto_url();
+    let seeded = seed(&moto, REGION, &["--rest", "1", "--http", "0"]);
+    let api_id = seeded["rest"][0].as_str().unwrap().to_string();
+    // The seeded API's methods (moto: authorization NONE) on a try-it page.
+    let pages: &'static str = Box::leak(
+        format!(
+            r#"{{"items":[{{"productRestEndpointPageId":"pg1","tryItState":"ENABLED",
+              "status":"AVAILABLE",
+              "restEndpointIdentifier":{{"identifierParts":{{"restApiId":"{api_id}","stage":"prod","method":"GET","path":"/r0"}}}}}}]}}"#
+        )
+        .into_boxed_str(),
+    );
+    let p = proxy::start(
+        &moto,
+        Config {
+            faults: vec![
+                Fault::always(
+                    "GET",
+                    "/v2/portals",
+                    "/v2/portals",
+                    Action::Respond(PORTALS),
+                ),
+                Fault::always(
+                    "GET",
+                    "/v2/portalproducts",
+                    "/v2/portalproducts",
+                    Action::Respond(PRODUCTS),
+                ),
+                Fault::always(
+                    "GET",
+                    "/v2/portalproducts/pp1",
+                    "/productrestendpointpages",
+                    Action::Respond(pages),
+                ),
+            ],
+            ..Default::default()
+        },
+    );
+    let snapshot = support::collect(&p.url, REGION);
+    let region = &snapshot["regions"][0];
+    let portals = region["portals"].as_array().expect("portals collected");
+    assert_eq!(portals.len(), 2, "{region}");
+    assert_eq!(portals[0]["publish_status"], "PUBLISHED");
+    assert!(portals[0]
+        .get("cognito_user_pool_arn")
+        .is_none_or(Value::is_null));
+    assert!(portals[1]["cognito_user_pool_arn"]
+        .as_str()
+        .unwrap()
+        .contains("userpool"));
+    let page = &region["portal_products"][0]["rest_endpoint_pages"][0];
+    assert_eq!(page["try_it_state"], "ENABLED");
+    assert_eq!(page["rest_api_id"], api_id.as_str());
+    let errors: Vec<&Value> = snapshot["collection_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["operation"].as_str().unwrap().contains("Portal")
+                || e["operation"] == "ListProductRestEndpointPages"
+        })
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snapshot.json");
+    std::fs::write(&file, snapshot.to_string()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gwaudit"))
+        .args([
+            "scan",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--rules",
+            "GW113",
+        ])
+        .args(["--format", "json", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let by_portal = |id: &str| -> Value {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["resource_arn"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("/portals/{id}"))
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no GW113 result for {id}: {report}"))
+    };
+    assert_eq!(by_portal("open1")["status"], "fail");
+    // The seeded method has authorization NONE: try it there exposes nothing new.
+    assert_eq!(by_portal("sso1")["status"], "pass");
+}
