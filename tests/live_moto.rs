@@ -6,8 +6,9 @@ mod support;
 use serde_json::Value;
 use support::{collect, gwaudit_live, moto_url, seed};
 
+/// A region of the one account of a schema-2 snapshot (what `collect` writes).
 fn region<'a>(snap: &'a Value, name: &str) -> &'a Value {
-    snap["regions"]
+    snap["accounts"][0]["regions"]
         .as_array()
         .unwrap()
         .iter()
@@ -33,8 +34,10 @@ fn collects_rest_and_http_apis_with_few_calls() {
         ],
     );
     let snap = collect(&moto, "us-west-1");
-    assert_eq!(snap["schema_version"], 1);
-    assert!(snap["account_id"].as_str().unwrap().len() == 12);
+    assert_eq!(snap["schema_version"], 2);
+    assert_eq!(snap["accounts"].as_array().unwrap().len(), 1);
+    assert!(snap["accounts"][0]["account_id"].as_str().unwrap().len() == 12);
+    assert_eq!(snap["not_scanned"], serde_json::json!([]));
     let r = region(&snap, "us-west-1");
     let apis = r["rest_apis"].as_array().expect("REST APIs collected");
     assert_eq!(apis.len(), 3);

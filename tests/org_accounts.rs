@@ -360,18 +360,34 @@ fn a_scan_through_a_member_role_sees_only_that_account() {
     assert!(report
         .to_string()
         .contains(&format!("/restapis/{mgmt_api}")));
-    // Another account without --role-name: a clear refusal, nothing scanned.
-    let o = gwaudit_live(&["scan", "--accounts", member, "--region", REGION], &moto);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("--role-name"), "{}", err(&o));
-    // More than one account waits for multi-account snapshots.
+    // Another account without --role-name: not scanned, and the report says what to pass.
     let o = gwaudit_live(
-        &["scan", "--org", "--role-name", ROLE, "--region", REGION],
+        &[
+            "scan",
+            "--accounts",
+            member,
+            "--region",
+            REGION,
+            "--format",
+            "json",
+            "--strict",
+        ],
         &moto,
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("next step"), "{}", err(&o));
-    assert!(o.stdout.is_empty());
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "incomplete with --strict: {}",
+        err(&o)
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = &report["scan"]["accounts"][0];
+    assert_eq!(status["status"], "not_scanned");
+    assert!(
+        status["reason"].as_str().unwrap().contains("--role-name"),
+        "{status}"
+    );
+    assert!(err(&o).contains("--role-name"), "{}", err(&o));
 }
 
 /// `collect` through a role (an OU holding one account), and every operation that run sent is
@@ -399,7 +415,8 @@ fn collect_through_a_role_sends_only_permitted_operations() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(snap["account_id"], id(org, "gw-prod-eu"));
+    assert_eq!(snap["schema_version"], 2);
+    assert_eq!(snap["accounts"][0]["account_id"], id(org, "gw-prod-eu"));
     let o = Command::new(env!("CARGO_BIN_EXE_gwaudit"))
         .args(["permissions", "--org"])
         .output()
@@ -415,6 +432,13 @@ fn collect_through_a_role_sends_only_permitted_operations() {
     assert!(
         sent.contains_key("organizations:ListAccountsForParent"),
         "{sent:?}"
+    );
+    // The role session the SDK's provider opened is counted, in the run's and the account's
+    // stats, though the read-only guard never sees it.
+    assert_eq!(sent["sts:AssumeRole"], 1, "{sent:?}");
+    assert_eq!(
+        snap["accounts"][0]["collection_stats"]["api_calls"]["sts:AssumeRole"],
+        1
     );
     for op in sent.keys() {
         let (service, name) = op.split_once(':').unwrap();
@@ -462,7 +486,8 @@ fn a_refused_assume_role_is_an_account_error_naming_account_role_and_reason() {
         }
     }
     assert!(p.stats.injected.load(std::sync::atomic::Ordering::Relaxed) >= 1);
-    // Scanning that account alone: exit 2 naming account, role and reason; nothing scanned.
+    // Scanning that account alone: a report naming account, role and reason, which is
+    // incomplete (exit 3 with --strict); the stderr line says the same.
     let o = gwaudit_live(
         &[
             "scan",
@@ -474,11 +499,21 @@ fn a_refused_assume_role_is_an_account_error_naming_account_role_and_reason() {
             REGION,
             "--format",
             "json",
+            "--strict",
         ],
         &p.url,
     );
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(o.stdout.is_empty());
+    assert_eq!(o.status.code(), Some(3), "{}", err(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["scan"]["complete"], false);
+    let status = &report["scan"]["accounts"][0];
+    assert_eq!(status["account_id"], denied);
+    assert_eq!(status["status"], "not_scanned");
+    let reason = status["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&role_arn) && reason.contains("AccessDenied"),
+        "{reason}"
+    );
     let e = err(&o);
     assert!(
         e.contains(denied) && e.contains(&role_arn) && e.contains("AccessDenied"),

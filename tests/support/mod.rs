@@ -84,7 +84,8 @@ pub fn gwaudit_live(args: &[&str], endpoint: &str) -> std::process::Output {
         .expect("run gwaudit")
 }
 
-/// `gwaudit collect` into a temporary file; returns the snapshot.
+/// `gwaudit collect` into a temporary file; returns the snapshot document (schema 2: the one
+/// account is `accounts[0]`).
 pub fn collect(endpoint: &str, region: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("snapshot.json");
