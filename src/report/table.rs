@@ -336,9 +336,23 @@ pub fn summary_line(report: &ScanReport) -> String {
             ));
         }
     }
+    // A report of several accounts (or none: an empty shard) has no one account to name.
+    let scope = if report.scan.account_id.is_empty() {
+        let not_scanned = report
+            .scan
+            .accounts
+            .iter()
+            .filter(|a| a.status == super::status::ScanState::NotScanned)
+            .count();
+        format!(
+            "{} accounts, {not_scanned} of them not scanned",
+            report.scan.accounts.len()
+        )
+    } else {
+        format!("Account {}", cell(&report.scan.account_id))
+    };
     format!(
-        "Account {} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
-        cell(&report.scan.account_id),
+        "{scope} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
         cell(&report.scan.regions.join(", ")),
         report.scan.rules_evaluated.len(),
         report.summary.total,
