@@ -52,18 +52,22 @@ fn overview(report: &ScanReport) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Account `{}` · regions {} · {} rules · {} results",
-        md_cell(&report.scan.account_id),
+        "{} · regions {} · {} rules · {} results",
+        super::overview::scope(report, |a| format!("`{}`", md_cell(a))),
         md_cell(&report.scan.regions.join(", ")),
         report.scan.rules_evaluated.len(),
         report.summary.total
     );
     s.push('\n');
     if !report.scan.complete {
+        let accounts = match super::overview::not_scanned(report).len() {
+            0 => String::new(),
+            n => format!(" ({n} accounts not scanned, listed below)"),
+        };
         let _ = writeln!(
             s,
-            "> [!WARNING]\n> The scan is incomplete: {} collection errors. Results that needed the \
-             missing data are `unknown`, not passes.\n",
+            "> [!WARNING]\n> The scan is incomplete: {} collection errors{accounts}. Results that \
+             needed the missing data are `unknown`, not passes.\n",
             report.scan.collection_errors.len()
         );
     }
@@ -248,6 +252,7 @@ pub fn render(report: &ScanReport, opts: &MarkdownOptions) -> String {
     doc.section(&overview(report), || "the overview".into());
     failing_rules_section(&mut doc, &o.failing_rules);
     accounts_section(&mut doc, &o.accounts, opts.details);
+    not_scanned_section(&mut doc, report, opts.details);
     unknown_rules_section(&mut doc, &o.unknown_rules);
     for view in &report.compliance {
         doc.section(&compliance_section(view), || {
@@ -326,6 +331,29 @@ fn accounts_section(doc: &mut Budgeted, accounts: &[AccountRow], details: bool) 
     } else if hidden > 0 {
         doc.section(&more_note(hidden, "accounts"), || {
             format!("{hidden} accounts")
+        });
+    }
+}
+
+/// The accounts that were not scanned, and why (nothing when every account was scanned).
+fn not_scanned_section(doc: &mut Budgeted, report: &ScanReport, details: bool) {
+    let accounts = super::overview::not_scanned(report);
+    let (capped, hidden) = capped(&accounts, details, ACCOUNT_ROWS);
+    let header = "### Not scanned\n\n| Account | Why |\n|---|---|\n";
+    let rows = capped.iter().map(|a| {
+        format!(
+            "| {} | {} |\n",
+            md_cell(&a.account_id),
+            md_cell(a.reason.as_deref().unwrap_or("-"))
+        )
+    });
+    let shown = doc.table(header, rows);
+    if shown < capped.len() {
+        doc.left_out
+            .push(format!("{} accounts not scanned", accounts.len() - shown));
+    } else if hidden > 0 {
+        doc.section(&more_note(hidden, "accounts"), || {
+            format!("{hidden} accounts not scanned")
         });
     }
 }
@@ -541,5 +569,37 @@ mod tests {
             )),
             "{md}"
         );
+    }
+
+    #[test]
+    fn accounts_not_scanned_are_listed_with_why() {
+        use crate::report::status::{AccountStatus, ScanState};
+        let mut r = report("", &["us-east-1"], Vec::new());
+        r.scan.complete = false;
+        r.scan.accounts = vec![AccountStatus {
+            account_id: "222222222222".into(),
+            status: ScanState::NotScanned,
+            reason: Some(
+                "AccessDenied assuming arn:aws:iam::222222222222:role/R: no | pipe".into(),
+            ),
+            missing: Default::default(),
+            regions: Vec::new(),
+        }];
+        let md = render_with(&r, STEP_SUMMARY_LIMIT, false);
+        assert!(
+            md.contains("1 accounts, 1 of them not scanned · regions us-east-1"),
+            "{md}"
+        );
+        assert!(
+            md.contains("(1 accounts not scanned, listed below)"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "### Not scanned\n\n| Account | Why |\n|---|---|\n| 222222222222 | AccessDenied"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("no \\| pipe"), "the cell is escaped: {md}");
     }
 }

@@ -109,6 +109,31 @@ pub fn capped<T>(rows: &[T], details: bool, cap: usize) -> (&[T], usize) {
     (&rows[..n], rows.len() - n)
 }
 
+/// The selected accounts that were not scanned (a refused role, a suspended account), in the
+/// report's order, for either report to list with the reason.
+pub fn not_scanned(report: &ScanReport) -> Vec<&super::status::AccountStatus> {
+    report
+        .scan
+        .accounts
+        .iter()
+        .filter(|a| a.status == super::status::ScanState::NotScanned)
+        .collect()
+}
+
+/// The report's scope in one phrase: its one account, or how many (and how many of them were
+/// not scanned) when it has several or none.
+pub fn scope(report: &ScanReport, quote: impl Fn(&str) -> String) -> String {
+    if report.scan.account_id.is_empty() {
+        format!(
+            "{} accounts, {} of them not scanned",
+            report.scan.accounts.len(),
+            not_scanned(report).len()
+        )
+    } else {
+        format!("Account {}", quote(&report.scan.account_id))
+    }
+}
+
 /// "a, b, c, +4 more": the examples of a rule row, for either report to escape.
 pub fn examples_text(row: &RuleRow) -> String {
     let mut parts: Vec<String> = row.examples.iter().map(|e| e.to_string()).collect();

@@ -99,6 +99,7 @@ pub fn render(report: &ScanReport, opts: &TableOptions) -> String {
     if !o.accounts.is_empty() {
         out.push_str(&accounts_table(&o.accounts, opts));
     }
+    out.push_str(&not_scanned_table(report, opts));
     if !o.failing.is_empty() {
         out.push_str(&failing_table(&o.failing, opts));
     }
@@ -133,6 +134,27 @@ fn failing_rules_table(o: &Overview, opts: &TableOptions) -> String {
         "Failing findings by rule ({} in {})\n{table}\n\n",
         o.failing.len(),
         rule_count(o.failing_rules.len())
+    )
+}
+
+/// The accounts that were not scanned, and why (nothing when every account was scanned).
+fn not_scanned_table(report: &ScanReport, opts: &TableOptions) -> String {
+    let accounts = super::overview::not_scanned(report);
+    if accounts.is_empty() {
+        return String::new();
+    }
+    let mut table = new_table(opts, &["Account", "Not scanned because"]);
+    let (shown, left_out) = capped(&accounts, opts.details, ACCOUNT_ROWS);
+    for a in shown {
+        table.add_row(vec![
+            Cell::new(cell(&a.account_id)),
+            Cell::new(cell(a.reason.as_deref().unwrap_or("-"))),
+        ]);
+    }
+    format!(
+        "Not scanned ({})\n{table}\n{}\n",
+        accounts.len(),
+        more_note(left_out, "accounts")
     )
 }
 
@@ -337,20 +359,7 @@ pub fn summary_line(report: &ScanReport) -> String {
         }
     }
     // A report of several accounts (or none: an empty shard) has no one account to name.
-    let scope = if report.scan.account_id.is_empty() {
-        let not_scanned = report
-            .scan
-            .accounts
-            .iter()
-            .filter(|a| a.status == super::status::ScanState::NotScanned)
-            .count();
-        format!(
-            "{} accounts, {not_scanned} of them not scanned",
-            report.scan.accounts.len()
-        )
-    } else {
-        format!("Account {}", cell(&report.scan.account_id))
-    };
+    let scope = super::overview::scope(report, cell);
     format!(
         "{scope} ({}): {} rules, {} results: {} failing{}, {} unknown{}, {} passing. Scan {}.{extra}",
         cell(&report.scan.regions.join(", ")),
@@ -490,5 +499,48 @@ mod tests {
         assert!(all.contains("│ 000000000022 ") && !all.contains("not shown"));
         // Every account has the finding: the rule counts 23 accounts.
         assert!(out.contains("┆      23 ┆       23 │"), "{out}");
+    }
+
+    /// A report of several accounts names none in its summary, and lists the accounts that
+    /// were not scanned with why (sanitized: a reason can echo what STS said).
+    #[test]
+    fn accounts_not_scanned_are_listed_with_why() {
+        use crate::report::status::{AccountStatus, ScanState};
+        let mut r = report(
+            "",
+            &["us-east-1"],
+            vec![result("GW101", "high", "fail", "111111111111", "api")],
+        );
+        r.scan.accounts = vec![
+            AccountStatus {
+                account_id: "111111111111".into(),
+                status: ScanState::Scanned,
+                reason: None,
+                missing: Default::default(),
+                regions: Vec::new(),
+            },
+            AccountStatus {
+                account_id: "222222222222".into(),
+                status: ScanState::NotScanned,
+                reason: Some(
+                    "AccessDenied assuming arn:aws:iam::222222222222:role/R: no\u{1b}[2J".into(),
+                ),
+                missing: Default::default(),
+                regions: Vec::new(),
+            },
+        ];
+        let out = render(&r, &opts(false));
+        assert!(out.contains("Not scanned (1)"), "{out}");
+        assert!(
+            out.contains("│ 222222222222 ┆ AccessDenied assuming arn:aws:iam::222222222222:role/R")
+        );
+        assert!(!out.contains('\u{1b}'));
+        assert!(
+            out.contains("2 accounts, 1 of them not scanned (us-east-1)"),
+            "{out}"
+        );
+        // Every account scanned: no such section.
+        r.scan.accounts.pop();
+        assert!(!render(&r, &opts(false)).contains("Not scanned"));
     }
 }
