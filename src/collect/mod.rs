@@ -398,3 +398,37 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
     }
     Ok(snapshot)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// However many calls wait, no more than the cap run at once, and every one runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_cap_bounds_calls_in_flight() {
+        let cap = Arc::new(Semaphore::new(3));
+        let now = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..40 {
+            let (cap, now, peak) = (cap.clone(), now.clone(), peak.clone());
+            tasks.spawn(async move {
+                capped(&cap, async {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+            });
+        }
+        let mut done = 0;
+        while let Some(r) = tasks.join_next().await {
+            r.unwrap();
+            done += 1;
+        }
+        assert_eq!(done, 40);
+        assert_eq!(peak.load(Ordering::SeqCst), 3);
+    }
+}
