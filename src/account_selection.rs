@@ -105,6 +105,8 @@ pub struct Candidate {
 pub struct Skipped {
     pub id: String,
     pub name: Option<String>,
+    /// Organizations' status (`SUSPENDED`, `PENDING_CLOSURE`, ...).
+    pub status: String,
     pub reason: String,
 }
 
@@ -138,6 +140,7 @@ pub fn select(candidates: Vec<Candidate>, exclude: &[String], shard: Shard) -> S
             Some(other) => skipped.push(Skipped {
                 id: c.id,
                 name: c.name,
+                status: other.to_string(),
                 reason: format!("account status {other}: only ACTIVE accounts are scanned"),
             }),
         }
@@ -269,6 +272,7 @@ mod tests {
         assert_eq!(s.skipped.len(), 1, "an excluded account is not reported");
         assert_eq!(s.skipped[0].id, "111111111111");
         assert!(s.skipped[0].reason.contains("SUSPENDED"));
+        assert_eq!(s.skipped[0].status, "SUSPENDED");
     }
 
     #[test]

@@ -121,6 +121,11 @@ pub struct AwsArgs {
     /// deployments share the quota.
     #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_RPS)]
     pub max_rps: f64,
+    /// AWS requests in flight at once over the whole run (every account and region): bounds
+    /// the connections a large organization scan opens.
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_IN_FLIGHT,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
+    pub max_in_flight: usize,
     /// No progress lines on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -134,6 +139,8 @@ impl AwsArgs {
             all_regions: self.all_regions,
             endpoint_url: self.endpoint_url.clone(),
             max_rps: self.max_rps,
+            max_accounts: 0,
+            max_in_flight: self.max_in_flight,
             quiet: self.quiet,
         }
     }
@@ -180,6 +187,10 @@ pub struct AccountArgs {
     /// SDK renews the session before it expires.
     #[arg(long, value_name = "SECONDS", value_parser = account_selection::parse_session_duration)]
     pub session_duration: Option<u64>,
+    /// Accounts collected at once by scan and collect (each with all its regions at once).
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_ACCOUNTS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=256))]
+    pub max_accounts: usize,
 }
 
 fn parse_ou_id(s: &str) -> Result<String, String> {
@@ -566,47 +577,46 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))
 }
 
-/// The caller's account, or the one account a selection resolved to through its role.
+/// The caller's account, or every account a selection resolves to (one or many), collected
+/// by the organization collector: an account that cannot be entered is listed as not scanned
+/// and the others complete.
 fn collect_live(aws: &AwsArgs, accounts: &AccountArgs) -> anyhow::Result<OrgSnapshot> {
     accounts.validate()?;
-    let opts = aws.options();
+    let mut opts = aws.options();
+    opts.max_accounts = accounts.max_accounts;
     runtime()?.block_on(async {
         if !accounts.selects() {
             return crate::collect::collect(&opts).await.map(OrgSnapshot::from);
         }
         let session = crate::collect::Session::open(&opts).await;
         let resolved = resolve_accounts(&session, accounts).await?;
-        if !opts.quiet {
-            for s in &resolved.selection.skipped {
-                term::eprintln(&format!("skipped account {}: {}", s.id, s.reason));
-            }
+        let selection = resolved.selection;
+        if selection.selected.is_empty() && !opts.quiet {
+            // An empty shard of a small organization is normal in a CI matrix: an empty
+            // report, not an error.
+            term::eprintln(&format!(
+                "note: the account selection{} is empty: nothing to scan",
+                shard_note(accounts, &selection)
+            ));
         }
-        let account = match resolved.selection.selected.as_slice() {
-            [one] => one.id.clone(),
-            [] => anyhow::bail!(
-                "the account selection{} is empty: nothing to scan",
-                shard_note(accounts, &resolved.selection)
-            ),
-            many => anyhow::bail!(
-                "{} accounts selected{}: scanning several accounts in one run lands with issue \
-                 10's next step (multi-account snapshots). Select one account (--accounts ID, \
-                 or --shard I/N with N = {}); `gwaudit accounts` lists the selection",
-                many.len(),
-                shard_note(accounts, &resolved.selection),
-                resolved.selection.total
-            ),
+        let plan = crate::collect::org::Plan {
+            caller: resolved.caller,
+            accounts: selection.selected.into_iter().map(|a| a.id).collect(),
+            skipped: selection
+                .skipped
+                .into_iter()
+                .map(|s| model::NotScanned {
+                    account_id: s.id,
+                    role_arn: None,
+                    code: s.status,
+                    message: "the account's state in the organization; only ACTIVE accounts \
+                              are scanned"
+                        .into(),
+                })
+                .collect(),
+            role: accounts.role(),
         };
-        let access = crate::collect::accounts::account_access(
-            &session,
-            &resolved.caller,
-            &account,
-            &accounts.role(),
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}; nothing was scanned"))?;
-        crate::collect::collect_account(&session, &access.config, &opts)
-            .await
-            .map(OrgSnapshot::from)
+        crate::collect::org::collect(&session, plan, &opts).await
     })
 }
 

@@ -79,7 +79,7 @@ pub fn baseline_of(report: &ScanReport, file: &str) -> Baseline {
             .scan
             .accounts
             .iter()
-            .filter(|a| a.status != ScanState::NotScanned)
+            .filter(|a| a.status.was_scanned())
             .map(|a| a.account_id.clone())
             .collect(),
         scanned_at: report.scan.collected_at.clone(),
@@ -103,16 +103,18 @@ pub fn baseline_of(report: &ScanReport, file: &str) -> Baseline {
 /// scan covered and its results: a `not_collected` unknown, or a finding an input of `merge`
 /// already carried forward (it stands for the unknown it replaced).
 fn gaps<'a>(scan: &'a ScanInfo, findings: &[Triaged]) -> triage::Gaps<'a> {
-    let accounts = |not: bool| {
+    // An account skipped for its state (suspended) is no gap: nothing of it is carried forward,
+    // and a baseline need not vouch for it.
+    let accounts = |pick: fn(ScanState) -> bool| {
         scan.accounts
             .iter()
-            .filter(move |a| (a.status == ScanState::NotScanned) == not)
+            .filter(move |a| pick(a.status))
             .map(|a| a.account_id.as_str())
             .collect()
     };
     triage::Gaps {
-        scanned: accounts(false),
-        not_scanned: accounts(true),
+        scanned: accounts(ScanState::was_scanned),
+        not_scanned: accounts(|s| s == ScanState::NotScanned),
         unknown: findings
             .iter()
             .filter(|f| {

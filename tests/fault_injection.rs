@@ -195,3 +195,56 @@ fn server_errors_and_garbage_never_panic() {
         .iter()
         .any(|f| f["rule_id"] == "GW502" && f["status"] == "fail"));
 }
+
+/// Every 429 gwaudit retried is counted in the snapshot's stats (the progress line shows the
+/// same counter), and each retry is an attempt of its own.
+#[test]
+fn retried_throttles_are_counted() {
+    let moto = moto_url();
+    seed(&moto, "eu-south-1", &["--rest", "1", "--http", "0"]);
+    let p = proxy::start(
+        &moto,
+        Config {
+            faults: vec![Fault {
+                method: "GET",
+                path_contains: "/restapis",
+                path_suffix: "",
+                request_contains: &[],
+                action: Action::Throttle,
+                hit: 2,
+                of: 1000,
+                per_request: true,
+            }],
+            ..Default::default()
+        },
+    );
+    let snap = support::collect_document(&p.url, "eu-south-1");
+    let injected = p.stats.injected.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        injected >= 2 * 4,
+        "GetRestApis, GetResources, GetStages, GetAuthorizers"
+    );
+    let stats = &snap["collection_stats"];
+    assert_eq!(stats["throttled"], injected, "{stats}");
+    assert_eq!(
+        snap["accounts"][0]["collection_stats"]["throttled"],
+        injected
+    );
+    let calls: u64 = stats["api_calls"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert!(
+        stats["attempts"].as_u64().unwrap() >= calls + injected,
+        "{stats}"
+    );
+    let lost: Vec<&Value> = snap["accounts"][0]["collection_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["code"] == "TooManyRequestsException")
+        .collect();
+    assert!(lost.is_empty(), "{lost:?}");
+}

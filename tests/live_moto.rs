@@ -6,6 +6,7 @@ mod support;
 use serde_json::Value;
 use support::{collect, gwaudit_live, moto_url, seed};
 
+/// A region of a snapshot of one account (`support::one_account`).
 fn region<'a>(snap: &'a Value, name: &str) -> &'a Value {
     snap["regions"]
         .as_array()

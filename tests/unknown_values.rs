@@ -36,7 +36,8 @@ fn an_unknown_endpoint_type_is_kept_and_only_its_rules_are_unknown() {
             ..Default::default()
         },
     );
-    let snapshot = support::collect(&p.url, REGION);
+    let document = support::collect_document(&p.url, REGION);
+    let snapshot = &document["accounts"][0];
     assert!(p.stats.injected.load(Ordering::Relaxed) > 0);
 
     // The API is kept, with the value as AWS sent it.
@@ -67,7 +68,7 @@ fn an_unknown_endpoint_type_is_kept_and_only_its_rules_are_unknown() {
     // Offline evaluation of that snapshot: what needs the type is unknown, the rest judged.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("snapshot.json");
-    std::fs::write(&file, snapshot.to_string()).unwrap();
+    std::fs::write(&file, document.to_string()).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_gwaudit"))
         .args(["scan", "--snapshot", file.to_str().unwrap()])
         .args(["--format", "json", "--fail-on", "none"])

@@ -9,14 +9,18 @@ use std::time::Duration;
 
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::{future, ProvideCredentials};
 use aws_sdk_sts::config::SharedCredentialsProvider;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::Session;
+use super::guard::{CallLog, CountedHttpClient};
+use super::{capped, Session};
 use crate::account_selection::{self, Candidate};
+use crate::model::NotScanned;
 use crate::operations::{self, Operation};
 
 /// Who is scanning: from STS GetCallerIdentity.
@@ -89,6 +93,17 @@ impl fmt::Display for AccountError {
 
 impl std::error::Error for AccountError {}
 
+impl From<AccountError> for NotScanned {
+    fn from(e: AccountError) -> Self {
+        NotScanned {
+            account_id: e.account,
+            role_arn: e.role_arn,
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
 /// The credentials a collector uses for one account.
 #[derive(Debug, Clone)]
 pub struct AccountAccess {
@@ -105,10 +120,8 @@ pub async fn caller(session: &Session) -> anyhow::Result<Caller> {
 
 /// Who `config`'s credentials belong to.
 pub async fn caller_of(session: &Session, config: &SdkConfig) -> anyhow::Result<Caller> {
-    let who = session
-        .sts(config)
-        .get_caller_identity()
-        .send()
+    let sts = session.sts(config, &session.log);
+    let who = capped(&session.in_flight, sts.get_caller_identity().send())
         .await
         .map_err(|e| {
             anyhow::anyhow!(
@@ -281,16 +294,50 @@ fn assume_role_cause(e: &(dyn std::error::Error + 'static)) -> Option<(String, S
     None
 }
 
-/// Credentials for one account: the caller's own for the caller's account, else a role
-/// session through the SDK's AssumeRole provider. The role is tried once here (STS
-/// GetCallerIdentity through it, which also proves the credentials reach the right account),
-/// so a refusal becomes this account's `AccountError` before any collector starts; the
-/// session it opened stays in the SDK's identity cache for the collectors.
+/// The operation name the call log counts role sessions under.
+const ASSUME_ROLE_CALL: &str = "sts:AssumeRole";
+
+/// The SDK's AssumeRole provider, counted: each time it is asked (the first credentials, then
+/// each renewal; the identity cache in front of it answers everything else) it sends one
+/// AssumeRole, which the read-only guard never sees.
+#[derive(Debug)]
+struct CountedAssumeRole {
+    inner: AssumeRoleProvider,
+    log: CallLog,
+}
+
+impl ProvideCredentials for CountedAssumeRole {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        self.log.operation(ASSUME_ROLE_CALL);
+        self.inner.provide_credentials()
+    }
+}
+
+/// Credentials for one account, with its calls counted in the run's call log. See [`enter`].
 pub async fn account_access(
     session: &Session,
     caller: &Caller,
     account: &str,
     role: &RoleOptions,
+) -> Result<AccountAccess, AccountError> {
+    enter(session, caller, account, role, &session.log).await
+}
+
+/// Credentials for one account: the caller's own for the caller's account, else a role
+/// session through the SDK's AssumeRole provider. The role is tried once here (STS
+/// GetCallerIdentity through it, which also proves the credentials reach the right account),
+/// so a refusal becomes this account's `AccountError` before any collector starts; the
+/// session it opened stays in the SDK's identity cache for the collectors. Every call it makes
+/// (AssumeRole included, now and at each renewal) counts in `log`.
+pub async fn enter(
+    session: &Session,
+    caller: &Caller,
+    account: &str,
+    role: &RoleOptions,
+    log: &CallLog,
 ) -> Result<AccountAccess, AccountError> {
     if account == caller.account {
         return Ok(AccountAccess {
@@ -311,8 +358,17 @@ pub async fn account_access(
             ),
         });
     };
+    // The provider's own STS client, counted (see `CountedHttpClient`).
+    let counted = session
+        .base
+        .to_builder()
+        .http_client(SharedHttpClient::new(CountedHttpClient {
+            inner: session.http.clone(),
+            log: log.clone(),
+        }))
+        .build();
     let mut builder = AssumeRoleProvider::builder(role_arn.clone())
-        .configure(&session.base)
+        .configure(&counted)
         .region(home_region(&session.base))
         .session_name(role.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME));
     if let Some(id) = &role.external_id {
@@ -321,7 +377,10 @@ pub async fn account_access(
     if let Some(s) = role.session_seconds {
         builder = builder.session_length(Duration::from_secs(s));
     }
-    let provider = builder.build().await;
+    let provider = CountedAssumeRole {
+        inner: builder.build().await,
+        log: log.clone(),
+    };
     let config = session
         .base
         .to_builder()
@@ -333,7 +392,8 @@ pub async fn account_access(
         code,
         message: message.chars().take(500).collect(),
     };
-    match session.sts(&config).get_caller_identity().send().await {
+    let sts = session.sts(&config, log);
+    match capped(&session.in_flight, sts.get_caller_identity().send()).await {
         Ok(who) if who.account() == Some(account) => Ok(AccountAccess {
             account: account.into(),
             role_arn: Some(role_arn.clone()),

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_iam::Client;
+use tokio::sync::Semaphore;
 
+use super::capped;
 use super::convert::url_decode;
 use super::errors::collection_error;
 use crate::model::{CollectionError, IamPolicy, IamRole, IamSnapshot};
@@ -21,6 +23,7 @@ pub async fn roles(
     account: &str,
     arns: &BTreeSet<String>,
     errors: &mut Vec<CollectionError>,
+    cap: &Semaphore,
 ) -> IamSnapshot {
     let mut snap = IamSnapshot::default();
     for arn in arns {
@@ -41,7 +44,7 @@ pub async fn roles(
             });
             continue;
         }
-        let got = match client.get_role().role_name(name).send().await {
+        let got = match capped(cap, client.get_role().role_name(name).send()).await {
             Ok(r) => r,
             Err(e)
                 if e.as_service_error()
@@ -64,25 +67,27 @@ pub async fn roles(
             inline_policies: None,
             attached_policies: None,
         };
-        let inline = client
-            .list_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<String>, _>>()
-            .await;
+        let inline = capped(
+            cap,
+            client
+                .list_role_policies()
+                .role_name(name)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<String>, _>>(),
+        )
+        .await;
         match inline {
             Ok(names) => {
                 let mut policies = Vec::new();
                 for policy in &names {
-                    match client
+                    let got = client
                         .get_role_policy()
                         .role_name(name)
                         .policy_name(policy)
-                        .send()
-                        .await
-                    {
+                        .send();
+                    match capped(cap, got).await {
                         // A policy whose document failed stays listed, with no document.
                         Ok(p) => policies.push(IamPolicy {
                             name: policy.clone(),
@@ -113,20 +118,19 @@ pub async fn roles(
                 Some(arn),
             )),
         }
-        match client
+        let attached = client
             .list_attached_role_policies()
             .role_name(name)
             .into_paginator()
             .items()
             .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
+            .collect::<Result<Vec<_>, _>>();
+        match capped(cap, attached).await {
             Ok(list) => {
                 let mut policies = Vec::new();
                 for attached in &list {
                     let policy_arn = attached.policy_arn().unwrap_or_default();
-                    let document = attached_document(client, policy_arn, errors).await;
+                    let document = attached_document(client, policy_arn, errors, cap).await;
                     policies.push(IamPolicy {
                         name: attached.policy_name().unwrap_or_default().into(),
                         arn: Some(policy_arn.into()),
@@ -151,8 +155,9 @@ async fn attached_document(
     client: &Client,
     arn: &str,
     errors: &mut Vec<CollectionError>,
+    cap: &Semaphore,
 ) -> Option<String> {
-    let policy = match client.get_policy().policy_arn(arn).send().await {
+    let policy = match capped(cap, client.get_policy().policy_arn(arn).send()).await {
         Ok(p) => p,
         Err(e) => {
             errors.push(collection_error(&e, &op::GET_POLICY, None, Some(arn)));
@@ -160,13 +165,12 @@ async fn attached_document(
         }
     };
     let version = policy.policy().and_then(|p| p.default_version_id())?;
-    match client
+    let got = client
         .get_policy_version()
         .policy_arn(arn)
         .version_id(version)
-        .send()
-        .await
-    {
+        .send();
+    match capped(cap, got).await {
         Ok(v) => v
             .policy_version()
             .and_then(|v| v.document())

@@ -2,6 +2,7 @@
 //! snapshot model; a call that fails becomes a recorded collection error and collection goes
 //! on. Every request passes the read-only guard; API Gateway calls are paced below the quota.
 
+mod account;
 pub mod accounts;
 mod apigateway;
 mod apigatewayv2;
@@ -12,24 +13,22 @@ mod errors;
 pub mod guard;
 mod iam;
 mod logs;
+pub mod org;
 mod pacing;
 mod progress;
+mod tasks;
 mod wafv2;
 
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use tokio::sync::Semaphore;
 
-use crate::model::{
-    CollectionError, CollectionStats, KeepsUnknown, RegionSnapshot, Snapshot, SCHEMA_VERSION,
-    UNKNOWN_VALUE_CODE,
-};
+use crate::model::{CollectionError, KeepsUnknown, RegionSnapshot, Snapshot, UNKNOWN_VALUE_CODE};
 use crate::operations::Operation;
 use clients::Clients;
 use guard::{CallLog, ReadOnlyGuard};
@@ -43,10 +42,62 @@ pub struct CollectOptions {
     pub endpoint_url: Option<String>,
     /// API Gateway requests per second per account and region (at most 10).
     pub max_rps: f64,
+    /// Accounts collected at once in an organization scan (0: the default).
+    pub max_accounts: usize,
+    /// AWS requests in flight at once, over every account and region (0: the default).
+    pub max_in_flight: usize,
     pub quiet: bool,
 }
 
 pub const DEFAULT_MAX_RPS: f64 = 9.0;
+
+/// Accounts collected at once. Each account-region is held to its own API Gateway quota
+/// (about 10 requests per second), so an organization goes faster with more accounts at once
+/// until the cap on requests in flight binds: at AWS's usual 50 to 150 ms per request, 16
+/// accounts of one to four regions keep 64 requests busy. Past that, more accounts only hold
+/// more SDK clients and half-built snapshots in memory, which a laptop or a 2-core CI runner
+/// notices before AWS does.
+pub const DEFAULT_MAX_ACCOUNTS: usize = 16;
+
+/// AWS requests in flight at once, over the whole run. Each is one HTTPS connection (the pool
+/// keeps them per service and region, shared between accounts), so this bounds the sockets
+/// and TLS sessions a 500-account scan opens, well under the usual limit of 1024 open files,
+/// while 64 requests of ~100 ms still carry ~600 requests per second: the quotas of 60-odd
+/// account-regions.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+impl CollectOptions {
+    fn max_rps(&self) -> f64 {
+        if self.max_rps > 0.0 {
+            self.max_rps
+        } else {
+            DEFAULT_MAX_RPS
+        }
+    }
+
+    fn max_accounts(&self) -> usize {
+        match self.max_accounts {
+            0 => DEFAULT_MAX_ACCOUNTS,
+            n => n,
+        }
+    }
+
+    fn max_in_flight(&self) -> usize {
+        match self.max_in_flight {
+            0 => DEFAULT_MAX_IN_FLIGHT,
+            n => n,
+        }
+    }
+}
+
+/// Runs one AWS call (or one paginated sequence, whose pages go one after another) once the
+/// run's cap on requests in flight lets it. The wait is outside the SDK's call, so it never
+/// counts against the SDK's attempt timeout. The semaphore is never closed, so a permit
+/// always comes.
+async fn capped<F: Future>(cap: &Semaphore, call: F) -> F::Output {
+    let _permit = cap.acquire().await.ok();
+    call.await
+}
 
 /// What one region's collection shares: its clients and the errors recorded so far.
 pub struct RegionCollector {
@@ -56,7 +107,9 @@ pub struct RegionCollector {
     errors: Mutex<Vec<CollectionError>>,
     /// API Gateway calls in flight. The pacer's token wait runs inside the SDK's attempt
     /// timeout, so the queue in front of it must stay short: calls wait here instead.
-    apigateway_in_flight: tokio::sync::Semaphore,
+    apigateway_in_flight: Semaphore,
+    /// The run's cap on requests in flight ([`Session`]'s).
+    in_flight: Arc<Semaphore>,
 }
 
 impl RegionCollector {
@@ -71,12 +124,14 @@ impl RegionCollector {
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
+        // The region's own queue first: a call waiting for its region's turn holds no place
+        // under the run's cap that another account could use.
         let _permit = if operation.service.starts_with("apigateway") {
             self.apigateway_in_flight.acquire().await.ok()
         } else {
             None
         };
-        match fut.await {
+        match capped(&self.in_flight, fut).await {
             Ok(v) => Some(v),
             Err(e) => {
                 self.record_error(&e, operation, resource);
@@ -271,42 +326,15 @@ fn referenced_roles(regions: &[RegionSnapshot]) -> BTreeSet<String> {
     arns
 }
 
-async fn enabled_regions(
-    base: &aws_config::SdkConfig,
-    guard: &ReadOnlyGuard,
-) -> anyhow::Result<Vec<String>> {
-    use aws_sdk_account::types::RegionOptStatus;
-    let conf = aws_sdk_account::config::Builder::from(base)
-        .interceptor(guard.clone())
-        .build();
-    let client = aws_sdk_account::Client::from_conf(conf);
-    let regions = client
-        .list_regions()
-        .region_opt_status_contains(RegionOptStatus::Enabled)
-        .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "--all-regions: cannot list the account's enabled regions (account:ListRegions): {}",
-                DisplayErrorContext(&e)
-            )
-        })?;
-    Ok(regions
-        .iter()
-        .filter_map(|r| r.region_name().map(Into::into))
-        .collect())
-}
-
-/// What every call of one gwaudit run shares: the HTTP client, the read-only guard with its
-/// call log, and the configuration the standard credential chain loaded (the caller's).
+/// What every call of one gwaudit run shares: the HTTP client, the read-only guard with the
+/// run's call log, the cap on requests in flight, and the configuration the standard
+/// credential chain loaded (the caller's). Cheap to clone: every part is shared.
+#[derive(Clone)]
 pub struct Session {
     http: aws_smithy_runtime_api::client::http::SharedHttpClient,
     log: CallLog,
     guard: ReadOnlyGuard,
+    in_flight: Arc<Semaphore>,
     pub base: aws_config::SdkConfig,
 }
 
@@ -325,14 +353,20 @@ impl Session {
             http,
             guard: ReadOnlyGuard { log: log.clone() },
             log,
+            in_flight: Arc::new(Semaphore::new(opts.max_in_flight())),
             base,
         }
     }
 
-    fn sts(&self, config: &aws_config::SdkConfig) -> aws_sdk_sts::Client {
+    /// The guard for clients whose calls count in `log` (one account's) as well as the run's.
+    fn guard_for(&self, log: &CallLog) -> ReadOnlyGuard {
+        ReadOnlyGuard { log: log.clone() }
+    }
+
+    fn sts(&self, config: &aws_config::SdkConfig, log: &CallLog) -> aws_sdk_sts::Client {
         aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(config)
-                .interceptor(self.guard.clone())
+                .interceptor(self.guard_for(log))
                 .build(),
         )
     }
@@ -342,123 +376,64 @@ impl Session {
 /// region); everything after identifying the account is recorded in the snapshot instead.
 pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Snapshot> {
     let session = Session::open(opts).await;
-    let base = session.base.clone();
-    collect_account(&session, &base, opts).await
-}
-
-/// Collects a snapshot of the account `base`'s credentials reach (the caller's, or a member
-/// account's through `accounts::account_access`).
-pub async fn collect_account(
-    session: &Session,
-    base: &aws_config::SdkConfig,
-    opts: &CollectOptions,
-) -> anyhow::Result<Snapshot> {
-    let started = Instant::now();
-    let http = session.http.clone();
+    let caller = accounts::caller(&session).await?;
     let log = session.log.clone();
-    let guard = session.guard.clone();
-    let accounts::Caller {
-        account, partition, ..
-    } = accounts::caller_of(session, base).await?;
-    let regions = if !opts.regions.is_empty() {
-        opts.regions.clone()
-    } else if opts.all_regions {
-        enabled_regions(base, &guard).await?
-    } else {
-        vec![base.region().map(|r| r.to_string()).ok_or_else(|| {
-            anyhow::anyhow!("no region: pass --region, --all-regions or set AWS_REGION")
-        })?]
-    };
-    let mut seen = BTreeSet::new();
-    let regions: Vec<String> = regions
-        .into_iter()
-        .filter(|r| seen.insert(r.clone()))
-        .collect();
-    if regions.is_empty() {
-        anyhow::bail!("no region to scan: the account lists no enabled region");
-    }
+    let regions = account::regions(&session, &session.base, opts, &log)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let progress = Progress::new(opts.quiet);
-    progress.start(regions.len(), log.clone());
+    progress.start(regions.len(), "regions", log.clone());
     progress.line(format!(
-        "account {account}: collecting {}",
+        "account {}: collecting {}",
+        caller.account,
         regions.join(", ")
     ));
-    let max_rps = if opts.max_rps > 0.0 {
-        opts.max_rps
-    } else {
-        DEFAULT_MAX_RPS
+    let target = account::Target {
+        account: &caller.account,
+        partition: &caller.partition,
+        config: &session.base,
     };
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut collectors = Vec::new();
-    for region in &regions {
-        let rc = Arc::new(RegionCollector {
-            region: region.clone(),
-            partition: partition.clone(),
-            clients: clients::for_region(base, &http, &guard, &account, region, max_rps),
-            errors: Mutex::new(Vec::new()),
-            apigateway_in_flight: tokio::sync::Semaphore::new(
-                (max_rps.ceil() as usize).clamp(2, 10),
-            ),
-        });
-        collectors.push(rc.clone());
-        let progress = progress.clone();
-        tasks.spawn(async move {
-            let t = Instant::now();
-            let snap = collect_region(rc).await;
-            progress.region_done();
-            progress.line(format!(
-                "{}: {} REST and {} HTTP/WebSocket APIs in {:.1}s",
-                snap.region,
-                snap.rest_apis.as_ref().map_or(0, Vec::len),
-                snap.v2_apis.as_ref().map_or(0, Vec::len),
-                t.elapsed().as_secs_f64()
-            ));
-            snap
-        });
-    }
-    let mut region_snaps = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        region_snaps.push(done.map_err(|e| anyhow::anyhow!("region collection failed: {e}"))?);
-    }
-    region_snaps.sort_by_key(|r| regions.iter().position(|x| *x == r.region));
-    let mut collection_errors: Vec<CollectionError> = collectors
-        .iter()
-        .flat_map(|rc| rc.errors.lock().map(|e| e.clone()).unwrap_or_default())
-        .collect();
-    let roles = referenced_roles(&region_snaps);
-    let iam_client = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::config::Builder::from(base)
-            .region(aws_config::Region::new(regions[0].clone()))
-            .interceptor(guard.clone())
-            .build(),
-    );
-    let iam = iam::roles(&iam_client, &account, &roles, &mut collection_errors).await;
+    let snapshot = account::collect(&session, target, &regions, opts, &log, Some(&progress)).await;
     progress.finish();
-    let calls = log.snapshot();
-    if !collection_errors.is_empty() {
+    let failed = account::failed_calls(&snapshot);
+    if failed > 0 {
         progress.line(format!(
-            "{} calls failed; affected results will be `unknown`",
-            collection_errors.len()
+            "{failed} calls failed; affected results will be `unknown`"
         ));
     }
-    let mut snapshot = Snapshot {
-        schema_version: SCHEMA_VERSION,
-        tool_version: Some(env!("CARGO_PKG_VERSION").into()),
-        collected_at: Some(convert::date(&aws_smithy_types::DateTime::from(
-            std::time::SystemTime::now(),
-        ))),
-        partition,
-        account_id: account,
-        regions: region_snaps,
-        iam: Some(iam),
-        collection_errors,
-        collection_stats: Some(CollectionStats {
-            api_calls: calls.operations,
-            attempts: calls.attempts,
-            duration_ms: started.elapsed().as_millis() as u64,
-        }),
-    };
-    // Before the snapshot leaves the collector: no output, log or file sees the values.
-    crate::model::redact_secrets(&mut snapshot);
     Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// However many calls wait, no more than the cap run at once, and every one runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_cap_bounds_calls_in_flight() {
+        let cap = Arc::new(Semaphore::new(3));
+        let now = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..40 {
+            let (cap, now, peak) = (cap.clone(), now.clone(), peak.clone());
+            tasks.spawn(async move {
+                capped(&cap, async {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+            });
+        }
+        let mut done = 0;
+        while let Some(r) = tasks.join_next().await {
+            r.unwrap();
+            done += 1;
+        }
+        assert_eq!(done, 40);
+        assert_eq!(peak.load(Ordering::SeqCst), 3);
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use aws_sdk_wafv2::types as sdk;
 
-use super::RegionCollector;
+use super::{capped, RegionCollector};
 use crate::model::*;
 use crate::operations as op;
 
@@ -175,11 +175,11 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
             );
             continue;
         };
-        let logging = client
-            .get_logging_configuration()
-            .resource_arn(arn)
-            .send()
-            .await;
+        let logging = capped(
+            &rc.in_flight,
+            client.get_logging_configuration().resource_arn(arn).send(),
+        )
+        .await;
         let logging_destinations = match logging {
             Ok(l) => Some(
                 l.logging_configuration()

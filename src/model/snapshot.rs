@@ -50,6 +50,9 @@ pub struct CollectionStats {
     pub api_calls: std::collections::BTreeMap<String, u64>,
     /// HTTP attempts, retries included.
     pub attempts: u64,
+    /// Answers that asked gwaudit to slow down (HTTP 429, throttling errors); each was retried.
+    #[serde(default)]
+    pub throttled: u64,
     pub duration_ms: u64,
 }
 
@@ -156,7 +159,23 @@ pub struct NotScanned {
     pub message: String,
 }
 
+/// Organizations' account states that are not ACTIVE: an account the selection leaves out for
+/// one of these is listed as not scanned with the state as its code.
+pub const INACTIVE_ACCOUNT_STATES: &[&str] = &[
+    "SUSPENDED",
+    "PENDING_CLOSURE",
+    "CLOSED",
+    "PENDING_ACTIVATION",
+];
+
 impl NotScanned {
+    /// True when scanning the account was tried and failed (its role, its task), false when
+    /// the organization's account state left it out: a suspended account is no gap a rescan
+    /// could close, so it does not make a scan incomplete (or withhold SARIF every run).
+    pub fn is_failure(&self) -> bool {
+        !INACTIVE_ACCOUNT_STATES.contains(&self.code.as_str())
+    }
+
     /// One line for people: "AccessDenied assuming arn:…: message".
     pub fn reason(&self) -> String {
         match &self.role_arn {
@@ -185,9 +204,11 @@ impl OrgSnapshot {
         as_of(self.collected_at.as_deref())
     }
 
-    /// Every selected account was scanned and nothing failed to collect in any of them.
+    /// Every selected account was scanned (or left out for its state in the organization) and
+    /// nothing failed to collect in any of them.
     pub fn is_complete(&self) -> bool {
-        self.not_scanned.is_empty() && self.accounts.iter().all(Snapshot::is_complete)
+        !self.not_scanned.iter().any(NotScanned::is_failure)
+            && self.accounts.iter().all(Snapshot::is_complete)
     }
 }
 

@@ -551,4 +551,31 @@ mod tests {
             "{md}"
         );
     }
+
+    #[test]
+    fn accounts_not_scanned_are_listed_with_why() {
+        use crate::report::status::{AccountStatus, ScanState};
+        let mut r = report("", &["us-east-1"], Vec::new());
+        r.scan.complete = false;
+        r.scan.accounts = vec![AccountStatus {
+            account_id: "222222222222".into(),
+            status: ScanState::NotScanned,
+            reason: Some(
+                "AccessDenied assuming arn:aws:iam::222222222222:role/R: no | pipe".into(),
+            ),
+            missing: Default::default(),
+            regions: Vec::new(),
+        }];
+        let md = render_with(&r, STEP_SUMMARY_LIMIT, false);
+        assert!(
+            md.contains("1 account: 1 not scanned; 1 region · 0 rules"),
+            "{md}"
+        );
+        assert!(md.contains(", 1 account not scanned."), "{md}");
+        assert!(
+            md.contains("| 222222222222 | not scanned | AccessDenied assuming"),
+            "{md}"
+        );
+        assert!(md.contains("no \\| pipe"), "the cell is escaped: {md}");
+    }
 }

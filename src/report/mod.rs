@@ -341,7 +341,12 @@ impl ScanReport {
             .scan
             .accounts
             .iter()
-            .filter(|a| a.status != status::ScanState::Scanned)
+            .filter(|a| {
+                matches!(
+                    a.status,
+                    status::ScanState::Incomplete | status::ScanState::NotScanned
+                )
+            })
             .map(|a| a.account_id.as_str())
             .collect();
         gaps.extend(

@@ -75,6 +75,7 @@ impl<'a> AccountRow<'a> {
         match self.status {
             None => String::new(),
             Some(s) if s.status == ScanState::NotScanned => "not scanned".into(),
+            Some(s) if s.status == ScanState::Skipped => "skipped".into(),
             Some(s) => format!(
                 "{}, {} API{}",
                 s.status.as_str(),
@@ -317,6 +318,7 @@ pub fn account_states(report: &ScanReport) -> String {
         ScanState::Scanned,
         ScanState::Incomplete,
         ScanState::NotScanned,
+        ScanState::Skipped,
     ]
     .iter()
     .filter_map(|state| {

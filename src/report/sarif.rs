@@ -415,7 +415,7 @@ pub fn accounts(report: &ScanReport) -> Vec<String> {
             .scan
             .accounts
             .iter()
-            .filter(|a| a.status != super::status::ScanState::NotScanned)
+            .filter(|a| a.status.was_scanned())
             .map(|a| a.account_id.as_str()),
     );
     if report.scan.accounts.is_empty() && !report.scan.account_id.is_empty() {

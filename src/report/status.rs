@@ -21,13 +21,21 @@ pub enum ScanState {
     Scanned,
     /// Something could not be collected: some results are `unknown`.
     Incomplete,
-    /// Nothing was collected (the account could not be entered).
+    /// Nothing was collected (the account could not be entered): a gap.
     NotScanned,
+    /// Left out for its state in the organization (suspended, closing): no gap a rescan could
+    /// close.
+    Skipped,
 }
 
 impl ScanState {
     pub fn as_str(self) -> &'static str {
         self.into()
+    }
+
+    /// Whether anything of the account was collected (completely or not).
+    pub fn was_scanned(self) -> bool {
+        matches!(self, ScanState::Scanned | ScanState::Incomplete)
     }
 }
 
@@ -79,7 +87,11 @@ pub fn of(snapshot: &OrgSnapshot) -> Vec<AccountStatus> {
     let mut out: Vec<AccountStatus> = snapshot.accounts.iter().map(account).collect();
     out.extend(snapshot.not_scanned.iter().map(|n| AccountStatus {
         account_id: n.account_id.clone(),
-        status: ScanState::NotScanned,
+        status: if n.is_failure() {
+            ScanState::NotScanned
+        } else {
+            ScanState::Skipped
+        },
         reason: Some(n.reason()),
         missing: BTreeMap::new(),
         regions: Vec::new(),

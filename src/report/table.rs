@@ -473,4 +473,49 @@ mod tests {
         // Every account has the finding: the rule counts 23 accounts.
         assert!(out.contains("┆      23 ┆       23 │"), "{out}");
     }
+
+    /// A report of several accounts names none in its summary, and lists the accounts that
+    /// were not scanned with why (sanitized: a reason can echo what STS said).
+    #[test]
+    fn accounts_not_scanned_are_listed_with_why() {
+        use crate::report::status::{AccountStatus, ScanState};
+        let mut r = report(
+            "",
+            &["us-east-1"],
+            vec![result("GW101", "high", "fail", "111111111111", "api")],
+        );
+        r.scan.accounts = vec![
+            AccountStatus {
+                account_id: "111111111111".into(),
+                status: ScanState::Scanned,
+                reason: None,
+                missing: Default::default(),
+                regions: Vec::new(),
+            },
+            AccountStatus {
+                account_id: "222222222222".into(),
+                status: ScanState::NotScanned,
+                reason: Some(
+                    "AccessDenied assuming arn:aws:iam::222222222222:role/R: no\u{1b}[2J".into(),
+                ),
+                missing: Default::default(),
+                regions: Vec::new(),
+            },
+        ];
+        let out = render(&r, &opts(false));
+        assert!(
+            out.contains("Accounts (2: 1 scanned, 1 not scanned)"),
+            "{out}"
+        );
+        // Not-scanned accounts lead the account rows, with the role and STS's reason.
+        let row = out.find("│ 222222222222").expect("a row for the account");
+        assert!(row < out.find("│ 111111111111").unwrap(), "{out}");
+        assert!(out.contains("AccessDenied assuming"), "{out}");
+        assert!(out.contains("not scanned"), "{out}");
+        assert!(!out.contains('\u{1b}'));
+        assert!(
+            out.contains("2 accounts: 1 scanned, 1 not scanned; 1 region:"),
+            "{out}"
+        );
+    }
 }

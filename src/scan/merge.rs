@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::date::Date;
 use crate::model::CollectionError;
-use crate::report::status::{AccountStatus, ScanState};
+use crate::report::status::AccountStatus;
 use crate::report::{self, ScanInfo, ScanReport, REPORT_VERSION};
 use crate::rules;
 use crate::triage::Triaged;
@@ -308,8 +308,7 @@ fn earliest(inputs: &[Input]) -> Option<String> {
 /// one account.
 fn put_in_order(scan: &mut ScanInfo) {
     scan.accounts.sort_by(|a, b| {
-        (a.status == ScanState::NotScanned, &a.account_id)
-            .cmp(&(b.status == ScanState::NotScanned, &b.account_id))
+        (!a.status.was_scanned(), &a.account_id).cmp(&(!b.status.was_scanned(), &b.account_id))
     });
     let position: BTreeMap<&str, usize> = scan
         .accounts
@@ -423,7 +422,7 @@ fn check_overlaps(inputs: &[Input]) -> Result<(), MergeError> {
     for (n, input) in inputs.iter().enumerate() {
         for a in &input.report.scan.accounts {
             let id = a.account_id.as_str();
-            let not_scanned = a.status == ScanState::NotScanned;
+            let not_scanned = !a.status.was_scanned();
             match accounts.get(id) {
                 Some(&(m, was_not_scanned)) if m != n && (was_not_scanned || not_scanned) => {
                     return overlap(id, None, m, input)
@@ -452,7 +451,7 @@ fn check_results(input: &Input) -> Result<(), MergeError> {
     let not_scanned: BTreeSet<&str> = scan
         .accounts
         .iter()
-        .filter(|a| a.status == ScanState::NotScanned)
+        .filter(|a| !a.status.was_scanned())
         .map(|a| a.account_id.as_str())
         .collect();
     let regions: BTreeSet<(&str, &str)> = scan

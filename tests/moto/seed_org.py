@@ -16,6 +16,9 @@ Layout:
           gw-prod-eu              (ACTIVE)
       OU gw-bulk                  (21 ACTIVE accounts: more than one page of
                                    ListAccountsForParent, whose page is 20)
+      OU gw-multi                 (4 ACTIVE accounts, each with a REST API, one open GET
+                                   method, and an HTTP API in each of MULTI_REGIONS: the
+                                   organization scan's accounts x regions)
 All mutating calls live here, in the test harness: gwaudit itself only reads.
 """
 import argparse
@@ -24,6 +27,9 @@ import json
 import boto3
 
 BULK = 21
+MULTI = 4
+# Regions no other test seeds, so the management account has nothing there.
+MULTI_REGIONS = ["ap-southeast-2", "eu-central-1"]
 
 
 def client(service, endpoint, region, creds=None):
@@ -97,8 +103,8 @@ def main():
     # One REST API in the member account (created with the member's own, assumed,
     # credentials) and one in the management account, in the same region: a scan through the
     # member's role must see only the first.
-    def api(name, creds=None):
-        apigw = client("apigateway", a.endpoint, a.region, creds)
+    def api(name, creds=None, region=a.region):
+        apigw = client("apigateway", a.endpoint, region, creds)
         for item in apigw.get_rest_apis()["items"]:
             if item["name"] == name:
                 return item["id"]
@@ -115,6 +121,30 @@ def main():
     member_api = api("member-api", assume(a.endpoint, a.region, accounts["gw-prod-a"]))
     mgmt_api = api("management-api")
 
+    def http_api(name, creds, region):
+        v2 = client("apigatewayv2", a.endpoint, region, creds)
+        for item in v2.get_apis()["Items"]:
+            if item["Name"] == name:
+                return item["ApiId"]
+        api_id = v2.create_api(Name=name, ProtocolType="HTTP")["ApiId"]
+        v2.create_route(ApiId=api_id, RouteKey="GET /items", AuthorizationType="NONE")
+        v2.create_stage(ApiId=api_id, StageName="$default")
+        return api_id
+
+    multi = ou("gw-multi", root)
+    multi_accounts = {}
+    for i in range(MULTI):
+        acct_id = account(f"gw-multi-{i}")
+        move(acct_id, multi)
+        creds = assume(a.endpoint, a.region, acct_id)
+        multi_accounts[acct_id] = {
+            region: {
+                "rest": api(f"multi-{i}-rest", creds, region),
+                "http": http_api(f"multi-{i}-http", creds, region),
+            }
+            for region in MULTI_REGIONS
+        }
+
     # Credentials of an account outside any organization, for the "not in an organization"
     # case (moto maps an assumed role's keys to the role's account).
     outsider = assume(a.endpoint, a.region, "999999999999")
@@ -122,7 +152,8 @@ def main():
         "organization_id": desc["Id"],
         "management_account": desc["MasterAccountId"],
         "root": root,
-        "ous": {"prod": prod, "prod_eu": prod_eu, "bulk": bulk},
+        "ous": {"prod": prod, "prod_eu": prod_eu, "bulk": bulk, "multi": multi},
+        "multi": {"regions": MULTI_REGIONS, "accounts": multi_accounts},
         "accounts": accounts,
         "bulk": bulk_ids,
         "member_api": member_api,

@@ -84,8 +84,15 @@ pub fn gwaudit_live(args: &[&str], endpoint: &str) -> std::process::Output {
         .expect("run gwaudit")
 }
 
-/// `gwaudit collect` into a temporary file; returns the snapshot.
+/// `gwaudit collect` into a temporary file; returns its one account as a schema-1 snapshot
+/// (`one_account`).
 pub fn collect(endpoint: &str, region: &str) -> serde_json::Value {
+    one_account(&collect_document(endpoint, region))
+}
+
+/// `gwaudit collect` into a temporary file; returns the snapshot document (schema 2: the one
+/// account is `accounts[0]`).
+pub fn collect_document(endpoint: &str, region: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("snapshot.json");
     let o = gwaudit_live(
@@ -105,9 +112,7 @@ pub fn collect(endpoint: &str, region: &str) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    one_account(&doc)
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
 /// The one account of a schema-2 snapshot, with the run's fields (`collected_at`,

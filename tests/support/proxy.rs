@@ -1,8 +1,8 @@
 //! A small HTTP proxy on loopback between gwaudit and the moto server. It injects faults
 //! (throttling, access denied, 5xx, garbage answers, rewritten or canned answers) into chosen
-//! requests and can enforce API Gateway's quota (10 requests per second, burst 40; GetResources
-//! 5 per 2 seconds) with added latency, so collection is tested and benchmarked under
-//! real-world conditions.
+//! requests and can enforce API Gateway's quota (10 requests per second, burst 40;
+//! GetResources 5 per 2 seconds), or a fraction of it, per account and region as AWS does,
+//! with added latency, so collection is tested and benchmarked under real-world conditions.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -76,8 +76,11 @@ impl Fault {
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub faults: Vec<Fault>,
-    /// Enforce API Gateway's control-plane quota on API Gateway paths.
+    /// Enforce API Gateway's control-plane quota on API Gateway paths, for each account and
+    /// region (told apart by the access key and region of the request's signature).
     pub enforce_quota: bool,
+    /// The fraction of AWS's quota enforced (0 means 1: the real quota).
+    pub quota_scale: f64,
     /// Added to every request.
     pub latency: Duration,
 }
@@ -125,13 +128,47 @@ impl Bucket {
     }
 }
 
+/// One account-region's quota: all calls, and GetResources.
+struct Quota {
+    all: Bucket,
+    get_resources: Bucket,
+}
+
+impl Quota {
+    fn new(scale: f64) -> Self {
+        let scale = if scale > 0.0 { scale } else { 1.0 };
+        Quota {
+            all: Bucket::new(10.0 * scale, (40.0 * scale).max(1.0)),
+            get_resources: Bucket::new(2.5 * scale, (5.0 * scale).max(1.0)),
+        }
+    }
+}
+
 struct State {
     config: Config,
     upstream: String,
     stats: Arc<Stats>,
     counters: Mutex<std::collections::HashMap<(usize, String), u64>>,
-    all: Mutex<Bucket>,
-    get_resources: Mutex<Bucket>,
+    /// By `access key/region` of the request's signature: an assumed role's keys are its
+    /// account's, so each account-region gets a quota of its own, as in AWS.
+    quotas: Mutex<std::collections::HashMap<String, Quota>>,
+}
+
+/// `AKID/region` from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/...`.
+fn quota_key(request: &[u8]) -> String {
+    let head = String::from_utf8_lossy(request);
+    head.lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+        .and_then(|l| l.split("Credential=").nth(1))
+        .map(|c| {
+            let parts: Vec<&str> = c.split('/').collect();
+            format!(
+                "{}/{}",
+                parts.first().unwrap_or(&""),
+                parts.get(2).unwrap_or(&"")
+            )
+        })
+        .unwrap_or_default()
 }
 
 fn is_apigateway(path: &str) -> bool {
@@ -338,8 +375,12 @@ async fn handle(mut sock: TcpStream, state: Arc<State>) {
     if reply.is_none() && apigw && state.config.enforce_quota {
         let get_resources =
             method == "GET" && path.starts_with("/restapis/") && path.ends_with("/resources");
-        let allowed = (!get_resources || state.get_resources.lock().unwrap().take())
-            && state.all.lock().unwrap().take();
+        let mut quotas = state.quotas.lock().unwrap();
+        let quota = quotas
+            .entry(quota_key(&request))
+            .or_insert_with(|| Quota::new(state.config.quota_scale));
+        let allowed = (!get_resources || quota.get_resources.take()) && quota.all.take();
+        drop(quotas);
         if !allowed {
             state.stats.quota_throttled.fetch_add(1, Ordering::Relaxed);
             reply = Some(injected(Action::Throttle, &path));
@@ -382,8 +423,7 @@ pub fn start(upstream: &str, config: Config) -> Proxy {
         config,
         upstream,
         stats: stats.clone(),
-        all: Mutex::new(Bucket::new(10.0, 40.0)),
-        get_resources: Mutex::new(Bucket::new(2.5, 5.0)),
+        quotas: Mutex::new(std::collections::HashMap::new()),
     });
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
