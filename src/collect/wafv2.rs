@@ -166,13 +166,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
         else {
             continue;
         };
-        let Some(acl) = got.web_acl() else {
-            rc.record_failure(
-                &op::GET_WEB_ACL,
-                Some(arn),
-                "EmptyAnswer",
-                "GetWebACL returned no web ACL",
-            );
+        let Some(acl) = answered(rc, &op::GET_WEB_ACL, arn, got.web_acl()) else {
             continue;
         };
         let logging = capped(
@@ -254,6 +248,25 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
     out
 }
 
+/// The object a successful WAF `Get` answer carries; an answer without it is recorded as a
+/// failure of `operation` on `arn` (WAF models the object as optional).
+fn answered<T>(
+    rc: &RegionCollector,
+    operation: &op::Operation,
+    arn: &str,
+    value: Option<T>,
+) -> Option<T> {
+    if value.is_none() {
+        rc.record_failure(
+            operation,
+            Some(arn),
+            "EmptyAnswer",
+            &format!("{} returned nothing", operation.name),
+        );
+    }
+    value
+}
+
 /// One IP set (`GetIPSet`); `None` when it could not be read (the error is recorded).
 async fn ip_set(rc: &Arc<RegionCollector>, arn: &str) -> Option<IpSet> {
     let Some((name, id)) = name_and_id(arn, "ipset") else {
@@ -278,15 +291,7 @@ async fn ip_set(rc: &Arc<RegionCollector>, arn: &str) -> Option<IpSet> {
                 .send(),
         )
         .await?;
-    let Some(set) = got.ip_set() else {
-        rc.record_failure(
-            &op::GET_IP_SET,
-            Some(arn),
-            "EmptyAnswer",
-            "GetIPSet returned no IP set",
-        );
-        return None;
-    };
+    let set = answered(rc, &op::GET_IP_SET, arn, got.ip_set())?;
     Some(IpSet {
         arn: arn.to_string(),
         name: set.name().into(),
@@ -310,15 +315,7 @@ async fn rule_group(rc: &Arc<RegionCollector>, arn: &str) -> Option<RuleGroup> {
             rc.clients.wafv2.get_rule_group().arn(arn).send(),
         )
         .await?;
-    let Some(group) = got.rule_group() else {
-        rc.record_failure(
-            &op::GET_RULE_GROUP,
-            Some(arn),
-            "EmptyAnswer",
-            "GetRuleGroup returned no rule group",
-        );
-        return None;
-    };
+    let group = answered(rc, &op::GET_RULE_GROUP, arn, got.rule_group())?;
     Some(RuleGroup {
         arn: arn.to_string(),
         name: group.name().into(),

@@ -29,21 +29,9 @@ fn streams(method: &Method) -> Streams {
 /// else the stage-wide `*/*` ones (each limit resolved on its own, as API Gateway does), both
 /// set and not -1.
 fn throttled(stage: &Stage, resource: &Resource, method: &Method) -> bool {
-    let (path, verb) = (&resource.path, &method.http_method);
-    let rate = effective(
-        stage,
-        path,
-        verb,
-        |s| s.throttling_rate_limit.map(Some),
-        None,
-    );
-    let burst = effective(
-        stage,
-        path,
-        verb,
-        |s| s.throttling_burst_limit.map(Some),
-        None,
-    );
+    let (p, m) = (&resource.path, &method.http_method);
+    let rate = effective(stage, p, m, |s| s.throttling_rate_limit.map(Some), None);
+    let burst = effective(stage, p, m, |s| s.throttling_burst_limit.map(Some), None);
     is_bounded(burst.value, rate.value)
 }
 
