@@ -225,15 +225,7 @@ fn the_merged_report_matches_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     let shards = shard_reports(dir.path(), &[]);
     let (merged, _) = merge_json(&strs(&shards), &["--fail-on", "none"]);
-    let schema = read(&common::root().join("reports/gwaudit-report.schema.json"));
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler
-        .add_resource("gwaudit-report.schema.json", schema)
-        .unwrap();
-    let index = compiler
-        .compile("gwaudit-report.schema.json", &mut schemas)
-        .unwrap();
+    let (schemas, index) = common::schema("gwaudit-report.schema.json");
     if let Err(e) = schemas.validate(&merged, index) {
         panic!("the merged report does not match the schema: {e:#}");
     }

@@ -94,27 +94,7 @@ fn portals_are_collected_and_judged() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("snapshot.json");
-    std::fs::write(&file, snapshot.to_string()).unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gwaudit"))
-        .args([
-            "scan",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--rules",
-            "GW113",
-        ])
-        .args(["--format", "json", "--fail-on", "none"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = support::scan_json(&snapshot, &["--rules", "GW113"]);
     let by_portal = |id: &str| -> Value {
         report["results"]
             .as_array()

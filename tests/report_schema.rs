@@ -6,17 +6,7 @@ mod common;
 use serde_json::Value;
 
 fn validator() -> (boon::Schemas, boon::SchemaIndex) {
-    let path = common::root().join("reports/gwaudit-report.schema.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler
-        .add_resource("gwaudit-report.schema.json", schema)
-        .unwrap();
-    let index = compiler
-        .compile("gwaudit-report.schema.json", &mut schemas)
-        .unwrap_or_else(|e| panic!("schema does not compile: {e}"));
-    (schemas, index)
+    common::schema("gwaudit-report.schema.json")
 }
 
 fn report_for(snapshot: &str) -> Value {
@@ -117,16 +107,7 @@ fn report_summary_is_consistent() {
 /// loading and writing back) all match it; a document of an unknown version does not.
 #[test]
 fn snapshots_match_the_snapshot_schema() {
-    let path = common::root().join("reports/gwaudit-snapshot.schema.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler
-        .add_resource("snapshot.schema.json", schema)
-        .unwrap();
-    let index = compiler
-        .compile("snapshot.schema.json", &mut schemas)
-        .unwrap_or_else(|e| panic!("snapshot schema does not compile: {e}"));
+    let (schemas, index) = common::schema("gwaudit-snapshot.schema.json");
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = vec![common::demo_path()];
     inputs.extend(

@@ -90,27 +90,7 @@ fn a_rest_api_reached_only_through_a_routing_rule_is_served_by_the_domain() {
     assert!(errors.is_empty(), "{errors:?}");
 
     // Offline: GW203 sees the API served by the domain through the rule alone.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("snapshot.json");
-    std::fs::write(&file, snapshot.to_string()).unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gwaudit"))
-        .args([
-            "scan",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--rules",
-            "GW203",
-        ])
-        .args(["--format", "json", "--fail-on", "none"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = support::scan_json(&snapshot, &["--rules", "GW203"]);
     let gw203: Vec<&Value> = report["results"]
         .as_array()
         .unwrap()

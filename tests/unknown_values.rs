@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::process::Command;
 use std::sync::atomic::Ordering;
 
 use serde_json::Value;
@@ -66,22 +65,7 @@ fn an_unknown_endpoint_type_is_kept_and_only_its_rules_are_unknown() {
     );
 
     // Offline evaluation of that snapshot: what needs the type is unknown, the rest judged.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("snapshot.json");
-    std::fs::write(&file, document.to_string()).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_gwaudit"))
-        .args(["scan", "--snapshot", file.to_str().unwrap()])
-        .args(["--format", "json", "--fail-on", "none"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = support::scan_json(&document, &[]);
     let results = report["results"].as_array().unwrap();
     let of = |rule: &str| -> Vec<&Value> {
         results

@@ -121,3 +121,17 @@ pub fn write_report(
     std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
     path
 }
+
+/// The JSON Schema `reports/<name>`, compiled for validating documents.
+pub fn schema(name: &str) -> (boon::Schemas, boon::SchemaIndex) {
+    let path = root().join("reports").join(name);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(name, schema).unwrap();
+    let index = compiler
+        .compile(name, &mut schemas)
+        .unwrap_or_else(|e| panic!("{name} does not compile: {e}"));
+    (schemas, index)
+}

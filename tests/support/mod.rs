@@ -135,3 +135,25 @@ pub fn one_account(doc: &serde_json::Value) -> serde_json::Value {
     account["schema_version"] = 1.into();
     account
 }
+
+/// Evaluates `snapshot` (a snapshot document) offline with `extra` arguments and returns the
+/// JSON report; the scan must exit 0 (`--fail-on none` is passed).
+pub fn scan_json(snapshot: &serde_json::Value, extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snapshot.json");
+    std::fs::write(&file, snapshot.to_string()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gwaudit"))
+        .args(["scan", "--snapshot", file.to_str().unwrap()])
+        .args(["--format", "json", "--fail-on", "none"])
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
