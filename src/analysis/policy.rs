@@ -1018,16 +1018,30 @@ pub const ORG_RESTRICTING_KEYS: &[&str] = &["aws:PrincipalOrgID", "aws:Principal
 /// management policy governs one domain). Service principals are not accounts and are left
 /// out. Each grant's `resources` lists the principals it reaches.
 pub fn grants_outside_org(doc: &PolicyDocument, action: &str, own_account: &str) -> Vec<OpenGrant> {
-    let denied_outside = doc
-        .statements
-        .iter()
-        .any(|d| deny_restricts_action(d, ORG_RESTRICTING_KEYS, action));
+    // A Deny with NotPrincipal exempts exactly the principals it names: only a Deny for
+    // everyone takes a grant back.
+    let denied_outside = doc.statements.iter().any(|d| {
+        d.principal == PrincipalSpec::Anyone
+            && deny_restricts_action(d, ORG_RESTRICTING_KEYS, action)
+    });
+    // An Allow conditioned on the owner's own account (aws:PrincipalAccount) stays inside it.
+    let own_only = |s: &Statement| {
+        s.conditions.iter().any(|c| {
+            c.key.eq_ignore_ascii_case("aws:PrincipalAccount")
+                && c.operator.eq_ignore_ascii_case("StringEquals")
+                && !c.values.is_empty()
+                && c.values.iter().all(|v| v == own_account)
+        })
+    };
     let mut out = Vec::new();
     for allow in &doc.statements {
         if allow.effect != Effect::Allow || !allow.covers(action) {
             continue;
         }
-        if allow_restriction(allow, ORG_RESTRICTING_KEYS).is_some() || denied_outside {
+        if allow_restriction(allow, ORG_RESTRICTING_KEYS).is_some()
+            || denied_outside
+            || own_only(allow)
+        {
             continue;
         }
         let reached: Vec<String> = match &allow.principal {

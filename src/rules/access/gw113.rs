@@ -1,4 +1,4 @@
-use crate::model::{AuthorizationType, Portal, PortalProduct, PublishStatus, TryItState};
+use crate::model::{AuthorizationType, Portal, PortalProduct, PublishStatus, RestApi, TryItState};
 use crate::rules::{Emitter, RegionContext, Severity};
 
 rule!(GW113, "access/GW113-portal-published-without-auth.toml");
@@ -17,8 +17,10 @@ fn label(p: &Portal) -> String {
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for p in ctx.portals(out) {
         let target = ctx.scope.apigateway(&["portals", &p.portal_id], label(p));
+        // Only a disabled portal is offline: one whose disabling failed or is in progress is
+        // still live, and one being published is about to be.
         match &p.publish_status {
-            Some(PublishStatus::Published) => {}
+            Some(PublishStatus::Disabled) => continue,
             Some(PublishStatus::Unknown(raw)) => {
                 out.undeterminable(
                     target,
@@ -29,7 +31,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 );
                 continue;
             }
-            _ => continue,
+            _ => {}
         }
         if p.cognito_user_pool_arn.is_none() {
             out.fail(
@@ -57,7 +59,19 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 continue;
             }
         };
-        let (try_protected, unread) = try_it_on_protected(ctx, p, products);
+        let Some(apis) = ctx.rest_apis_if_collected() else {
+            out.unknown(
+                target,
+                format!(
+                    "{} signs readers in with Cognito; whether its \"try it\" pages reach \
+                     protected methods is unknown: {}",
+                    label(p),
+                    ctx.reason(&crate::operations::GET_REST_APIS, None)
+                ),
+            );
+            continue;
+        };
+        let (try_protected, unread) = try_it_on_protected(apis, p, products);
         if !try_protected.is_empty() {
             let f = out.fail(
                 target,
@@ -94,7 +108,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 /// The portal's product pages with "try it" on a REST method that needs IAM, a Lambda or a
 /// Cognito authorizer, and the first included product whose pages were not collected.
 fn try_it_on_protected(
-    ctx: &RegionContext,
+    apis: &[RestApi],
     portal: &Portal,
     products: &[PortalProduct],
 ) -> (Vec<String>, Option<String>) {
@@ -119,15 +133,15 @@ fn try_it_on_protected(
             else {
                 continue;
             };
-            let protected = ctx
-                .rest_apis_if_collected()
+            // An `ANY` method answers every verb of its path.
+            let protected = apis
                 .iter()
-                .flat_map(|apis| apis.iter())
                 .filter(|a| &a.id == api_id)
                 .flat_map(|a| a.methods())
                 .any(|(r, m)| {
                     &r.path == path
-                        && m.http_method.eq_ignore_ascii_case(method)
+                        && (m.http_method.eq_ignore_ascii_case(method)
+                            || m.http_method.eq_ignore_ascii_case("ANY"))
                         && m.authorization_type != AuthorizationType::None
                 });
             if protected {

@@ -1,24 +1,38 @@
 use crate::analysis::exposure;
 use crate::analysis::policy::{parse_policy, Effect, PolicyDocument};
 use crate::model::{
-    IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction, WafStatement,
+    DomainName, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction, WafStatement,
 };
 use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, Severity};
 
 rule!(GW207, "network/GW207-ipv6-bypasses-ip-blocklist.toml");
 
-/// An IPv6 address or range (IPv4 ones have no colon).
+/// A native IPv6 address or range. IPv4 ones have no colon; an IPv4-mapped one
+/// (`::ffff:198.51.100.0/120`) matches no native IPv6 client.
 fn is_ipv6(range: &str) -> bool {
-    range.contains(':')
+    let range = range.trim().to_ascii_lowercase();
+    range.contains(':') && !range.starts_with("::ffff:")
 }
 
-/// What an API's IP blocklists block: the IPv4-only ones (each named), and whether any block
-/// lists IPv6 ranges too.
+/// What one source of IP blocklists (the resource policy, or one web ACL) blocks: the
+/// IPv4-only lists (each named), and whether the same source blocks IPv6 ranges too (the
+/// IPv6 counterpart of the list; a source with both is taken to maintain both).
 #[derive(Default)]
 struct Blocklists {
     ipv4_only: Vec<String>,
     ipv6: bool,
+}
+
+impl Blocklists {
+    /// The IPv4-only lists of this source that IPv6 clients bypass.
+    fn bypassed(self) -> Vec<String> {
+        if self.ipv6 {
+            Vec::new()
+        } else {
+            self.ipv4_only
+        }
+    }
 }
 
 /// Resource-policy Denies for everyone on Invoke keyed on `aws:SourceIp` with `IpAddress`:
@@ -31,6 +45,7 @@ fn policy_blocklists(doc: &PolicyDocument, found: &mut Blocklists) {
         }
         for c in &s.conditions {
             let op = c.operator.to_ascii_lowercase();
+            let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
             if !c.key.eq_ignore_ascii_case("aws:SourceIp")
                 || !(op == "ipaddress" || op == "ipaddressifexists")
             {
@@ -56,7 +71,10 @@ fn dualstack_via(
     api: &RestApi,
 ) -> Result<Option<String>, (String, UnknownCause)> {
     match &api.ip_address_type {
-        Some(IpAddressType::Dualstack) => return Ok(Some("its endpoint is dualstack".into())),
+        // A disabled default endpoint serves nobody: only domains can bring IPv6 clients.
+        Some(IpAddressType::Dualstack) if !api.disable_execute_api_endpoint => {
+            return Ok(Some("its endpoint is dualstack".into()))
+        }
         Some(IpAddressType::Unknown(raw)) => {
             return Err((
                 format!("ipAddressType `{raw}` is a value this gwaudit version does not know"),
@@ -74,11 +92,28 @@ fn dualstack_via(
             UnknownCause::NotCollected,
         ));
     };
+    let dualstack = |d: &&&DomainName| d.ip_address_type == Some(IpAddressType::Dualstack);
     let m = exposure::mappings(domains, &api.id, true);
-    Ok(m.by
-        .iter()
-        .find(|d| d.ip_address_type == Some(IpAddressType::Dualstack))
-        .map(|d| format!("dualstack custom domain {} routes to it", d.domain_name)))
+    if let Some(d) = m.by.iter().find(dualstack) {
+        return Ok(Some(format!(
+            "dualstack custom domain {} routes to it",
+            d.domain_name
+        )));
+    }
+    match m.unknown.iter().find(dualstack) {
+        Some(d) => Err((
+            format!(
+                "whether dualstack custom domain {} routes to it is unknown: {}",
+                d.domain_name,
+                ctx.reason(
+                    exposure::missing_operation(d, true),
+                    Some(&ctx.scope.domain(d).arn)
+                )
+            ),
+            UnknownCause::NotCollected,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// REST APIs only: HTTP and WebSocket APIs have neither resource policies nor AWS WAF, so
@@ -97,10 +132,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 continue;
             }
         };
-        let mut found = Blocklists::default();
+        let mut bypassed = Vec::new();
         if let Some(raw) = &api.policy {
             match parse_policy(raw) {
-                Ok(doc) => policy_blocklists(&doc.for_api(&api.id), &mut found),
+                Ok(doc) => {
+                    let mut found = Blocklists::default();
+                    policy_blocklists(&doc.for_api(&api.id), &mut found);
+                    bypassed.extend(found.bypassed());
+                }
                 Err(e) => {
                     out.undeterminable(
                         target,
@@ -126,6 +165,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     continue;
                 }
             };
+            let mut found = Blocklists::default();
             for rule in &acl.rules {
                 let WafStatement::IpSetReference { arn: set_arn } = &rule.statement else {
                     continue;
@@ -150,18 +190,19 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     }
                 }
             }
+            bypassed.extend(found.bypassed());
         }
         let name = format!("REST API {} ({})", api.name, api.id);
-        if !found.ipv4_only.is_empty() && !found.ipv6 {
+        if !bypassed.is_empty() {
             let f = out.fail(
                 target,
                 format!(
                     "{name} accepts IPv6 clients ({via}) but its IP blocklists list only IPv4 \
                      ranges, so a blocked client passes over IPv6: {}",
-                    found.ipv4_only.join("; ")
+                    bypassed.join("; ")
                 ),
             );
-            f.evidence("ipv4_only_blocklists", &found.ipv4_only)
+            f.evidence("ipv4_only_blocklists", &bypassed)
                 .evidence("dualstack", &via);
             if exposure::rest_api(api).is_public() {
                 f.raise_to(Severity::High);

@@ -109,8 +109,17 @@ pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
             return Some(match acl.rule_group(arn) {
                 None => GroupMode::Undetermined,
                 Some(group) => {
+                    // CAPTCHA and CHALLENGE stop every client without a token, as a top-level
+                    // rule with those actions does.
                     let blocks = group.rules.iter().any(|r| {
-                        r.action == Some(WafRuleAction::Block) && !counted.contains(r.name.as_str())
+                        matches!(
+                            r.action,
+                            Some(
+                                WafRuleAction::Block
+                                    | WafRuleAction::Captcha
+                                    | WafRuleAction::Challenge
+                            )
+                        ) && !counted.contains(r.name.as_str())
                     });
                     if blocks {
                         GroupMode::Blocks
