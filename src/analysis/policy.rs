@@ -410,10 +410,17 @@ fn values_restrict(values: &[String], op: Operator) -> bool {
     if values.is_empty() || values.iter().any(|v| v.trim().is_empty()) {
         return false;
     }
+    // A pattern of wildcards, alone or after the fixed prefix every id of its kind carries
+    // (`vpce-*`, `vpc-*`, `o-*`), matches every caller.
+    let wildcards_only = |v: &str| !v.is_empty() && v.chars().all(|c| c == '*' || c == '?');
     if op.pattern
-        && values
-            .iter()
-            .any(|v| v.chars().all(|c| c == '*' || c == '?'))
+        && values.iter().any(|v| {
+            let v = v.trim();
+            wildcards_only(v)
+                || ["vpce-", "vpc-", "o-"]
+                    .iter()
+                    .any(|prefix| v.strip_prefix(prefix).is_some_and(wildcards_only))
+        })
     {
         return false;
     }
