@@ -26,17 +26,30 @@ fn name_and_id<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
 fn overrides(
     excluded: &[sdk::ExcludedRule],
     action_overrides: &[sdk::RuleActionOverride],
-) -> (Vec<String>, Vec<String>) {
-    let mut to_count: Vec<String> = excluded.iter().map(|r| r.name().to_string()).collect();
-    let overridden = |pick: fn(&sdk::RuleAction) -> bool| {
+) -> Overrides {
+    let overridden = |pick: fn(&sdk::RuleAction) -> bool| -> Vec<String> {
         action_overrides
             .iter()
-            .filter(move |o| o.action_to_use().is_some_and(pick))
+            .filter(|o| o.action_to_use().is_some_and(pick))
             .map(|o| o.name().to_string())
+            .collect()
     };
+    let mut to_count: Vec<String> = excluded.iter().map(|r| r.name().to_string()).collect();
     to_count.extend(overridden(|a| a.count().is_some()));
-    let to_allow = overridden(|a| a.allow().is_some()).collect();
-    (to_count, to_allow)
+    Overrides {
+        to_count,
+        to_allow: overridden(|a| a.allow().is_some()),
+        to_block: overridden(|a| a.block().is_some()),
+        to_challenge: overridden(|a| a.captcha().is_some() || a.challenge().is_some()),
+    }
+}
+
+/// The rule action overrides of a rule group reference, by the action they override to.
+struct Overrides {
+    to_count: Vec<String>,
+    to_allow: Vec<String>,
+    to_block: Vec<String>,
+    to_challenge: Vec<String>,
 }
 
 fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
@@ -46,7 +59,9 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
         };
     };
     if let Some(m) = s.managed_rule_group_statement() {
-        let (to_count, to_allow) = overrides(m.excluded_rules(), m.rule_action_overrides());
+        let Overrides {
+            to_count, to_allow, ..
+        } = overrides(m.excluded_rules(), m.rule_action_overrides());
         return WafStatement::ManagedRuleGroup {
             vendor_name: m.vendor_name().into(),
             name: m.name().into(),
@@ -62,11 +77,13 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
         };
     }
     if let Some(r) = s.rule_group_reference_statement() {
-        let (to_count, to_allow) = overrides(r.excluded_rules(), r.rule_action_overrides());
+        let o = overrides(r.excluded_rules(), r.rule_action_overrides());
         return WafStatement::RuleGroupReference {
             arn: r.arn().into(),
-            rules_overridden_to_count: to_count,
-            rules_overridden_to_allow: to_allow,
+            rules_overridden_to_count: o.to_count,
+            rules_overridden_to_allow: o.to_allow,
+            rules_overridden_to_block: o.to_block,
+            rules_overridden_to_challenge: o.to_challenge,
         };
     }
     if let Some(r) = s.ip_set_reference_statement() {

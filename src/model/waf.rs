@@ -107,6 +107,33 @@ pub struct WafRule {
 }
 
 impl WafStatement {
+    /// The action a rule of the customer group this statement references takes once the
+    /// reference's overrides apply (COUNT and ALLOW overrides: `Count`/`Allow`).
+    pub fn effective_action(&self, rule: &WafRule) -> Option<WafRuleAction> {
+        let WafStatement::RuleGroupReference {
+            rules_overridden_to_count,
+            rules_overridden_to_allow,
+            rules_overridden_to_block,
+            rules_overridden_to_challenge,
+            ..
+        } = self
+        else {
+            return rule.action;
+        };
+        let named = |list: &[String]| list.contains(&rule.name);
+        if named(rules_overridden_to_count) {
+            Some(WafRuleAction::Count)
+        } else if named(rules_overridden_to_allow) {
+            Some(WafRuleAction::Allow)
+        } else if named(rules_overridden_to_block) {
+            Some(WafRuleAction::Block)
+        } else if named(rules_overridden_to_challenge) {
+            Some(WafRuleAction::Challenge)
+        } else {
+            rule.action
+        }
+    }
+
     /// Rules of a referenced group that no longer block: overridden to COUNT or to ALLOW.
     pub fn rules_not_blocking(&self) -> Vec<&str> {
         match self {
@@ -159,6 +186,12 @@ pub enum WafStatement {
         /// Rules of the group whose action is overridden to ALLOW.
         #[serde(default)]
         rules_overridden_to_allow: Vec<String>,
+        /// Rules of the group whose action is overridden to BLOCK.
+        #[serde(default)]
+        rules_overridden_to_block: Vec<String>,
+        /// Rules of the group whose action is overridden to CAPTCHA or CHALLENGE.
+        #[serde(default)]
+        rules_overridden_to_challenge: Vec<String>,
     },
     /// Matches requests from the addresses of an IP set.
     IpSetReference { arn: String },

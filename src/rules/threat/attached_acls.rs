@@ -113,13 +113,13 @@ pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
                     // rule with those actions does.
                     let blocks = group.rules.iter().any(|r| {
                         matches!(
-                            r.action,
+                            rule.statement.effective_action(r),
                             Some(
                                 WafRuleAction::Block
                                     | WafRuleAction::Captcha
                                     | WafRuleAction::Challenge
                             )
-                        ) && !counted.contains(r.name.as_str())
+                        )
                     });
                     if blocks {
                         GroupMode::Blocks

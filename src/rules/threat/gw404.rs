@@ -45,14 +45,14 @@ fn judge(acl: &WebAcl) -> Verdict {
         let WafStatement::RuleGroupReference { arn, .. } = &reference.statement else {
             continue;
         };
-        let overridden = reference.statement.rules_not_blocking();
         let Some(group) = acl.rule_group(arn) else {
             continue;
         };
+        // Only BLOCK caps, whether the group's own or an override's (a rule overridden to
+        // CAPTCHA or CHALLENGE lets token holders through at any rate).
         let capping = group.rules.iter().find_map(|r| match r.statement {
             WafStatement::RateBased { limit, .. }
-                if r.action == Some(WafRuleAction::Block)
-                    && !overridden.contains(&r.name.as_str()) =>
+                if reference.statement.effective_action(r) == Some(WafRuleAction::Block) =>
             {
                 Some((r.name.as_str(), limit))
             }
