@@ -9,10 +9,10 @@ use std::path::Path;
 
 use crate::config::{Config, Mute};
 use crate::date::Date;
-use crate::model::{OrgSnapshot, UnknownCause};
+use crate::model::OrgSnapshot;
 use crate::report::status::ScanState;
 use crate::report::{self, FailOn, ScanInfo, ScanReport, Settings};
-use crate::rules::{self, frameworks, registry, RuleParams, Selection, Status};
+use crate::rules::{self, frameworks, registry, RuleParams, Selection};
 use crate::triage::{self, Baseline, Triaged};
 
 /// Where the snapshot came from, echoed in the report.
@@ -117,11 +117,7 @@ fn gaps<'a>(scan: &'a ScanInfo, findings: &[Triaged]) -> triage::Gaps<'a> {
         not_scanned: accounts(|s| s == ScanState::NotScanned),
         unknown: findings
             .iter()
-            .filter(|f| {
-                (f.status == Status::Unknown
-                    && f.unknown_cause != Some(UnknownCause::NotDeterminable))
-                    || f.carried_forward.is_some()
-            })
+            .filter(|f| f.is_not_collected() || f.carried_forward.is_some())
             .map(|f| (f.account_id.clone(), f.rule_id.clone(), f.region.clone()))
             .collect(),
         rules_evaluated: &scan.rules_evaluated,

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use crate::config::Mute;
 use crate::date::Date;
 use crate::glob;
-use crate::model::UnknownCause;
 use crate::rules::{Finding, Fingerprint, SharedStr, Status};
 
 /// A finding with what triage decided about it. In the JSON report its fields sit beside the
@@ -311,8 +310,7 @@ pub fn apply_baseline(
             Some(Status::Fail) => {}
             Some(Status::Unknown) | None => {
                 report.not_reevaluated.push(BaselineEntry::from(old));
-                let not_collected = current
-                    .is_none_or(|(_, f)| f.unknown_cause != Some(UnknownCause::NotDeterminable));
+                let not_collected = current.is_none_or(|(_, f)| f.is_not_collected());
                 // Present as `not_collected`: the gap is on this very resource. Missing: the same
                 // rule could not see part of this region.
                 let hidden = match current {

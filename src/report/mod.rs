@@ -310,17 +310,10 @@ impl ScanReport {
         parts.join(", ")
     }
 
-    /// Unknown results that a failed call left undecided: the ones that may hide an open alert.
-    /// Counted from the results, and an unknown without a cause (a report of an older
-    /// version) counts, so a converted report errs on the side of withholding.
+    /// Unknown results that a failed call left undecided (`Finding::is_not_collected`): the
+    /// ones that may hide an open alert.
     pub fn not_collected(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|f| {
-                f.status == Status::Unknown
-                    && f.unknown_cause != Some(UnknownCause::NotDeterminable)
-            })
-            .count()
+        self.results.iter().filter(|f| f.is_not_collected()).count()
     }
 
     /// Whether SARIF for this report could close an open alert: something was not collected,
@@ -359,10 +352,7 @@ impl ScanReport {
         gaps.extend(
             self.results
                 .iter()
-                .filter(|f| {
-                    f.status == Status::Unknown
-                        && f.unknown_cause != Some(UnknownCause::NotDeterminable)
-                })
+                .filter(|f| f.is_not_collected())
                 .map(|f| &*f.account_id),
         );
         if gaps.is_empty() && !self.scan.complete {

@@ -325,6 +325,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// An unknown a failed call left undecided: a rescan with access can decide it, and until
+    /// then it may hide an open alert. An unknown without a cause (from a report of an older
+    /// version) counts, so a converted report errs on the side of withholding.
+    pub fn is_not_collected(&self) -> bool {
+        self.status == Status::Unknown && self.unknown_cause != Some(UnknownCause::NotDeterminable)
+    }
+
     /// Adds a deciding value to the evidence.
     pub fn evidence(&mut self, key: &'static str, value: impl Serialize) -> &mut Self {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
