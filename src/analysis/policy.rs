@@ -1015,6 +1015,31 @@ fn analyze_with<'d>(
     out
 }
 
+/// A blocklist of a resource policy: a Deny for everyone on Invoke whose condition matches
+/// `aws:SourceIp` positively (`IpAddress`, with `IfExists` or `ForAnyValue:`), so the listed
+/// callers are refused and everyone else passes. A `NotIpAddress` Deny is an allow list.
+pub struct IpBlocklist<'a> {
+    pub statement: &'a str,
+    pub ranges: &'a [String],
+}
+
+pub fn ip_blocklists(doc: &PolicyDocument) -> Vec<IpBlocklist<'_>> {
+    doc.statements
+        .iter()
+        .filter(|s| s.effect == Effect::Deny && s.applies_to_anyone() && s.covers_invoke())
+        .flat_map(|s| {
+            s.operators()
+                .filter(|(c, op)| {
+                    c.key.eq_ignore_ascii_case("aws:SourceIp") && op.matches_identity && !op.negated
+                })
+                .map(|(c, _)| IpBlocklist {
+                    statement: &s.label,
+                    ranges: &c.values,
+                })
+        })
+        .collect()
+}
+
 /// The keys that keep a grant inside the owner's AWS Organization.
 pub const ORG_RESTRICTING_KEYS: &[&str] = &["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
 

@@ -1,5 +1,5 @@
 use crate::analysis::exposure;
-use crate::analysis::policy::{parse_policy, Effect, PolicyDocument};
+use crate::analysis::policy::{ip_blocklists, parse_policy, PolicyDocument};
 use crate::model::{
     DomainName, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction, WafStatement,
 };
@@ -35,31 +35,19 @@ impl Blocklists {
     }
 }
 
-/// Resource-policy Denies for everyone on Invoke keyed on `aws:SourceIp` with `IpAddress`:
-/// a blocklist. A `NotIpAddress` Deny (or an `IpAddress` Allow) is an allow list, which fails
-/// closed for IPv6 clients and is not this finding.
+/// The resource policy's IP blocklists (`analysis::policy::ip_blocklists`). An allow list
+/// (`NotIpAddress` Deny, `IpAddress` Allow) fails closed for IPv6 clients and is not this
+/// finding.
 fn policy_blocklists(doc: &PolicyDocument, found: &mut Blocklists) {
-    for s in &doc.statements {
-        if s.effect != Effect::Deny || !s.applies_to_anyone() || !s.covers_invoke() {
-            continue;
-        }
-        for c in &s.conditions {
-            let op = c.operator.to_ascii_lowercase();
-            let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
-            if !c.key.eq_ignore_ascii_case("aws:SourceIp")
-                || !(op == "ipaddress" || op == "ipaddressifexists")
-            {
-                continue;
-            }
-            if c.values.iter().any(|v| is_ipv6(v)) {
-                found.ipv6 = true;
-            } else {
-                found.ipv4_only.push(format!(
-                    "resource policy Deny {} on aws:SourceIp {}",
-                    s.label,
-                    c.values.join(", ")
-                ));
-            }
+    for list in ip_blocklists(doc) {
+        if list.ranges.iter().any(|v| is_ipv6(v)) {
+            found.ipv6 = true;
+        } else {
+            found.ipv4_only.push(format!(
+                "resource policy Deny {} on aws:SourceIp {}",
+                list.statement,
+                list.ranges.join(", ")
+            ));
         }
     }
 }
