@@ -1102,7 +1102,7 @@ fn principal_account(value: &str) -> Option<&str> {
         Some(rest) => rest.split(':').nth(3)?,
         None => value,
     };
-    (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
+    crate::model::is_account_id(id).then_some(id)
 }
 
 /// Identity policies: a pattern segment made only of wildcards, with at least one `*`
