@@ -15,13 +15,18 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     let domains = private_domain_policies(
         ctx,
         out,
-        ("management_policy", "management policy"),
+        "management policy",
         |d| d.management_policy.as_ref(),
-        |name| {
-            format!(
-                "private custom domain {name} has no management policy: only its own account \
-                 can associate VPC endpoints with it"
+        // The management policy is optional: without one only the owner can associate.
+        |out, target, name| {
+            out.pass(
+                target,
+                format!(
+                    "private custom domain {name} has no management policy: only its own \
+                     account can associate VPC endpoints with it"
+                ),
             )
+            .evidence("management_policy", "none");
         },
     );
     for (d, target, doc) in domains {

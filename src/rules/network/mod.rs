@@ -122,16 +122,16 @@ impl fmt::Display for AnyApi<'_> {
     }
 }
 
-/// The private custom domains of the region with one of their policies (`what`, evidence key
-/// `field`) parsed, for GW208 and GW209. A domain without that policy passes with
-/// `without(domain)`; one whose policy does not parse is not determinable. Public domains are
-/// skipped.
+/// The private custom domains of the region with one of their policies (`what`) parsed, for
+/// GW208 and GW209. A domain without that policy gets what `without` emits (each rule knows
+/// what an absent policy means); one whose policy does not parse is not determinable. Public
+/// domains are skipped.
 fn private_domain_policies<'a>(
     ctx: &RegionContext<'a>,
     out: &mut Emitter,
-    (field, what): (&'static str, &str),
+    what: &str,
     policy: impl Fn(&'a DomainName) -> Option<&'a String>,
-    without: impl Fn(&str) -> String,
+    without: impl Fn(&mut Emitter, ResourceRef, &str),
 ) -> Vec<(&'a DomainName, ResourceRef, PolicyDocument)> {
     let mut found = Vec::new();
     for d in ctx.domain_names(out) {
@@ -140,8 +140,7 @@ fn private_domain_policies<'a>(
         }
         let target = ctx.scope.domain(d);
         let Some(raw) = policy(d) else {
-            out.pass(target, without(&d.domain_name))
-                .evidence(field, "none");
+            without(out, target, &d.domain_name);
             continue;
         };
         match parse_policy(raw) {
