@@ -1,5 +1,5 @@
-//! Secret-looking stage variable values, and credentials inside integration and authorizer
-//! URIs, are replaced before a snapshot exists, so no output, log or file of gwaudit ever holds
+//! Secret-looking stage variable values and routing-rule header values, and credentials
+//! inside integration and authorizer URIs, are replaced before a snapshot exists, so no output, log or file of gwaudit ever holds
 //! them. The variable name stays, so rules can still report that a secret was there.
 
 use super::Snapshot;
@@ -11,6 +11,7 @@ use crate::secrets::{detect, redact_uri, redaction_marker, should_redact};
 pub fn redact_secrets(snapshot: &mut Snapshot) -> usize {
     let mut n = 0;
     let mut uris = 0;
+    let mut header_values = 0;
     let mut scrub_uri = |uri: &mut Option<String>| {
         if let Some(clean) = uri.as_deref().and_then(redact_uri) {
             *uri = Some(clean);
@@ -62,8 +63,23 @@ pub fn redact_secrets(snapshot: &mut Snapshot) -> usize {
                 scrub(&mut stage.stage_variables);
             }
         }
+        // A routing rule may route on a secret header (`x-api-key: <key>`): its value glob is
+        // the secret itself.
+        let headers = region
+            .domain_names
+            .iter_mut()
+            .flatten()
+            .flat_map(|d| d.routing_rules.iter_mut().flatten())
+            .flat_map(|r| r.conditions.iter_mut())
+            .flat_map(|c| c.match_headers.iter_mut().flatten());
+        for h in headers {
+            if should_redact(&h.header, &h.value_glob) {
+                h.value_glob = redaction_marker(detect(&h.header, &h.value_glob));
+                header_values += 1;
+            }
+        }
     }
-    n + uris
+    n + uris + header_values
 }
 
 #[cfg(test)]
@@ -125,5 +141,29 @@ mod tests {
         assert_eq!(stage.variables["backendHost"], "orders.internal");
         let dump = format!("{snapshot:?}");
         assert!(!dump.contains(&key) && !dump.contains("correcthorse"));
+    }
+}
+
+#[cfg(test)]
+mod routing_rule_tests {
+    use super::redact_secrets;
+    use crate::model::parse_snapshot;
+
+    /// A routing rule keyed on an API key header holds the key: it never reaches a snapshot.
+    #[test]
+    fn a_secret_header_value_of_a_routing_rule_is_redacted() {
+        let key = format!("ghp_{}", "a".repeat(36));
+        let doc = serde_json::json!({"schema_version": 1, "account_id": "111122223333",
+            "regions": [{"region": "us-east-1", "domain_names": [{"domain_name": "d.example.com",
+                "routing_mode": "ROUTING_RULE_ONLY",
+                "routing_rules": [{"routing_rule_id": "r1", "conditions": [{"match_headers": [
+                    {"header": "x-api-key", "value_glob": key},
+                    {"header": "x-version", "value_glob": "2*"}]}]}]}]}]});
+        let mut org = parse_snapshot(&doc.to_string(), "t").unwrap();
+        let text = serde_json::to_string(&org).unwrap();
+        assert!(!text.contains(&key), "redacted at load: {text}");
+        assert!(text.contains("\"2*\""), "{text}");
+        // Loading redacted it already; a second pass finds nothing left.
+        assert_eq!(redact_secrets(&mut org.accounts[0]), 0);
     }
 }
