@@ -31,6 +31,14 @@ impl Date {
         .then_some(date)
     }
 
+    /// The day ages and expiries are measured at: the day of `collected_at` (so a scan of a
+    /// stored snapshot or report is reproducible), or today when there is none.
+    pub fn as_of(collected_at: Option<&str>) -> Date {
+        collected_at
+            .and_then(Date::from_timestamp)
+            .unwrap_or_else(Date::today)
+    }
+
     /// The date of an RFC 3339 timestamp as AWS returns it (`2026-01-02T03:04:05Z`, with
     /// optional fractional seconds and a `Z` or `±HH:MM` offset), or a bare date. Anything else,
     /// trailing text included, is `None`: a date read from the first ten characters of

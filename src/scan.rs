@@ -188,12 +188,9 @@ fn finish(
         let gaps = gaps(&scan, &findings);
         triage::apply_baseline(&mut findings, b, &gaps)
     });
-    let today = settings.today.unwrap_or_else(|| {
-        scan.collected_at
-            .as_deref()
-            .and_then(Date::from_timestamp)
-            .unwrap_or_else(Date::today)
-    });
+    let today = settings
+        .today
+        .unwrap_or_else(|| Date::as_of(scan.collected_at.as_deref()));
     let mutes = (!settings.mutes.is_empty())
         .then(|| triage::apply_mutes(&mut findings, &settings.mutes, today));
     let compliance = settings

@@ -106,19 +106,12 @@ fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D
     }
 }
 
-/// The day of `collected_at`, or today when there is none.
-fn as_of(collected_at: Option<&str>) -> Date {
-    collected_at
-        .and_then(Date::from_timestamp)
-        .unwrap_or_else(Date::today)
-}
-
 impl Snapshot {
     /// The day ages and expiries (API keys, certificates, mutes) are measured at: when the
     /// snapshot was collected, so a scan of a stored snapshot is reproducible, or today when
     /// the snapshot does not say.
     pub fn as_of(&self) -> Date {
-        as_of(self.collected_at.as_deref())
+        Date::as_of(self.collected_at.as_deref())
     }
 
     /// True when nothing failed to collect. What no call can read (a role of another account)
@@ -199,11 +192,6 @@ impl From<Snapshot> for OrgSnapshot {
 }
 
 impl OrgSnapshot {
-    /// See [`Snapshot::as_of`]; one day for every account of the run.
-    pub fn as_of(&self) -> Date {
-        as_of(self.collected_at.as_deref())
-    }
-
     /// Every selected account was scanned (or left out for its state in the organization) and
     /// nothing failed to collect in any of them.
     pub fn is_complete(&self) -> bool {
