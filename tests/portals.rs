@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::Value;
-use support::proxy::{self, Action, Config, Fault};
+use support::proxy;
 use support::{moto_url, seed};
 
 const REGION: &str = "sa-east-1";
@@ -44,29 +44,11 @@ fn portals_are_collected_and_judged() {
     );
     let p = proxy::start(
         &moto,
-        Config {
-            faults: vec![
-                Fault::always(
-                    "GET",
-                    "/v2/portals",
-                    "/v2/portals",
-                    Action::Respond(PORTALS),
-                ),
-                Fault::always(
-                    "GET",
-                    "/v2/portalproducts",
-                    "/v2/portalproducts",
-                    Action::Respond(PRODUCTS),
-                ),
-                Fault::always(
-                    "GET",
-                    "/v2/portalproducts/pp1",
-                    "/productrestendpointpages",
-                    Action::Respond(pages),
-                ),
-            ],
-            ..Default::default()
-        },
+        proxy::answering(&[
+            ("/v2/portals", "/v2/portals", PORTALS),
+            ("/v2/portalproducts", "/v2/portalproducts", PRODUCTS),
+            ("/v2/portalproducts/pp1", "/productrestendpointpages", pages),
+        ]),
     );
     let snapshot = support::collect(&p.url, REGION);
     let region = &snapshot["regions"][0];

@@ -8,7 +8,7 @@
 mod support;
 
 use serde_json::Value;
-use support::proxy::{self, Action, Config, Fault};
+use support::proxy;
 use support::{moto_url, seed};
 
 const REGION: &str = "ca-central-1";
@@ -38,35 +38,20 @@ fn a_rest_api_reached_only_through_a_routing_rule_is_served_by_the_domain() {
     );
     let p = proxy::start(
         &moto,
-        Config {
-            faults: vec![
-                Fault::always(
-                    "GET",
-                    "/domainnames",
-                    "/domainnames",
-                    Action::Respond(DOMAINS),
-                ),
-                Fault::always(
-                    "GET",
-                    "/domainnames/api.example.com",
-                    "/basepathmappings",
-                    Action::Respond(r#"{"item":[]}"#),
-                ),
-                Fault::always(
-                    "GET",
-                    "/v2/domainnames/api.example.com",
-                    "/apimappings",
-                    Action::Respond(r#"{"items":[]}"#),
-                ),
-                Fault::always(
-                    "GET",
-                    "/v2/domainnames/api.example.com",
-                    "/routingrules",
-                    Action::Respond(rules),
-                ),
-            ],
-            ..Default::default()
-        },
+        proxy::answering(&[
+            ("/domainnames", "/domainnames", DOMAINS),
+            (
+                "/domainnames/api.example.com",
+                "/basepathmappings",
+                r#"{"item":[]}"#,
+            ),
+            (
+                "/v2/domainnames/api.example.com",
+                "/apimappings",
+                r#"{"items":[]}"#,
+            ),
+            ("/v2/domainnames/api.example.com", "/routingrules", rules),
+        ]),
     );
     let snapshot = support::collect(&p.url, REGION);
     let domain = &snapshot["regions"][0]["domain_names"][0];

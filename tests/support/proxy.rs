@@ -73,6 +73,20 @@ impl Fault {
     }
 }
 
+/// A proxy that answers GET requests as `(path contains, path ends with, JSON body)` says, as
+/// the AWS API reference documents operations moto does not implement; the rest goes to moto.
+pub fn answering(routes: &[(&'static str, &'static str, &'static str)]) -> Config {
+    Config {
+        faults: routes
+            .iter()
+            .map(|&(contains, suffix, body)| {
+                Fault::always("GET", contains, suffix, Action::Respond(body))
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub faults: Vec<Fault>,
