@@ -6,10 +6,15 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// AWS account ids are exactly 12 ASCII digits (leading zeros are significant).
+/// AWS account ids are exactly 12 ASCII digits (leading zeros are significant). The one
+/// definition: the model, the policy analysis and the CLI ask here.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn parse_account_id(s: &str) -> Result<String, String> {
     let id = s.trim();
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+    if is_account_id(id) {
         Ok(id.to_string())
     } else {
         Err(format!(

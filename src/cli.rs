@@ -1084,7 +1084,7 @@ fn write_sarif_per_account(
     // before any file is written.
     if let Some(bad) = accounts
         .iter()
-        .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        .find(|a| !account_selection::is_account_id(a))
     {
         anyhow::bail!(
             "account id `{}` is not 12 digits and cannot name a SARIF file in {}",

@@ -23,10 +23,7 @@ pub const PARTITIONS: &[&str] = &[
 /// The longest region name accepted (the longest in use, `us-isof-south-1`, has 15).
 const MAX_REGION_LEN: usize = 32;
 
-/// A 12-digit AWS account id.
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+pub use crate::account_selection::is_account_id;
 
 /// An AWS region name: `[a-z]{2}(-[a-z]+)+-\d+` (`us-east-1`, `us-gov-west-1`,
 /// `cn-north-1`, `eu-isoe-west-1`), at most 32 characters.
