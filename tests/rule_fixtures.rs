@@ -63,9 +63,10 @@ struct Expectation {
 }
 
 fn short(f: &Finding) -> &str {
-    f.resource_arn
+    f.resource
+        .arn
         .split_once("::/")
-        .map_or(&f.resource_arn, |(_, r)| r)
+        .map_or(&f.resource.arn, |(_, r)| r)
 }
 
 /// Where the golden findings live, and whether to write them instead of comparing.
@@ -216,9 +217,10 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
     for f in findings {
         let prefix = format!("arn:aws:apigateway:{}::/", f.region);
         let resource = f
-            .resource_arn
+            .resource
+            .arn
             .strip_prefix(&prefix)
-            .unwrap_or(&f.resource_arn);
+            .unwrap_or(&f.resource.arn);
         let _ = writeln!(
             out,
             "\n{} {} {} {resource}",
@@ -226,10 +228,10 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
             f.severity.as_str(),
             f.region
         );
-        let _ = writeln!(out, "  label: {}", one_line(&f.resource_label));
-        let _ = writeln!(out, "  path: {}", one_line(&f.resource_path));
-        if !f.resource_tags.is_empty() {
-            let tags = serde_json::to_string(&f.resource_tags).expect("tags serialize");
+        let _ = writeln!(out, "  label: {}", one_line(&f.resource.label));
+        let _ = writeln!(out, "  path: {}", one_line(&f.resource.path));
+        if !f.resource.tags.is_empty() {
+            let tags = serde_json::to_string(&f.resource.tags).expect("tags serialize");
             let _ = writeln!(out, "  tags: {tags}");
         }
         if let Some(cause) = f.unknown_cause {

@@ -40,7 +40,7 @@ pub fn render(report: &ScanReport) -> String {
         );
         let lines = |list: &[&&Triaged]| {
             list.iter()
-                .map(|f| format!("[{}] {}: {}", f.severity, f.resource_arn, f.message))
+                .map(|f| format!("[{}] {}: {}", f.severity, f.resource.arn, f.message))
                 .collect::<Vec<_>>()
                 .join("\n")
         };

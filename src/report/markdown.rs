@@ -131,7 +131,7 @@ fn finding_row(f: &Triaged) -> String {
         f.severity,
         state,
         md_cell(&f.rule_id),
-        md_cell(&f.resource_label),
+        md_cell(&f.resource.label),
         md_cell(&f.message)
     )
 }
@@ -435,7 +435,7 @@ fn unknown_section(doc: &mut Budgeted, unknown: &[&Triaged], details: bool) {
             section,
             "| {} | {} | {} | {} |",
             md_cell(&f.rule_id),
-            md_cell(&f.resource_label),
+            md_cell(&f.resource.label),
             cause,
             md_cell(&f.message)
         );

@@ -281,7 +281,7 @@ impl ScanReport {
             b.severity
                 .cmp(&a.severity)
                 .then_with(|| a.rule_id.cmp(&b.rule_id))
-                .then_with(|| a.resource_label.cmp(&b.resource_label))
+                .then_with(|| a.resource.label.cmp(&b.resource.label))
         });
         v
     }

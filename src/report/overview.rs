@@ -234,7 +234,7 @@ fn by_rule<'a>(results: &[&'a Triaged]) -> Vec<RuleRow<'a>> {
             *row.causes.entry(cause).or_default() += 1;
         }
         accounts.insert(&f.account_id);
-        examples.offer(f.severity, &f.resource_label);
+        examples.offer(f.severity, &f.resource.label);
     }
     let mut rows: Vec<RuleRow> = rules
         .into_values()

@@ -163,7 +163,7 @@ fn plain(s: impl Into<String>) -> MultiformatMessageString {
 /// `.../apis/<id>/routes/<id>` the API. Only these exact API Gateway shapes: a log group or a
 /// role path may contain `/resources/` too. Returns the parent's ARN, path and label.
 fn parent_of(f: &Triaged) -> Option<(&str, &str, &str)> {
-    parent_parts(&f.resource_arn, &f.resource_path, &f.resource_label)
+    parent_parts(&f.resource.arn, &f.resource.path, &f.resource.label)
 }
 
 fn parent_parts<'a>(
@@ -231,7 +231,7 @@ impl<'a> Alert<'a> {
 
     fn arn(&self) -> &str {
         self.parent
-            .map_or(&self.first.resource_arn, |(arn, _, _)| arn)
+            .map_or(&self.first.resource.arn, |(arn, _, _)| arn)
     }
 
     fn fingerprint(&self) -> String {
@@ -325,27 +325,28 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
             props.insert("evidence".into(), json!(first.evidence));
             let message = format!(
                 "{}: {}.",
-                first.resource_label,
+                first.resource.label,
                 first.message.trim_end_matches('.')
             );
             let loc = location(
-                &first.resource_path,
-                &first.resource_arn,
-                &first.resource_label,
+                &first.resource.path,
+                &first.resource.arn,
+                &first.resource.label,
             );
             (message, loc, None)
         }
         Some((arn, path, label)) => {
             let short = |f: &Triaged| {
-                f.resource_label
+                f.resource
+                    .label
                     .strip_prefix(label)
-                    .map_or(f.resource_label.as_str(), str::trim)
+                    .map_or(f.resource.label.as_str(), str::trim)
                     .to_string()
             };
             let named: Vec<String> = alert.members().take(5).map(short).collect();
             let more = alert.len().saturating_sub(named.len());
             let n = alert.len();
-            let kind = match (first.resource_arn.contains("/routes/"), n) {
+            let kind = match (first.resource.arn.contains("/routes/"), n) {
                 (true, 1) => "route fails",
                 (true, _) => "routes fail",
                 (false, 1) => "method fails",
@@ -367,7 +368,7 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
                 .take(MAX_RELATED_LOCATIONS)
                 .enumerate()
                 .map(|(i, f)| {
-                    let mut l = location(&f.resource_path, &f.resource_arn, &f.resource_label);
+                    let mut l = location(&f.resource.path, &f.resource.arn, &f.resource.label);
                     l.id = Some(i as i64);
                     l.message = Some(text(f.message.clone()));
                     l
@@ -738,7 +739,7 @@ impl AccountRun<'_, '_> {
             out.push(warning(if list.len() == 1 {
                 format!(
                     "{rule} could not be evaluated for {} ({}): {}.",
-                    f.resource_label,
+                    f.resource.label,
                     cause.describe(),
                     f.message.trim_end_matches('.')
                 )
@@ -748,7 +749,7 @@ impl AccountRun<'_, '_> {
                      The JSON report lists them all.",
                     list.len(),
                     cause.describe(),
-                    f.resource_label,
+                    f.resource.label,
                     f.message.trim_end_matches('.')
                 )
             }));

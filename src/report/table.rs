@@ -200,7 +200,7 @@ fn failing_table(failing: &[&Triaged], opts: &TableOptions) -> String {
         table.add_row(vec![
             severity_cell(f.severity, state, opts),
             Cell::new(rule_cell(f)),
-            Cell::new(cell(&format!("{}\n{}", &*f.resource_label, &*f.message))),
+            Cell::new(cell(&format!("{}\n{}", &*f.resource.label, &*f.message))),
         ]);
     }
     narrow(&mut table, 1, 26);
@@ -246,7 +246,7 @@ fn unknown_table(unknown: &[&Triaged], opts: &TableOptions) -> String {
         let cause = f.unknown_cause.map_or("", |c| c.describe());
         table.add_row(vec![
             Cell::new(cell(&f.rule_id)),
-            Cell::new(cell(&f.resource_label)),
+            Cell::new(cell(&f.resource.label)),
             Cell::new(cell(&format!("{cause}: {}", &*f.message))),
         ]);
     }

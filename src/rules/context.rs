@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::operations::{self as op, Operation};
 
+use super::resource::ResourceCache;
 use super::resource::Scope;
 use super::{Emitter, ResourceRef, RuleParams};
 
@@ -30,6 +31,17 @@ pub struct RegionContext<'a> {
 
 impl<'a> RegionContext<'a> {
     pub fn new(snapshot: &'a Snapshot, region: &'a RegionSnapshot, params: &'a RuleParams) -> Self {
+        Self::sharing(snapshot, region, params, None)
+    }
+
+    /// A context whose resource refs come from `cache`, shared with the other rules evaluated
+    /// in this region.
+    pub fn sharing(
+        snapshot: &'a Snapshot,
+        region: &'a RegionSnapshot,
+        params: &'a RuleParams,
+        cache: Option<&'a ResourceCache>,
+    ) -> Self {
         RegionContext {
             snapshot,
             region,
@@ -37,6 +49,7 @@ impl<'a> RegionContext<'a> {
                 partition: &snapshot.partition,
                 account_id: &snapshot.account_id,
                 region: &region.region,
+                cache,
             },
             params,
             as_of: snapshot.as_of(),
@@ -346,7 +359,7 @@ impl<'a> RegionContext<'a> {
 
     pub fn resources_of(&self, api: &'a RestApi) -> Result<&'a [Resource], String> {
         self.part(&api.resources, &op::GET_RESOURCES, || {
-            self.scope.rest_api(api).arn
+            self.scope.rest_api(api).arn.clone()
         })
     }
 
@@ -358,35 +371,37 @@ impl<'a> RegionContext<'a> {
 
     pub fn stages_of(&self, api: &'a RestApi) -> Result<&'a [Stage], String> {
         self.part(&api.stages, &op::GET_STAGES, || {
-            self.scope.rest_api(api).arn
+            self.scope.rest_api(api).arn.clone()
         })
     }
 
     pub fn rest_authorizers_of(&self, api: &'a RestApi) -> Result<&'a [RestAuthorizer], String> {
         self.part(&api.authorizers, &op::GET_AUTHORIZERS, || {
-            self.scope.rest_api(api).arn
+            self.scope.rest_api(api).arn.clone()
         })
     }
 
     pub fn v2_stages_of(&self, api: &'a V2Api) -> Result<&'a [V2Stage], String> {
         self.part(&api.stages, &op::V2_GET_STAGES, || {
-            self.scope.v2_api(api).arn
+            self.scope.v2_api(api).arn.clone()
         })
     }
 
     pub fn routes_of(&self, api: &'a V2Api) -> Result<&'a [Route], String> {
-        self.part(&api.routes, &op::GET_ROUTES, || self.scope.v2_api(api).arn)
+        self.part(&api.routes, &op::GET_ROUTES, || {
+            self.scope.v2_api(api).arn.clone()
+        })
     }
 
     pub fn integrations_of(&self, api: &'a V2Api) -> Result<&'a [V2Integration], String> {
         self.part(&api.integrations, &op::GET_INTEGRATIONS, || {
-            self.scope.v2_api(api).arn
+            self.scope.v2_api(api).arn.clone()
         })
     }
 
     pub fn v2_authorizers_of(&self, api: &'a V2Api) -> Result<&'a [V2Authorizer], String> {
         self.part(&api.authorizers, &op::V2_GET_AUTHORIZERS, || {
-            self.scope.v2_api(api).arn
+            self.scope.v2_api(api).arn.clone()
         })
     }
 

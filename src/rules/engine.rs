@@ -2,6 +2,7 @@ use crate::model::{OrgSnapshot, RegionSnapshot, Snapshot, UnknownCause};
 
 use super::finding::{fingerprint, Evidence, SharedStr};
 use super::registry::{self, LoadedRule};
+use super::resource::ResourceCache;
 use super::{Finding, RegionContext, ResourceRef, RuleMeta, RuleParams, Status};
 
 /// A rule: its id, its embedded TOML metadata and its check, called once per region.
@@ -42,10 +43,7 @@ impl Emitter {
             severity: self.severity,
             status,
             fingerprint: fingerprint(&self.rule_id, &self.account_id, &self.region, &resource.arn),
-            resource_arn: resource.arn,
-            resource_path: resource.path,
-            resource_label: resource.label,
-            resource_tags: resource.tags,
+            resource,
             account_id: self.account_id.clone(),
             region: self.region.clone(),
             message,
@@ -139,19 +137,21 @@ pub fn evaluate_by_rule(
         .iter()
         .filter(|r| selection.selects(r.def.id))
         .collect();
-    let regions: Vec<(&Snapshot, &RegionSnapshot)> = snapshot
+    let regions: Vec<(&Snapshot, &RegionSnapshot, ResourceCache)> = snapshot
         .accounts
         .iter()
         .flat_map(|account| {
             let mut regions: Vec<&RegionSnapshot> = account.regions.iter().collect();
             regions.sort_by(|a, b| a.region.cmp(&b.region));
-            regions.into_iter().map(move |r| (account, r))
+            regions
+                .into_iter()
+                .map(move |r| (account, r, ResourceCache::default()))
         })
         .collect();
     let run = |rule: &LoadedRule| -> Vec<Finding> {
         let mut findings = Vec::new();
-        for (account, region) in &regions {
-            let ctx = RegionContext::new(account, region, params);
+        for (account, region, cache) in &regions {
+            let ctx = RegionContext::sharing(account, region, params, Some(cache));
             let mut out = Emitter::new(&rule.meta, &account.account_id, &region.region);
             (rule.def.check)(&ctx, &mut out);
             findings.extend(by_resource(out.into_findings()));
@@ -208,7 +208,7 @@ fn in_parallel<'r>(
 /// moved once rather than at every merge step (sorting the findings themselves was a tenth of
 /// a large scan).
 fn by_resource(mut findings: Vec<Finding>) -> Vec<Finding> {
-    sort_in_place(&mut findings, |a, b| a.resource_arn.cmp(&b.resource_arn));
+    sort_in_place(&mut findings, |a, b| a.resource.arn.cmp(&b.resource.arn));
     findings
 }
 

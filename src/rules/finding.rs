@@ -5,7 +5,10 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::model::UnknownCause;
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize};
+
+use super::resource::{ResourceId, ResourceRef};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use strum::VariantArray;
@@ -299,29 +302,110 @@ impl<'de> Deserialize<'de> for Evidence {
 }
 
 /// One rule's verdict on one resource.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(from = "FindingIn")]
 pub struct Finding {
     pub rule_id: SharedStr,
     pub title: SharedStr,
     pub severity: Severity,
     pub status: Status,
-    pub resource_arn: String,
-    /// Stable relative path used as the SARIF location.
-    pub resource_path: String,
-    /// Human-readable name of the resource.
-    pub resource_label: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub resource_tags: BTreeMap<String, String>,
+    /// ARN, SARIF path, label and tags, shared by every finding about the resource.
+    pub resource: ResourceRef,
     pub account_id: SharedStr,
     pub region: SharedStr,
     pub message: String,
     pub evidence: Evidence,
     pub fingerprint: Fingerprint,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_url: Option<SharedStr>,
     /// Why an `unknown` result could not be decided; absent on other results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_cause: Option<UnknownCause>,
+}
+
+/// A finding as the JSON report spells it: the resource's fields sit beside the verdict's.
+#[derive(Deserialize)]
+struct FindingIn {
+    rule_id: SharedStr,
+    title: SharedStr,
+    severity: Severity,
+    status: Status,
+    resource_arn: String,
+    resource_path: String,
+    resource_label: String,
+    #[serde(default)]
+    resource_tags: BTreeMap<String, String>,
+    account_id: SharedStr,
+    region: SharedStr,
+    message: String,
+    evidence: Evidence,
+    fingerprint: Fingerprint,
+    #[serde(default)]
+    remediation_url: Option<SharedStr>,
+    #[serde(default)]
+    unknown_cause: Option<UnknownCause>,
+}
+
+impl From<FindingIn> for Finding {
+    fn from(f: FindingIn) -> Self {
+        Finding {
+            rule_id: f.rule_id,
+            title: f.title,
+            severity: f.severity,
+            status: f.status,
+            resource: ResourceRef::new(ResourceId {
+                arn: f.resource_arn,
+                path: f.resource_path,
+                label: f.resource_label,
+                tags: f.resource_tags,
+            }),
+            account_id: f.account_id,
+            region: f.region,
+            message: f.message,
+            evidence: f.evidence,
+            fingerprint: f.fingerprint,
+            remediation_url: f.remediation_url,
+            unknown_cause: f.unknown_cause,
+        }
+    }
+}
+
+impl Finding {
+    /// Writes the finding's fields into a struct being serialized, in the report's order; the
+    /// triage's fields follow in `Triaged`'s own serialization.
+    pub fn serialize_fields<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+        st.serialize_field("rule_id", &self.rule_id)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("resource_arn", &self.resource.arn)?;
+        st.serialize_field("resource_path", &self.resource.path)?;
+        st.serialize_field("resource_label", &self.resource.label)?;
+        if !self.resource.tags.is_empty() {
+            st.serialize_field("resource_tags", &self.resource.tags)?;
+        }
+        st.serialize_field("account_id", &self.account_id)?;
+        st.serialize_field("region", &self.region)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("evidence", &self.evidence)?;
+        st.serialize_field("fingerprint", &self.fingerprint)?;
+        if let Some(url) = &self.remediation_url {
+            st.serialize_field("remediation_url", url)?;
+        }
+        if let Some(cause) = &self.unknown_cause {
+            st.serialize_field("unknown_cause", cause)?;
+        }
+        Ok(())
+    }
+
+    /// How many fields `serialize_fields` writes at most.
+    pub const FIELDS: usize = 15;
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Finding", Self::FIELDS)?;
+        self.serialize_fields(&mut st)?;
+        st.end()
+    }
 }
 
 impl Finding {

@@ -252,11 +252,11 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
     drop(inputs);
     put_in_order(&mut scan);
     rules::sort_in_place(&mut findings, |a, b| {
-        (&a.rule_id, &a.account_id, &a.region, &a.resource_arn).cmp(&(
+        (&a.rule_id, &a.account_id, &a.region, &a.resource.arn).cmp(&(
             &b.rule_id,
             &b.account_id,
             &b.region,
-            &b.resource_arn,
+            &b.resource.arn,
         ))
     });
     let echoed = report::Settings {

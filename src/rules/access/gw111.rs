@@ -17,7 +17,9 @@ fn used_certificates(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String,
             }));
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, stage) in presented {
-        used.entry(id.to_string()).or_default().push(stage.label);
+        used.entry(id.to_string())
+            .or_default()
+            .push(stage.label.clone());
     }
     used
 }

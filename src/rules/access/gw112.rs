@@ -373,6 +373,6 @@ mod tests {
         let found = crate::rules::evaluate(&snapshot.into(), &selection, &Default::default());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, crate::rules::Status::Unknown);
-        assert_eq!(found[0].resource_arn, "arn:aws:iam::111122223333:role/x");
+        assert_eq!(found[0].resource.arn, "arn:aws:iam::111122223333:role/x");
     }
 }

@@ -21,7 +21,7 @@ impl StageMethod<'_> {
     /// AWS has no ARN for a method on a stage: the stage ARN extended with the method's own
     /// resource id and verb is unique and stable across runs.
     pub fn target(&self, ctx: &RegionContext) -> ResourceRef {
-        let mut r = ctx.scope.apigateway(
+        ctx.scope.apigateway_with(
             &[
                 "restapis",
                 &self.api.id,
@@ -32,18 +32,18 @@ impl StageMethod<'_> {
                 "methods",
                 &self.method.http_method,
             ],
-            format!(
-                "{} ({}) stage {} {} {}",
-                self.api.name,
-                self.api.id,
-                self.stage.stage_name,
-                self.method.http_method,
-                self.resource.path
-            ),
-        );
-        r.tags.extend(self.api.tags.clone());
-        r.tags.extend(self.stage.tags.clone());
-        r
+            || {
+                format!(
+                    "{} ({}) stage {} {} {}",
+                    self.api.name,
+                    self.api.id,
+                    self.stage.stage_name,
+                    self.method.http_method,
+                    self.resource.path
+                )
+            },
+            &[&self.api.tags, &self.stage.tags],
+        )
     }
 
     /// `GET /pets on stage prod of REST API shop`, for messages.

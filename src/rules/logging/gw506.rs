@@ -100,7 +100,7 @@ impl Writers {
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut w = Writers::default();
     for stage in stages(ctx.rest_stages(out), ctx.websocket_stages(out)) {
-        let label = stage.target(ctx).label;
+        let label = stage.target(ctx).label.clone();
         let access = to_cloudwatch(stage.access_log_settings());
         w.add(label, stage.execution_logging(ctx), access);
     }

@@ -96,7 +96,7 @@ fn add_execution(
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let mut targets: BTreeMap<String, Target> = BTreeMap::new();
     for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {
-        let label = stage.target(ctx).label;
+        let label = stage.target(ctx).label.clone();
         add_access(ctx, &mut targets, stage.access_log_settings(), &label);
         let logging = stage
             .execution_logging(ctx)

@@ -69,7 +69,7 @@ mod tests {
         };
         evaluate(&snapshot, &selection, &params)
             .into_iter()
-            .map(|f| (f.resource_arn, f.status, f.severity, f.message))
+            .map(|f| (f.resource.arn.clone(), f.status, f.severity, f.message))
             .collect()
     }
 

@@ -206,7 +206,7 @@ fn attached<'a>(ctx: &RegionContext<'a>, out: &mut Emitter) -> BTreeMap<&'a str,
     let mut acls: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (api, stage) in ctx.rest_stages(out) {
         if let Some(arn) = stage.web_acl_arn.as_deref() {
-            let label = ctx.scope.rest_stage(api, stage).label;
+            let label = ctx.scope.rest_stage(api, stage).label.clone();
             acls.entry(arn).or_default().push(label);
         }
     }
