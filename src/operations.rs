@@ -22,6 +22,8 @@ pub const GET_STAGES: Operation = apigateway("GetStages");
 pub const GET_AUTHORIZERS: Operation = apigateway("GetAuthorizers");
 pub const GET_REQUEST_VALIDATORS: Operation = apigateway("GetRequestValidators");
 pub const GET_DOMAIN_NAMES: Operation = apigateway("GetDomainNames");
+pub const GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS: Operation =
+    apigateway("GetDomainNameAccessAssociations");
 pub const GET_BASE_PATH_MAPPINGS: Operation = apigateway("GetBasePathMappings");
 pub const GET_USAGE_PLANS: Operation = apigateway("GetUsagePlans");
 pub const GET_USAGE_PLAN_KEYS: Operation = apigateway("GetUsagePlanKeys");
@@ -42,6 +44,11 @@ pub const LIST_PRODUCT_REST_ENDPOINT_PAGES: Operation =
 pub const GET_WEB_ACL: Operation = any_resource("wafv2", "GetWebACL", "wafv2:GetWebACL");
 pub const GET_IP_SET: Operation = any_resource("wafv2", "GetIPSet", "wafv2:GetIPSet");
 pub const GET_RULE_GROUP: Operation = any_resource("wafv2", "GetRuleGroup", "wafv2:GetRuleGroup");
+pub const DESCRIBE_MANAGED_RULE_GROUP: Operation = any_resource(
+    "wafv2",
+    "DescribeManagedRuleGroup",
+    "wafv2:DescribeManagedRuleGroup",
+);
 pub const GET_LOGGING_CONFIGURATION: Operation = any_resource(
     "wafv2",
     "GetLoggingConfiguration",
@@ -125,6 +132,7 @@ pub const OPERATIONS: &[Operation] = &[
     GET_AUTHORIZERS,
     GET_REQUEST_VALIDATORS,
     GET_DOMAIN_NAMES,
+    GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS,
     GET_BASE_PATH_MAPPINGS,
     GET_USAGE_PLANS,
     GET_USAGE_PLAN_KEYS,
@@ -144,6 +152,7 @@ pub const OPERATIONS: &[Operation] = &[
     GET_WEB_ACL,
     GET_IP_SET,
     GET_RULE_GROUP,
+    DESCRIBE_MANAGED_RULE_GROUP,
     GET_LOGGING_CONFIGURATION,
     DESCRIBE_LOG_GROUPS,
     DESCRIBE_TRAILS,

@@ -11,12 +11,6 @@ use gwaudit::model::parse_snapshot;
 use gwaudit::operations::OPERATIONS;
 use gwaudit::rules::{evaluate, RuleParams, Selection, Status};
 
-/// Cited although never called, each with the piece of work that removes it. Only GW402/GW404
-/// (through `rules::threat::attached_acls::rule_group_not_read`) name the calls that would read
-/// a rule group's contents, saying they are not made. Issue 11's "WAF rule groups read, not
-/// guessed" makes these calls; it must then delete this list, which the last test enforces.
-const NOT_CALLED_YET: &[&str] = &["DescribeManagedRuleGroup"];
-
 /// The AWS operation names in a message: words starting with a read verb and a capital
 /// (`GetRestApis`, `wafv2:GetWebACL`, `ListAttachedRolePolicies`).
 fn operations_in(message: &str) -> Vec<String> {
@@ -104,9 +98,6 @@ fn every_cited_operation_is_one_the_collector_makes() {
     let policy = String::from_utf8_lossy(&permissions.stdout);
     let mut wrong = Vec::new();
     for (name, places) in &cited {
-        if NOT_CALLED_YET.contains(&name.as_str()) {
-            continue;
-        }
         match OPERATIONS.iter().find(|o| o.name == name) {
             None => wrong.push(format!(
                 "{name} is not in operations::OPERATIONS (the collector never sends it), cited \
@@ -123,23 +114,6 @@ fn every_cited_operation_is_one_the_collector_makes() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-/// The exception list shrinks as calls are added: an entry no message cites any more, or one
-/// the collector now makes, must go.
-#[test]
-fn the_exceptions_are_still_needed() {
-    let cited = cited_operations();
-    for name in NOT_CALLED_YET {
-        assert!(
-            cited.contains_key(*name),
-            "{name} is no longer cited: remove it from NOT_CALLED_YET"
-        );
-        assert!(
-            OPERATIONS.iter().all(|o| o.name != *name),
-            "{name} is now called: remove it from NOT_CALLED_YET"
-        );
-    }
 }
 
 #[test]

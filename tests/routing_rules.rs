@@ -36,25 +36,45 @@ fn a_rest_api_reached_only_through_a_routing_rule_is_served_by_the_domain() {
         )
         .into_boxed_str(),
     );
-    let p = proxy::start(
-        &moto,
-        proxy::answering(&[
-            ("/domainnames", "/domainnames", DOMAINS),
-            (
-                "/domainnames/api.example.com",
-                "/basepathmappings",
-                r#"{"item":[]}"#,
-            ),
-            (
-                "/v2/domainnames/api.example.com",
-                "/apimappings",
-                r#"{"items":[]}"#,
-            ),
-            ("/v2/domainnames/api.example.com", "/routingrules", rules),
-        ]),
+    let mut config = proxy::answering(&[
+        ("/domainnames", "/domainnames", DOMAINS),
+        (
+            "/domainnames/api.example.com",
+            "/basepathmappings",
+            r#"{"item":[]}"#,
+        ),
+        (
+            "/v2/domainnames/api.example.com",
+            "/apimappings",
+            r#"{"items":[]}"#,
+        ),
+        ("/v2/domainnames/api.example.com", "/routingrules", rules),
+    ]);
+    // No private domain is shared with the account.
+    config.faults.insert(
+        0,
+        proxy::answering_when(
+            "/domainnames",
+            "/domainnames",
+            &["resourceOwner=OTHER_ACCOUNTS"],
+            r#"{"item":[]}"#,
+        ),
     );
+    let p = proxy::start(&moto, config);
     let snapshot = support::collect(&p.url, REGION);
     let domain = &snapshot["regions"][0]["domain_names"][0];
+    assert_eq!(
+        snapshot["regions"][0]["shared_domain_names"],
+        serde_json::json!([])
+    );
+    // No private domain, owned or shared: no access association to list, no call spent.
+    assert_eq!(
+        snapshot["regions"][0]["domain_name_access_associations"],
+        serde_json::json!([])
+    );
+    assert!(snapshot["collection_stats"]["api_calls"]
+        .get("apigateway:GetDomainNameAccessAssociations")
+        .is_none());
     assert_eq!(domain["routing_mode"], "ROUTING_RULE_ONLY", "{snapshot}");
     let rule = &domain["routing_rules"][0];
     assert_eq!(rule["routing_rule_id"], "rr01");

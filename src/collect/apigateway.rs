@@ -318,15 +318,27 @@ fn throttle_from(t: &sdk::ThrottleSettings) -> ThrottleSettings {
     }
 }
 
-/// Domain names with their base path mappings (one call per domain).
-pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> {
+/// Domain names: this account's own (`owner` SELF) with their base path mappings (one call
+/// per domain), or the private domains other accounts share with it (OTHER_ACCOUNTS), of which
+/// this account sees no configuration, so no mappings are asked for.
+pub async fn domain_names(
+    rc: &Arc<RegionCollector>,
+    owner: ResourceOwner,
+) -> Option<Vec<DomainName>> {
+    // A failed listing of shared domains is recorded against the domain names collection, so
+    // it is never taken for a gap in the account's own list.
+    let listing = (owner == ResourceOwner::OtherAccounts).then(|| rc.apigw_arn("/domainnames"));
     let items = rc
         .call(
             &op::GET_DOMAIN_NAMES,
-            None,
+            listing.as_deref(),
             rc.clients
                 .apigateway
                 .get_domain_names()
+                .resource_owner(match owner {
+                    ResourceOwner::OwnAccount => sdk::ResourceOwner::SelfValue,
+                    ResourceOwner::OtherAccounts => sdk::ResourceOwner::OtherAccounts,
+                })
                 .limit(500)
                 .into_paginator()
                 .items()
@@ -340,8 +352,8 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
         let arn = rc.apigw_arn(&format!("/domainnames/{name}"));
         let endpoint_types =
             endpoint_types(rc, &op::GET_DOMAIN_NAMES, &arn, d.endpoint_configuration());
-        let mappings = rc
-            .call(
+        let mappings = if owner == ResourceOwner::OwnAccount {
+            rc.call(
                 &op::GET_BASE_PATH_MAPPINGS,
                 Some(&arn),
                 rc.clients
@@ -356,7 +368,10 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
                     .send()
                     .collect::<Result<Vec<_>, _>>(),
             )
-            .await;
+            .await
+        } else {
+            None
+        };
         out.push(DomainName {
             ip_address_type: ip_address_type(
                 rc,
@@ -369,6 +384,7 @@ pub async fn domain_names(rc: &Arc<RegionCollector>) -> Option<Vec<DomainName>> 
             domain_name_arn: d.domain_name_arn().map(Into::into),
             policy: d.policy().map(Into::into),
             management_policy: d.management_policy().map(Into::into),
+            resource_owner: Some(owner),
             routing_mode: d
                 .routing_mode()
                 .map(|m| rc.keep(&op::GET_DOMAIN_NAMES, &arn, "routingMode", m.as_str())),

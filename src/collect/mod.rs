@@ -9,6 +9,7 @@ mod apigatewayv2;
 mod clients;
 mod cloudtrail;
 mod convert;
+mod domain_access;
 mod errors;
 pub mod guard;
 mod iam;
@@ -28,7 +29,9 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Semaphore;
 
-use crate::model::{CollectionError, KeepsUnknown, RegionSnapshot, Snapshot, UNKNOWN_VALUE_CODE};
+use crate::model::{
+    CollectionError, KeepsUnknown, RegionSnapshot, ResourceOwner, Snapshot, UNKNOWN_VALUE_CODE,
+};
 use crate::operations::Operation;
 use clients::Clients;
 use guard::{CallLog, ReadOnlyGuard};
@@ -219,6 +222,7 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         rest_apis,
         v2_apis,
         domains,
+        shared_domain_names,
         usage_plans,
         api_keys,
         client_certificates,
@@ -228,7 +232,8 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
     ) = tokio::join!(
         apigateway::rest_apis(&rc),
         apigatewayv2::apis(&rc),
-        apigateway::domain_names(&rc),
+        apigateway::domain_names(&rc, ResourceOwner::OwnAccount),
+        apigateway::domain_names(&rc, ResourceOwner::OtherAccounts),
         apigateway::usage_plans(&rc),
         apigateway::api_keys(&rc),
         apigateway::client_certificates(&rc),
@@ -237,10 +242,19 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         apigatewayv2::portals(&rc),
     );
     let mut domain_names = domains;
-    if let Some(d) = domain_names.as_mut() {
-        apigatewayv2::api_mappings(&rc, d).await;
-        apigatewayv2::routing_rules(&rc, d).await;
-    }
+    let with_associations = domain_access::may_have_associations(
+        domain_names.as_deref(),
+        shared_domain_names.as_deref(),
+    );
+    let (_, domain_name_access_associations) = tokio::join!(
+        async {
+            if let Some(d) = domain_names.as_mut() {
+                apigatewayv2::api_mappings(&rc, d).await;
+                apigatewayv2::routing_rules(&rc, d).await;
+            }
+        },
+        domain_access::access_associations(&rc, with_associations),
+    );
     let rest_stages = rest_apis
         .iter()
         .flatten()
@@ -275,6 +289,8 @@ async fn collect_region(rc: Arc<RegionCollector>) -> RegionSnapshot {
         rest_apis,
         v2_apis,
         domain_names,
+        shared_domain_names,
+        domain_name_access_associations,
         usage_plans,
         api_keys,
         client_certificates,

@@ -1,5 +1,6 @@
 //! WAFv2: each web ACL referenced by a stage, fetched once, with its logging configuration and
-//! the IP sets its rules reference (each read once).
+//! the IP sets, customer rule groups and managed rule groups its rules reference (each read
+//! once per region).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -59,15 +60,15 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
         };
     };
     if let Some(m) = s.managed_rule_group_statement() {
-        let Overrides {
-            to_count, to_allow, ..
-        } = overrides(m.excluded_rules(), m.rule_action_overrides());
+        let o = overrides(m.excluded_rules(), m.rule_action_overrides());
         return WafStatement::ManagedRuleGroup {
             vendor_name: m.vendor_name().into(),
             name: m.name().into(),
             version: m.version().map(Into::into),
-            rules_overridden_to_count: to_count,
-            rules_overridden_to_allow: to_allow,
+            rules_overridden_to_count: o.to_count,
+            rules_overridden_to_allow: o.to_allow,
+            rules_overridden_to_block: o.to_block,
+            rules_overridden_to_challenge: o.to_challenge,
         };
     }
     if let Some(r) = s.rate_based_statement() {
@@ -118,22 +119,25 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
     }
 }
 
+/// A rule's action; `None` for an action this version does not model.
+fn action_from(a: &sdk::RuleAction) -> Option<WafRuleAction> {
+    if a.block().is_some() {
+        Some(WafRuleAction::Block)
+    } else if a.allow().is_some() {
+        Some(WafRuleAction::Allow)
+    } else if a.count().is_some() {
+        Some(WafRuleAction::Count)
+    } else if a.captcha().is_some() {
+        Some(WafRuleAction::Captcha)
+    } else if a.challenge().is_some() {
+        Some(WafRuleAction::Challenge)
+    } else {
+        None
+    }
+}
+
 fn rule_from(r: &sdk::Rule) -> WafRule {
-    let action = r.action().and_then(|a| {
-        if a.block().is_some() {
-            Some(WafRuleAction::Block)
-        } else if a.allow().is_some() {
-            Some(WafRuleAction::Allow)
-        } else if a.count().is_some() {
-            Some(WafRuleAction::Count)
-        } else if a.captcha().is_some() {
-            Some(WafRuleAction::Captcha)
-        } else if a.challenge().is_some() {
-            Some(WafRuleAction::Challenge)
-        } else {
-            None
-        }
-    });
+    let action = r.action().and_then(action_from);
     let override_action = r.override_action().and_then(|o| {
         if o.count().is_some() {
             Some(WafOverrideAction::Count)
@@ -157,6 +161,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
     // Several ACLs may reference one IP set: each is read once per region.
     let mut ip_sets: BTreeMap<String, Option<IpSet>> = BTreeMap::new();
     let mut rule_groups: BTreeMap<String, Option<RuleGroup>> = BTreeMap::new();
+    let mut managed_groups: BTreeMap<ManagedGroupKey, Option<ManagedRuleGroup>> = BTreeMap::new();
     for arn in arns {
         let Some((name, id)) = name_and_id(arn, "webacl") else {
             rc.record_failure(
@@ -221,6 +226,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
             logging_destinations,
             ip_sets: Vec::new(),
             rule_groups: Vec::new(),
+            managed_rule_groups: Vec::new(),
         });
         let acl = out.last_mut().expect("just pushed");
         let referenced: Vec<String> = acl
@@ -247,6 +253,34 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
             if let Some(Some(group)) = rule_groups.get(&group_arn) {
                 if acl.rule_group(&group_arn).is_none() {
                     acl.rule_groups.push(group.clone());
+                }
+            }
+        }
+        let managed: Vec<ManagedGroupKey> = acl
+            .rules
+            .iter()
+            .filter_map(|r| match &r.statement {
+                WafStatement::ManagedRuleGroup {
+                    vendor_name,
+                    name,
+                    version,
+                    ..
+                } => Some((vendor_name.clone(), name.clone(), version.clone())),
+                _ => None,
+            })
+            .collect();
+        for key in managed {
+            if !managed_groups.contains_key(&key) {
+                let group = managed_rule_group(rc, &key).await;
+                managed_groups.insert(key.clone(), group);
+            }
+            if let Some(Some(group)) = managed_groups.get(&key) {
+                let known = acl
+                    .managed_rule_groups
+                    .iter()
+                    .any(|g| (&g.vendor_name, &g.name, &g.version) == (&key.0, &key.1, &key.2));
+                if !known {
+                    acl.managed_rule_groups.push(group.clone());
                 }
             }
         }
@@ -337,5 +371,48 @@ async fn rule_group(rc: &Arc<RegionCollector>, arn: &str) -> Option<RuleGroup> {
         arn: arn.to_string(),
         name: group.name().into(),
         rules: group.rules().iter().map(rule_from).collect(),
+    })
+}
+
+/// A managed rule group as a web ACL references it: vendor, name and the version pinned
+/// (`None`: the vendor's default version).
+type ManagedGroupKey = (String, String, Option<String>);
+
+/// One managed rule group's rules (`DescribeManagedRuleGroup`, regional scope, the version the
+/// reference pins or else the vendor's default, which is the one the web ACL runs); `None`
+/// when it could not be read (the error is recorded).
+async fn managed_rule_group(
+    rc: &Arc<RegionCollector>,
+    key: &ManagedGroupKey,
+) -> Option<ManagedRuleGroup> {
+    let (vendor, name, version) = key;
+    let resource = managed_group_id(vendor, name, version.as_deref());
+    let got = rc
+        .call(
+            &op::DESCRIBE_MANAGED_RULE_GROUP,
+            Some(&resource),
+            rc.clients
+                .wafv2
+                .describe_managed_rule_group()
+                .vendor_name(vendor)
+                .name(name)
+                .scope(sdk::Scope::Regional)
+                .set_version_name(version.clone())
+                .send(),
+        )
+        .await?;
+    Some(ManagedRuleGroup {
+        vendor_name: vendor.clone(),
+        name: name.clone(),
+        version: version.clone(),
+        version_name: got.version_name().map(Into::into),
+        rules: got
+            .rules()
+            .iter()
+            .map(|r| ManagedRuleSummary {
+                name: r.name().unwrap_or_default().into(),
+                action: r.action().and_then(action_from),
+            })
+            .collect(),
     })
 }

@@ -430,6 +430,11 @@ pub struct DomainName {
     /// their VPC endpoints with the domain (`apigateway:CreateAccessAssociation`).
     #[serde(default)]
     pub management_policy: Option<String>,
+    /// Which `GetDomainNames` listing found it: this account's own domains (`SELF`) or the
+    /// private domains other accounts share with it (`OTHER_ACCOUNTS`); `None` in snapshots
+    /// older than the distinction.
+    #[serde(default)]
+    pub resource_owner: Option<super::ResourceOwner>,
     #[serde(default)]
     pub endpoint_types: Vec<EndpointType>,
     /// `endpointConfiguration.ipAddressType`.

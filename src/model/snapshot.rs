@@ -71,8 +71,18 @@ pub struct RegionSnapshot {
     pub rest_apis: Option<Vec<RestApi>>,
     #[serde(default)]
     pub v2_apis: Option<Vec<V2Api>>,
+    /// The custom domain names this account owns (`GetDomainNames` resourceOwner `SELF`).
     #[serde(default)]
     pub domain_names: Option<Vec<DomainName>>,
+    /// Private custom domain names other accounts share with this one (`GetDomainNames`
+    /// resourceOwner `OTHER_ACCOUNTS`): their policies are the owner's and not visible here.
+    #[serde(default)]
+    pub shared_domain_names: Option<Vec<DomainName>>,
+    /// Domain name access associations: this account's VPC endpoints with any private domain,
+    /// and other accounts' endpoints with this account's private domains
+    /// (`GetDomainNameAccessAssociations`, both owners).
+    #[serde(default)]
+    pub domain_name_access_associations: Option<Vec<super::DomainNameAccessAssociation>>,
     #[serde(default)]
     pub usage_plans: Option<Vec<UsagePlan>>,
     #[serde(default)]

@@ -278,6 +278,23 @@ fn region_snapshot(at: &str, r: &RegionSnapshot) -> Result<(), Invalid> {
             &d.regional_certificate_arn,
         )?;
     }
+    // The rules read owners from these ARNs and match associations to domains by them.
+    for (j, d) in r.shared_domain_names.iter().flatten().enumerate() {
+        optional_arn(
+            || format!("{at}.shared_domain_names[{j}].domain_name_arn"),
+            &d.domain_name_arn,
+        )?;
+    }
+    for (j, a) in r
+        .domain_name_access_associations
+        .iter()
+        .flatten()
+        .enumerate()
+    {
+        let a_at = format!("{at}.domain_name_access_associations[{j}]");
+        optional_arn(|| format!("{a_at}.arn"), &a.arn)?;
+        optional_arn(|| format!("{a_at}.domain_name_arn"), &a.domain_name_arn)?;
+    }
     for (j, acl) in r.web_acls.iter().flatten().enumerate() {
         web_acl(&format!("{at}.web_acls[{j}]"), acl)?;
     }

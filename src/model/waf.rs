@@ -47,6 +47,11 @@ pub struct WebAcl {
     /// referenced group missing here was not collected: a collection error names it.
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
+    /// The managed rule groups its rules reference (`DescribeManagedRuleGroup`, each vendor,
+    /// name and version read once). A referenced group missing here was not collected: a
+    /// collection error names it, or the snapshot predates the call.
+    #[serde(default)]
+    pub managed_rule_groups: Vec<ManagedRuleGroup>,
 }
 
 /// A customer-managed rule group and its rules (their own actions, not overrides).
@@ -57,6 +62,44 @@ pub struct RuleGroup {
     pub name: String,
     #[serde(default)]
     pub rules: Vec<WafRule>,
+}
+
+/// A managed rule group (AWS or AWS Marketplace) as `DescribeManagedRuleGroup` lists it: the
+/// names of its rules and their own actions, before a reference's overrides.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedRuleGroup {
+    pub vendor_name: String,
+    pub name: String,
+    /// The version the reference pins; `None`: the vendor's default version, which is also
+    /// what the call describes when no version is given.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The version the answer describes (`VersionName`), for the evidence.
+    #[serde(default)]
+    pub version_name: Option<String>,
+    /// Empty when the vendor discloses no rules (the API then cannot tell what the group does).
+    #[serde(default)]
+    pub rules: Vec<ManagedRuleSummary>,
+}
+
+/// How a managed rule group is named where it has no ARN (collection errors, messages):
+/// `vendor/name`, and `/version` when the reference pins one.
+pub fn managed_group_id(vendor: &str, name: &str, version: Option<&str>) -> String {
+    match version {
+        Some(v) => format!("{vendor}/{name}/{v}"),
+        None => format!("{vendor}/{name}"),
+    }
+}
+
+/// One rule of a managed group: its name and its own action (`None`: the answer named none,
+/// or an action this version does not know).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedRuleSummary {
+    pub name: String,
+    #[serde(default)]
+    pub action: Option<WafRuleAction>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,6 +134,23 @@ impl WebAcl {
     pub fn rule_group(&self, arn: &str) -> Option<&RuleGroup> {
         self.rule_groups.iter().find(|g| g.arn == arn)
     }
+
+    /// The managed rule group a `ManagedRuleGroup` statement references, when it was
+    /// described; `None` for any other statement.
+    pub fn managed_rule_group(&self, statement: &WafStatement) -> Option<&ManagedRuleGroup> {
+        let WafStatement::ManagedRuleGroup {
+            vendor_name,
+            name,
+            version,
+            ..
+        } = statement
+        else {
+            return None;
+        };
+        self.managed_rule_groups
+            .iter()
+            .find(|g| g.vendor_name == *vendor_name && g.name == *name && g.version == *version)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -110,27 +170,50 @@ impl WafStatement {
     /// The action a rule of the customer group this statement references takes once the
     /// reference's overrides apply (COUNT and ALLOW overrides: `Count`/`Allow`).
     pub fn effective_action(&self, rule: &WafRule) -> Option<WafRuleAction> {
-        let WafStatement::RuleGroupReference {
-            rules_overridden_to_count,
-            rules_overridden_to_allow,
-            rules_overridden_to_block,
-            rules_overridden_to_challenge,
-            ..
-        } = self
-        else {
-            return rule.action;
+        self.overridden_action(&rule.name, rule.action)
+    }
+
+    /// The action the group rule `name` (own action `own`) takes once this reference's
+    /// overrides apply, for customer and managed group references alike; `own` for any other
+    /// statement or a rule the reference does not override.
+    pub fn overridden_action(
+        &self,
+        name: &str,
+        own: Option<WafRuleAction>,
+    ) -> Option<WafRuleAction> {
+        let (to_count, to_allow, to_block, to_challenge) = match self {
+            WafStatement::RuleGroupReference {
+                rules_overridden_to_count,
+                rules_overridden_to_allow,
+                rules_overridden_to_block,
+                rules_overridden_to_challenge,
+                ..
+            }
+            | WafStatement::ManagedRuleGroup {
+                rules_overridden_to_count,
+                rules_overridden_to_allow,
+                rules_overridden_to_block,
+                rules_overridden_to_challenge,
+                ..
+            } => (
+                rules_overridden_to_count,
+                rules_overridden_to_allow,
+                rules_overridden_to_block,
+                rules_overridden_to_challenge,
+            ),
+            _ => return own,
         };
-        let named = |list: &[String]| list.contains(&rule.name);
-        if named(rules_overridden_to_count) {
+        let named = |list: &[String]| list.iter().any(|n| n == name);
+        if named(to_count) {
             Some(WafRuleAction::Count)
-        } else if named(rules_overridden_to_allow) {
+        } else if named(to_allow) {
             Some(WafRuleAction::Allow)
-        } else if named(rules_overridden_to_block) {
+        } else if named(to_block) {
             Some(WafRuleAction::Block)
-        } else if named(rules_overridden_to_challenge) {
+        } else if named(to_challenge) {
             Some(WafRuleAction::Challenge)
         } else {
-            rule.action
+            own
         }
     }
 
@@ -172,6 +255,12 @@ pub enum WafStatement {
         /// later rules see the request.
         #[serde(default)]
         rules_overridden_to_allow: Vec<String>,
+        /// Rules of the group whose action is overridden to BLOCK.
+        #[serde(default)]
+        rules_overridden_to_block: Vec<String>,
+        /// Rules of the group whose action is overridden to CAPTCHA or CHALLENGE.
+        #[serde(default)]
+        rules_overridden_to_challenge: Vec<String>,
     },
     RateBased {
         limit: i64,

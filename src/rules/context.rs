@@ -4,10 +4,11 @@
 use crate::analysis::exposure::{self, Exposure, Missing};
 use crate::date::Date;
 use crate::model::{
-    AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName, IamSnapshot, LogGroup,
-    Method, Portal, PortalProduct, ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer,
-    Route, Snapshot, Stage, Trail, UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration,
-    V2Stage, WebAcl, UNKNOWN_VALUE_CODE,
+    AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName,
+    DomainNameAccessAssociation, IamSnapshot, LogGroup, Method, Portal, PortalProduct,
+    ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot, Stage, Trail,
+    UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
+    UNKNOWN_VALUE_CODE,
 };
 use crate::operations::{self as op, Operation};
 
@@ -121,7 +122,8 @@ impl<'a> RegionContext<'a> {
         }
     }
 
-    /// The recorded error `reason` cites: the one about `resource`, else one about no resource.
+    /// The recorded error `reason` cites: the one about `resource` (about no resource when
+    /// `None`), else one about no resource, else any.
     fn cited(&self, operation: &Operation, resource: Option<&str>) -> Option<&'a CollectionError> {
         let region = self.region.region.as_str();
         let errors = self.snapshot.collection_errors.iter().filter(|e| {
@@ -133,6 +135,9 @@ impl<'a> RegionContext<'a> {
                 (Some(want), Some(got)) if got == want || got.ends_with(&format!("/{want}")) => {
                     return Some(e)
                 }
+                // A list call's own failure, rather than another listing's (the private
+                // domains shared with the account, recorded against the collection).
+                (None, None) => return Some(e),
                 (Some(_), Some(_)) => {}
                 _ => fallback = fallback.or(Some(e)),
             }
@@ -144,12 +149,17 @@ impl<'a> RegionContext<'a> {
     /// whose answer could not be understood (the error names it), or one whose collection
     /// failed before it could be named. A value this version does not know is not a drop: the
     /// entry is in the list with the value kept, and the rules that need it say so.
+    ///
+    /// An error about a whole collection (its ARN, `...::/domainnames`) is another listing of
+    /// it, the private domains other accounts share with this one, and drops nothing from the
+    /// account's own list.
     fn dropped(&self, operation: &'a Operation) -> impl Iterator<Item = &'a CollectionError> + 'a {
         let region = self.region.region.as_str();
         self.snapshot.collection_errors.iter().filter(move |e| {
             is_error_of(e, operation)
                 && e.code != UNKNOWN_VALUE_CODE
                 && e.region.as_deref().is_none_or(|r| r == region)
+                && !e.resource.as_deref().is_some_and(is_collection_arn)
         })
     }
 
@@ -241,6 +251,16 @@ impl<'a> RegionContext<'a> {
             &op::GET_DOMAIN_NAMES,
             "domainnames",
         )
+    }
+
+    /// The region's domain name access associations, or why they were not collected.
+    pub fn domain_name_access_associations(
+        &self,
+    ) -> Result<&'a [DomainNameAccessAssociation], String> {
+        self.region
+            .domain_name_access_associations
+            .as_deref()
+            .ok_or_else(|| self.reason(&op::GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS, None))
     }
 
     /// The region's developer portals.
@@ -513,6 +533,15 @@ pub fn each_part<'a, A, T>(
 /// Whether a recorded error is about `operation`. Only the name is compared: snapshots in the
 /// wild name the API Gateway v2 service either way, and where a name exists in both services
 /// (GetStages, GetAuthorizers) the resource the error names tells them apart.
+/// An API Gateway collection's own ARN (`arn:aws:apigateway:eu-west-1::/domainnames`), as
+/// opposed to one of its entries' (`.../domainnames/api.example.com`).
+fn is_collection_arn(resource: &str) -> bool {
+    resource.contains(":apigateway:")
+        && resource
+            .split_once("::/")
+            .is_some_and(|(_, path)| !path.contains('/'))
+}
+
 fn is_error_of(e: &CollectionError, operation: &Operation) -> bool {
     e.operation == operation.name
 }

@@ -87,6 +87,41 @@ pub fn answering(routes: &[(&'static str, &'static str, &'static str)]) -> Confi
     }
 }
 
+/// A canned answer to GET requests whose path contains `contains` and ends with `suffix`, and
+/// whose request line or headers hold every one of `request_contains` (a query parameter such
+/// as `resourceOwner=OTHER_ACCOUNTS`, or a page's `position=`). Put it before a route of the
+/// same path without the condition: the first fault that matches answers.
+pub fn answering_when(
+    contains: &'static str,
+    suffix: &'static str,
+    request_contains: &'static [&'static str],
+    body: &'static str,
+) -> Fault {
+    Fault {
+        request_contains,
+        ..Fault::always("GET", contains, suffix, Action::Respond(body))
+    }
+}
+
+/// A fault on an operation of a JSON-protocol service (`POST /` with the header
+/// `X-Amz-Target: {target}`, e.g. `AWSWAF_20190729.GetWebACL`) whose request also holds every
+/// one of `body_contains` (a group's name in its body): how a test answers WAF calls as the
+/// API reference documents them, or refuses one.
+pub fn json_target(target: &str, body_contains: &[&str], action: Action) -> Fault {
+    // The header line ends the value, so `GetWebACL` does not also match
+    // `GetWebACLForResource`.
+    let mut needles = vec![format!("{target}\r\n")];
+    needles.extend(body_contains.iter().map(|s| s.to_string()));
+    let needles: Vec<&'static str> = needles
+        .into_iter()
+        .map(|n| &*Box::leak(n.into_boxed_str()))
+        .collect();
+    Fault {
+        request_contains: Box::leak(needles.into_boxed_slice()),
+        ..Fault::always("POST", "/", "/", action)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub faults: Vec<Fault>,
@@ -191,6 +226,7 @@ fn is_apigateway(path: &str) -> bool {
         "/apis",
         "/v2/",
         "/domainnames",
+        "/domainnameaccessassociations",
         "/usageplans",
         "/apikeys",
         "/clientcertificates",

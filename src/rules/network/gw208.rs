@@ -1,4 +1,4 @@
-use super::private_domain_policies;
+use super::{associated_endpoints, private_domain_policies};
 use crate::analysis::policy::{analyze_invoke, PrincipalScope};
 use crate::rules::{Emitter, RegionContext};
 
@@ -8,8 +8,9 @@ rule!(GW208, "network/GW208-private-domain-policy-open.toml");
 const PRIVATE_DOMAIN_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc", "aws:PrincipalOrgID"];
 
 /// A private custom domain is reachable from VPC endpoints that have an access association
-/// with it; its execute-api policy is what decides who may invoke through it. Shared private
-/// domains (owned by another account) carry the owner's policy and are the owner's to judge.
+/// with it (listed as evidence); its execute-api policy is what decides who may invoke through
+/// it. Shared private domains (owned by another account) carry the owner's policy, invisible
+/// here, and are the owner's to judge: they get no result.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let domains = private_domain_policies(
         ctx,
@@ -18,13 +19,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         |d| d.policy.as_ref(),
         // AWS requires the policy of a private domain, so its absence is missing data (a
         // snapshot of an older gwaudit does not record it), never "nobody can invoke".
-        |out, target, name| {
+        |out, target, d| {
             out.unknown(
                 target,
                 format!(
-                    "the execute-api policy of private custom domain {name} is not in the \
+                    "the execute-api policy of private custom domain {} is not in the \
                      snapshot (AWS requires one; a snapshot of an older gwaudit version does \
-                     not record it): scan again to collect it"
+                     not record it): scan again to collect it",
+                    d.domain_name
                 ),
             );
         },
@@ -40,7 +42,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     d.domain_name
                 ),
             )
-            .evidence("restrictions", analysis.restriction_evidence());
+            .evidence("restrictions", analysis.restriction_evidence())
+            .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
         } else {
             out.fail(
                 target,
@@ -51,7 +54,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     analysis.open_labels()
                 ),
             )
-            .evidence("unrestricted_statements", analysis.open_evidence());
+            .evidence("unrestricted_statements", analysis.open_evidence())
+            .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::private_domain_policies;
+use super::{associated_endpoints, private_domain_policies};
 use crate::analysis::policy::grants_outside_org;
 use crate::rules::{Emitter, RegionContext};
 
@@ -18,15 +18,17 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         "management policy",
         |d| d.management_policy.as_ref(),
         // The management policy is optional: without one only the owner can associate.
-        |out, target, name| {
+        |out, target, d| {
             out.pass(
                 target,
                 format!(
-                    "private custom domain {name} has no management policy: only its own \
-                     account can associate VPC endpoints with it"
+                    "private custom domain {} has no management policy: only its own account \
+                     can associate VPC endpoints with it",
+                    d.domain_name
                 ),
             )
-            .evidence("management_policy", "none");
+            .evidence("management_policy", "none")
+            .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
         },
     );
     for (d, target, doc) in domains {
@@ -39,7 +41,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                      the organization or the account",
                     d.domain_name
                 ),
-            );
+            )
+            .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
         } else {
             let principals: Vec<String> = grants.iter().flat_map(|g| g.resources.clone()).collect();
             out.fail(
@@ -56,7 +59,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                         .join(", ")
                 ),
             )
-            .evidence("principals", principals);
+            .evidence("principals", principals)
+            .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod gw209;
 
 use std::fmt;
 
+use serde_json::{json, Value};
+
 use crate::analysis::exposure::Exposure;
 use crate::analysis::policy::{
     analyze_invoke, parse_policy, InvokeAnalysis, PolicyDocument, PrincipalScope,
@@ -122,25 +124,29 @@ impl fmt::Display for AnyApi<'_> {
     }
 }
 
-/// The private custom domains of the region with one of their policies (`what`) parsed, for
-/// GW208 and GW209. A domain without that policy gets what `without` emits (each rule knows
+/// The private custom domains this account owns, with one of their policies (`what`) parsed,
+/// for GW208 and GW209. A domain without that policy gets what `without` emits (each rule knows
 /// what an absent policy means); one whose policy does not parse is not determinable. Public
-/// domains are skipped.
+/// domains are skipped, and so are domains another account owns (a snapshot may list one
+/// among its own): their policies are the owner's to set, judged in the owner's account, and
+/// not even visible from this one.
 fn private_domain_policies<'a>(
     ctx: &RegionContext<'a>,
     out: &mut Emitter,
     what: &str,
     policy: impl Fn(&'a DomainName) -> Option<&'a String>,
-    without: impl Fn(&mut Emitter, ResourceRef, &str),
+    without: impl Fn(&mut Emitter, ResourceRef, &'a DomainName),
 ) -> Vec<(&'a DomainName, ResourceRef, PolicyDocument)> {
     let mut found = Vec::new();
     for d in ctx.domain_names(out) {
-        if !d.endpoint_types.contains(&EndpointType::Private) {
+        if !d.endpoint_types.contains(&EndpointType::Private)
+            || d.is_owned_by_another_account(ctx.scope.account_id)
+        {
             continue;
         }
         let target = ctx.scope.domain(d);
         let Some(raw) = policy(d) else {
-            without(out, target, &d.domain_name);
+            without(out, target, d);
             continue;
         };
         match parse_policy(raw) {
@@ -152,4 +158,29 @@ fn private_domain_policies<'a>(
         }
     }
     found
+}
+
+/// The VPC endpoints associated with a private domain this account owns, each with the account
+/// that owns the association, for GW208's and GW209's evidence: who reaches the domain today.
+/// They decide nothing (the policies do, and an association can be created whenever the
+/// management policy allows one), so associations that were not collected only say why.
+fn associated_endpoints(ctx: &RegionContext, domain: &DomainName) -> Value {
+    let associations = match ctx.domain_name_access_associations() {
+        Ok(all) => all,
+        Err(reason) => return Value::String(format!("not collected: {reason}")),
+    };
+    let Some(arn) = domain.domain_name_arn.as_deref() else {
+        return Value::String("unknown: the domain's ARN is not in the snapshot".into());
+    };
+    associations
+        .iter()
+        .filter(|a| a.domain_name_arn.as_deref() == Some(arn))
+        .map(|a| {
+            json!({
+                "source": a.access_association_source,
+                "source_type": a.access_association_source_type,
+                "account": a.account(),
+            })
+        })
+        .collect()
 }

@@ -7,7 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{UnknownCause, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
+use crate::model::{
+    managed_group_id, ManagedRuleGroup, UnknownCause, WafOverrideAction, WafRule, WafRuleAction,
+    WafStatement, WebAcl,
+};
+use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, Status};
 
 /// A rule's verdict on one web ACL; the stages using it are added by [`judge_attached`].
@@ -29,11 +33,6 @@ impl Verdict {
 
     pub fn unknown(message: impl Into<String>) -> Self {
         Self::new(Status::Unknown, message.into())
-    }
-
-    /// Unknown because what decides it cannot be read (a rule group's contents).
-    pub fn undeterminable(message: impl Into<String>) -> Self {
-        Self::unknown_because(message, UnknownCause::NotDeterminable)
     }
 
     pub fn unknown_because(message: impl Into<String>, cause: UnknownCause) -> Self {
@@ -75,15 +74,34 @@ pub(super) fn action_name(action: WafRuleAction) -> &'static str {
 pub(super) enum GroupMode {
     Blocks,
     Counts,
-    /// Whether any of the group's rules blocks depends on its rule list, which is not in the
-    /// snapshot: a managed group with rules overridden to count (gwaudit does not read managed
-    /// groups' rules), or a customer rule group whose `GetRuleGroup` failed.
-    Undetermined,
+    /// Whether any of the group's rules blocks depends on its rule list, which was not read:
+    /// a customer group whose `GetRuleGroup` failed, or a managed group with many rules
+    /// overridden whose `DescribeManagedRuleGroup` failed (or a snapshot older than the call).
+    NotRead,
+    /// The rule list was read and cannot tell: a managed group whose vendor lists no rules, or
+    /// whose rules left unoverridden carry no action gwaudit knows.
+    Undisclosed,
+}
+
+impl GroupMode {
+    pub fn is_undetermined(self) -> bool {
+        matches!(self, GroupMode::NotRead | GroupMode::Undisclosed)
+    }
+}
+
+/// CAPTCHA and CHALLENGE stop every client without a token, as a top-level rule with those
+/// actions does.
+fn enforcing(action: Option<WafRuleAction>) -> bool {
+    matches!(
+        action,
+        Some(WafRuleAction::Block | WafRuleAction::Captcha | WafRuleAction::Challenge)
+    )
 }
 
 /// A lower bound of the blocking rules of AWS managed groups across their versions (AWS
-/// managed rule groups documentation): fewer count overrides than this leave part of the
-/// group blocking. For any other group a single override may have silenced all of it.
+/// managed rule groups documentation), used only when a group's rules could not be read:
+/// fewer count overrides than this leave part of the group blocking. For any other group a
+/// single override may have silenced all of it.
 const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
     ("AWSManagedRulesCommonRuleSet", 15),
     ("AWSManagedRulesKnownBadInputsRuleSet", 3),
@@ -92,112 +110,163 @@ const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
 
 /// `None` for rules that do not reference a rule group. The WAF console's "override all rule
 /// actions to Count" keeps the override action NONE and overrides each rule, so NONE alone
-/// does not mean the group blocks.
+/// does not mean the group blocks: the group's own rules, with the reference's overrides
+/// applied, decide.
 pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
     let in_none_mode = rule.override_action == Some(WafOverrideAction::None);
-    let counted: BTreeSet<&str> = rule.statement.rules_not_blocking().into_iter().collect();
-    let (vendor, name) = match &rule.statement {
-        WafStatement::ManagedRuleGroup {
-            vendor_name, name, ..
-        } => (vendor_name, name),
+    match &rule.statement {
         // A customer group's own rules decide: it may hold only Count rules, or none at all
         // (Shield Advanced's automatic mitigation group is empty outside an attack).
-        WafStatement::RuleGroupReference { arn, .. } => {
-            if !in_none_mode {
-                return Some(GroupMode::Counts);
-            }
-            return Some(match acl.rule_group(arn) {
-                None => GroupMode::Undetermined,
-                Some(group) => {
-                    // CAPTCHA and CHALLENGE stop every client without a token, as a top-level
-                    // rule with those actions does.
-                    let blocks = group.rules.iter().any(|r| {
-                        matches!(
-                            rule.statement.effective_action(r),
-                            Some(
-                                WafRuleAction::Block
-                                    | WafRuleAction::Captcha
-                                    | WafRuleAction::Challenge
-                            )
-                        )
-                    });
-                    if blocks {
-                        GroupMode::Blocks
-                    } else {
-                        GroupMode::Counts
-                    }
+        WafStatement::RuleGroupReference { arn, .. } => Some(if !in_none_mode {
+            GroupMode::Counts
+        } else {
+            match acl.rule_group(arn) {
+                None => GroupMode::NotRead,
+                Some(group)
+                    if group
+                        .rules
+                        .iter()
+                        .any(|r| enforcing(rule.statement.effective_action(r))) =>
+                {
+                    GroupMode::Blocks
                 }
-            });
-        }
-        _ => return None,
-    };
-    if !in_none_mode {
-        return Some(GroupMode::Counts);
+                Some(_) => GroupMode::Counts,
+            }
+        }),
+        WafStatement::ManagedRuleGroup {
+            vendor_name, name, ..
+        } => Some(if !in_none_mode {
+            GroupMode::Counts
+        } else {
+            match acl.managed_rule_group(&rule.statement) {
+                Some(group) => managed_mode(rule, group),
+                None => unread_managed_mode(rule, vendor_name, name),
+            }
+        }),
+        _ => None,
     }
+}
+
+/// A described managed group in NONE mode: a rule still blocking after the reference's
+/// overrides makes the group block; every rule counting or allowing makes it count. The API
+/// cannot tell when the vendor lists no rules, or a rule left as is has no known action.
+fn managed_mode(reference: &WafRule, group: &ManagedRuleGroup) -> GroupMode {
+    let actions: Vec<Option<WafRuleAction>> = group
+        .rules
+        .iter()
+        .map(|r| reference.statement.overridden_action(&r.name, r.action))
+        .collect();
+    if actions.iter().any(|a| enforcing(*a)) {
+        GroupMode::Blocks
+    } else if actions.is_empty() || actions.iter().any(Option::is_none) {
+        GroupMode::Undisclosed
+    } else {
+        GroupMode::Counts
+    }
+}
+
+/// A managed group in NONE mode whose rules were not read: it blocks when nothing is
+/// overridden to count or allow, or fewer rules than an AWS baseline group surely holds.
+fn unread_managed_mode(reference: &WafRule, vendor: &str, name: &str) -> GroupMode {
+    let counted: BTreeSet<&str> = reference
+        .statement
+        .rules_not_blocking()
+        .into_iter()
+        .collect();
     if counted.is_empty() {
-        return Some(GroupMode::Blocks);
+        return GroupMode::Blocks;
     }
     let bound = BLOCKING_RULES_AT_LEAST
         .iter()
         .find(|(group, _)| vendor == "AWS" && *group == name)
         .map_or(0, |(_, n)| *n);
-    Some(if counted.len() < bound {
+    if counted.len() < bound {
         GroupMode::Blocks
     } else {
-        GroupMode::Undetermined
-    })
-}
-
-/// The cause of an undetermined verdict over `groups`: a customer group whose rules failed
-/// to collect is a gap a rescan can fill; a managed group's rules are not read at all.
-pub(super) fn undetermined_cause(groups: &[&WafRule]) -> UnknownCause {
-    if groups
-        .iter()
-        .any(|r| matches!(r.statement, WafStatement::RuleGroupReference { .. }))
-    {
-        UnknownCause::NotCollected
-    } else {
-        UnknownCause::NotDeterminable
+        GroupMode::NotRead
     }
 }
 
-/// Why an undetermined group cannot be judged, for `unknown` messages: the group, and the
-/// call that would list its rules. gwaudit does not make that call yet, so the message says so
-/// instead of citing it as a failed call.
-pub(super) fn undetermined_reason(groups: &[&WafRule]) -> String {
+/// Why the undetermined groups among `groups` cannot be judged, with the cause: a group whose
+/// rules were not read names the call that failed (a rescan with the permission fills it); a
+/// managed group whose description does not tell is not determinable.
+pub(super) fn undetermined(
+    ctx: &RegionContext,
+    acl: &WebAcl,
+    groups: &[&WafRule],
+) -> (String, UnknownCause) {
     let mut names = Vec::new();
-    let mut operations = BTreeSet::new();
-    let mut customer = false;
+    let mut reasons = Vec::new();
+    let mut cause = UnknownCause::NotDeterminable;
     for rule in groups {
+        let mode = group_mode(acl, rule);
         match &rule.statement {
-            WafStatement::ManagedRuleGroup { name, .. } => {
-                let counted = rule.statement.rules_not_blocking();
-                let counted = counted.iter().collect::<BTreeSet<_>>();
+            WafStatement::RuleGroupReference { arn, .. } => {
+                names.push(format!("customer rule group {}", rule.name));
+                reasons.push(format!(
+                    "its rules were not collected ({})",
+                    ctx.reason(&op::GET_RULE_GROUP, Some(arn))
+                ));
+                cause = cause.min(ctx.cause(&op::GET_RULE_GROUP, Some(arn)));
+            }
+            WafStatement::ManagedRuleGroup {
+                vendor_name,
+                name,
+                version,
+                ..
+            } => {
+                let counted: BTreeSet<&str> =
+                    rule.statement.rules_not_blocking().into_iter().collect();
                 names.push(format!(
                     "{name} ({} rules overridden to count or allow)",
                     counted.len()
                 ));
-                operations.insert("DescribeManagedRuleGroup");
+                if mode == Some(GroupMode::Undisclosed) {
+                    reasons.push(format!(
+                        "DescribeManagedRuleGroup lists {} (the vendor decides what it discloses)",
+                        undisclosed(acl, rule)
+                    ));
+                } else {
+                    let id = managed_group_id(vendor_name, name, version.as_deref());
+                    let op = &op::DESCRIBE_MANAGED_RULE_GROUP;
+                    reasons.push(format!(
+                        "its rule list was not collected ({})",
+                        ctx.reason(op, Some(&id))
+                    ));
+                    cause = cause.min(ctx.cause(op, Some(&id)));
+                }
             }
-            _ => {
-                names.push(format!("customer rule group {}", rule.name));
-                customer = true;
-            }
+            _ => {}
         }
     }
-    let mut reasons: Vec<String> = operations.into_iter().map(rule_group_not_read).collect();
-    if customer {
-        reasons.push(
-            "the customer group's rules were not collected (wafv2:GetRuleGroup failed; the \
-             collection errors say why)"
-                .into(),
-        );
-    }
-    format!(
+    let message = format!(
         "whether {} blocks depends on the group's rule list: {}",
         names.join(", "),
         reasons.join("; ")
-    )
+    );
+    (message, cause)
+}
+
+/// What a described managed group's answer leaves open, for the unknown's message.
+fn undisclosed(acl: &WebAcl, reference: &WafRule) -> String {
+    let Some(group) = acl.managed_rule_group(&reference.statement) else {
+        return "nothing".into();
+    };
+    if group.rules.is_empty() {
+        return "no rules for the group".into();
+    }
+    let open: Vec<&str> = group
+        .rules
+        .iter()
+        .filter(|r| {
+            reference
+                .statement
+                .overridden_action(&r.name, r.action)
+                .is_none()
+        })
+        .map(|r| r.name.as_str())
+        .collect();
+    format!("no action for {}", open.join(", "))
 }
 
 /// Web ACL ARN to the labels of the stages using it. An API whose stages were not collected is
@@ -248,10 +317,4 @@ pub(super) fn judge_attached(
         }
         f.evidence("stages", stages);
     }
-}
-
-/// The unknown's reason when a rule group's contents would decide: `operation` lists them, but
-/// this version of gwaudit does not call it.
-pub(super) fn rule_group_not_read(operation: &str) -> String {
-    format!("gwaudit does not read rule group contents ({operation} is not called)")
 }

@@ -1,6 +1,5 @@
 use super::attached_acls::{
-    action_name, group_mode, judge_attached, undetermined_cause, undetermined_reason, GroupMode,
-    Verdict,
+    action_name, group_mode, judge_attached, undetermined, GroupMode, Verdict,
 };
 use crate::model::{
     WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
@@ -10,7 +9,7 @@ use crate::rules::{Emitter, RegionContext};
 rule!(GW402, "threat/GW402-waf-acl-ineffective.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    judge_attached(ctx, out, judge);
+    judge_attached(ctx, out, |acl| judge(ctx, acl));
 }
 
 /// Whether a rule can stop a request. Under a default Allow an Allow rule changes nothing;
@@ -27,12 +26,17 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
     let what = match (rule.action, group_mode(acl, rule)) {
         (Some(action), _) => action_name(action).to_string(),
         (None, Some(GroupMode::Blocks)) => "rule group actions".to_string(),
-        (None, Some(GroupMode::Undetermined)) => match rule.statement {
+        (None, Some(GroupMode::NotRead)) => match rule.statement {
             WafStatement::RuleGroupReference { .. } => {
                 "customer rule group (its rules were not collected)".to_string()
             }
-            _ => "rule group with rules overridden to COUNT".to_string(),
+            _ => "managed rule group with rules overridden to COUNT (its rules were not \
+                  collected)"
+                .to_string(),
         },
+        (None, Some(GroupMode::Undisclosed)) => {
+            "managed rule group whose rule actions are not disclosed".to_string()
+        }
         (None, Some(GroupMode::Counts))
             if rule.override_action == Some(WafOverrideAction::Count) =>
         {
@@ -48,7 +52,7 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
     format!("{}: {what}", rule.name)
 }
 
-fn judge(acl: &WebAcl) -> Verdict {
+fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     if acl.default_action == WafDefaultAction::Block {
         return Verdict::pass(format!(
             "web ACL {} blocks by default: only requests its rules allow get through",
@@ -72,19 +76,19 @@ fn judge(acl: &WebAcl) -> Verdict {
         .with("enforcing_rules", enforcing);
     }
     let effects: Vec<String> = acl.rules.iter().map(|r| effect(acl, r)).collect();
-    let undetermined: Vec<&WafRule> = acl
+    let open_groups: Vec<&WafRule> = acl
         .rules
         .iter()
-        .filter(|r| group_mode(acl, r) == Some(GroupMode::Undetermined))
+        .filter(|r| group_mode(acl, r).is_some_and(GroupMode::is_undetermined))
         .collect();
-    if !undetermined.is_empty() {
+    if !open_groups.is_empty() {
+        let (reason, cause) = undetermined(ctx, acl, &open_groups);
         return Verdict::unknown_because(
             format!(
-                "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
+                "web ACL {} has default action ALLOW and no rule that surely blocks; {reason}",
                 acl.name,
-                undetermined_reason(&undetermined)
             ),
-            undetermined_cause(&undetermined),
+            cause,
         )
         .with("default_action", acl.default_action)
         .with("rules", effects);

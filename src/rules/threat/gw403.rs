@@ -1,4 +1,4 @@
-use super::attached_acls::{group_mode, judge_attached, undetermined_reason, GroupMode, Verdict};
+use super::attached_acls::{group_mode, judge_attached, undetermined, GroupMode, Verdict};
 use crate::model::{WafRule, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext};
 
@@ -13,7 +13,7 @@ const BASELINE: [&str; 3] = [
 ];
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    judge_attached(ctx, out, judge);
+    judge_attached(ctx, out, |acl| judge(ctx, acl));
 }
 
 /// The baseline group a rule references, with its rules overridden to count or allow.
@@ -28,19 +28,19 @@ fn baseline(rule: &WafRule) -> Option<(&str, Vec<&str>)> {
     }
 }
 
-fn judge(acl: &WebAcl) -> Verdict {
+fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     let groups: Vec<(&WafRule, &str, Vec<&str>)> = acl
         .rules
         .iter()
         .filter_map(|r| baseline(r).map(|(name, counted)| (r, name, counted)))
         .collect();
-    let in_mode = |mode: GroupMode| -> Vec<&(&WafRule, &str, Vec<&str>)> {
+    let in_mode = |pick: fn(GroupMode) -> bool| -> Vec<&(&WafRule, &str, Vec<&str>)> {
         groups
             .iter()
-            .filter(|(r, _, _)| group_mode(acl, r) == Some(mode))
+            .filter(|(r, _, _)| group_mode(acl, r).is_some_and(pick))
             .collect()
     };
-    let blocking = in_mode(GroupMode::Blocks);
+    let blocking = in_mode(|m| m == GroupMode::Blocks);
     if !blocking.is_empty() {
         let names: Vec<&str> = blocking.iter().map(|(_, name, _)| *name).collect();
         // A few rules overridden to count (body size for uploads is routine) leave the group
@@ -65,20 +65,23 @@ fn judge(acl: &WebAcl) -> Verdict {
         .with("baseline_groups_blocking", names)
         .with("rules_overridden_to_count", excluded);
     }
-    let undetermined = in_mode(GroupMode::Undetermined);
-    if !undetermined.is_empty() {
-        let rules: Vec<&WafRule> = undetermined.iter().map(|(r, _, _)| *r).collect();
-        return Verdict::undeterminable(format!(
-            "web ACL {} has no AWS managed baseline group surely in block mode; {}",
-            acl.name,
-            undetermined_reason(&rules)
-        ));
+    let open_groups = in_mode(GroupMode::is_undetermined);
+    if !open_groups.is_empty() {
+        let rules: Vec<&WafRule> = open_groups.iter().map(|(r, _, _)| *r).collect();
+        let (reason, cause) = undetermined(ctx, acl, &rules);
+        return Verdict::unknown_because(
+            format!(
+                "web ACL {} has no AWS managed baseline group surely in block mode; {reason}",
+                acl.name,
+            ),
+            cause,
+        );
     }
     let counting: Vec<&str> = groups.iter().map(|(_, name, _)| *name).collect();
     let note = if counting.is_empty() {
         String::new()
     } else {
-        format!(" ({} only counts)", counting.join(", "))
+        format!(" ({} only counts or allows)", counting.join(", "))
     };
     Verdict::fail(format!(
         "web ACL {} blocks with none of the AWS managed baseline rule groups {}{note}",

@@ -1,0 +1,255 @@
+//! WAF web ACLs with what their rules reference (wafv2 `GetIPSet`, `GetRuleGroup`,
+//! `DescribeManagedRuleGroup`), end to end through the real SDK client. The loopback proxy
+//! answers the WAF calls with JSON shaped as the AWS WAF API reference documents it (canned
+//! here) and the REST API's stages with their web ACLs; the rest comes from moto. One web ACL
+//! is read in full; the other references a managed group whose description is refused, so the
+//! rules that need it answer unknown naming the call and the missing permission, never pass.
+
+mod support;
+
+use serde_json::Value;
+use support::proxy::{self, Action};
+use support::{moto_url, seed};
+
+const REGION: &str = "ap-southeast-1";
+const WAF: &str = "AWSWAF_20190729";
+
+const READ_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/read-acl/a1";
+const DENIED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/denied-acl/a2";
+const TEAM_GROUP: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/rulegroup/team/g1";
+const BLOCKLIST: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/ipset/blocklist/s1";
+
+/// The rules of AWSManagedRulesCommonRuleSet the canned description lists (a part of the
+/// real group is enough: the reference overrides all of them but the last to Count).
+const CRS_RULES: [&str; 4] = [
+    "NoUserAgent_HEADER",
+    "SizeRestrictions_BODY",
+    "GenericLFI_URIPATH",
+    "CrossSiteScripting_BODY",
+];
+
+const VISIBILITY: &str = r#""VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"m"}"#;
+
+/// `GetWebACL` (WAF API reference, WebACL): the Common rule set with every rule but one
+/// overridden to Count, a customer rule group, and an IP set block rule.
+fn read_acl() -> String {
+    let overrides: Vec<String> = CRS_RULES[..3]
+        .iter()
+        .map(|n| format!(r#"{{"Name":"{n}","ActionToUse":{{"Count":{{}}}}}}"#))
+        .collect();
+    format!(
+        r#"{{"WebACL":{{"Name":"read-acl","Id":"a1","ARN":"{READ_ACL}","DefaultAction":{{"Allow":{{}}}},
+          "Rules":[
+            {{"Name":"crs","Priority":0,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet",
+                "RuleActionOverrides":[{}]}}}}}},
+            {{"Name":"team","Priority":1,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "Statement":{{"RuleGroupReferenceStatement":{{"ARN":"{TEAM_GROUP}"}}}}}},
+            {{"Name":"blocklist","Priority":2,"Action":{{"Block":{{}}}},{VISIBILITY},
+              "Statement":{{"IPSetReferenceStatement":{{"ARN":"{BLOCKLIST}"}}}}}}],
+          {VISIBILITY},"Capacity":750,"LabelNamespace":"awswaf:123456789012:webacl:read-acl:"}},
+          "LockToken":"t1"}}"#,
+        overrides.join(",")
+    )
+}
+
+/// `GetWebACL`: Known bad inputs with its rules excluded (the older spelling of Count), and
+/// the Common rule set overridden to Count as a whole (read once however many ACLs use it).
+fn denied_acl() -> String {
+    format!(
+        r#"{{"WebACL":{{"Name":"denied-acl","Id":"a2","ARN":"{DENIED_ACL}","DefaultAction":{{"Allow":{{}}}},
+          "Rules":[
+            {{"Name":"bad-inputs","Priority":0,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesKnownBadInputsRuleSet",
+                "ExcludedRules":[{{"Name":"Host_localhost_HEADER"}},{{"Name":"PROPFIND_METHOD"}},
+                  {{"Name":"ExploitablePaths_URIPATH"}},{{"Name":"Log4JRCE_HEADER"}}]}}}}}},
+            {{"Name":"crs-trial","Priority":1,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}}}}}}],
+          {VISIBILITY},"Capacity":900,"LabelNamespace":"awswaf:123456789012:webacl:denied-acl:"}},
+          "LockToken":"t2"}}"#
+    )
+}
+
+/// `DescribeManagedRuleGroup` (WAF API reference): the rules with their own actions.
+fn crs_description() -> String {
+    let rules: Vec<String> = CRS_RULES
+        .iter()
+        .map(|n| format!(r#"{{"Name":"{n}","Action":{{"Block":{{}}}}}}"#))
+        .collect();
+    format!(
+        r#"{{"VersionName":"Version_1.16","SnsTopicArn":"arn:aws:sns:us-east-1:248400274283:aws-managed-waf-rule-notifications",
+          "Capacity":700,"Rules":[{}],"LabelNamespace":"awswaf:managed:aws:core-rule-set:",
+          "AvailableLabels":[{{"Name":"awswaf:managed:aws:core-rule-set:NoUserAgent_Header"}}],"ConsumedLabels":[]}}"#,
+        rules.join(",")
+    )
+}
+
+/// `GetRuleGroup` (WAF API reference, RuleGroup): a rate-based rule that blocks.
+fn team_group() -> String {
+    format!(
+        r#"{{"RuleGroup":{{"Name":"team","Id":"g1","Capacity":10,"ARN":"{TEAM_GROUP}",{VISIBILITY},
+          "Rules":[{{"Name":"per-ip","Priority":0,"Action":{{"Block":{{}}}},{VISIBILITY},
+            "Statement":{{"RateBasedStatement":{{"Limit":500,"EvaluationWindowSec":300,"AggregateKeyType":"IP"}}}}}}],
+          "LabelNamespace":"awswaf:123456789012:rulegroup:team:"}},"LockToken":"t3"}}"#
+    )
+}
+
+/// `GetIPSet` (WAF API reference, IPSet).
+fn blocklist() -> String {
+    format!(
+        r#"{{"IPSet":{{"Name":"blocklist","Id":"s1","ARN":"{BLOCKLIST}","Description":"scanners",
+          "IPAddressVersion":"IPV4","Addresses":["192.0.2.0/24","198.51.100.7/32"]}},"LockToken":"t4"}}"#
+    )
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn result<'a>(report: &'a Value, rule: &str, acl: &str) -> &'a Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == rule && r["resource_arn"] == acl)
+        .unwrap_or_else(|| panic!("no {rule} result for {acl}: {report}"))
+}
+
+#[test]
+fn rule_groups_and_ip_sets_are_read_once_and_judged() {
+    let moto = moto_url();
+    let seeded = seed(&moto, REGION, &["--rest", "1", "--http", "0"]);
+    let api_id = seeded["rest"][0].as_str().unwrap().to_string();
+    // GetStages (REST API reference, Stage): two stages, one per web ACL.
+    let stages = leak(format!(
+        r#"{{"item":[{{"stageName":"prod","deploymentId":"d1","webAclArn":"{READ_ACL}"}},
+                     {{"stageName":"dev","deploymentId":"d1","webAclArn":"{DENIED_ACL}"}}]}}"#
+    ));
+    let logging = |acl: &str| {
+        leak(format!(
+            r#"{{"LoggingConfiguration":{{"ResourceArn":"{acl}",
+              "LogDestinationConfigs":["arn:aws:logs:ap-southeast-1:123456789012:log-group:aws-waf-logs-api"]}}}}"#
+        ))
+    };
+    let mut config = proxy::answering(&[(leak(format!("/restapis/{api_id}")), "/stages", stages)]);
+    let t = |op: &str| format!("{WAF}.{op}");
+    config.faults.extend([
+        proxy::json_target(
+            &t("GetWebACL"),
+            &["\"Id\":\"a1\""],
+            Action::Respond(leak(read_acl())),
+        ),
+        proxy::json_target(
+            &t("GetWebACL"),
+            &["\"Id\":\"a2\""],
+            Action::Respond(leak(denied_acl())),
+        ),
+        proxy::json_target(
+            &t("GetLoggingConfiguration"),
+            &["read-acl"],
+            Action::Respond(logging(READ_ACL)),
+        ),
+        proxy::json_target(
+            &t("GetLoggingConfiguration"),
+            &["denied-acl"],
+            Action::Respond(logging(DENIED_ACL)),
+        ),
+        proxy::json_target(&t("GetRuleGroup"), &[], Action::Respond(leak(team_group()))),
+        proxy::json_target(&t("GetIPSet"), &[], Action::Respond(leak(blocklist()))),
+        // The role lacks wafv2:DescribeManagedRuleGroup for one group only.
+        proxy::json_target(
+            &t("DescribeManagedRuleGroup"),
+            &["AWSManagedRulesKnownBadInputsRuleSet"],
+            Action::Deny,
+        ),
+        proxy::json_target(
+            &t("DescribeManagedRuleGroup"),
+            &["AWSManagedRulesCommonRuleSet"],
+            Action::Respond(leak(crs_description())),
+        ),
+    ]);
+    let p = proxy::start(&moto, config);
+    let snapshot = support::collect(&p.url, REGION);
+    let acls = snapshot["regions"][0]["web_acls"].as_array().unwrap();
+    let acl = |arn: &str| {
+        acls.iter()
+            .find(|a| a["arn"] == arn)
+            .unwrap_or_else(|| panic!("{arn} not collected: {snapshot}"))
+    };
+    let read = acl(READ_ACL);
+    assert_eq!(read["ip_sets"][0]["ip_address_version"], "IPV4", "{read}");
+    assert_eq!(read["ip_sets"][0]["addresses"][1], "198.51.100.7/32");
+    assert_eq!(
+        read["rule_groups"][0]["rules"][0]["statement"]["type"],
+        "rate_based"
+    );
+    let crs = &read["managed_rule_groups"][0];
+    assert_eq!(crs["name"], "AWSManagedRulesCommonRuleSet");
+    assert_eq!(crs["version_name"], "Version_1.16");
+    assert_eq!(crs["rules"].as_array().unwrap().len(), CRS_RULES.len());
+    assert_eq!(crs["rules"][3]["action"], "BLOCK");
+    assert_eq!(
+        read["rules"][0]["statement"]["rules_overridden_to_count"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // The group whose description was refused is left out; the one read is kept for this ACL
+    // too, although it runs it in Count mode.
+    let denied = acl(DENIED_ACL);
+    let described: Vec<&Value> = denied["managed_rule_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| &g["name"])
+        .collect();
+    assert_eq!(described, ["AWSManagedRulesCommonRuleSet"], "{denied}");
+
+    let errors: Vec<&Value> = snapshot["collection_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["service"] == "wafv2")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["operation"], "DescribeManagedRuleGroup");
+    assert_eq!(
+        errors[0]["resource"],
+        "AWS/AWSManagedRulesKnownBadInputsRuleSet"
+    );
+    assert_eq!(
+        errors[0]["missing_permission"],
+        "wafv2:DescribeManagedRuleGroup on *"
+    );
+    // Each referenced group, set and ACL read once, though the Common rule set is referenced
+    // by both ACLs.
+    let calls = &snapshot["collection_stats"]["api_calls"];
+    assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 2, "{calls}");
+    assert_eq!(calls["wafv2:GetRuleGroup"], 1);
+    assert_eq!(calls["wafv2:GetIPSet"], 1);
+    assert_eq!(calls["wafv2:GetWebACL"], 2);
+
+    let report = support::scan_json(&snapshot, &["--rules", "GW402,GW403,GW404"]);
+    for rule in ["GW402", "GW403", "GW404"] {
+        let r = result(&report, rule, READ_ACL);
+        assert_eq!(r["status"], "pass", "{rule}: {r}");
+    }
+    // Three of four rules counted: the description shows the fourth still blocks.
+    assert!(result(&report, "GW403", READ_ACL)["message"]
+        .as_str()
+        .unwrap()
+        .contains("3 of their rules overridden"));
+    for rule in ["GW402", "GW403"] {
+        let r = result(&report, rule, DENIED_ACL);
+        assert_eq!(r["status"], "unknown", "{rule}: {r}");
+        assert_eq!(r["unknown_cause"], "not_collected", "{rule}: {r}");
+        let message = r["message"].as_str().unwrap();
+        assert!(
+            message.contains("wafv2:DescribeManagedRuleGroup failed")
+                && message.contains("missing permission wafv2:DescribeManagedRuleGroup"),
+            "{rule}: {message}"
+        );
+    }
+    assert_eq!(result(&report, "GW404", DENIED_ACL)["status"], "fail");
+}
