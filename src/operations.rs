@@ -14,7 +14,11 @@ pub struct Operation {
     pub resource: &'static str,
 }
 
-const APIGW: &str = "arn:aws:apigateway:*::/*";
+/// API Gateway resources have no account in their ARN (`arn:aws:apigateway:<region>::/...`),
+/// except private custom domains and their access associations
+/// (`arn:aws:apigateway:<region>:<account>:/domainnames/...`): the account wildcard matches
+/// both, where an empty account field would match only the first.
+const APIGW: &str = "arn:aws:apigateway:*:*:/*";
 
 pub const GET_REST_APIS: Operation = apigateway("GetRestApis");
 pub const GET_RESOURCES: Operation = apigateway("GetResources");
