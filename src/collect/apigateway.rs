@@ -114,7 +114,8 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
             client.get_authorizers().rest_api_id(&id).limit(500).send(),
         ),
     );
-    let resources = resources.and_then(|r| rc.convert(&op::GET_RESOURCES, &arn, resources_from(r)));
+    let resources =
+        resources.and_then(|r| rc.convert(&op::GET_RESOURCES, &arn, resources_from(rc, &arn, r)));
     let needs_validators = resources
         .iter()
         .flatten()
@@ -192,17 +193,31 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
     })
 }
 
-fn resources_from(items: Vec<sdk::Resource>) -> Result<Vec<Resource>, String> {
+/// The resources of the API `api_arn` with their methods. A value this version does not know
+/// is kept and recorded against the method (`.../resources/{id}/methods/{verb}`).
+fn resources_from(
+    rc: &RegionCollector,
+    api_arn: &str,
+    items: Vec<sdk::Resource>,
+) -> Result<Vec<Resource>, String> {
     let mut out = Vec::with_capacity(items.len());
     for r in items {
         let mut methods = Vec::new();
         let mut entries: Vec<(&String, &sdk::Method)> =
             r.resource_methods().into_iter().flatten().collect();
         entries.sort_by_key(|(k, _)| k.as_str());
+        let resource_id = r.id().unwrap_or_default();
         for (verb, m) in entries {
+            let http_method = m.http_method().unwrap_or(verb).to_string();
+            let at = format!("{api_arn}/resources/{resource_id}/methods/{http_method}");
             methods.push(Method {
-                http_method: m.http_method().unwrap_or(verb).to_string(),
-                authorization_type: enum_value(m.authorization_type().unwrap_or("NONE"))?,
+                authorization_type: rc.keep(
+                    &op::GET_RESOURCES,
+                    &at,
+                    "authorizationType",
+                    m.authorization_type().unwrap_or("NONE"),
+                ),
+                http_method,
                 authorizer_id: m.authorizer_id().map(Into::into),
                 api_key_required: m.api_key_required().unwrap_or(false),
                 request_validator_id: m.request_validator_id().map(Into::into),

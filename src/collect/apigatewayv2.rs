@@ -136,8 +136,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         }),
         route_selection_expression: api.route_selection_expression().map(Into::into),
         tags: tags(api.tags()),
-        routes: routes
-            .and_then(|r| rc.convert(&op::GET_ROUTES, &arn, r.iter().map(route_from).collect())),
+        routes: routes.map(|r| r.iter().map(|r| route_from(rc, &arn, r)).collect()),
         stages: stages
             .and_then(|s| rc.convert(&op::V2_GET_STAGES, &arn, s.iter().map(stage_from).collect())),
         authorizers: authorizers.and_then(|a| {
@@ -157,18 +156,25 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
     })
 }
 
-fn route_from(r: &sdk::Route) -> Result<Route, String> {
-    Ok(Route {
-        route_id: r.route_id().unwrap_or_default().into(),
+/// A route of the API `api_arn`; a value this version does not know is kept and recorded
+/// against the route (`.../routes/{id}`).
+fn route_from(rc: &RegionCollector, api_arn: &str, r: &sdk::Route) -> Route {
+    let route_id = r.route_id().unwrap_or_default();
+    let at = format!("{api_arn}/routes/{route_id}");
+    Route {
+        route_id: route_id.into(),
         route_key: r.route_key().unwrap_or_default().into(),
-        authorization_type: enum_value(
+        authorization_type: rc.keep(
+            &op::GET_ROUTES,
+            &at,
+            "authorizationType",
             r.authorization_type().map(|a| a.as_str()).unwrap_or("NONE"),
-        )?,
+        ),
         authorizer_id: r.authorizer_id().map(Into::into),
         api_key_required: r.api_key_required().unwrap_or(false),
         authorization_scopes: r.authorization_scopes().to_vec(),
         target: r.target().map(Into::into),
-    })
+    }
 }
 
 fn route_settings_from(s: &sdk::RouteSettings) -> Result<RouteSettings, String> {

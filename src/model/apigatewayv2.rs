@@ -94,6 +94,15 @@ pub struct Route {
     pub target: Option<String>,
 }
 
+impl Route {
+    /// Callable without any credential: no authorizer, no IAM, and no API key (WebSocket
+    /// routes can require one). `Err` with the authorization type when it is one this version
+    /// does not know and no API key is required.
+    pub fn open(&self) -> Result<bool, &super::RawValue> {
+        self.authorization_type.open(self.api_key_required)
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct V2Stage {

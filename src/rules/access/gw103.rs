@@ -42,7 +42,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         for route in judged {
             let target = ctx.scope.v2_route(api, &route.route_id, &route.route_key);
-            if route.authorization_type == AuthorizationType::None {
+            if let Some(why) = route.authorization_type.unknown_reason() {
+                out.undeterminable(target, format!("route `{}`: {why}", route.route_key))
+                    .evidence("route_key", &route.route_key)
+                    .evidence("authorization_type", &route.authorization_type);
+            } else if route.authorization_type == AuthorizationType::None {
                 fail_exposed(
                     out,
                     target,
@@ -50,7 +54,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     &exposure,
                 )
                 .evidence("route_key", &route.route_key)
-                .evidence("authorization_type", route.authorization_type)
+                .evidence("authorization_type", &route.authorization_type)
                 .evidence("api_key_required", route.api_key_required);
             } else {
                 out.pass(
@@ -61,7 +65,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                         route.authorization_type.as_str()
                     ),
                 )
-                .evidence("authorization_type", route.authorization_type);
+                .evidence("authorization_type", &route.authorization_type);
             }
         }
     }
