@@ -114,8 +114,7 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
             client.get_authorizers().rest_api_id(&id).limit(500).send(),
         ),
     );
-    let resources =
-        resources.and_then(|r| rc.convert(&op::GET_RESOURCES, &arn, resources_from(rc, &arn, r)));
+    let resources = resources.map(|r| resources_from(rc, &arn, r));
     let needs_validators = resources
         .iter()
         .flatten()
@@ -195,11 +194,7 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
 
 /// The resources of the API `api_arn` with their methods. A value this version does not know
 /// is kept and recorded against the method (`.../resources/{id}/methods/{verb}`).
-fn resources_from(
-    rc: &RegionCollector,
-    api_arn: &str,
-    items: Vec<sdk::Resource>,
-) -> Result<Vec<Resource>, String> {
+fn resources_from(rc: &RegionCollector, api_arn: &str, items: Vec<sdk::Resource>) -> Vec<Resource> {
     let mut out = Vec::with_capacity(items.len());
     for r in items {
         let mut methods = Vec::new();
@@ -223,7 +218,7 @@ fn resources_from(
                 request_validator_id: m.request_validator_id().map(Into::into),
                 authorization_scopes: m.authorization_scopes().to_vec(),
                 operation_name: m.operation_name().map(Into::into),
-                integration: m.method_integration().map(integration_from).transpose()?,
+                integration: m.method_integration().map(|i| integration_from(rc, &at, i)),
             });
         }
         out.push(Resource {
@@ -233,31 +228,44 @@ fn resources_from(
             methods,
         });
     }
-    Ok(out)
+    out
 }
 
-fn integration_from(i: &sdk::Integration) -> Result<Integration, String> {
-    Ok(Integration {
-        integration_type: enum_value(i.r#type().map(|t| t.as_str()).unwrap_or("MOCK"))?,
+/// The integration of the method `method_arn` (its unknown values are recorded against it).
+fn integration_from(rc: &RegionCollector, method_arn: &str, i: &sdk::Integration) -> Integration {
+    Integration {
+        integration_type: rc.keep(
+            &op::GET_RESOURCES,
+            method_arn,
+            "methodIntegration.type",
+            i.r#type().map(|t| t.as_str()).unwrap_or("MOCK"),
+        ),
         uri: i.uri().map(Into::into),
         http_method: i.http_method().map(Into::into),
-        connection_type: i
-            .connection_type()
-            .map(|c| enum_value(c.as_str()))
-            .transpose()?,
+        connection_type: i.connection_type().map(|c| {
+            rc.keep(
+                &op::GET_RESOURCES,
+                method_arn,
+                "methodIntegration.connectionType",
+                c.as_str(),
+            )
+        }),
         connection_id: i.connection_id().map(Into::into),
         credentials: i.credentials().map(Into::into),
         tls_config: i.tls_config().map(|t| RestTlsConfig {
             insecure_skip_verification: t.insecure_skip_verification(),
         }),
         timeout_in_millis: Some(i64::from(i.timeout_in_millis())),
-        // A mode this version does not know is kept as sent (the enum keeps raw values);
-        // GW413 answers unknown for it.
-        response_transfer_mode: i
-            .response_transfer_mode()
-            .map(|m| enum_value(m.as_str()))
-            .transpose()?,
-    })
+        // GW413 answers unknown for a mode this version does not know.
+        response_transfer_mode: i.response_transfer_mode().map(|m| {
+            rc.keep(
+                &op::GET_RESOURCES,
+                method_arn,
+                "methodIntegration.responseTransferMode",
+                m.as_str(),
+            )
+        }),
+    }
 }
 
 fn method_setting_from(s: &sdk::MethodSetting) -> Result<MethodSetting, String> {

@@ -146,13 +146,8 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
                 a.iter().map(authorizer_from).collect(),
             )
         }),
-        integrations: integrations.and_then(|i| {
-            rc.convert(
-                &op::GET_INTEGRATIONS,
-                &arn,
-                i.iter().map(integration_from).collect(),
-            )
-        }),
+        integrations: integrations
+            .map(|i| i.iter().map(|i| integration_from(rc, &arn, i)).collect()),
     })
 }
 
@@ -234,23 +229,31 @@ fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {
     })
 }
 
-fn integration_from(i: &sdk::Integration) -> Result<V2Integration, String> {
-    Ok(V2Integration {
-        integration_id: i.integration_id().unwrap_or_default().into(),
-        integration_type: enum_value(i.integration_type().map(|t| t.as_str()).unwrap_or("MOCK"))?,
+/// An integration of the API `api_arn`; a value this version does not know is kept and
+/// recorded against the integration (`.../integrations/{id}`).
+fn integration_from(rc: &RegionCollector, api_arn: &str, i: &sdk::Integration) -> V2Integration {
+    let integration_id = i.integration_id().unwrap_or_default();
+    let at = format!("{api_arn}/integrations/{integration_id}");
+    V2Integration {
+        integration_id: integration_id.into(),
+        integration_type: rc.keep(
+            &op::GET_INTEGRATIONS,
+            &at,
+            "integrationType",
+            i.integration_type().map(|t| t.as_str()).unwrap_or("MOCK"),
+        ),
         integration_uri: i.integration_uri().map(Into::into),
         integration_method: i.integration_method().map(Into::into),
         connection_type: i
             .connection_type()
-            .map(|c| enum_value(c.as_str()))
-            .transpose()?,
+            .map(|c| rc.keep(&op::GET_INTEGRATIONS, &at, "connectionType", c.as_str())),
         connection_id: i.connection_id().map(Into::into),
         credentials_arn: i.credentials_arn().map(Into::into),
         tls_config: i.tls_config().map(|t| V2TlsConfig {
             server_name_to_verify: t.server_name_to_verify().map(Into::into),
         }),
         payload_format_version: i.payload_format_version().map(Into::into),
-    })
+    }
 }
 
 /// Adds each domain's v2 API mappings (one call per domain).

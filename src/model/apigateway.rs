@@ -12,6 +12,8 @@ super::keeps_unknown!(
     ResponseTransferMode,
     IpAddressType,
     AuthorizationType,
+    IntegrationType,
+    ConnectionType,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -67,18 +69,11 @@ impl AuthorizationType {
     /// What rules say of a method or route whose authorization type this version does not
     /// know; `None` for a known type.
     pub fn unknown_reason(&self) -> Option<String> {
-        match self {
-            Self::Unknown(raw) => Some(super::unknown_value_reason(
-                "authorization type",
-                "authorizationType",
-                raw,
-            )),
-            _ => None,
-        }
+        super::KeepsUnknown::reason_if_unknown(self, "authorization type", "authorizationType")
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum IntegrationType {
     Http,
@@ -86,13 +81,31 @@ pub enum IntegrationType {
     Aws,
     AwsProxy,
     Mock,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl IntegrationType {
+    /// Whether the integration calls an HTTP backend by URL; `Err` with the type when this
+    /// version does not know it.
+    pub fn is_http(&self) -> Result<bool, &super::RawValue> {
+        match self {
+            Self::Http | Self::HttpProxy => Ok(true),
+            Self::Unknown(raw) => Err(raw),
+            _ => Ok(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConnectionType {
     Internet,
     VpcLink,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::Display)]

@@ -85,6 +85,13 @@ pub fn unknown_value_reason(what: &str, field: &str, raw: &RawValue) -> String {
 pub trait KeepsUnknown: Sized {
     fn from_raw(raw: RawValue) -> Self;
     fn unknown(&self) -> Option<&RawValue>;
+
+    /// What rules say of this value when this version does not know it ([`unknown_value_reason`]);
+    /// `None` for a known value.
+    fn reason_if_unknown(&self, what: &str, field: &str) -> Option<String> {
+        self.unknown()
+            .map(|raw| unknown_value_reason(what, field, raw))
+    }
 }
 
 /// Implements [`KeepsUnknown`] for an enum with an `Unknown(RawValue)` variant.
