@@ -174,13 +174,7 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
         policy: api.policy().map(Into::into),
         tags: tags(api.tags()),
         resources,
-        stages: stages.and_then(|s| {
-            rc.convert(
-                &op::GET_STAGES,
-                &arn,
-                s.item().iter().map(stage_from).collect(),
-            )
-        }),
+        stages: stages.map(|s| s.item().iter().map(|s| stage_from(rc, &arn, s)).collect()),
         authorizers: authorizers.and_then(|a| {
             rc.convert(
                 &op::GET_AUTHORIZERS,
@@ -268,10 +262,19 @@ fn integration_from(rc: &RegionCollector, method_arn: &str, i: &sdk::Integration
     }
 }
 
-fn method_setting_from(s: &sdk::MethodSetting) -> Result<MethodSetting, String> {
-    Ok(MethodSetting {
+/// One `methodSettings` entry (`key`) of the stage `stage_arn`.
+fn method_setting_from(
+    rc: &RegionCollector,
+    stage_arn: &str,
+    key: &str,
+    s: &sdk::MethodSetting,
+) -> MethodSetting {
+    MethodSetting {
         metrics_enabled: Some(s.metrics_enabled()),
-        logging_level: s.logging_level().map(enum_value).transpose()?,
+        logging_level: s.logging_level().map(|l| {
+            let field = format!("methodSettings.{key}.loggingLevel");
+            rc.keep(&op::GET_STAGES, stage_arn, &field, l)
+        }),
         data_trace_enabled: Some(s.data_trace_enabled()),
         throttling_burst_limit: Some(i64::from(s.throttling_burst_limit())),
         throttling_rate_limit: Some(s.throttling_rate_limit()),
@@ -282,18 +285,22 @@ fn method_setting_from(s: &sdk::MethodSetting) -> Result<MethodSetting, String> 
         unauthorized_cache_control_header_strategy: s
             .unauthorized_cache_control_header_strategy()
             .map(|v| v.as_str().to_string()),
-    })
+    }
 }
 
-fn stage_from(s: &sdk::Stage) -> Result<Stage, String> {
+/// A stage of the API `api_arn`; a value this version does not know is kept and recorded
+/// against the stage (`.../stages/{name}`).
+fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> Stage {
+    let stage_name = s.stage_name().unwrap_or_default();
+    let at = format!("{api_arn}/stages/{stage_name}");
     let method_settings = s
         .method_settings()
         .into_iter()
         .flatten()
-        .map(|(k, v)| Ok((k.clone(), method_setting_from(v)?)))
-        .collect::<Result<BTreeMap<_, _>, String>>()?;
-    Ok(Stage {
-        stage_name: s.stage_name().unwrap_or_default().into(),
+        .map(|(k, v)| (k.clone(), method_setting_from(rc, &at, k, v)))
+        .collect::<BTreeMap<_, _>>();
+    Stage {
+        stage_name: stage_name.into(),
         deployment_id: s.deployment_id().map(Into::into),
         description: s.description().map(Into::into),
         created_date: s.created_date().map(date),
@@ -317,7 +324,7 @@ fn stage_from(s: &sdk::Stage) -> Result<Stage, String> {
         web_acl_arn: s.web_acl_arn().filter(|a| !a.is_empty()).map(Into::into),
         tags: tags(s.tags()),
         method_settings_index: Default::default(),
-    })
+    }
 }
 
 fn authorizer_from(a: &sdk::Authorizer) -> Result<RestAuthorizer, String> {

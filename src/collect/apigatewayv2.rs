@@ -137,8 +137,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         route_selection_expression: api.route_selection_expression().map(Into::into),
         tags: tags(api.tags()),
         routes: routes.map(|r| r.iter().map(|r| route_from(rc, &arn, r)).collect()),
-        stages: stages
-            .and_then(|s| rc.convert(&op::V2_GET_STAGES, &arn, s.iter().map(stage_from).collect())),
+        stages: stages.map(|s| s.iter().map(|s| stage_from(rc, &arn, s)).collect()),
         authorizers: authorizers.and_then(|a| {
             rc.convert(
                 &op::V2_GET_AUTHORIZERS,
@@ -172,22 +171,33 @@ fn route_from(rc: &RegionCollector, api_arn: &str, r: &sdk::Route) -> Route {
     }
 }
 
-fn route_settings_from(s: &sdk::RouteSettings) -> Result<RouteSettings, String> {
-    Ok(RouteSettings {
+/// Route settings of the stage `stage_arn`, found at `field` (`defaultRouteSettings`,
+/// `routeSettings.{key}`).
+fn route_settings_from(
+    rc: &RegionCollector,
+    stage_arn: &str,
+    field: &str,
+    s: &sdk::RouteSettings,
+) -> RouteSettings {
+    RouteSettings {
         data_trace_enabled: s.data_trace_enabled(),
         detailed_metrics_enabled: s.detailed_metrics_enabled(),
-        logging_level: s
-            .logging_level()
-            .map(|l| enum_value(l.as_str()))
-            .transpose()?,
+        logging_level: s.logging_level().map(|l| {
+            let field = format!("{field}.loggingLevel");
+            rc.keep(&op::V2_GET_STAGES, stage_arn, &field, l.as_str())
+        }),
         throttling_burst_limit: s.throttling_burst_limit().map(i64::from),
         throttling_rate_limit: s.throttling_rate_limit(),
-    })
+    }
 }
 
-fn stage_from(s: &sdk::Stage) -> Result<V2Stage, String> {
-    Ok(V2Stage {
-        stage_name: s.stage_name().unwrap_or_default().into(),
+/// A stage of the API `api_arn`; a value this version does not know is kept and recorded
+/// against the stage (`.../stages/{name}`).
+fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> V2Stage {
+    let stage_name = s.stage_name().unwrap_or_default();
+    let at = format!("{api_arn}/stages/{stage_name}");
+    V2Stage {
+        stage_name: stage_name.into(),
         auto_deploy: s.auto_deploy().unwrap_or(false),
         deployment_id: s.deployment_id().map(Into::into),
         access_log_settings: s.access_log_settings().map(|a| AccessLogSettings {
@@ -196,19 +206,21 @@ fn stage_from(s: &sdk::Stage) -> Result<V2Stage, String> {
         }),
         default_route_settings: s
             .default_route_settings()
-            .map(route_settings_from)
-            .transpose()?,
+            .map(|d| route_settings_from(rc, &at, "defaultRouteSettings", d)),
         route_settings: s
             .route_settings()
             .into_iter()
             .flatten()
-            .map(|(k, v)| Ok((k.clone(), route_settings_from(v)?)))
-            .collect::<Result<_, String>>()?,
+            .map(|(k, v)| {
+                let field = format!("routeSettings.{k}");
+                (k.clone(), route_settings_from(rc, &at, &field, v))
+            })
+            .collect(),
         stage_variables: tags(s.stage_variables()),
         client_certificate_id: s.client_certificate_id().map(Into::into),
         last_updated_date: s.last_updated_date().map(date),
         tags: tags(s.tags()),
-    })
+    }
 }
 
 fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {

@@ -14,6 +14,7 @@ super::keeps_unknown!(
     AuthorizationType,
     IntegrationType,
     ConnectionType,
+    LoggingLevel,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -108,13 +109,39 @@ pub enum ConnectionType {
     Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::Display)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum LoggingLevel {
     Off,
     Error,
     Info,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
+}
+
+impl LoggingLevel {
+    /// Whether the level writes execution logs; `Err` with the level when this version does
+    /// not know it.
+    pub fn logs(&self) -> Result<bool, &super::RawValue> {
+        match self {
+            Self::Off => Ok(false),
+            Self::Error | Self::Info => Ok(true),
+            Self::Unknown(raw) => Err(raw),
+        }
+    }
+}
+
+/// The AWS spelling.
+impl std::fmt::Display for LoggingLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Off => "OFF",
+            Self::Error => "ERROR",
+            Self::Info => "INFO",
+            Self::Unknown(raw) => raw.as_str(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -675,8 +702,16 @@ mod tests {
             let back: AuthorizationType = serde_json::from_value(t.as_str().into()).unwrap();
             assert_eq!(back, t);
         }
-        for l in [LoggingLevel::Off, LoggingLevel::Error, LoggingLevel::Info] {
-            assert_eq!(serde_json::to_value(l).unwrap(), l.to_string());
+        let unknown = LoggingLevel::Unknown(crate::model::RawValue::from_aws("DEBUG"));
+        for l in [
+            LoggingLevel::Off,
+            LoggingLevel::Error,
+            LoggingLevel::Info,
+            unknown,
+        ] {
+            assert_eq!(serde_json::to_value(&l).unwrap(), l.to_string());
+            let back: LoggingLevel = serde_json::from_value(l.to_string().into()).unwrap();
+            assert_eq!(back, l);
         }
     }
 }
