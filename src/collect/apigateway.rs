@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use aws_sdk_apigateway::types as sdk;
 
-use super::convert::{date, enum_value, tags};
+use super::convert::{date, tags};
 use super::RegionCollector;
 use crate::model::*;
 use crate::operations as op;
@@ -175,12 +175,10 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
         tags: tags(api.tags()),
         resources,
         stages: stages.map(|s| s.item().iter().map(|s| stage_from(rc, &arn, s)).collect()),
-        authorizers: authorizers.and_then(|a| {
-            rc.convert(
-                &op::GET_AUTHORIZERS,
-                &arn,
-                a.items().iter().map(authorizer_from).collect(),
-            )
+        authorizers: authorizers.map(|a| {
+            (a.items().iter())
+                .map(|a| authorizer_from(rc, &arn, a))
+                .collect()
         }),
         request_validators,
     })
@@ -327,18 +325,26 @@ fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> Stage {
     }
 }
 
-fn authorizer_from(a: &sdk::Authorizer) -> Result<RestAuthorizer, String> {
-    Ok(RestAuthorizer {
-        id: a.id().unwrap_or_default().into(),
+/// An authorizer of the API `api_arn`; a type this version does not know is kept and
+/// recorded against the authorizer (`.../authorizers/{id}`).
+fn authorizer_from(rc: &RegionCollector, api_arn: &str, a: &sdk::Authorizer) -> RestAuthorizer {
+    let id = a.id().unwrap_or_default();
+    RestAuthorizer {
+        authorizer_type: rc.keep(
+            &op::GET_AUTHORIZERS,
+            &format!("{api_arn}/authorizers/{id}"),
+            "type",
+            a.r#type().map(|t| t.as_str()).unwrap_or("TOKEN"),
+        ),
+        id: id.into(),
         name: a.name().unwrap_or_default().into(),
-        authorizer_type: enum_value(a.r#type().map(|t| t.as_str()).unwrap_or("TOKEN"))?,
         authorizer_uri: a.authorizer_uri().map(Into::into),
         authorizer_credentials: a.authorizer_credentials().map(Into::into),
         identity_source: a.identity_source().map(Into::into),
         identity_validation_expression: a.identity_validation_expression().map(Into::into),
         authorizer_result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds().map(i64::from),
         provider_arns: a.provider_arns().to_vec(),
-    })
+    }
 }
 
 fn throttle_from(t: &sdk::ThrottleSettings) -> ThrottleSettings {

@@ -138,13 +138,7 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         tags: tags(api.tags()),
         routes: routes.map(|r| r.iter().map(|r| route_from(rc, &arn, r)).collect()),
         stages: stages.map(|s| s.iter().map(|s| stage_from(rc, &arn, s)).collect()),
-        authorizers: authorizers.and_then(|a| {
-            rc.convert(
-                &op::V2_GET_AUTHORIZERS,
-                &arn,
-                a.iter().map(authorizer_from).collect(),
-            )
-        }),
+        authorizers: authorizers.map(|a| a.iter().map(|a| authorizer_from(rc, &arn, a)).collect()),
         integrations: integrations
             .map(|i| i.iter().map(|i| integration_from(rc, &arn, i)).collect()),
     })
@@ -223,11 +217,19 @@ fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> V2Stage {
     }
 }
 
-fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {
-    Ok(V2Authorizer {
-        authorizer_id: a.authorizer_id().unwrap_or_default().into(),
+/// An authorizer of the API `api_arn`; a type this version does not know is kept and
+/// recorded against the authorizer (`.../authorizers/{id}`).
+fn authorizer_from(rc: &RegionCollector, api_arn: &str, a: &sdk::Authorizer) -> V2Authorizer {
+    let id = a.authorizer_id().unwrap_or_default();
+    V2Authorizer {
+        authorizer_type: rc.keep(
+            &op::V2_GET_AUTHORIZERS,
+            &format!("{api_arn}/authorizers/{id}"),
+            "authorizerType",
+            a.authorizer_type().map(|t| t.as_str()).unwrap_or("REQUEST"),
+        ),
+        authorizer_id: id.into(),
         name: a.name().unwrap_or_default().into(),
-        authorizer_type: enum_value(a.authorizer_type().map(|t| t.as_str()).unwrap_or("REQUEST"))?,
         authorizer_uri: a.authorizer_uri().map(Into::into),
         authorizer_credentials_arn: a.authorizer_credentials_arn().map(Into::into),
         identity_source: a.identity_source().to_vec(),
@@ -238,7 +240,7 @@ fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {
         authorizer_result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds().map(i64::from),
         enable_simple_responses: a.enable_simple_responses(),
         authorizer_payload_format_version: a.authorizer_payload_format_version().map(Into::into),
-    })
+    }
 }
 
 /// An integration of the API `api_arn`; a value this version does not know is kept and

@@ -15,6 +15,7 @@ super::keeps_unknown!(
     IntegrationType,
     ConnectionType,
     LoggingLevel,
+    RestAuthorizerType,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -164,12 +165,15 @@ pub enum ApiKeySource {
     Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RestAuthorizerType {
     Token,
     Request,
     CognitoUserPools,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

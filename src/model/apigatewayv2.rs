@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{AuthorizationType, ConnectionType, IntegrationType, LoggingLevel};
 
+super::keeps_unknown!(V2AuthorizerType);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ProtocolType {
@@ -13,11 +15,14 @@ pub enum ProtocolType {
     Websocket,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum V2AuthorizerType {
     Request,
     Jwt,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
