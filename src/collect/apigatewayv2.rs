@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aws_sdk_apigatewayv2::types as sdk;
 
-use super::convert::{date, enum_value, tags};
+use super::convert::{date, tags};
 use super::RegionCollector;
 use crate::model::*;
 use crate::operations as op;
@@ -70,14 +70,14 @@ pub async fn apis(rc: &Arc<RegionCollector>) -> Option<Vec<V2Api>> {
 async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
     let id = api.api_id().unwrap_or_default().to_string();
     let arn = rc.apigw_arn(&format!("/apis/{id}"));
-    let protocol_type = match enum_value(api.protocol_type().map(|p| p.as_str()).unwrap_or("HTTP"))
-    {
-        Ok(p) => p,
-        Err(e) => {
-            rc.record_failure(&op::GET_APIS, Some(&arn), "UnknownEnumValue", &e);
-            return None;
-        }
-    };
+    // An API of a protocol this version does not know is kept (its routes, stages and
+    // integrations are read as for any API): the rules that need the protocol say so.
+    let protocol_type = rc.keep(
+        &op::GET_APIS,
+        &arn,
+        "protocolType",
+        api.protocol_type().map(|p| p.as_str()).unwrap_or("HTTP"),
+    );
     let client = &rc.clients.apigatewayv2;
     let (routes, stages, authorizers, integrations) = tokio::join!(
         async {

@@ -6,13 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use super::{AuthorizationType, ConnectionType, IntegrationType, LoggingLevel};
 
-super::keeps_unknown!(V2AuthorizerType);
+super::keeps_unknown!(V2AuthorizerType, ProtocolType);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ProtocolType {
     Http,
     Websocket,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,6 +57,18 @@ pub struct V2Api {
 }
 
 impl V2Api {
+    /// What rules say of an API whose protocol type this version does not know (which of
+    /// the HTTP or WebSocket rules apply to it cannot be told); `None` for a known one.
+    pub fn unknown_protocol_reason(&self) -> Option<String> {
+        let raw = super::KeepsUnknown::unknown(&self.protocol_type)?;
+        Some(format!(
+            "API {} ({}): {}",
+            self.name,
+            self.api_id,
+            super::unknown_value_reason("protocol type", "protocolType", raw)
+        ))
+    }
+
     /// An HTTP API with a CORS configuration answers preflights itself, so its `OPTIONS`
     /// routes are exempt from authentication rules (the v2 twin of
     /// [`super::Method::is_cors_preflight`]).

@@ -10,6 +10,12 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(routes) = ctx.api_routes(api, out) else {
             continue;
         };
+        // Which routes authenticate depends on the protocol.
+        if let Some(why) = api.unknown_protocol_reason() {
+            out.undeterminable(ctx.scope.v2_api(api), why)
+                .evidence("protocol_type", &api.protocol_type);
+            continue;
+        }
         let exposure = ctx.v2_exposure(api);
         let websocket = api.protocol_type == ProtocolType::Websocket;
         // Only the handshake authenticates a WebSocket connection; later messages travel on

@@ -105,7 +105,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 /// HTTP API `OPTIONS` routes are preflights when the API answers CORS itself (as in GW103).
 fn open_routes(api: &V2Api, routes: &[Route]) -> Unauthenticated {
     let mut u = Unauthenticated::default();
-    match api.protocol_type {
+    match &api.protocol_type {
         ProtocolType::Http => {
             for r in routes.iter().filter(|r| !api.is_cors_preflight(r)) {
                 u.add(r.route_key.clone(), r.open());
@@ -117,6 +117,10 @@ fn open_routes(api: &V2Api, routes: &[Route]) -> Unauthenticated {
             None => u.open.push("(no $connect route)".to_string()),
             Some(c) => u.add(c.route_key.clone(), c.open()),
         },
+        // Which route authenticates a connection depends on the protocol.
+        ProtocolType::Unknown(raw) => u
+            .undecided
+            .push(format!("its routes (protocol type `{raw}`)")),
     }
     u
 }

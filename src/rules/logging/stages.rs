@@ -70,10 +70,10 @@ impl<'a> AnyStage<'a> {
     }
 
     /// `None` for a REST stage.
-    pub fn protocol(&self) -> Option<ProtocolType> {
+    pub fn protocol(&self) -> Option<&'a ProtocolType> {
         match *self {
             AnyStage::Rest(..) => None,
-            AnyStage::V2(api, _) => Some(api.protocol_type),
+            AnyStage::V2(api, _) => Some(&api.protocol_type),
         }
     }
 
@@ -101,8 +101,17 @@ impl<'a> AnyStage<'a> {
                     Undecided::Level(raw) => unknown_level(&raw),
                 })
             }
-            AnyStage::V2(api, _) if api.protocol_type != ProtocolType::Websocket => Ok(false),
-            AnyStage::V2(_, stage) => websocket_execution_logging(stage).map_err(unknown_level),
+            AnyStage::V2(api, stage) => match &api.protocol_type {
+                ProtocolType::Http => Ok(false),
+                ProtocolType::Websocket => {
+                    websocket_execution_logging(stage).map_err(unknown_level)
+                }
+                // HTTP APIs write none, WebSocket APIs do: which this is cannot be told.
+                ProtocolType::Unknown(raw) => Err((
+                    unknown_value_reason("protocol type", "protocolType", raw),
+                    UnknownCause::NotDeterminable,
+                )),
+            },
         }
     }
 }

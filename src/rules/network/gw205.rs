@@ -36,19 +36,24 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             i.integration_id, api.name, api.api_id
         );
         // HTTP API private integrations name a load balancer listener or Cloud Map service,
-        // not a URL; their TLS is GW206's. With a connection type this version does not know,
-        // whose rule it is cannot be told.
-        if api.protocol_type == ProtocolType::Http {
-            match &i.connection_type {
-                Some(ConnectionType::VpcLink) => continue,
-                Some(ConnectionType::Unknown(raw)) => {
-                    let why = unknown_value_reason("connection type", "connectionType", raw);
-                    out.undeterminable(target, format!("{what}: {why}"))
-                        .evidence("connection_type", raw);
-                    continue;
+        // not a URL; their TLS is GW206's. With a connection type (or, for a VPC link, a
+        // protocol type) this version does not know, whose rule it is cannot be told.
+        let undecided =
+            match (&api.protocol_type, &i.connection_type) {
+                (ProtocolType::Http, Some(ConnectionType::VpcLink)) => continue,
+                (ProtocolType::Http, Some(ConnectionType::Unknown(raw))) => Some(
+                    unknown_value_reason("connection type", "connectionType", raw),
+                ),
+                (ProtocolType::Unknown(raw), Some(ConnectionType::VpcLink)) => {
+                    Some(unknown_value_reason("protocol type", "protocolType", raw))
                 }
-                _ => {}
-            }
+                _ => None,
+            };
+        if let Some(undecided) = undecided {
+            out.undeterminable(target, format!("{what}: {undecided}"))
+                .evidence("protocol_type", &api.protocol_type)
+                .evidence("connection_type", &i.connection_type);
+            continue;
         }
         judge(
             out,
