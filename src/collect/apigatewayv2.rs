@@ -326,6 +326,21 @@ pub async fn routing_rules(rc: &Arc<RegionCollector>, domains: &mut [DomainName]
             )
             .await;
         d.routing_rules = rules.map(|rs| rs.iter().map(routing_rule).collect());
+        // An action the SDK could not read is kept as an empty one; say which rule has it.
+        for r in d.routing_rules.iter().flatten() {
+            if r.has_unknown_action() {
+                rc.record_failure(
+                    &op::LIST_ROUTING_RULES,
+                    Some(&arn),
+                    UNKNOWN_VALUE_CODE,
+                    &format!(
+                        "routing rule {} has an action this gwaudit version does not know \
+                         (no `invokeApi`): whether the domain routes to an API answers unknown",
+                        r.routing_rule_id
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -353,11 +368,16 @@ fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
             .actions()
             .iter()
             .map(|a| RoutingRuleAction {
-                invoke_api: a.invoke_api().map(|i| InvokeApi {
-                    api_id: i.api_id().unwrap_or_default().into(),
-                    stage: i.stage().unwrap_or_default().into(),
-                    strip_base_path: i.strip_base_path(),
-                }),
+                // The SDK fills a missing required `invokeApi` with an empty one ("error
+                // correction"), which is what an action of another kind reads as: an empty
+                // API id is no action AWS sent, and is kept as unknown.
+                invoke_api: (a.invoke_api())
+                    .filter(|i| i.api_id().is_some_and(|id| !id.is_empty()))
+                    .map(|i| InvokeApi {
+                        api_id: i.api_id().unwrap_or_default().into(),
+                        stage: i.stage().unwrap_or_default().into(),
+                        strip_base_path: i.strip_base_path(),
+                    }),
             })
             .collect(),
     }

@@ -73,6 +73,25 @@ impl<'a> RegionContext<'a> {
         }
     }
 
+    /// Why it is unknown whether custom domain `d` (one of `exposure::mappings(..).unknown`)
+    /// routes to an API (`rest`: a REST API), naming the failed call, and whether rescanning
+    /// may tell.
+    pub fn domain_undecided(&self, d: &DomainName, rest: bool) -> (String, UnknownCause) {
+        let why = exposure::undecided(d, rest);
+        match why {
+            exposure::Undecided::NotCollected(operation) => {
+                let reason = self.reason(operation, Some(&self.scope.domain(d).arn));
+                (
+                    format!("{}: {reason}", why.describe(d)),
+                    UnknownCause::NotCollected,
+                )
+            }
+            exposure::Undecided::UnknownAction(_) => {
+                (why.describe(d), UnknownCause::NotDeterminable)
+            }
+        }
+    }
+
     /// The region's custom domains for deciding what maps an API: `None` when they were not
     /// collected or a domain was dropped from the list (it may be the one that maps the API).
     pub fn complete_domain_names(&self) -> Option<&'a [DomainName]> {
