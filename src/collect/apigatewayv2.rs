@@ -383,6 +383,33 @@ fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
     }
 }
 
+/// Records each product a portal includes that `ListPortalProducts` did not return (one
+/// shared from another account, or deleted while the scan ran): its pages are not read, and
+/// GW113 must not judge the portal as if it had none.
+fn not_listed(rc: &RegionCollector, portals: &[Portal], products: &[sdk::PortalProductSummary]) {
+    let mut seen: std::collections::BTreeSet<&str> = (products.iter())
+        .filter_map(|p| p.portal_product_arn())
+        .collect();
+    for portal in portals {
+        for arn in &portal.included_portal_product_arns {
+            // Recorded once, whatever the number of portals that include it.
+            if seen.insert(arn.as_str()) {
+                rc.record_failure(
+                    &op::LIST_PORTAL_PRODUCTS,
+                    Some(arn),
+                    NOT_LISTED_CODE,
+                    &format!(
+                        "portal {} includes portal product {arn}, which ListPortalProducts did \
+                         not return (shared from another account, or deleted during the scan): \
+                         its pages were not read",
+                        portal.portal_id
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Developer portals and portal products with their REST endpoint pages (one call per
 /// product). Portal APIs page by at most 100.
 pub async fn portals(
@@ -433,6 +460,7 @@ pub async fn portals(
     let Some(products) = products else {
         return (portals, None);
     };
+    not_listed(rc, portals.as_deref().unwrap_or_default(), &products);
     let mut out = Vec::new();
     for p in &products {
         let id = p.portal_product_id().unwrap_or_default().to_string();

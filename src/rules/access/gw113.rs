@@ -74,6 +74,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let TryIt {
             protected: try_protected,
             unread,
+            not_listed,
             undecided,
         } = try_it_on_protected(apis, p, products);
         if !try_protected.is_empty() {
@@ -99,6 +100,20 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     ctx.reason(&crate::operations::LIST_PRODUCT_REST_ENDPOINT_PAGES, None)
                 ),
             );
+        } else if let Some(arn) = not_listed {
+            let op = &crate::operations::LIST_PORTAL_PRODUCTS;
+            out.unknown_because(
+                target,
+                format!(
+                    "{} signs readers in with Cognito; it includes portal product {arn}, which \
+                     is not among the collected portal products, so whether its pages let \
+                     readers try protected APIs is unknown: {}",
+                    label(p),
+                    ctx.reason(op, Some(arn))
+                ),
+                ctx.cause(op, Some(arn)),
+            )
+            .evidence("portal_product_arn", arn);
         } else if !undecided.is_empty() {
             out.undeterminable(
                 target,
@@ -121,19 +136,31 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 /// What a portal's "try it" pages reach.
-struct TryIt {
+struct TryIt<'a> {
     /// Pages with "try it" on a REST method that needs IAM, a Lambda or a Cognito authorizer.
     protected: Vec<String>,
     /// The first included product whose pages were not collected.
     unread: Option<String>,
+    /// The first included product (ARN) missing from the collected products.
+    not_listed: Option<&'a str>,
     /// Pages with "try it" on a method whose authorization type this version does not know.
     undecided: Vec<String>,
 }
 
-fn try_it_on_protected(apis: &[RestApi], portal: &Portal, products: &[PortalProduct]) -> TryIt {
+fn try_it_on_protected<'a>(
+    apis: &[RestApi],
+    portal: &'a Portal,
+    products: &[PortalProduct],
+) -> TryIt<'a> {
+    // A product the portal includes but the list lacks is never read as having no pages.
+    let listed =
+        |arn: &String| (products.iter()).any(|pr| pr.portal_product_arn.as_ref() == Some(arn));
     let mut found = TryIt {
         protected: Vec::new(),
         unread: None,
+        not_listed: (portal.included_portal_product_arns.iter())
+            .find(|arn| !listed(arn))
+            .map(String::as_str),
         undecided: Vec::new(),
     };
     let included = products.iter().filter(|pr| {
