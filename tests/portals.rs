@@ -2,7 +2,9 @@
 //! `ListProductRestEndpointPages`), end to end through the real SDK client. moto does not
 //! implement portals, so the loopback proxy answers with JSON shaped as the API reference
 //! documents it: one portal published without sign-in, one that signs readers in with Cognito
-//! and enables "try it" on a product page. GW113 judges both from the collected snapshot.
+//! and enables "try it" on a product page, and one that includes a product the product list
+//! lacks (shared from another account). GW113 judges the first two and answers unknown for
+//! the third, whose missing product is a recorded collection error.
 
 mod support;
 
@@ -22,7 +24,13 @@ const PORTALS: &str = r#"{"items":[
    "publishStatus":"PUBLISHED",
    "authorization":{"cognitoConfig":{"appClientId":"c1","userPoolArn":"arn:aws:cognito-idp:sa-east-1:123456789012:userpool/sa-east-1_x","userPoolDomain":"https://login.example"}},
    "portalContent":{"displayName":"internal","theme":{"customColors":{}}},
-   "includedPortalProductArns":["arn:aws:apigateway:sa-east-1:123456789012:/portalproducts/pp1"]}]}"#;
+   "includedPortalProductArns":["arn:aws:apigateway:sa-east-1:123456789012:/portalproducts/pp1"]},
+  {"portalId":"sso2","portalArn":"arn:aws:apigateway:sa-east-1:123456789012:/portals/sso2",
+   "publishStatus":"PUBLISHED",
+   "authorization":{"cognitoConfig":{"appClientId":"c1","userPoolArn":"arn:aws:cognito-idp:sa-east-1:123456789012:userpool/sa-east-1_x","userPoolDomain":"https://login.example"}},
+   "portalContent":{"displayName":"partners-shared","theme":{"customColors":{}}},
+   "includedPortalProductArns":["arn:aws:apigateway:sa-east-1:123456789012:/portalproducts/pp1",
+     "arn:aws:apigateway:sa-east-1:444455556666:/portalproducts/shared9"]}]}"#;
 
 const PRODUCTS: &str = r#"{"items":[{"portalProductId":"pp1",
   "portalProductArn":"arn:aws:apigateway:sa-east-1:123456789012:/portalproducts/pp1",
@@ -53,7 +61,7 @@ fn portals_are_collected_and_judged() {
     let snapshot = support::collect(&p.url, REGION);
     let region = &snapshot["regions"][0];
     let portals = region["portals"].as_array().expect("portals collected");
-    assert_eq!(portals.len(), 2, "{region}");
+    assert_eq!(portals.len(), 3, "{region}");
     assert_eq!(portals[0]["publish_status"], "PUBLISHED");
     assert!(portals[0]
         .get("cognito_user_pool_arn")
@@ -74,7 +82,14 @@ fn portals_are_collected_and_judged() {
                 || e["operation"] == "ListProductRestEndpointPages"
         })
         .collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    // Only the product sso2 includes and the list lacks, named once.
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["operation"], "ListPortalProducts");
+    assert_eq!(errors[0]["code"], "NotListed");
+    assert!(errors[0]["resource"]
+        .as_str()
+        .unwrap()
+        .ends_with("/portalproducts/shared9"));
 
     let report = support::scan_json(&snapshot, &["--rules", "GW113"]);
     let by_portal = |id: &str| -> Value {
@@ -94,4 +109,8 @@ fn portals_are_collected_and_judged() {
     assert_eq!(by_portal("open1")["status"], "fail");
     // The seeded method has authorization NONE: try it there exposes nothing new.
     assert_eq!(by_portal("sso1")["status"], "pass");
+    // The same page, but a product whose pages were never read: never a pass.
+    let sso2 = by_portal("sso2");
+    assert_eq!(sso2["status"], "unknown", "{sso2}");
+    assert!(sso2["message"].as_str().unwrap().contains("shared9"));
 }

@@ -135,3 +135,55 @@ fn demo_and_rule_fixtures_still_load() {
         );
     }
 }
+
+/// A snapshot of a newer gwaudit (or AWS) may hold enum values this version does not know:
+/// they load and are reported as unknown. A value no AWS enum could have is still an input
+/// error naming its place.
+#[test]
+fn unknown_enum_values_load_and_malformed_ones_are_rejected() {
+    let newer = demo()
+        .replacen(
+            r#""authorization_type": "NONE""#,
+            r#""authorization_type": "AWS_QUANTUM""#,
+            1,
+        )
+        .replacen(
+            r#""protocol_type": "HTTP""#,
+            r#""protocol_type": "GRPC""#,
+            1,
+        )
+        .replacen(
+            r#""logging_level": "INFO""#,
+            r#""logging_level": "DEBUG""#,
+            1,
+        );
+    assert!(newer.contains("AWS_QUANTUM") && newer.contains("GRPC") && newer.contains("DEBUG"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.json");
+    std::fs::write(&path, &newer).unwrap();
+    let o = gwaudit(&[
+        "scan",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout);
+    for value in ["AWS_QUANTUM", "GRPC", "DEBUG"] {
+        assert!(
+            report.contains(&format!("`{value}`")),
+            "{value} named by an unknown result"
+        );
+    }
+
+    let bad = demo().replacen(
+        r#""authorization_type": "NONE""#,
+        r#""authorization_type": "NONE OR IAM""#,
+        1,
+    );
+    // serde names the enum, the place says which field.
+    expect_rejected(&bad, &[".authorization_type`", "AuthorizationType"]);
+}

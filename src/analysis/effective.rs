@@ -141,7 +141,13 @@ mod tests {
     }
 
     fn level(stage: &Stage, path: &str, method: &str) -> Effective<LoggingLevel> {
-        effective(stage, path, method, |s| s.logging_level, LoggingLevel::Off)
+        effective(
+            stage,
+            path,
+            method,
+            |s| s.logging_level.clone(),
+            LoggingLevel::Off,
+        )
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
 use crate::model::{
-    unknown_endpoint_type_reason, DomainName, EndpointType, RestApi, RoutingMode, UnknownCause,
-    V2Api,
+    unknown_endpoint_type_reason, DomainName, EndpointType, RestApi, RoutingMode, RoutingRule,
+    UnknownCause, V2Api,
 };
 use crate::operations::{self, Operation};
 
@@ -74,7 +74,8 @@ pub fn rest_api(api: &RestApi) -> Exposure {
 }
 
 /// What the collected custom domains say about one API: the domains that map it, and those
-/// whose mappings are unknown (they may map it too).
+/// of which it is unknown whether they route to it (see [`undecided`] for why), those whose
+/// mappings or rules were not collected first.
 pub struct Mappings<'d> {
     pub by: Vec<&'d DomainName>,
     pub unknown: Vec<&'d DomainName>,
@@ -94,6 +95,49 @@ pub fn missing_operation(d: &DomainName, rest: bool) -> &'static Operation {
     }
 }
 
+/// Why it is unknown whether a domain of [`Mappings::unknown`] routes to the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undecided<'d> {
+    /// Its mappings or routing rules were not collected: the call whose data is missing.
+    NotCollected(&'static Operation),
+    /// A routing rule (this id) whose action this version does not know: it may invoke the
+    /// API, whatever the other rules say.
+    UnknownAction(&'d str),
+}
+
+/// Why it is unknown whether domain `d` (one of [`Mappings::unknown`]) routes to an API.
+pub fn undecided(d: &DomainName, rest: bool) -> Undecided<'_> {
+    if !collected(d, rest) {
+        return Undecided::NotCollected(missing_operation(d, rest));
+    }
+    match unknown_action(d) {
+        Some(rule) => Undecided::UnknownAction(&rule.routing_rule_id),
+        None => Undecided::NotCollected(missing_operation(d, rest)),
+    }
+}
+
+impl Undecided<'_> {
+    /// For messages: `the routing rules of custom domain d.example.com were not collected`.
+    pub fn describe(&self, d: &DomainName) -> String {
+        match self {
+            Undecided::NotCollected(op) => format!(
+                "the {} of custom domain {} were not collected",
+                if **op == operations::LIST_ROUTING_RULES {
+                    "routing rules"
+                } else {
+                    "mappings"
+                },
+                d.domain_name
+            ),
+            Undecided::UnknownAction(rule) => format!(
+                "routing rule {rule} of custom domain {} has an action this gwaudit version \
+                 does not know (it may invoke any API)",
+                d.domain_name
+            ),
+        }
+    }
+}
+
 /// API mappings (v2 `GetApiMappings`) list every mapping of a public domain, REST APIs
 /// included; base path mappings (v1) list the REST APIs. So a REST API's mappings are known
 /// from either list, a v2 API's only from the API mappings. Private domains are never asked for
@@ -108,6 +152,26 @@ fn mappings_known(d: &DomainName, rest: bool) -> bool {
     }
 }
 
+/// Whether everything that routes requests on domain `d` (its mappings, its rules, as its
+/// routing mode uses them) was collected.
+fn collected(d: &DomainName, rest: bool) -> bool {
+    let mode = d.routing_mode.as_ref();
+    (!RoutingMode::uses_mappings(mode) || mappings_known(d, rest))
+        && (!RoutingMode::uses_rules(mode) || d.routing_rules.is_some())
+}
+
+/// A routing rule of domain `d` whose action this version does not know, when the domain's
+/// mode uses its rules.
+fn unknown_action(d: &DomainName) -> Option<&RoutingRule> {
+    if !RoutingMode::uses_rules(d.routing_mode.as_ref()) {
+        return None;
+    }
+    d.routing_rules
+        .iter()
+        .flatten()
+        .find(|r| r.has_unknown_action())
+}
+
 /// Whether a routing rule of domain `d` invokes API `id` (whatever the domain's mode).
 fn routes_by_rule(d: &DomainName, id: &str) -> bool {
     d.routing_rules
@@ -119,12 +183,15 @@ fn routes_by_rule(d: &DomainName, id: &str) -> bool {
 
 /// Which domains route requests to API `id`: through a mapping (a base path mapping naming
 /// it counts for v2 APIs too), unless the domain's routing mode ignores mappings, or through a
-/// routing rule that invokes it, when the mode uses rules.
+/// routing rule that invokes it, when the mode uses rules. A domain whose routing was not
+/// all collected, or with a rule whose action this version does not know, may route to it:
+/// never assumed not to.
 pub fn mappings<'d>(domains: &'d [DomainName], id: &str, rest: bool) -> Mappings<'d> {
     let mut m = Mappings {
         by: Vec::new(),
         unknown: Vec::new(),
     };
+    let mut unknown_actions = Vec::new();
     for d in domains {
         let mode = d.routing_mode.as_ref();
         let (by_mappings, by_rules) = (
@@ -139,14 +206,16 @@ pub fn mappings<'d>(domains: &'d [DomainName], id: &str, rest: bool) -> Mappings
                 .any(|x| x.rest_api_id == id)
                 || d.api_mappings.iter().flatten().any(|x| x.api_id == id));
         let routed = by_rules && routes_by_rule(d, id);
-        let known =
-            (!by_mappings || mappings_known(d, rest)) && (!by_rules || d.routing_rules.is_some());
         if mapped || routed {
             m.by.push(d);
-        } else if !known {
+        } else if !collected(d, rest) {
             m.unknown.push(d);
+        } else if unknown_action(d).is_some() {
+            unknown_actions.push(d);
         }
     }
+    // What a rescan may settle is named first.
+    m.unknown.extend(unknown_actions);
     m
 }
 
@@ -205,23 +274,28 @@ fn reachable<'d>(
         );
     }
     match m.unknown.first() {
-        Some(d) => (
-            Exposure::Unknown(
-                format!(
-                    "default endpoint disabled and the {} of custom domain {} were not collected",
-                    match missing_operation(d, rest) {
-                        op if *op == operations::LIST_ROUTING_RULES => "routing rules",
-                        _ => "mappings",
-                    },
-                    d.domain_name
+        Some(d) => match undecided(d, rest) {
+            Undecided::NotCollected(operation) => (
+                Exposure::Unknown(
+                    format!(
+                        "default endpoint disabled and {}",
+                        Undecided::NotCollected(operation).describe(d)
+                    ),
+                    UnknownCause::NotCollected,
                 ),
-                UnknownCause::NotCollected,
+                Some(Missing::Mappings {
+                    domain: d,
+                    operation,
+                }),
             ),
-            Some(Missing::Mappings {
-                domain: d,
-                operation: missing_operation(d, rest),
-            }),
-        ),
+            why @ Undecided::UnknownAction(_) => (
+                Exposure::Unknown(
+                    format!("default endpoint disabled and {}", why.describe(d)),
+                    UnknownCause::NotDeterminable,
+                ),
+                None,
+            ),
+        },
         None => (
             Exposure::NotPublic("default endpoint disabled and no custom domain maps it".into()),
             None,

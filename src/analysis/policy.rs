@@ -1310,6 +1310,57 @@ mod tests {
         assert_eq!(open(&deny("ForAnyValue:StringNotEquals")).len(), 1);
     }
 
+    /// GW208's keys are absent from some requests (aws:PrincipalOrgID from anonymous ones,
+    /// the network keys from requests that do not come through a VPC endpoint): `IfExists` is
+    /// true for those, so on an Allow it lets them in (open) and on a negated Deny it keeps them
+    /// out (restricted); a positive Deny with `IfExists` denies them, but lets in every caller
+    /// that carries another value (open).
+    #[test]
+    fn if_exists_on_network_and_organization_keys() {
+        let keys = &["aws:SourceVpce", "aws:SourceVpc", "aws:PrincipalOrgID"];
+        let open = |policy: &str| {
+            let doc = parse_policy(policy).unwrap();
+            analyze_invoke(&doc, PrincipalScope::Anyone, keys)
+                .open
+                .len()
+        };
+        let deny = |op: &str, key: &str, value: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}},
+                {{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*",
+                 "Condition":{{"{op}":{{"{key}":"{value}"}}}}}}]}}"#
+            )
+        };
+        for (key, value) in [
+            ("aws:SourceVpce", "vpce-1"),
+            ("aws:SourceVpc", "vpc-1"),
+            ("aws:PrincipalOrgID", "o-1"),
+        ] {
+            let value_json = format!(r#""{value}""#);
+            assert_eq!(
+                open(&public_with("StringEquals", key, &value_json)),
+                0,
+                "{key}"
+            );
+            assert_eq!(
+                open(&public_with("StringEqualsIfExists", key, &value_json)),
+                1,
+                "Allow {key} IfExists"
+            );
+            assert_eq!(
+                open(&deny("StringNotEqualsIfExists", key, value)),
+                0,
+                "Deny {key} IfExists"
+            );
+            assert_eq!(open(&deny("StringNotEquals", key, value)), 0, "{key}");
+            assert_eq!(
+                open(&deny("StringEqualsIfExists", key, value)),
+                1,
+                "positive Deny {key}"
+            );
+        }
+    }
+
     #[test]
     fn values_matching_everyone_do_not_restrict() {
         let with = public_with;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use aws_sdk_apigateway::types as sdk;
 
-use super::convert::{date, enum_value, tags};
+use super::convert::{date, tags};
 use super::RegionCollector;
 use crate::model::*;
 use crate::operations as op;
@@ -114,7 +114,7 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
             client.get_authorizers().rest_api_id(&id).limit(500).send(),
         ),
     );
-    let resources = resources.and_then(|r| rc.convert(&op::GET_RESOURCES, &arn, resources_from(r)));
+    let resources = resources.map(|r| resources_from(rc, &arn, r));
     let needs_validators = resources
         .iter()
         .flatten()
@@ -174,41 +174,43 @@ async fn rest_api(rc: &RegionCollector, api: sdk::RestApi) -> Option<RestApi> {
         policy: api.policy().map(Into::into),
         tags: tags(api.tags()),
         resources,
-        stages: stages.and_then(|s| {
-            rc.convert(
-                &op::GET_STAGES,
-                &arn,
-                s.item().iter().map(stage_from).collect(),
-            )
-        }),
-        authorizers: authorizers.and_then(|a| {
-            rc.convert(
-                &op::GET_AUTHORIZERS,
-                &arn,
-                a.items().iter().map(authorizer_from).collect(),
-            )
+        stages: stages.map(|s| s.item().iter().map(|s| stage_from(rc, &arn, s)).collect()),
+        authorizers: authorizers.map(|a| {
+            (a.items().iter())
+                .map(|a| authorizer_from(rc, &arn, a))
+                .collect()
         }),
         request_validators,
     })
 }
 
-fn resources_from(items: Vec<sdk::Resource>) -> Result<Vec<Resource>, String> {
+/// The resources of the API `api_arn` with their methods. A value this version does not know
+/// is kept and recorded against the method (`.../resources/{id}/methods/{verb}`).
+fn resources_from(rc: &RegionCollector, api_arn: &str, items: Vec<sdk::Resource>) -> Vec<Resource> {
     let mut out = Vec::with_capacity(items.len());
     for r in items {
         let mut methods = Vec::new();
         let mut entries: Vec<(&String, &sdk::Method)> =
             r.resource_methods().into_iter().flatten().collect();
         entries.sort_by_key(|(k, _)| k.as_str());
+        let resource_id = r.id().unwrap_or_default();
         for (verb, m) in entries {
+            let http_method = m.http_method().unwrap_or(verb).to_string();
+            let at = format!("{api_arn}/resources/{resource_id}/methods/{http_method}");
             methods.push(Method {
-                http_method: m.http_method().unwrap_or(verb).to_string(),
-                authorization_type: enum_value(m.authorization_type().unwrap_or("NONE"))?,
+                authorization_type: rc.keep(
+                    &op::GET_RESOURCES,
+                    &at,
+                    "authorizationType",
+                    m.authorization_type().unwrap_or("NONE"),
+                ),
+                http_method,
                 authorizer_id: m.authorizer_id().map(Into::into),
                 api_key_required: m.api_key_required().unwrap_or(false),
                 request_validator_id: m.request_validator_id().map(Into::into),
                 authorization_scopes: m.authorization_scopes().to_vec(),
                 operation_name: m.operation_name().map(Into::into),
-                integration: m.method_integration().map(integration_from).transpose()?,
+                integration: m.method_integration().map(|i| integration_from(rc, &at, i)),
             });
         }
         out.push(Resource {
@@ -218,37 +220,59 @@ fn resources_from(items: Vec<sdk::Resource>) -> Result<Vec<Resource>, String> {
             methods,
         });
     }
-    Ok(out)
+    out
 }
 
-fn integration_from(i: &sdk::Integration) -> Result<Integration, String> {
-    Ok(Integration {
-        integration_type: enum_value(i.r#type().map(|t| t.as_str()).unwrap_or("MOCK"))?,
+/// The integration of the method `method_arn` (its unknown values are recorded against it).
+fn integration_from(rc: &RegionCollector, method_arn: &str, i: &sdk::Integration) -> Integration {
+    Integration {
+        integration_type: rc.keep(
+            &op::GET_RESOURCES,
+            method_arn,
+            "methodIntegration.type",
+            i.r#type().map(|t| t.as_str()).unwrap_or("MOCK"),
+        ),
         uri: i.uri().map(Into::into),
         http_method: i.http_method().map(Into::into),
-        connection_type: i
-            .connection_type()
-            .map(|c| enum_value(c.as_str()))
-            .transpose()?,
+        connection_type: i.connection_type().map(|c| {
+            rc.keep(
+                &op::GET_RESOURCES,
+                method_arn,
+                "methodIntegration.connectionType",
+                c.as_str(),
+            )
+        }),
         connection_id: i.connection_id().map(Into::into),
         credentials: i.credentials().map(Into::into),
         tls_config: i.tls_config().map(|t| RestTlsConfig {
             insecure_skip_verification: t.insecure_skip_verification(),
         }),
         timeout_in_millis: Some(i64::from(i.timeout_in_millis())),
-        // A mode this version does not know is kept as sent (the enum keeps raw values);
-        // GW413 answers unknown for it.
-        response_transfer_mode: i
-            .response_transfer_mode()
-            .map(|m| enum_value(m.as_str()))
-            .transpose()?,
-    })
+        // GW413 answers unknown for a mode this version does not know.
+        response_transfer_mode: i.response_transfer_mode().map(|m| {
+            rc.keep(
+                &op::GET_RESOURCES,
+                method_arn,
+                "methodIntegration.responseTransferMode",
+                m.as_str(),
+            )
+        }),
+    }
 }
 
-fn method_setting_from(s: &sdk::MethodSetting) -> Result<MethodSetting, String> {
-    Ok(MethodSetting {
+/// One `methodSettings` entry (`key`) of the stage `stage_arn`.
+fn method_setting_from(
+    rc: &RegionCollector,
+    stage_arn: &str,
+    key: &str,
+    s: &sdk::MethodSetting,
+) -> MethodSetting {
+    MethodSetting {
         metrics_enabled: Some(s.metrics_enabled()),
-        logging_level: s.logging_level().map(enum_value).transpose()?,
+        logging_level: s.logging_level().map(|l| {
+            let field = format!("methodSettings.{key}.loggingLevel");
+            rc.keep(&op::GET_STAGES, stage_arn, &field, l)
+        }),
         data_trace_enabled: Some(s.data_trace_enabled()),
         throttling_burst_limit: Some(i64::from(s.throttling_burst_limit())),
         throttling_rate_limit: Some(s.throttling_rate_limit()),
@@ -259,18 +283,22 @@ fn method_setting_from(s: &sdk::MethodSetting) -> Result<MethodSetting, String> 
         unauthorized_cache_control_header_strategy: s
             .unauthorized_cache_control_header_strategy()
             .map(|v| v.as_str().to_string()),
-    })
+    }
 }
 
-fn stage_from(s: &sdk::Stage) -> Result<Stage, String> {
+/// A stage of the API `api_arn`; a value this version does not know is kept and recorded
+/// against the stage (`.../stages/{name}`).
+fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> Stage {
+    let stage_name = s.stage_name().unwrap_or_default();
+    let at = format!("{api_arn}/stages/{stage_name}");
     let method_settings = s
         .method_settings()
         .into_iter()
         .flatten()
-        .map(|(k, v)| Ok((k.clone(), method_setting_from(v)?)))
-        .collect::<Result<BTreeMap<_, _>, String>>()?;
-    Ok(Stage {
-        stage_name: s.stage_name().unwrap_or_default().into(),
+        .map(|(k, v)| (k.clone(), method_setting_from(rc, &at, k, v)))
+        .collect::<BTreeMap<_, _>>();
+    Stage {
+        stage_name: stage_name.into(),
         deployment_id: s.deployment_id().map(Into::into),
         description: s.description().map(Into::into),
         created_date: s.created_date().map(date),
@@ -294,21 +322,29 @@ fn stage_from(s: &sdk::Stage) -> Result<Stage, String> {
         web_acl_arn: s.web_acl_arn().filter(|a| !a.is_empty()).map(Into::into),
         tags: tags(s.tags()),
         method_settings_index: Default::default(),
-    })
+    }
 }
 
-fn authorizer_from(a: &sdk::Authorizer) -> Result<RestAuthorizer, String> {
-    Ok(RestAuthorizer {
-        id: a.id().unwrap_or_default().into(),
+/// An authorizer of the API `api_arn`; a type this version does not know is kept and
+/// recorded against the authorizer (`.../authorizers/{id}`).
+fn authorizer_from(rc: &RegionCollector, api_arn: &str, a: &sdk::Authorizer) -> RestAuthorizer {
+    let id = a.id().unwrap_or_default();
+    RestAuthorizer {
+        authorizer_type: rc.keep(
+            &op::GET_AUTHORIZERS,
+            &format!("{api_arn}/authorizers/{id}"),
+            "type",
+            a.r#type().map(|t| t.as_str()).unwrap_or("TOKEN"),
+        ),
+        id: id.into(),
         name: a.name().unwrap_or_default().into(),
-        authorizer_type: enum_value(a.r#type().map(|t| t.as_str()).unwrap_or("TOKEN"))?,
         authorizer_uri: a.authorizer_uri().map(Into::into),
         authorizer_credentials: a.authorizer_credentials().map(Into::into),
         identity_source: a.identity_source().map(Into::into),
         identity_validation_expression: a.identity_validation_expression().map(Into::into),
         authorizer_result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds().map(i64::from),
         provider_arns: a.provider_arns().to_vec(),
-    })
+    }
 }
 
 fn throttle_from(t: &sdk::ThrottleSettings) -> ThrottleSettings {

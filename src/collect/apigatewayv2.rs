@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aws_sdk_apigatewayv2::types as sdk;
 
-use super::convert::{date, enum_value, tags};
+use super::convert::{date, tags};
 use super::RegionCollector;
 use crate::model::*;
 use crate::operations as op;
@@ -70,14 +70,14 @@ pub async fn apis(rc: &Arc<RegionCollector>) -> Option<Vec<V2Api>> {
 async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
     let id = api.api_id().unwrap_or_default().to_string();
     let arn = rc.apigw_arn(&format!("/apis/{id}"));
-    let protocol_type = match enum_value(api.protocol_type().map(|p| p.as_str()).unwrap_or("HTTP"))
-    {
-        Ok(p) => p,
-        Err(e) => {
-            rc.record_failure(&op::GET_APIS, Some(&arn), "UnknownEnumValue", &e);
-            return None;
-        }
-    };
+    // An API of a protocol this version does not know is kept (its routes, stages and
+    // integrations are read as for any API): the rules that need the protocol say so.
+    let protocol_type = rc.keep(
+        &op::GET_APIS,
+        &arn,
+        "protocolType",
+        api.protocol_type().map(|p| p.as_str()).unwrap_or("HTTP"),
+    );
     let client = &rc.clients.apigatewayv2;
     let (routes, stages, authorizers, integrations) = tokio::join!(
         async {
@@ -136,57 +136,62 @@ async fn api_from(rc: &RegionCollector, api: sdk::Api) -> Option<V2Api> {
         }),
         route_selection_expression: api.route_selection_expression().map(Into::into),
         tags: tags(api.tags()),
-        routes: routes
-            .and_then(|r| rc.convert(&op::GET_ROUTES, &arn, r.iter().map(route_from).collect())),
-        stages: stages
-            .and_then(|s| rc.convert(&op::V2_GET_STAGES, &arn, s.iter().map(stage_from).collect())),
-        authorizers: authorizers.and_then(|a| {
-            rc.convert(
-                &op::V2_GET_AUTHORIZERS,
-                &arn,
-                a.iter().map(authorizer_from).collect(),
-            )
-        }),
-        integrations: integrations.and_then(|i| {
-            rc.convert(
-                &op::GET_INTEGRATIONS,
-                &arn,
-                i.iter().map(integration_from).collect(),
-            )
-        }),
+        routes: routes.map(|r| r.iter().map(|r| route_from(rc, &arn, r)).collect()),
+        stages: stages.map(|s| s.iter().map(|s| stage_from(rc, &arn, s)).collect()),
+        authorizers: authorizers.map(|a| a.iter().map(|a| authorizer_from(rc, &arn, a)).collect()),
+        integrations: integrations
+            .map(|i| i.iter().map(|i| integration_from(rc, &arn, i)).collect()),
     })
 }
 
-fn route_from(r: &sdk::Route) -> Result<Route, String> {
-    Ok(Route {
-        route_id: r.route_id().unwrap_or_default().into(),
+/// A route of the API `api_arn`; a value this version does not know is kept and recorded
+/// against the route (`.../routes/{id}`).
+fn route_from(rc: &RegionCollector, api_arn: &str, r: &sdk::Route) -> Route {
+    let route_id = r.route_id().unwrap_or_default();
+    let at = format!("{api_arn}/routes/{route_id}");
+    Route {
+        route_id: route_id.into(),
         route_key: r.route_key().unwrap_or_default().into(),
-        authorization_type: enum_value(
+        authorization_type: rc.keep(
+            &op::GET_ROUTES,
+            &at,
+            "authorizationType",
             r.authorization_type().map(|a| a.as_str()).unwrap_or("NONE"),
-        )?,
+        ),
         authorizer_id: r.authorizer_id().map(Into::into),
         api_key_required: r.api_key_required().unwrap_or(false),
         authorization_scopes: r.authorization_scopes().to_vec(),
         target: r.target().map(Into::into),
-    })
+    }
 }
 
-fn route_settings_from(s: &sdk::RouteSettings) -> Result<RouteSettings, String> {
-    Ok(RouteSettings {
+/// Route settings of the stage `stage_arn`, found at `field` (`defaultRouteSettings`,
+/// `routeSettings.{key}`).
+fn route_settings_from(
+    rc: &RegionCollector,
+    stage_arn: &str,
+    field: &str,
+    s: &sdk::RouteSettings,
+) -> RouteSettings {
+    RouteSettings {
         data_trace_enabled: s.data_trace_enabled(),
         detailed_metrics_enabled: s.detailed_metrics_enabled(),
-        logging_level: s
-            .logging_level()
-            .map(|l| enum_value(l.as_str()))
-            .transpose()?,
+        logging_level: s.logging_level().map(|l| {
+            let field = format!("{field}.loggingLevel");
+            rc.keep(&op::V2_GET_STAGES, stage_arn, &field, l.as_str())
+        }),
         throttling_burst_limit: s.throttling_burst_limit().map(i64::from),
         throttling_rate_limit: s.throttling_rate_limit(),
-    })
+    }
 }
 
-fn stage_from(s: &sdk::Stage) -> Result<V2Stage, String> {
-    Ok(V2Stage {
-        stage_name: s.stage_name().unwrap_or_default().into(),
+/// A stage of the API `api_arn`; a value this version does not know is kept and recorded
+/// against the stage (`.../stages/{name}`).
+fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> V2Stage {
+    let stage_name = s.stage_name().unwrap_or_default();
+    let at = format!("{api_arn}/stages/{stage_name}");
+    V2Stage {
+        stage_name: stage_name.into(),
         auto_deploy: s.auto_deploy().unwrap_or(false),
         deployment_id: s.deployment_id().map(Into::into),
         access_log_settings: s.access_log_settings().map(|a| AccessLogSettings {
@@ -195,26 +200,36 @@ fn stage_from(s: &sdk::Stage) -> Result<V2Stage, String> {
         }),
         default_route_settings: s
             .default_route_settings()
-            .map(route_settings_from)
-            .transpose()?,
+            .map(|d| route_settings_from(rc, &at, "defaultRouteSettings", d)),
         route_settings: s
             .route_settings()
             .into_iter()
             .flatten()
-            .map(|(k, v)| Ok((k.clone(), route_settings_from(v)?)))
-            .collect::<Result<_, String>>()?,
+            .map(|(k, v)| {
+                let field = format!("routeSettings.{k}");
+                (k.clone(), route_settings_from(rc, &at, &field, v))
+            })
+            .collect(),
         stage_variables: tags(s.stage_variables()),
         client_certificate_id: s.client_certificate_id().map(Into::into),
         last_updated_date: s.last_updated_date().map(date),
         tags: tags(s.tags()),
-    })
+    }
 }
 
-fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {
-    Ok(V2Authorizer {
-        authorizer_id: a.authorizer_id().unwrap_or_default().into(),
+/// An authorizer of the API `api_arn`; a type this version does not know is kept and
+/// recorded against the authorizer (`.../authorizers/{id}`).
+fn authorizer_from(rc: &RegionCollector, api_arn: &str, a: &sdk::Authorizer) -> V2Authorizer {
+    let id = a.authorizer_id().unwrap_or_default();
+    V2Authorizer {
+        authorizer_type: rc.keep(
+            &op::V2_GET_AUTHORIZERS,
+            &format!("{api_arn}/authorizers/{id}"),
+            "authorizerType",
+            a.authorizer_type().map(|t| t.as_str()).unwrap_or("REQUEST"),
+        ),
+        authorizer_id: id.into(),
         name: a.name().unwrap_or_default().into(),
-        authorizer_type: enum_value(a.authorizer_type().map(|t| t.as_str()).unwrap_or("REQUEST"))?,
         authorizer_uri: a.authorizer_uri().map(Into::into),
         authorizer_credentials_arn: a.authorizer_credentials_arn().map(Into::into),
         identity_source: a.identity_source().to_vec(),
@@ -225,26 +240,34 @@ fn authorizer_from(a: &sdk::Authorizer) -> Result<V2Authorizer, String> {
         authorizer_result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds().map(i64::from),
         enable_simple_responses: a.enable_simple_responses(),
         authorizer_payload_format_version: a.authorizer_payload_format_version().map(Into::into),
-    })
+    }
 }
 
-fn integration_from(i: &sdk::Integration) -> Result<V2Integration, String> {
-    Ok(V2Integration {
-        integration_id: i.integration_id().unwrap_or_default().into(),
-        integration_type: enum_value(i.integration_type().map(|t| t.as_str()).unwrap_or("MOCK"))?,
+/// An integration of the API `api_arn`; a value this version does not know is kept and
+/// recorded against the integration (`.../integrations/{id}`).
+fn integration_from(rc: &RegionCollector, api_arn: &str, i: &sdk::Integration) -> V2Integration {
+    let integration_id = i.integration_id().unwrap_or_default();
+    let at = format!("{api_arn}/integrations/{integration_id}");
+    V2Integration {
+        integration_id: integration_id.into(),
+        integration_type: rc.keep(
+            &op::GET_INTEGRATIONS,
+            &at,
+            "integrationType",
+            i.integration_type().map(|t| t.as_str()).unwrap_or("MOCK"),
+        ),
         integration_uri: i.integration_uri().map(Into::into),
         integration_method: i.integration_method().map(Into::into),
         connection_type: i
             .connection_type()
-            .map(|c| enum_value(c.as_str()))
-            .transpose()?,
+            .map(|c| rc.keep(&op::GET_INTEGRATIONS, &at, "connectionType", c.as_str())),
         connection_id: i.connection_id().map(Into::into),
         credentials_arn: i.credentials_arn().map(Into::into),
         tls_config: i.tls_config().map(|t| V2TlsConfig {
             server_name_to_verify: t.server_name_to_verify().map(Into::into),
         }),
         payload_format_version: i.payload_format_version().map(Into::into),
-    })
+    }
 }
 
 /// Adds each domain's v2 API mappings (one call per domain).
@@ -303,6 +326,21 @@ pub async fn routing_rules(rc: &Arc<RegionCollector>, domains: &mut [DomainName]
             )
             .await;
         d.routing_rules = rules.map(|rs| rs.iter().map(routing_rule).collect());
+        // An action the SDK could not read is kept as an empty one; say which rule has it.
+        for r in d.routing_rules.iter().flatten() {
+            if r.has_unknown_action() {
+                rc.record_failure(
+                    &op::LIST_ROUTING_RULES,
+                    Some(&arn),
+                    UNKNOWN_VALUE_CODE,
+                    &format!(
+                        "routing rule {} has an action this gwaudit version does not know \
+                         (no `invokeApi`): whether the domain routes to an API answers unknown",
+                        r.routing_rule_id
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -330,13 +368,45 @@ fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
             .actions()
             .iter()
             .map(|a| RoutingRuleAction {
-                invoke_api: a.invoke_api().map(|i| InvokeApi {
-                    api_id: i.api_id().unwrap_or_default().into(),
-                    stage: i.stage().unwrap_or_default().into(),
-                    strip_base_path: i.strip_base_path(),
-                }),
+                // The SDK fills a missing required `invokeApi` with an empty one ("error
+                // correction"), which is what an action of another kind reads as: an empty
+                // API id is no action AWS sent, and is kept as unknown.
+                invoke_api: (a.invoke_api())
+                    .filter(|i| i.api_id().is_some_and(|id| !id.is_empty()))
+                    .map(|i| InvokeApi {
+                        api_id: i.api_id().unwrap_or_default().into(),
+                        stage: i.stage().unwrap_or_default().into(),
+                        strip_base_path: i.strip_base_path(),
+                    }),
             })
             .collect(),
+    }
+}
+
+/// Records each product a portal includes that `ListPortalProducts` did not return (one
+/// shared from another account, or deleted while the scan ran): its pages are not read, and
+/// GW113 must not judge the portal as if it had none.
+fn not_listed(rc: &RegionCollector, portals: &[Portal], products: &[sdk::PortalProductSummary]) {
+    let mut seen: std::collections::BTreeSet<&str> = (products.iter())
+        .filter_map(|p| p.portal_product_arn())
+        .collect();
+    for portal in portals {
+        for arn in &portal.included_portal_product_arns {
+            // Recorded once, whatever the number of portals that include it.
+            if seen.insert(arn.as_str()) {
+                rc.record_failure(
+                    &op::LIST_PORTAL_PRODUCTS,
+                    Some(arn),
+                    NOT_LISTED_CODE,
+                    &format!(
+                        "portal {} includes portal product {arn}, which ListPortalProducts did \
+                         not return (shared from another account, or deleted during the scan): \
+                         its pages were not read",
+                        portal.portal_id
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -390,6 +460,7 @@ pub async fn portals(
     let Some(products) = products else {
         return (portals, None);
     };
+    not_listed(rc, portals.as_deref().unwrap_or_default(), &products);
     let mut out = Vec::new();
     for p in &products {
         let id = p.portal_product_id().unwrap_or_default().to_string();

@@ -13,9 +13,9 @@ pub fn date(d: &DateTime) -> String {
         .unwrap_or_else(|_| d.secs().to_string())
 }
 
-/// A model enum from AWS's spelling. An unknown value is an error (recorded as a collection
-/// error by the caller), never silently mapped to something else.
-pub fn enum_value<T: DeserializeOwned>(s: &str) -> Result<T, String> {
+/// A model enum from AWS's spelling; `Err` for a spelling the enum cannot hold (for an enum
+/// that keeps unknown values, one no AWS enum value has), never silently mapped to another.
+fn enum_value<T: DeserializeOwned>(s: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(s.to_string()))
         .map_err(|_| format!("unknown value `{s}` from AWS: this gwaudit version cannot judge it"))
 }
@@ -75,9 +75,9 @@ mod tests {
             enum_value::<EndpointType>("PRIVATE"),
             Ok(EndpointType::Private)
         );
-        // Enums that do not keep unknown values yet (see `model::raw`).
-        assert!(enum_value::<crate::model::IntegrationType>("HTTP_STREAM")
+        // A spelling no AWS enum value has is an error even for enums that keep unknown values.
+        assert!(enum_value::<EndpointType>("not an enum")
             .unwrap_err()
-            .contains("HTTP_STREAM"));
+            .contains("not an enum"));
     }
 }

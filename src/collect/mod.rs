@@ -178,18 +178,6 @@ impl RegionCollector {
         }
     }
 
-    /// A conversion that failed (an answer gwaudit cannot read) is a collection error too.
-    fn convert<T>(
-        &self,
-        operation: &Operation,
-        resource: &str,
-        result: Result<T, String>,
-    ) -> Option<T> {
-        result
-            .map_err(|e| self.record_failure(operation, Some(resource), "UnknownEnumValue", &e))
-            .ok()
-    }
-
     /// A model enum from AWS's spelling (`field` as AWS names it). A value this version does
     /// not know is kept as AWS sent it, and recorded against `resource` so the report says
     /// which resource and field the `unknown` results come from.

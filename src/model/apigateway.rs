@@ -10,7 +10,12 @@ super::keeps_unknown!(
     EndpointAccessMode,
     ApiKeySource,
     ResponseTransferMode,
-    IpAddressType
+    IpAddressType,
+    AuthorizationType,
+    IntegrationType,
+    ConnectionType,
+    LoggingLevel,
+    RestAuthorizerType,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,25 +30,52 @@ pub enum EndpointType {
 }
 
 /// Authorization types of REST methods and v2 routes (one enum: the values overlap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuthorizationType {
     None,
     AwsIam,
     Custom,
     CognitoUserPools,
     Jwt,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 impl AuthorizationType {
     /// The AWS spelling.
-    pub fn as_str(self) -> &'static str {
-        self.into()
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::AwsIam => "AWS_IAM",
+            Self::Custom => "CUSTOM",
+            Self::CognitoUserPools => "COGNITO_USER_POOLS",
+            Self::Jwt => "JWT",
+            Self::Unknown(raw) => raw.as_str(),
+        }
+    }
+
+    /// Whether a method or route of this type, requiring an API key or not, is callable
+    /// without any credential. `Err` with the type when this version does not know it and no
+    /// key is required (with a key nothing is open, whatever the type).
+    pub fn open(&self, api_key_required: bool) -> Result<bool, &super::RawValue> {
+        match self {
+            _ if api_key_required => Ok(false),
+            Self::None => Ok(true),
+            Self::Unknown(raw) => Err(raw),
+            _ => Ok(false),
+        }
+    }
+
+    /// What rules say of a method or route whose authorization type this version does not
+    /// know; `None` for a known type.
+    pub fn unknown_reason(&self) -> Option<String> {
+        super::KeepsUnknown::reason_if_unknown(self, "authorization type", "authorizationType")
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum IntegrationType {
     Http,
@@ -51,22 +83,66 @@ pub enum IntegrationType {
     Aws,
     AwsProxy,
     Mock,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl IntegrationType {
+    /// Whether the integration calls an HTTP backend by URL; `Err` with the type when this
+    /// version does not know it.
+    pub fn is_http(&self) -> Result<bool, &super::RawValue> {
+        match self {
+            Self::Http | Self::HttpProxy => Ok(true),
+            Self::Unknown(raw) => Err(raw),
+            _ => Ok(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConnectionType {
     Internet,
     VpcLink,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::Display)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum LoggingLevel {
     Off,
     Error,
     Info,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
+}
+
+impl LoggingLevel {
+    /// Whether the level writes execution logs; `Err` with the level when this version does
+    /// not know it.
+    pub fn logs(&self) -> Result<bool, &super::RawValue> {
+        match self {
+            Self::Off => Ok(false),
+            Self::Error | Self::Info => Ok(true),
+            Self::Unknown(raw) => Err(raw),
+        }
+    }
+}
+
+/// The AWS spelling.
+impl std::fmt::Display for LoggingLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Off => "OFF",
+            Self::Error => "ERROR",
+            Self::Info => "INFO",
+            Self::Unknown(raw) => raw.as_str(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,12 +165,15 @@ pub enum ApiKeySource {
     Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RestAuthorizerType {
     Token,
     Request,
     CognitoUserPools,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -151,13 +230,19 @@ impl RestApi {
     }
 
     /// Whether any non-preflight method is callable without credentials; `None` when the
-    /// resources were not collected.
+    /// resources were not collected, or when no method is known to be open but one has an
+    /// authorization type this version does not know (it may be open).
     pub fn has_open_methods(&self) -> Option<bool> {
         self.resources.as_ref()?;
-        Some(
-            self.methods()
-                .any(|(_, m)| !m.is_cors_preflight() && m.is_open()),
-        )
+        let mut undecided = false;
+        for (_, m) in self.methods().filter(|(_, m)| !m.is_cors_preflight()) {
+            match m.open() {
+                Ok(true) => return Some(true),
+                Ok(false) => {}
+                Err(_) => undecided = true,
+            }
+        }
+        (!undecided).then_some(false)
     }
 
     /// Every method of every resource, with its resource.
@@ -207,9 +292,11 @@ impl Method {
         self.http_method == "OPTIONS"
     }
 
-    /// Callable without any credential: no authorizer, no IAM, and no API key.
-    pub fn is_open(&self) -> bool {
-        self.authorization_type == AuthorizationType::None && !self.api_key_required
+    /// Callable without any credential: no authorizer, no IAM, and no API key. `Err` with the
+    /// authorization type when it is one this version does not know and no API key is
+    /// required (with a key the method is not open, whatever the type).
+    pub fn open(&self) -> Result<bool, &super::RawValue> {
+        self.authorization_type.open(self.api_key_required)
     }
 
     /// Methods that change state (`ANY` includes them).
@@ -482,10 +569,7 @@ fn unknown_endpoint_type(types: &[EndpointType]) -> Option<&super::RawValue> {
 
 /// What rules say of a resource with an endpoint type this version does not know.
 pub fn unknown_endpoint_type_reason(raw: &super::RawValue) -> String {
-    format!(
-        "endpoint type `{raw}` (endpointConfiguration.types) is a value this gwaudit version \
-         does not know"
-    )
+    super::unknown_value_reason("endpoint type", "endpointConfiguration.types", raw)
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -621,11 +705,22 @@ mod tests {
     #[test]
     fn printed_spellings_are_the_serialized_ones() {
         use AuthorizationType::*;
-        for t in [None, AwsIam, Custom, CognitoUserPools, Jwt] {
-            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        let unknown = Unknown(crate::model::RawValue::from_aws("AWS_QUANTUM"));
+        for t in [None, AwsIam, Custom, CognitoUserPools, Jwt, unknown] {
+            assert_eq!(serde_json::to_value(&t).unwrap(), t.as_str());
+            let back: AuthorizationType = serde_json::from_value(t.as_str().into()).unwrap();
+            assert_eq!(back, t);
         }
-        for l in [LoggingLevel::Off, LoggingLevel::Error, LoggingLevel::Info] {
-            assert_eq!(serde_json::to_value(l).unwrap(), l.to_string());
+        let unknown = LoggingLevel::Unknown(crate::model::RawValue::from_aws("DEBUG"));
+        for l in [
+            LoggingLevel::Off,
+            LoggingLevel::Error,
+            LoggingLevel::Info,
+            unknown,
+        ] {
+            assert_eq!(serde_json::to_value(&l).unwrap(), l.to_string());
+            let back: LoggingLevel = serde_json::from_value(l.to_string().into()).unwrap();
+            assert_eq!(back, l);
         }
     }
 }

@@ -6,18 +6,26 @@ use serde::{Deserialize, Serialize};
 
 use super::{AuthorizationType, ConnectionType, IntegrationType, LoggingLevel};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+super::keeps_unknown!(V2AuthorizerType, ProtocolType);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ProtocolType {
     Http,
     Websocket,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum V2AuthorizerType {
     Request,
     Jwt,
+    /// A value this version does not know, as AWS sent it.
+    #[serde(untagged)]
+    Unknown(super::RawValue),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,6 +57,18 @@ pub struct V2Api {
 }
 
 impl V2Api {
+    /// What rules say of an API whose protocol type this version does not know (which of
+    /// the HTTP or WebSocket rules apply to it cannot be told); `None` for a known one.
+    pub fn unknown_protocol_reason(&self) -> Option<String> {
+        let raw = super::KeepsUnknown::unknown(&self.protocol_type)?;
+        Some(format!(
+            "API {} ({}): {}",
+            self.name,
+            self.api_id,
+            super::unknown_value_reason("protocol type", "protocolType", raw)
+        ))
+    }
+
     /// An HTTP API with a CORS configuration answers preflights itself, so its `OPTIONS`
     /// routes are exempt from authentication rules (the v2 twin of
     /// [`super::Method::is_cors_preflight`]).
@@ -92,6 +112,15 @@ pub struct Route {
     /// `integrations/{id}`.
     #[serde(default)]
     pub target: Option<String>,
+}
+
+impl Route {
+    /// Callable without any credential: no authorizer, no IAM, and no API key (WebSocket
+    /// routes can require one). `Err` with the authorization type when it is one this version
+    /// does not know and no API key is required.
+    pub fn open(&self) -> Result<bool, &super::RawValue> {
+        self.authorization_type.open(self.api_key_required)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

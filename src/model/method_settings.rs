@@ -154,7 +154,7 @@ pub(crate) fn test_stage(entries: &[(&str, Option<super::LoggingLevel>)]) -> Sta
                 (
                     k.to_string(),
                     MethodSetting {
-                        logging_level: *lvl,
+                        logging_level: lvl.clone(),
                         ..Default::default()
                     },
                 )
@@ -236,7 +236,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(i, k)| (*k, [None, Some(LoggingLevel::Info)][i % 2]))
+                .map(|(i, k)| (*k, [None, Some(LoggingLevel::Info)][i % 2].clone()))
                 .collect();
             let s = stage(&entries);
             assert_index_agrees(&s);
@@ -287,10 +287,12 @@ mod tests {
             } else {
                 format!("~1svc{i}~1items/{}", method.to_ascii_uppercase())
             };
-            entries.push((key, [None, Some(LoggingLevel::Off)][k % 2]));
+            entries.push((key, [None, Some(LoggingLevel::Off)][k % 2].clone()));
         }
-        let entries: Vec<(&str, Option<LoggingLevel>)> =
-            entries.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+        let entries: Vec<(&str, Option<LoggingLevel>)> = entries
+            .iter()
+            .map(|(k, l)| (k.as_str(), l.clone()))
+            .collect();
         let s = stage(&entries);
         let mut found = 0;
         for i in 0..2_000 {

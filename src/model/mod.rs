@@ -39,7 +39,7 @@ pub use method_settings::*;
 pub use portals::*;
 pub use private_domains::*;
 pub(crate) use raw::keeps_unknown;
-pub use raw::{KeepsUnknown, RawValue};
+pub use raw::{unknown_value_reason, KeepsUnknown, RawValue};
 pub use redact::*;
 pub use routing::*;
 pub use snapshot::*;

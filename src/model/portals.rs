@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 super::keeps_unknown!(PublishStatus, TryItState);
 
+/// The collection error code of a portal product a portal includes but `ListPortalProducts`
+/// did not return.
+pub const NOT_LISTED_CODE: &str = "NotListed";
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Portal {

@@ -74,10 +74,24 @@ impl<'de> Deserialize<'de> for RawValue {
     }
 }
 
+/// What rules say of a field whose value this version does not know, e.g. "authorization
+/// type `AWS_QUANTUM` (authorizationType) is a value this gwaudit version does not know":
+/// `what` in words, `field` as AWS names it.
+pub fn unknown_value_reason(what: &str, field: &str, raw: &RawValue) -> String {
+    format!("{what} `{raw}` ({field}) is a value this gwaudit version does not know")
+}
+
 /// Model enums that keep unknown values ([`RawValue`]) in an `Unknown` variant.
 pub trait KeepsUnknown: Sized {
     fn from_raw(raw: RawValue) -> Self;
     fn unknown(&self) -> Option<&RawValue>;
+
+    /// What rules say of this value when this version does not know it ([`unknown_value_reason`]);
+    /// `None` for a known value.
+    fn reason_if_unknown(&self, what: &str, field: &str) -> Option<String> {
+        self.unknown()
+            .map(|raw| unknown_value_reason(what, field, raw))
+    }
 }
 
 /// Implements [`KeepsUnknown`] for an enum with an `Unknown(RawValue)` variant.

@@ -67,6 +67,9 @@ pub struct HeaderMatch {
     pub value_glob: String,
 }
 
+/// One action of a rule. AWS's answer names the action by its key (`invokeApi`); the SDK
+/// drops a key it does not know, so an action this version does not know is one without
+/// `invoke_api` (the collector records it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoutingRuleAction {
@@ -89,5 +92,12 @@ impl RoutingRule {
     /// The APIs (and stages) this rule sends requests to.
     pub fn invoked(&self) -> impl Iterator<Item = &InvokeApi> {
         self.actions.iter().filter_map(|a| a.invoke_api.as_ref())
+    }
+
+    /// Whether the rule has an action this version does not know (AWS requires one action,
+    /// so a rule without any read is one too): where it sends requests cannot be told, and
+    /// it may be to any API.
+    pub fn has_unknown_action(&self) -> bool {
+        self.actions.is_empty() || self.actions.iter().any(|a| a.invoke_api.is_none())
     }
 }

@@ -87,6 +87,25 @@ impl<'a> RegionContext<'a> {
         }
     }
 
+    /// Why it is unknown whether custom domain `d` (one of `exposure::mappings(..).unknown`)
+    /// routes to an API (`rest`: a REST API), naming the failed call, and whether rescanning
+    /// may tell.
+    pub fn domain_undecided(&self, d: &DomainName, rest: bool) -> (String, UnknownCause) {
+        let why = exposure::undecided(d, rest);
+        match why {
+            exposure::Undecided::NotCollected(operation) => {
+                let reason = self.reason(operation, Some(&self.scope.domain(d).arn));
+                (
+                    format!("{}: {reason}", why.describe(d)),
+                    UnknownCause::NotCollected,
+                )
+            }
+            exposure::Undecided::UnknownAction(_) => {
+                (why.describe(d), UnknownCause::NotDeterminable)
+            }
+        }
+    }
+
     /// The region's custom domains for deciding what maps an API: `None` when they were not
     /// collected or a domain was dropped from the list (it may be the one that maps the API).
     pub fn complete_domain_names(&self) -> Option<&'a [DomainName]> {
@@ -226,10 +245,24 @@ impl<'a> RegionContext<'a> {
         self.region_list(&self.region.v2_apis, out, &op::GET_APIS, "apis")
     }
 
+    /// The region's HTTP APIs; an API whose protocol type this version does not know gets an
+    /// `unknown` (it may be one).
     pub fn http_apis(&self, out: &mut Emitter) -> impl Iterator<Item = &'a V2Api> {
-        self.v2_apis(out)
-            .iter()
+        let apis = self.v2_apis(out);
+        self.unknown_protocols(apis, out);
+        apis.iter()
             .filter(|a| a.protocol_type == ProtocolType::Http)
+    }
+
+    /// Emits the `unknown` of every API whose protocol type this version does not know, for a
+    /// traversal of one protocol's APIs.
+    fn unknown_protocols(&self, apis: &'a [V2Api], out: &mut Emitter) {
+        for api in apis {
+            if let Some(why) = api.unknown_protocol_reason() {
+                out.undeterminable(self.scope.v2_api(api), why)
+                    .evidence("protocol_type", &api.protocol_type);
+            }
+        }
     }
 
     /// The REST APIs when they were collected, for rules that only consult them about another
@@ -498,21 +531,18 @@ impl<'a> RegionContext<'a> {
     /// Every stage of every HTTP and WebSocket API; an API whose stages were not collected gets
     /// one `unknown`.
     pub fn v2_stages(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a V2Stage)> {
-        self.v2_stages_where(out, |_| true)
+        each_part(self.v2_apis(out), |api| self.api_v2_stages(api, out))
     }
 
-    /// Every stage of every WebSocket API.
+    /// Every stage of every WebSocket API; an API whose protocol type this version does not
+    /// know gets an `unknown` (it may be one).
     pub fn websocket_stages(&self, out: &mut Emitter) -> Vec<(&'a V2Api, &'a V2Stage)> {
-        self.v2_stages_where(out, |a| a.protocol_type == ProtocolType::Websocket)
-    }
-
-    fn v2_stages_where(
-        &self,
-        out: &mut Emitter,
-        wanted: impl Fn(&V2Api) -> bool,
-    ) -> Vec<(&'a V2Api, &'a V2Stage)> {
-        let apis = self.v2_apis(out).iter().filter(|a| wanted(a));
-        each_part(apis, |api| self.api_v2_stages(api, out))
+        let apis = self.v2_apis(out);
+        self.unknown_protocols(apis, out);
+        let websocket = apis
+            .iter()
+            .filter(|a| a.protocol_type == ProtocolType::Websocket);
+        each_part(websocket, |api| self.api_v2_stages(api, out))
     }
 }
 

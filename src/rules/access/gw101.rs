@@ -10,7 +10,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods_to_authenticate(out) {
         let target = ctx.scope.rest_method(api, resource, &method.http_method);
         let route = format!("{} {}", method.http_method, resource.path);
-        if method.is_open() {
+        let authorization = &method.authorization_type;
+        if let Some(why) = authorization.unknown_reason() {
+            // Even with an API key required: whether the type authenticates is what this rule
+            // judges, and it cannot be told.
+            out.undeterminable(target, format!("{route}: {why}"))
+                .evidence("authorization_type", authorization)
+                .evidence("api_key_required", method.api_key_required);
+        } else if method.open() == Ok(true) {
             fail_exposed(
                 out,
                 target,
@@ -20,9 +27,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ),
                 &exposure::rest_api(api),
             )
-            .evidence("authorization_type", method.authorization_type)
+            .evidence("authorization_type", authorization)
             .evidence("api_key_required", false);
-        } else if method.authorization_type == AuthorizationType::None {
+        } else if *authorization == AuthorizationType::None {
             // A key is an identifier, not authentication; GW102 owns that verdict.
             out.pass(
                 target,
@@ -32,12 +39,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.pass(
                 target,
-                format!(
-                    "{route} uses {} authorization",
-                    method.authorization_type.as_str()
-                ),
+                format!("{route} uses {} authorization", authorization.as_str()),
             )
-            .evidence("authorization_type", method.authorization_type);
+            .evidence("authorization_type", authorization);
         }
     }
 }

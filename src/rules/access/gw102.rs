@@ -7,8 +7,13 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods_to_authenticate(out) {
         let target = ctx.scope.rest_method(api, resource, &method.http_method);
         let route = format!("{} {}", method.http_method, resource.path);
-        let authorization = method.authorization_type;
-        if authorization == AuthorizationType::None && method.api_key_required {
+        let authorization = &method.authorization_type;
+        if let Some(why) = authorization.unknown_reason() {
+            // Whether the key is the only protection depends on what the type checks.
+            out.undeterminable(target, format!("{route}: {why}"))
+                .evidence("authorization_type", authorization)
+                .evidence("api_key_required", method.api_key_required);
+        } else if *authorization == AuthorizationType::None && method.api_key_required {
             let f = out.fail(
                 target,
                 format!(

@@ -10,6 +10,12 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(routes) = ctx.api_routes(api, out) else {
             continue;
         };
+        // Which routes authenticate depends on the protocol.
+        if let Some(why) = api.unknown_protocol_reason() {
+            out.undeterminable(ctx.scope.v2_api(api), why)
+                .evidence("protocol_type", &api.protocol_type);
+            continue;
+        }
         let exposure = ctx.v2_exposure(api);
         let websocket = api.protocol_type == ProtocolType::Websocket;
         // Only the handshake authenticates a WebSocket connection; later messages travel on
@@ -42,7 +48,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         for route in judged {
             let target = ctx.scope.v2_route(api, &route.route_id, &route.route_key);
-            if route.authorization_type == AuthorizationType::None {
+            if let Some(why) = route.authorization_type.unknown_reason() {
+                out.undeterminable(target, format!("route `{}`: {why}", route.route_key))
+                    .evidence("route_key", &route.route_key)
+                    .evidence("authorization_type", &route.authorization_type);
+            } else if route.authorization_type == AuthorizationType::None {
                 fail_exposed(
                     out,
                     target,
@@ -50,7 +60,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     &exposure,
                 )
                 .evidence("route_key", &route.route_key)
-                .evidence("authorization_type", route.authorization_type)
+                .evidence("authorization_type", &route.authorization_type)
                 .evidence("api_key_required", route.api_key_required);
             } else {
                 out.pass(
@@ -61,7 +71,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                         route.authorization_type.as_str()
                     ),
                 )
-                .evidence("authorization_type", route.authorization_type);
+                .evidence("authorization_type", &route.authorization_type);
             }
         }
     }

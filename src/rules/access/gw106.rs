@@ -1,6 +1,9 @@
 use std::collections::BTreeSet;
 
-use crate::model::{RestAuthorizer, RestAuthorizerType, V2Authorizer, V2AuthorizerType};
+use crate::model::{
+    unknown_value_reason, RawValue, RestAuthorizer, RestAuthorizerType, V2Authorizer,
+    V2AuthorizerType,
+};
 use crate::rules::{each_part, Emitter, Finding, RegionContext, ResourceRef};
 
 rule!(GW106, "access/GW106-lambda-authorizer-cache-unsafe.toml");
@@ -153,9 +156,16 @@ impl<'a> Authorizer<'a> {
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, a) in each_part(ctx.rest_apis(out), |api| ctx.rest_authorizers(api, out)) {
         // TOKEN authorizers are keyed by the token alone by design and COGNITO ones do not
-        // call a Lambda: only REQUEST authorizers choose their cache key.
-        if a.authorizer_type != RestAuthorizerType::Request {
-            continue;
+        // call a Lambda: only REQUEST authorizers choose their cache key. One of a type this
+        // version does not know may.
+        let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
+        match &a.authorizer_type {
+            RestAuthorizerType::Request => {}
+            RestAuthorizerType::Unknown(raw) => {
+                unknown_type(out, target, &a.name, raw, "type");
+                continue;
+            }
+            _ => continue,
         }
         let guarded = ctx.methods_of(api).map(|methods| {
             methods
@@ -164,13 +174,18 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 .map(|(r, m)| Guarded::rest(&m.http_method, &r.path))
                 .collect()
         });
-        let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);
         judge(out, target, &Authorizer::rest(a), guarded);
     }
     // WebSocket authorizers run once, on $connect, and do not cache: nothing is replayed.
     for (api, a) in each_part(ctx.http_apis(out), |api| ctx.v2_authorizers(api, out)) {
-        if a.authorizer_type != V2AuthorizerType::Request {
-            continue;
+        let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
+        match &a.authorizer_type {
+            V2AuthorizerType::Request => {}
+            V2AuthorizerType::Unknown(raw) => {
+                unknown_type(out, target, &a.name, raw, "authorizerType");
+                continue;
+            }
+            _ => continue,
         }
         let guarded = ctx.routes_of(api).map(|routes| {
             routes
@@ -179,9 +194,16 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 .map(|r| Guarded::v2(&r.route_key))
                 .collect()
         });
-        let target = ctx.scope.v2_authorizer(api, &a.authorizer_id, &a.name);
         judge(out, target, &Authorizer::v2(a), guarded);
     }
+}
+
+/// An authorizer whose type this version does not know may call a Lambda with a cache key of
+/// its own: not determinable.
+fn unknown_type(out: &mut Emitter, target: ResourceRef, name: &str, raw: &RawValue, field: &str) {
+    let why = unknown_value_reason("authorizer type", field, raw);
+    out.undeterminable(target, format!("authorizer {name}: {why}"))
+        .evidence("authorizer_type", raw);
 }
 
 /// `guarded`: the methods or routes that name the authorizer, or why they are unknown (only

@@ -11,29 +11,57 @@ rule!(
 /// HTTP integrations are included: the certificate is presented on any TLS connection to an
 /// HTTP backend, and a VPC boundary does not tell the backend that the caller is the gateway.
 /// Integration URIs are left out of the description: they may carry credentials.
-fn http_backend(t: IntegrationType, c: Option<ConnectionType>) -> Option<String> {
-    let t = match t {
+///
+/// Files the integration `label` into `backends`: an HTTP one with how it connects, one whose
+/// type this version does not know as undecided (it may call an HTTP backend).
+fn add_backend(
+    backends: &mut Backends,
+    label: String,
+    t: &IntegrationType,
+    c: Option<&ConnectionType>,
+) {
+    let kind = match t {
         IntegrationType::HttpProxy => "HTTP_PROXY",
         IntegrationType::Http => "HTTP",
-        _ => return None,
+        IntegrationType::Unknown(raw) => {
+            backends
+                .undecided
+                .push(format!("{label} (integration type `{raw}`)"));
+            return;
+        }
+        _ => return,
     };
-    Some(match c {
-        Some(ConnectionType::VpcLink) => format!("{t} via VPC link"),
-        _ => t.to_string(),
-    })
+    let via = match c {
+        Some(ConnectionType::VpcLink) => format!("{kind} via VPC link"),
+        Some(ConnectionType::Unknown(raw)) => format!("{kind} via connection type `{raw}`"),
+        _ => kind.to_string(),
+    };
+    backends.http.push(format!("{label} ({via})"));
+}
+
+/// The integrations of a stage's API that call HTTP backends, and those that may.
+#[derive(Default)]
+struct Backends {
+    http: Vec<String>,
+    undecided: Vec<String>,
 }
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage) in ctx.rest_stages(out) {
         let backends = ctx.methods_of(api).map(|methods| {
-            methods
-                .into_iter()
-                .filter_map(|(r, m)| {
-                    let i = m.integration.as_ref()?;
-                    let backend = http_backend(i.integration_type, i.connection_type)?;
-                    Some(format!("{} {} ({backend})", m.http_method, r.path))
-                })
-                .collect()
+            let mut b = Backends::default();
+            for (r, m) in methods {
+                if let Some(i) = &m.integration {
+                    let label = format!("{} {}", m.http_method, r.path);
+                    add_backend(
+                        &mut b,
+                        label,
+                        &i.integration_type,
+                        i.connection_type.as_ref(),
+                    );
+                }
+            }
+            b
         });
         let target = ctx.scope.rest_stage(api, stage);
         judge(
@@ -49,12 +77,17 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     // WebSocket stages can, for their HTTP integrations.
     for (api, stage) in ctx.websocket_stages(out) {
         let backends = ctx.integrations_of(api).map(|list| {
-            list.iter()
-                .filter_map(|i| {
-                    let backend = http_backend(i.integration_type, i.connection_type)?;
-                    Some(format!("integration {} ({backend})", i.integration_id))
-                })
-                .collect()
+            let mut b = Backends::default();
+            for i in list {
+                let label = format!("integration {}", i.integration_id);
+                add_backend(
+                    &mut b,
+                    label,
+                    &i.integration_type,
+                    i.connection_type.as_ref(),
+                );
+            }
+            b
         });
         let target = ctx.scope.v2_stage(api, stage);
         judge(
@@ -75,10 +108,12 @@ fn judge(
     what: &str,
     stage: &str,
     certificate: Option<&str>,
-    backends: Result<Vec<String>, String>,
+    backends: Result<Backends, String>,
 ) {
-    let backends = match backends {
-        Ok(b) if b.is_empty() => return,
+    let Backends {
+        http: backends,
+        undecided,
+    } = match backends {
         Ok(b) => b,
         Err(reason) => {
             out.unknown(
@@ -88,6 +123,21 @@ fn judge(
             return;
         }
     };
+    if backends.is_empty() {
+        // Integrations of a type this version does not know may call HTTP backends.
+        if !undecided.is_empty() {
+            out.undeterminable(
+                target,
+                format!(
+                    "whether {what} {stage} calls HTTP backends cannot be told: {}",
+                    undecided.join(", ")
+                ),
+            )
+            .evidence("client_certificate_id", certificate)
+            .evidence("undecided_integrations", undecided);
+        }
+        return;
+    }
     let f = match certificate {
         Some(id) => out.pass(
             target,
@@ -107,4 +157,7 @@ fn judge(
     };
     f.evidence("client_certificate_id", certificate)
         .evidence("http_integrations", backends);
+    if !undecided.is_empty() {
+        f.evidence("undecided_integrations", undecided);
+    }
 }

@@ -71,7 +71,12 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             );
             continue;
         };
-        let (try_protected, unread) = try_it_on_protected(apis, p, products);
+        let TryIt {
+            protected: try_protected,
+            unread,
+            not_listed,
+            undecided,
+        } = try_it_on_protected(apis, p, products);
         if !try_protected.is_empty() {
             let f = out.fail(
                 target,
@@ -95,6 +100,31 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     ctx.reason(&crate::operations::LIST_PRODUCT_REST_ENDPOINT_PAGES, None)
                 ),
             );
+        } else if let Some(arn) = not_listed {
+            let op = &crate::operations::LIST_PORTAL_PRODUCTS;
+            out.unknown_because(
+                target,
+                format!(
+                    "{} signs readers in with Cognito; it includes portal product {arn}, which \
+                     is not among the collected portal products, so whether its pages let \
+                     readers try protected APIs is unknown: {}",
+                    label(p),
+                    ctx.reason(op, Some(arn))
+                ),
+                ctx.cause(op, Some(arn)),
+            )
+            .evidence("portal_product_arn", arn);
+        } else if !undecided.is_empty() {
+            out.undeterminable(
+                target,
+                format!(
+                    "{} signs readers in with Cognito; whether its \"try it\" pages reach \
+                     protected methods cannot be told: {}",
+                    label(p),
+                    undecided.join("; ")
+                ),
+            )
+            .evidence("undecided_methods", &undecided);
         } else {
             out.pass(
                 target,
@@ -105,15 +135,34 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     }
 }
 
-/// The portal's product pages with "try it" on a REST method that needs IAM, a Lambda or a
-/// Cognito authorizer, and the first included product whose pages were not collected.
-fn try_it_on_protected(
+/// What a portal's "try it" pages reach.
+struct TryIt<'a> {
+    /// Pages with "try it" on a REST method that needs IAM, a Lambda or a Cognito authorizer.
+    protected: Vec<String>,
+    /// The first included product whose pages were not collected.
+    unread: Option<String>,
+    /// The first included product (ARN) missing from the collected products.
+    not_listed: Option<&'a str>,
+    /// Pages with "try it" on a method whose authorization type this version does not know.
+    undecided: Vec<String>,
+}
+
+fn try_it_on_protected<'a>(
     apis: &[RestApi],
-    portal: &Portal,
+    portal: &'a Portal,
     products: &[PortalProduct],
-) -> (Vec<String>, Option<String>) {
-    let mut found = Vec::new();
-    let mut unread = None;
+) -> TryIt<'a> {
+    // A product the portal includes but the list lacks is never read as having no pages.
+    let listed =
+        |arn: &String| (products.iter()).any(|pr| pr.portal_product_arn.as_ref() == Some(arn));
+    let mut found = TryIt {
+        protected: Vec::new(),
+        unread: None,
+        not_listed: (portal.included_portal_product_arns.iter())
+            .find(|arn| !listed(arn))
+            .map(String::as_str),
+        undecided: Vec::new(),
+    };
     let included = products.iter().filter(|pr| {
         pr.portal_product_arn
             .as_ref()
@@ -121,7 +170,9 @@ fn try_it_on_protected(
     });
     for product in included {
         let Some(pages) = &product.rest_endpoint_pages else {
-            unread.get_or_insert(product.portal_product_id.clone());
+            found
+                .unread
+                .get_or_insert(product.portal_product_id.clone());
             continue;
         };
         for page in pages
@@ -134,20 +185,31 @@ fn try_it_on_protected(
                 continue;
             };
             // An `ANY` method answers every verb of its path.
-            let protected = apis
+            let types = apis
                 .iter()
                 .filter(|a| &a.id == api_id)
                 .flat_map(|a| a.methods())
-                .any(|(r, m)| {
+                .filter(|(r, m)| {
                     &r.path == path
                         && (m.http_method.eq_ignore_ascii_case(method)
                             || m.http_method.eq_ignore_ascii_case("ANY"))
-                        && m.authorization_type != AuthorizationType::None
-                });
+                })
+                .map(|(_, m)| &m.authorization_type);
+            let page_label = format!("{method} {path} of REST API {api_id}");
+            let mut unknown = None;
+            let mut protected = false;
+            for t in types {
+                match t.unknown_reason() {
+                    Some(why) => unknown = unknown.or(Some(why)),
+                    None => protected |= *t != AuthorizationType::None,
+                }
+            }
             if protected {
-                found.push(format!("{method} {path} of REST API {api_id}"));
+                found.protected.push(page_label);
+            } else if let Some(why) = unknown {
+                found.undecided.push(format!("{page_label}: {why}"));
             }
         }
     }
-    (found, unread)
+    found
 }

@@ -22,7 +22,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
         let tracing: Vec<String> = (methods.iter())
             .filter_map(|m| {
                 let trace = m.effective(|s| s.data_trace_enabled, false);
-                let level = m.effective(|s| s.logging_level, LoggingLevel::Off);
+                let level = m.effective(|s| s.logging_level.clone(), LoggingLevel::Off);
                 trace.value.then(|| {
                     format!(
                         "{} {} (by {}; logging level {})",

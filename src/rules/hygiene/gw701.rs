@@ -1,5 +1,5 @@
 use crate::analysis::exposure::Exposure;
-use crate::model::{AuthorizationType, ProtocolType, Route, V2Api};
+use crate::model::{ProtocolType, RawValue, Route, UnknownCause, V2Api};
 use crate::rules::network::AnyApi;
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
@@ -46,6 +46,27 @@ fn temporary_word(stage: &str) -> Option<String> {
         .find(|w| TEMPORARY.contains(&w.as_str()))
 }
 
+/// What can be called without credentials on an API: `open` is, `undecided` may be (an
+/// authorization type this version does not know).
+#[derive(Default)]
+struct Unauthenticated {
+    open: Vec<String>,
+    undecided: Vec<String>,
+}
+
+impl Unauthenticated {
+    /// Files one method or route by whether it is open (`Route::open`, `Method::open`).
+    fn add(&mut self, label: String, open: Result<bool, &RawValue>) {
+        match open {
+            Ok(true) => self.open.push(label),
+            Ok(false) => {}
+            Err(raw) => self
+                .undecided
+                .push(format!("{label} (authorization type `{raw}`)")),
+        }
+    }
+}
+
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     let rest = ctx.rest_stages(out).into_iter().map(|(api, s)| {
         let target = ctx.scope.rest_stage(api, s);
@@ -62,11 +83,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // What can be called without credentials, or why that is unknown.
         let open = match api {
             AnyApi::Rest(api) => ctx.methods_of(api).map(|methods| {
-                methods
-                    .into_iter()
-                    .filter(|(_, m)| !m.is_cors_preflight() && m.is_open())
-                    .map(|(r, m)| format!("{} {}", m.http_method, r.path))
-                    .collect()
+                let mut u = Unauthenticated::default();
+                for (r, m) in methods.into_iter().filter(|(_, m)| !m.is_cors_preflight()) {
+                    u.add(format!("{} {}", m.http_method, r.path), m.open());
+                }
+                u
             }),
             AnyApi::V2(api) => ctx.routes_of(api).map(|routes| open_routes(api, routes)),
         };
@@ -82,23 +103,26 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 /// HTTP API `OPTIONS` routes are preflights when the API answers CORS itself (as in GW103).
-fn open_routes(api: &V2Api, routes: &[Route]) -> Vec<String> {
-    let open = |r: &Route| r.authorization_type == AuthorizationType::None && !r.api_key_required;
-    match api.protocol_type {
-        ProtocolType::Http => routes
-            .iter()
-            .filter(|r| !api.is_cors_preflight(r))
-            .filter(|r| open(r))
-            .map(|r| r.route_key.clone())
-            .collect(),
+fn open_routes(api: &V2Api, routes: &[Route]) -> Unauthenticated {
+    let mut u = Unauthenticated::default();
+    match &api.protocol_type {
+        ProtocolType::Http => {
+            for r in routes.iter().filter(|r| !api.is_cors_preflight(r)) {
+                u.add(r.route_key.clone(), r.open());
+            }
+        }
         // Only the handshake authenticates a WebSocket connection; without a $connect route
         // every connection is accepted.
         ProtocolType::Websocket => match routes.iter().find(|r| r.route_key == "$connect") {
-            None => vec!["(no $connect route)".to_string()],
-            Some(c) if open(c) => vec![c.route_key.clone()],
-            Some(_) => vec![],
+            None => u.open.push("(no $connect route)".to_string()),
+            Some(c) => u.add(c.route_key.clone(), c.open()),
         },
+        // Which route authenticates a connection depends on the protocol.
+        ProtocolType::Unknown(raw) => u
+            .undecided
+            .push(format!("its routes (protocol type `{raw}`)")),
     }
+    u
 }
 
 fn judge(
@@ -107,53 +131,11 @@ fn judge(
     what: &str,
     word: &str,
     exposure: &Exposure,
-    open: Result<Vec<String>, String>,
+    open: Result<Unauthenticated, String>,
 ) {
-    match (exposure, open.as_deref()) {
-        (Exposure::NotPublic(why), _) => {
-            out.pass(
-                target,
-                format!("{what} is named like a temporary environment but is not public: {why}"),
-            )
-            .evidence("name_word", word)
-            .evidence("exposure", exposure.describe());
-        }
-        (_, Ok([])) => {
-            out.pass(
-                target,
-                format!(
-                    "{what} is named like a temporary environment but nothing on the API can be \
-                     called without credentials (CORS preflights aside)"
-                ),
-            )
-            .evidence("name_word", word);
-        }
-        (Exposure::Public(why), Ok(open)) => {
-            out.fail(
-                target,
-                format!(
-                    "{what} is named like a temporary environment (`{word}`), is public ({why}) \
-                     and can be called without credentials: {}",
-                    open.join(", ")
-                ),
-            )
-            .evidence("name_word", word)
-            .evidence("exposure", exposure.describe())
-            .evidence("unauthenticated", open);
-        }
-        (Exposure::Unknown(why, cause), Ok(open)) => {
-            out.unknown_because(
-                target,
-                format!(
-                    "{what} is named like a temporary environment and has unauthenticated \
-                     methods or routes, but whether it is public is unknown: {why}"
-                ),
-                *cause,
-            )
-            .evidence("name_word", word)
-            .evidence("unauthenticated", open);
-        }
-        (_, Err(reason)) => {
+    let open = match open {
+        Ok(open) => open,
+        Err(reason) => {
             out.unknown(
                 target,
                 format!(
@@ -163,6 +145,72 @@ fn judge(
                 ),
             )
             .evidence("name_word", word);
+            return;
+        }
+    };
+    match exposure {
+        Exposure::NotPublic(why) => {
+            out.pass(
+                target,
+                format!("{what} is named like a temporary environment but is not public: {why}"),
+            )
+            .evidence("name_word", word)
+            .evidence("exposure", exposure.describe());
+        }
+        _ if open.open.is_empty() && open.undecided.is_empty() => {
+            out.pass(
+                target,
+                format!(
+                    "{what} is named like a temporary environment but nothing on the API can be \
+                     called without credentials (CORS preflights aside)"
+                ),
+            )
+            .evidence("name_word", word);
+        }
+        _ if open.open.is_empty() => {
+            // Only what this version cannot judge may be open; an exposure that was not
+            // collected keeps its cause.
+            let cause = match exposure {
+                Exposure::Unknown(_, cause) => *cause,
+                _ => UnknownCause::NotDeterminable,
+            };
+            out.unknown_because(
+                target,
+                format!(
+                    "{what} is named like a temporary environment ({}) and whether anything on \
+                     it can be called without credentials cannot be told: {}",
+                    exposure.describe(),
+                    open.undecided.join(", ")
+                ),
+                cause,
+            )
+            .evidence("name_word", word)
+            .evidence("undecided", open.undecided);
+        }
+        Exposure::Public(why) => {
+            out.fail(
+                target,
+                format!(
+                    "{what} is named like a temporary environment (`{word}`), is public ({why}) \
+                     and can be called without credentials: {}",
+                    open.open.join(", ")
+                ),
+            )
+            .evidence("name_word", word)
+            .evidence("exposure", exposure.describe())
+            .evidence("unauthenticated", open.open);
+        }
+        Exposure::Unknown(why, cause) => {
+            out.unknown_because(
+                target,
+                format!(
+                    "{what} is named like a temporary environment and has unauthenticated \
+                     methods or routes, but whether it is public is unknown: {why}"
+                ),
+                *cause,
+            )
+            .evidence("name_word", word)
+            .evidence("unauthenticated", open.open);
         }
     }
 }

@@ -1,27 +1,67 @@
 use super::stages::rest_stages_with_methods;
-use crate::analysis::effective::{default_route, inherited, methods_where, routes_set_to};
-use crate::model::LoggingLevel::Off;
+use crate::analysis::effective::{default_route, effective, inherited, methods_where};
+use crate::model::LoggingLevel::{self, Off};
+use crate::model::{unknown_value_reason, V2Stage};
 use crate::rules::{judge_stage_methods, Emitter, RegionContext};
 
 rule!(GW501, "logging/GW501-execution-logging-disabled.toml");
+
+/// `what (`LEVEL`)` when `level` is one this version does not know: it may be off.
+fn undecided(level: &LoggingLevel, what: String) -> Option<String> {
+    let raw = level.logs().err()?;
+    Some(format!("{what} (`{raw}`)"))
+}
+
+/// Why a stage whose only doubt is `unknown` levels cannot be judged.
+fn undecided_reason(what: &str, unknown: &[String]) -> String {
+    format!(
+        "whether every {what} logs cannot be told: the logging level (loggingLevel) of {} is a \
+         value this gwaudit version does not know",
+        unknown.join(", ")
+    )
+}
 
 /// HTTP APIs have no execution logs (not applicable); WebSocket stages log per route.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage, methods) in rest_stages_with_methods(ctx, out) {
         let (target, name) = (ctx.scope.rest_stage(api, stage), &stage.stage_name);
+        let level = |s: &crate::model::MethodSetting| s.logging_level.clone();
         if methods.is_empty() {
             // No method yet: judge what a new method would inherit.
-            let level = inherited(stage, |s| s.logging_level, Off);
-            let f = if level == Off {
-                out.fail(target, format!("stage {name} has execution logging off"))
-            } else {
-                out.pass(target, format!("stage {name} logs at {level}"))
+            let level = inherited(stage, level, Off);
+            let f = match level.logs() {
+                Err(raw) => out.undeterminable(
+                    target,
+                    format!(
+                        "stage {name}: {}",
+                        unknown_value_reason("logging level", "loggingLevel", raw)
+                    ),
+                ),
+                Ok(false) => out.fail(target, format!("stage {name} has execution logging off")),
+                Ok(true) => out.pass(target, format!("stage {name} logs at {level}")),
             };
-            f.evidence("logging_level", level);
+            f.evidence("logging_level", &level);
             continue;
         }
         let n = methods.len();
-        let silent = methods_where(stage, &methods, |s| s.logging_level, Off, |l| *l == Off);
+        let silent = methods_where(stage, &methods, level, Off, |l| *l == Off);
+        // A known silent method fails the stage whatever the others; only when none is, a
+        // level this version does not know leaves the verdict open.
+        let unknown: Vec<String> = (methods.iter())
+            .filter_map(|(r, m)| {
+                let e = effective(stage, &r.path, &m.http_method, level, Off);
+                let raw = e.value.logs().err()?;
+                let by = e.source.describe();
+                Some(format!("{} {} (`{raw}`, {by})", m.http_method, r.path))
+            })
+            .collect();
+        if silent.is_empty() && !unknown.is_empty() {
+            let what = format!("method of stage {name}");
+            out.undeterminable(target, undecided_reason(&what, &unknown))
+                .evidence("methods", n)
+                .evidence("methods_with_unknown_level", unknown);
+            continue;
+        }
         judge_stage_methods(
             out,
             target,
@@ -33,27 +73,45 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         );
     }
     for (api, stage) in ctx.websocket_stages(out) {
-        let (target, name) = (ctx.scope.v2_stage(api, stage), &stage.stage_name);
-        let default = default_route(stage, |s| s.logging_level).unwrap_or(Off);
-        let mut silent: Vec<String> = Vec::new();
-        if default == Off {
-            silent.push("default route settings".into());
-        }
-        let routes = routes_set_to(stage, |s| s.logging_level, Off);
-        silent.extend(routes.iter().map(|k| format!("route {k}")));
-        if silent.is_empty() {
-            out.pass(target, format!("WebSocket stage {name} logs at {default}"))
-                .evidence("logging_level", default);
-        } else {
-            out.fail(
-                target,
-                format!(
-                    "WebSocket stage {name} has execution logging off for {}",
-                    silent.join(", ")
-                ),
-            )
-            .evidence("logging_off", silent)
-            .evidence("default_logging_level", default);
-        }
+        judge_websocket(out, ctx.scope.v2_stage(api, stage), stage);
+    }
+}
+
+/// A route's own `routeSettings` entry wins over the stage's default route settings.
+fn judge_websocket(out: &mut Emitter, target: crate::rules::ResourceRef, stage: &V2Stage) {
+    let name = &stage.stage_name;
+    let default = default_route(stage, |s| s.logging_level.clone()).unwrap_or(Off);
+    let routes =
+        || (stage.route_settings.iter()).filter_map(|(k, s)| Some((k, s.logging_level.as_ref()?)));
+    let mut silent: Vec<String> = Vec::new();
+    if default == Off {
+        silent.push("default route settings".into());
+    }
+    silent.extend(
+        routes()
+            .filter(|(_, l)| **l == Off)
+            .map(|(k, _)| format!("route {k}")),
+    );
+    let mut unknown: Vec<String> = Vec::new();
+    unknown.extend(undecided(&default, "default route settings".into()));
+    unknown.extend(routes().filter_map(|(k, l)| undecided(l, format!("route {k}"))));
+    if silent.is_empty() && !unknown.is_empty() {
+        let what = format!("route of WebSocket stage {name}");
+        out.undeterminable(target, undecided_reason(&what, &unknown))
+            .evidence("default_logging_level", &default)
+            .evidence("routes_with_unknown_level", unknown);
+    } else if silent.is_empty() {
+        out.pass(target, format!("WebSocket stage {name} logs at {default}"))
+            .evidence("logging_level", &default);
+    } else {
+        out.fail(
+            target,
+            format!(
+                "WebSocket stage {name} has execution logging off for {}",
+                silent.join(", ")
+            ),
+        )
+        .evidence("logging_off", silent)
+        .evidence("default_logging_level", &default);
     }
 }

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::stages::stages;
-use crate::model::ProtocolType;
+use crate::model::{unknown_value_reason, ProtocolType};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW503, "logging/GW503-access-log-format-incomplete.toml");
@@ -72,12 +72,18 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         else {
             continue;
         };
+        let (target, name) = (stage.target(ctx), stage.name());
         let fields = match stage.protocol() {
             None => REST_FIELDS,
             Some(ProtocolType::Http) => HTTP_FIELDS,
             Some(ProtocolType::Websocket) => WEBSOCKET_FIELDS,
+            // Which fields its access log can record depends on the protocol.
+            Some(ProtocolType::Unknown(raw)) => {
+                let why = unknown_value_reason("protocol type", "protocolType", raw);
+                out.undeterminable(target, format!("stage {name}: {why}"));
+                continue;
+            }
         };
-        let (target, name) = (stage.target(ctx), stage.name());
         let format = settings.format.as_deref().unwrap_or_default();
         let present = variables(format);
         let missing: Vec<String> = fields

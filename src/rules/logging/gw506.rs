@@ -72,16 +72,22 @@ fn to_cloudwatch(settings: &Option<AccessLogSettings>) -> bool {
 }
 
 /// The stages of the region that write through the account role, and those that may.
-#[derive(Default)]
 struct Writers {
     /// `stage label: what it writes`.
     known: Vec<String>,
     /// `stage label: why it is unknown`.
     undecided: Vec<String>,
+    /// Not collected when any undecided stage was not collected (rescanning may tell).
+    undecided_cause: UnknownCause,
 }
 
 impl Writers {
-    fn add(&mut self, stage: String, execution: Result<bool, String>, access: bool) {
+    fn add(
+        &mut self,
+        stage: String,
+        execution: Result<bool, (String, UnknownCause)>,
+        access: bool,
+    ) {
         match (execution, access) {
             (Ok(true), true) => self
                 .known
@@ -89,7 +95,10 @@ impl Writers {
             (Ok(true), false) => self.known.push(format!("{stage}: execution logs")),
             (_, true) => self.known.push(format!("{stage}: access logs")),
             (Ok(false), false) => {}
-            (Err(reason), false) => self.undecided.push(format!("{stage}: {reason}")),
+            (Err((reason, cause)), false) => {
+                self.undecided.push(format!("{stage}: {reason}"));
+                self.undecided_cause = self.undecided_cause.min(cause);
+            }
         }
     }
 }
@@ -98,7 +107,11 @@ impl Writers {
 /// account role; HTTP APIs use a service-linked role, Firehose destinations their own. One
 /// result per region: the role is one account setting, however many stages depend on it.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
-    let mut w = Writers::default();
+    let mut w = Writers {
+        known: Vec::new(),
+        undecided: Vec::new(),
+        undecided_cause: UnknownCause::NotDeterminable,
+    };
     for stage in stages(ctx.rest_stages(out), ctx.websocket_stages(out)) {
         let label = stage.target(ctx).label.clone();
         let access = to_cloudwatch(stage.access_log_settings());
@@ -136,12 +149,13 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .evidence("undecided", &w.undecided);
         }
         Role::Unusable(why) => {
-            out.unknown(
+            out.unknown_because(
                 target,
                 format!(
                     "{why}, and whether any stage logs is unknown: {}",
                     w.undecided.join("; ")
                 ),
+                w.undecided_cause,
             );
         }
         Role::Unknown(reason, cause) => {

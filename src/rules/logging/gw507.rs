@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use super::log_sinks::execution_log_group;
 use super::stages::stages;
-use crate::model::{AccessLogSettings, LogGroup, LogGroupArn};
+use crate::model::{AccessLogSettings, LogGroup, LogGroupArn, UnknownCause};
 use crate::rules::{Emitter, Finding, RegionContext, ResourceRef};
 
 rule!(GW507, "logging/GW507-api-log-group-unprotected.toml");
@@ -14,8 +14,8 @@ struct Target {
     access: bool,
     execution: bool,
     writers: Vec<String>,
-    /// Why a stage's execution logging could not be decided.
-    undecided: Option<String>,
+    /// Why a stage's execution logging could not be decided, and whether rescanning may tell.
+    undecided: Option<(String, UnknownCause)>,
     /// Set for a destination in another Region or account: the log groups collected here
     /// (looked up by name in this Region) say nothing about it.
     elsewhere: Option<String>,
@@ -71,7 +71,7 @@ fn add_execution(
     api_id: &str,
     stage: &str,
     label: &str,
-    logging: Result<bool, String>,
+    logging: Result<bool, (String, UnknownCause)>,
 ) {
     if logging == Ok(false) {
         return;
@@ -98,9 +98,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for stage in stages(ctx.rest_stages(out), ctx.v2_stages(out)) {
         let label = stage.target(ctx).label.clone();
         add_access(ctx, &mut targets, stage.access_log_settings(), &label);
-        let logging = stage
-            .execution_logging(ctx)
-            .map_err(|reason| format!("whether {label} logs executions is unknown: {reason}"));
+        let logging = stage.execution_logging(ctx).map_err(|(reason, cause)| {
+            let why = format!("whether {label} logs executions is unknown: {reason}");
+            (why, cause)
+        });
         let (api_id, name) = (stage.api_id(), stage.name());
         add_execution(ctx, &mut targets, api_id, name, &label, logging);
     }
@@ -109,8 +110,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .scope
             .external("logs", &t.arn, format!("log group {name}"));
         if !t.access && !t.execution {
-            let why = t.undecided.clone().unwrap_or_default();
-            out.unknown(target, format!("log group {name}: {why}"));
+            let (why, cause) = (t.undecided.clone())
+                .unwrap_or_else(|| (String::new(), UnknownCause::NotCollected));
+            out.unknown_because(target, format!("log group {name}: {why}"), cause);
             continue;
         }
         // Every other result names the stages that write to the group.

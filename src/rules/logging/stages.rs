@@ -1,9 +1,10 @@
 //! The stages the logging rules judge: REST, HTTP and WebSocket stages seen alike (their access
 //! log settings have the same shape), and REST stages with the methods they serve.
 
-use super::log_sinks::{rest_execution_logging, websocket_execution_logging};
+use super::log_sinks::{rest_execution_logging, websocket_execution_logging, Undecided};
 use crate::model::{
-    AccessLogSettings, Method, ProtocolType, Resource, RestApi, Stage, V2Api, V2Stage,
+    unknown_value_reason, AccessLogSettings, Method, ProtocolType, RawValue, Resource, RestApi,
+    Stage, UnknownCause, V2Api, V2Stage,
 };
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
@@ -69,10 +70,10 @@ impl<'a> AnyStage<'a> {
     }
 
     /// `None` for a REST stage.
-    pub fn protocol(&self) -> Option<ProtocolType> {
+    pub fn protocol(&self) -> Option<&'a ProtocolType> {
         match *self {
             AnyStage::Rest(..) => None,
-            AnyStage::V2(api, _) => Some(api.protocol_type),
+            AnyStage::V2(api, _) => Some(&api.protocol_type),
         }
     }
 
@@ -83,16 +84,34 @@ impl<'a> AnyStage<'a> {
         }
     }
 
-    /// Whether the stage writes execution logs (HTTP APIs have none), or why that is unknown.
-    pub fn execution_logging(&self, ctx: &RegionContext) -> Result<bool, String> {
+    /// Whether the stage writes execution logs (HTTP APIs have none), or why that is unknown
+    /// and whether rescanning may tell.
+    pub fn execution_logging(&self, ctx: &RegionContext) -> Result<bool, (String, UnknownCause)> {
+        let unknown_level = |raw: &RawValue| {
+            let why = unknown_value_reason("logging level", "loggingLevel", raw);
+            (why, UnknownCause::NotDeterminable)
+        };
         match *self {
-            // Undecided only when the API's resources were not collected.
-            AnyStage::Rest(api, stage) => rest_execution_logging(api, stage)
-                .ok_or_else(|| ctx.resources_of(api).err().unwrap_or_default()),
-            AnyStage::V2(api, stage) => {
-                Ok(api.protocol_type == ProtocolType::Websocket
-                    && websocket_execution_logging(stage))
+            AnyStage::Rest(api, stage) => {
+                rest_execution_logging(api, stage).map_err(|undecided| match undecided {
+                    Undecided::MethodsNotCollected => (
+                        ctx.resources_of(api).err().unwrap_or_default(),
+                        UnknownCause::NotCollected,
+                    ),
+                    Undecided::Level(raw) => unknown_level(&raw),
+                })
             }
+            AnyStage::V2(api, stage) => match &api.protocol_type {
+                ProtocolType::Http => Ok(false),
+                ProtocolType::Websocket => {
+                    websocket_execution_logging(stage).map_err(unknown_level)
+                }
+                // HTTP APIs write none, WebSocket APIs do: which this is cannot be told.
+                ProtocolType::Unknown(raw) => Err((
+                    unknown_value_reason("protocol type", "protocolType", raw),
+                    UnknownCause::NotDeterminable,
+                )),
+            },
         }
     }
 }

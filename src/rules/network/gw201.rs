@@ -51,7 +51,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 match open_methods {
                     Some(true) => "yes",
                     Some(false) => "no",
-                    None => "not collected",
+                    None if api.resources.is_none() => "not collected",
+                    None => "unknown: an authorization type this version does not know",
                 },
             );
         if open_methods == Some(true) {

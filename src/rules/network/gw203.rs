@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::AnyApi;
 use crate::analysis::exposure;
-use crate::model::{DomainName, EndpointType};
+use crate::model::{DomainName, EndpointType, UnknownCause};
 use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, Severity};
 
@@ -17,7 +17,7 @@ enum Mapping<'a> {
         maybe_mtls: Vec<&'a DomainName>,
     },
     NotMapped,
-    Unknown(String),
+    Unknown(String, UnknownCause),
 }
 
 fn has_mtls(d: &DomainName) -> bool {
@@ -34,7 +34,10 @@ fn mapping<'a>(ctx: &RegionContext<'a>, api: AnyApi) -> Mapping<'a> {
     let rest = matches!(api, AnyApi::Rest(_));
     let Some(domains) = ctx.complete_domain_names() else {
         let reason = ctx.reason(&op::GET_DOMAIN_NAMES, None);
-        return Mapping::Unknown(format!("custom domains are unknown: {reason}"));
+        return Mapping::Unknown(
+            format!("custom domains are unknown: {reason}"),
+            UnknownCause::NotCollected,
+        );
     };
     let m = exposure::mappings(domains, api.id(), rest);
     if !m.by.is_empty() {
@@ -46,14 +49,10 @@ fn mapping<'a>(ctx: &RegionContext<'a>, api: AnyApi) -> Mapping<'a> {
     }
     match m.unknown.first() {
         None => Mapping::NotMapped,
-        Some(d) => Mapping::Unknown(format!(
-            "the mappings of custom domain {} are unknown: {}",
-            d.domain_name,
-            ctx.reason(
-                exposure::missing_operation(d, rest),
-                Some(&ctx.scope.domain(d).arn)
-            )
-        )),
+        Some(d) => {
+            let (why, cause) = ctx.domain_undecided(d, rest);
+            Mapping::Unknown(why, cause)
+        }
     }
 }
 
@@ -64,14 +63,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         match mapping(ctx, api) {
             Mapping::NotMapped => {}
             // A disabled default endpoint cannot be bypassed, mapped or not: nothing to report.
-            Mapping::Unknown(_) if disabled => {}
-            Mapping::Unknown(why) => {
-                out.unknown(
+            Mapping::Unknown(..) if disabled => {}
+            Mapping::Unknown(why, cause) => {
+                out.unknown_because(
                     target,
                     format!(
                         "{api} keeps its default execute-api endpoint enabled and whether a \
                          custom domain maps it is unknown: {why}"
                     ),
+                    cause,
                 );
             }
             Mapping::Mapped { by, .. } if disabled => {

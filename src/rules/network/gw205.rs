@@ -1,4 +1,4 @@
-use crate::model::{ConnectionType, IntegrationType, ProtocolType};
+use crate::model::{unknown_value_reason, ConnectionType, IntegrationType, ProtocolType};
 use crate::rules::{each_part, Emitter, RegionContext, ResourceRef};
 
 rule!(
@@ -18,45 +18,65 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             ctx.scope.rest_method(api, resource, &method.http_method),
             &format!("integration of {} {}", method.http_method, resource.path),
             Backend {
-                integration_type: i.integration_type,
+                integration_type: &i.integration_type,
+                type_field: "methodIntegration.type",
                 uri: i.uri.as_deref(),
                 skip_verification: i
                     .tls_config
                     .as_ref()
                     .is_some_and(|t| t.insecure_skip_verification),
-                vpc_link: i.connection_type == Some(ConnectionType::VpcLink),
+                connection: i.connection_type.as_ref(),
             },
         );
     }
     for (api, i) in each_part(ctx.v2_apis(out), |api| ctx.v2_integrations(api, out)) {
-        let vpc_link = i.connection_type == Some(ConnectionType::VpcLink);
+        let target = ctx.scope.v2_integration(api, &i.integration_id);
+        let what = format!(
+            "integration {} of API {} ({})",
+            i.integration_id, api.name, api.api_id
+        );
         // HTTP API private integrations name a load balancer listener or Cloud Map service,
-        // not a URL; their TLS is GW206's.
-        if api.protocol_type == ProtocolType::Http && vpc_link {
+        // not a URL; their TLS is GW206's. With a connection type (or, for a VPC link, a
+        // protocol type) this version does not know, whose rule it is cannot be told.
+        let undecided =
+            match (&api.protocol_type, &i.connection_type) {
+                (ProtocolType::Http, Some(ConnectionType::VpcLink)) => continue,
+                (ProtocolType::Http, Some(ConnectionType::Unknown(raw))) => Some(
+                    unknown_value_reason("connection type", "connectionType", raw),
+                ),
+                (ProtocolType::Unknown(raw), Some(ConnectionType::VpcLink)) => {
+                    Some(unknown_value_reason("protocol type", "protocolType", raw))
+                }
+                _ => None,
+            };
+        if let Some(undecided) = undecided {
+            out.undeterminable(target, format!("{what}: {undecided}"))
+                .evidence("protocol_type", &api.protocol_type)
+                .evidence("connection_type", &i.connection_type);
             continue;
         }
         judge(
             out,
-            ctx.scope.v2_integration(api, &i.integration_id),
-            &format!(
-                "integration {} of API {} ({})",
-                i.integration_id, api.name, api.api_id
-            ),
+            target,
+            &what,
             Backend {
-                integration_type: i.integration_type,
+                integration_type: &i.integration_type,
+                type_field: "integrationType",
                 uri: i.integration_uri.as_deref(),
                 skip_verification: false,
-                vpc_link,
+                connection: i.connection_type.as_ref(),
             },
         );
     }
 }
 
 struct Backend<'a> {
-    integration_type: IntegrationType,
+    integration_type: &'a IntegrationType,
+    /// The field AWS names the type in (REST and v2 differ), for messages.
+    type_field: &'static str,
     uri: Option<&'a str>,
     skip_verification: bool,
-    vpc_link: bool,
+    connection: Option<&'a ConnectionType>,
 }
 
 /// `scheme://host[:port]` without user info, path or query: enough to act on, and nothing a
@@ -70,12 +90,17 @@ fn origin(uri: &str) -> Option<(String, &str)> {
 
 fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
     // Only HTTP integrations call a URL; Lambda, AWS service and MOCK integrations stay inside
-    // AWS (or go nowhere) and are not judged.
-    if !matches!(
-        b.integration_type,
-        IntegrationType::Http | IntegrationType::HttpProxy
-    ) {
-        return;
+    // AWS (or go nowhere) and are not judged. One of a type this version does not know may
+    // call a URL.
+    match b.integration_type.is_http() {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(raw) => {
+            let why = unknown_value_reason("integration type", b.type_field, raw);
+            out.undeterminable(target, format!("{what}: {why}"))
+                .evidence("integration_type", raw);
+            return;
+        }
     }
     let Some((scheme, host)) = b.uri.and_then(origin) else {
         let why = match b.uri {
@@ -96,7 +121,13 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
         .evidence("backend", shown);
         return;
     }
-    let via = if b.vpc_link { " over the VPC link" } else { "" };
+    let vpc_link = b.connection == Some(&ConnectionType::VpcLink);
+    // The URL's scheme decides TLS whatever the connection; an unknown one is named.
+    let via = match b.connection {
+        Some(ConnectionType::VpcLink) => " over the VPC link".to_string(),
+        Some(ConnectionType::Unknown(raw)) => format!(" over connection type `{raw}`"),
+        _ => String::new(),
+    };
     if !plaintext && !b.skip_verification {
         out.pass(
             target,
@@ -120,7 +151,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
         .evidence("backend", shown)
         .evidence("plaintext", plaintext)
         .evidence("insecure_skip_verification", b.skip_verification)
-        .evidence("vpc_link", b.vpc_link);
+        .evidence("vpc_link", vpc_link);
 }
 
 #[cfg(test)]

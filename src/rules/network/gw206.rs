@@ -1,5 +1,5 @@
 use super::AnyApi;
-use crate::model::ConnectionType;
+use crate::model::{unknown_value_reason, ConnectionType};
 use crate::rules::{each_part, Emitter, RegionContext};
 
 rule!(GW206, "network/GW206-v2-private-integration-no-tls.toml");
@@ -9,10 +9,25 @@ rule!(GW206, "network/GW206-v2-private-integration-no-tls.toml");
 /// integrations name an `https://` or `http://` URL, which GW205 judges.
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, i) in each_part(ctx.http_apis(out), |api| ctx.v2_integrations(api, out)) {
-        if i.connection_type != Some(ConnectionType::VpcLink) {
-            continue;
-        }
         let target = ctx.scope.v2_integration(api, &i.integration_id);
+        match &i.connection_type {
+            Some(ConnectionType::VpcLink) => {}
+            // It may be a private integration too.
+            Some(ConnectionType::Unknown(raw)) => {
+                let why = unknown_value_reason("connection type", "connectionType", raw);
+                out.undeterminable(
+                    target,
+                    format!(
+                        "integration {} of {}: {why}",
+                        i.integration_id,
+                        AnyApi::V2(api)
+                    ),
+                )
+                .evidence("connection_type", raw);
+                continue;
+            }
+            _ => continue,
+        }
         let what = format!(
             "private integration {} of {}",
             i.integration_id,

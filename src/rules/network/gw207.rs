@@ -89,17 +89,13 @@ fn dualstack_via(
         )));
     }
     match m.unknown.iter().find(dualstack) {
-        Some(d) => Err((
-            format!(
-                "whether dualstack custom domain {} routes to it is unknown: {}",
-                d.domain_name,
-                ctx.reason(
-                    exposure::missing_operation(d, true),
-                    Some(&ctx.scope.domain(d).arn)
-                )
-            ),
-            UnknownCause::NotCollected,
-        )),
+        Some(d) => {
+            let (why, cause) = ctx.domain_undecided(d, true);
+            Err((
+                format!("whether a dualstack custom domain routes to it is unknown: {why}"),
+                cause,
+            ))
+        }
         None => Ok(None),
     }
 }

@@ -117,8 +117,13 @@ impl fmt::Display for AnyApi<'_> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let (kind, name) = match self {
             Self::Rest(a) => ("REST API", &a.name),
-            Self::V2(a) if a.protocol_type == ProtocolType::Http => ("HTTP API", &a.name),
-            Self::V2(a) => ("WebSocket API", &a.name),
+            Self::V2(a) => match &a.protocol_type {
+                ProtocolType::Http => ("HTTP API", &a.name),
+                ProtocolType::Websocket => ("WebSocket API", &a.name),
+                ProtocolType::Unknown(raw) => {
+                    return write!(f, "{raw} API {} ({})", a.name, self.id());
+                }
+            },
         };
         write!(f, "{kind} {name} ({})", self.id())
     }

@@ -1,5 +1,5 @@
 use crate::analysis::exposure::Exposure;
-use crate::model::AuthorizationType;
+use crate::model::{AuthorizationType, UnknownCause};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW406, "threat/GW406-http-api-no-waf-path.toml");
@@ -20,14 +20,36 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(routes) = ctx.api_routes(api, out) else {
             continue;
         };
-        let open: Vec<&str> = routes
-            .iter()
-            .filter(|r| {
-                r.authorization_type == AuthorizationType::None && !api.is_cors_preflight(r)
-            })
+        let judged = || routes.iter().filter(|r| !api.is_cors_preflight(r));
+        let open: Vec<&str> = judged()
+            .filter(|r| r.authorization_type == AuthorizationType::None)
             .map(|r| r.route_key.as_str())
             .collect();
-        if open.is_empty() {
+        // Routes whose authorization type this version does not know may be open too.
+        let undecided: Vec<String> = judged()
+            .filter_map(|r| {
+                let why = r.authorization_type.unknown_reason()?;
+                Some(format!("route `{}`: {why}", r.route_key))
+            })
+            .collect();
+        if open.is_empty() && !undecided.is_empty() {
+            // An exposure that was not collected keeps its cause: rescanning may settle it.
+            let cause = match &exposure {
+                Exposure::Unknown(_, cause) => *cause,
+                _ => UnknownCause::NotDeterminable,
+            };
+            out.unknown_because(
+                target,
+                format!(
+                    "whether every route of HTTP API {name} requires authorization cannot be \
+                     told ({}): {}",
+                    exposure.describe(),
+                    undecided.join("; ")
+                ),
+                cause,
+            )
+            .evidence("undecided_routes", undecided);
+        } else if open.is_empty() {
             out.pass(
                 target,
                 format!(
