@@ -386,14 +386,33 @@ impl Operator {
     }
 }
 
-fn is_restricting_key(key: &str, keys: &[&str]) -> bool {
-    keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+/// The condition keys that restrict callers in an analysis, and the keys every request in its
+/// context carries beyond `aws:SourceIp`.
+#[derive(Debug, Clone, Copy)]
+struct Keys<'k> {
+    restricting: &'k [&'k str],
+    present: &'k [&'k str],
 }
 
-/// `aws:SourceIp` is present on every request to an EDGE or REGIONAL endpoint, so
-/// "if exists" and set operators do not open a gap on it.
-fn always_present(key: &str) -> bool {
+impl<'k> Keys<'k> {
+    fn restricting(keys: &'k [&'k str]) -> Self {
+        Keys {
+            restricting: keys,
+            present: &[],
+        }
+    }
+}
+
+fn is_restricting_key(key: &str, keys: Keys) -> bool {
+    keys.restricting.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// `aws:SourceIp` is present on every request to an EDGE or REGIONAL endpoint, and the
+/// context may name more (a private custom domain is reached only through a VPC endpoint), so
+/// "if exists" and set operators do not open a gap on them.
+fn always_present(key: &str, keys: Keys) -> bool {
     key.eq_ignore_ascii_case("aws:SourceIp")
+        || keys.present.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// Addresses covered by an IPv4 or IPv6 CIDR, as a fraction of its address space.
@@ -437,13 +456,13 @@ fn values_restrict(values: &[String], op: Operator) -> bool {
 /// The restricting condition of an Allow statement: a positive match on a restricting key.
 /// `...IfExists` and `ForAllValues:` are true for callers without the key (from the internet),
 /// so they restrict only keys every request carries.
-fn allow_restriction<'a>(stmt: &'a Statement, keys: &[&str]) -> Option<&'a Condition> {
+fn allow_restriction<'a>(stmt: &'a Statement, keys: Keys) -> Option<&'a Condition> {
     stmt.operators()
         .find(|(c, op)| {
             let absent_passes = op.if_exists || op.set == SetOperator::AllValues;
             op.matches_identity
                 && !op.negated
-                && (!absent_passes || always_present(&c.key))
+                && (!absent_passes || always_present(&c.key, keys))
                 && is_restricting_key(&c.key, keys)
                 && values_restrict(&c.values, *op)
         })
@@ -504,25 +523,25 @@ fn resource_covers(deny: &str, allow: &str) -> bool {
 /// [`analyze_invoke`] answers the same question through a [`DenyIndex`]; this pairwise form is
 /// what the index must agree with.
 #[cfg(test)]
-fn deny_takes_back(deny: &Statement, allow: &Statement, keys: &[&str]) -> bool {
+fn deny_takes_back(deny: &Statement, allow: &Statement, keys: Keys) -> bool {
     deny_restricts(deny, keys) && deny_covers_resources(deny, allow)
 }
 
 /// The half of [`deny_takes_back`] that does not depend on the Allow: a Deny on Invoke for
 /// anyone, unconditional or conditioned only on negated matches of restricting keys.
-fn deny_restricts(deny: &Statement, keys: &[&str]) -> bool {
+fn deny_restricts(deny: &Statement, keys: Keys) -> bool {
     deny_restricts_action(deny, keys, INVOKE)
 }
 
 /// [`deny_restricts`] for any action.
-fn deny_restricts_action(deny: &Statement, keys: &[&str], action: &str) -> bool {
+fn deny_restricts_action(deny: &Statement, keys: Keys, action: &str) -> bool {
     deny.effect == Effect::Deny
         && deny.applies_to_anyone()
         && deny.covers(action)
         && deny.operators().all(|(c, op)| {
             op.matches_identity
                 && op.negated
-                && (op.set != SetOperator::AnyValue || always_present(&c.key))
+                && (op.set != SetOperator::AnyValue || always_present(&c.key, keys))
                 && is_restricting_key(&c.key, keys)
                 && values_restrict(&c.values, op)
         })
@@ -781,7 +800,7 @@ struct DenyIndex {
 }
 
 impl DenyIndex {
-    fn new(doc: &PolicyDocument, keys: &[&str]) -> Self {
+    fn new(doc: &PolicyDocument, keys: Keys) -> Self {
         let mut index = DenyIndex {
             first_listed: None,
             first_star: None,
@@ -977,6 +996,21 @@ pub fn analyze_invoke(
     scope: PrincipalScope,
     keys: &[&str],
 ) -> InvokeAnalysis {
+    analyze_invoke_where(doc, scope, keys, &[])
+}
+
+/// [`analyze_invoke`] in a context where every request carries the `present` keys, so an
+/// `IfExists` condition on one of them restricts like the plain operator.
+pub fn analyze_invoke_where(
+    doc: &PolicyDocument,
+    scope: PrincipalScope,
+    keys: &[&str],
+    present: &[&str],
+) -> InvokeAnalysis {
+    let keys = Keys {
+        restricting: keys,
+        present,
+    };
     // Built when the first Allow needs it.
     let mut denies: Option<DenyIndex> = None;
     analyze_with(doc, scope, keys, |allow| {
@@ -990,7 +1024,7 @@ pub fn analyze_invoke(
 fn analyze_with<'d>(
     doc: &'d PolicyDocument,
     scope: PrincipalScope,
-    keys: &[&str],
+    keys: Keys,
     mut deny_for: impl FnMut(&Statement) -> Option<&'d Statement>,
 ) -> InvokeAnalysis {
     let mut out = InvokeAnalysis::default();
@@ -1054,7 +1088,7 @@ pub fn grants_outside_org(doc: &PolicyDocument, action: &str, own_account: &str)
     // everyone takes a grant back.
     let denied_outside = doc.statements.iter().any(|d| {
         d.principal == PrincipalSpec::Anyone
-            && deny_restricts_action(d, ORG_RESTRICTING_KEYS, action)
+            && deny_restricts_action(d, Keys::restricting(ORG_RESTRICTING_KEYS), action)
     });
     // An Allow conditioned on the owner's own account (aws:PrincipalAccount) stays inside it.
     let own_only = |s: &Statement| {
@@ -1070,7 +1104,7 @@ pub fn grants_outside_org(doc: &PolicyDocument, action: &str, own_account: &str)
         if allow.effect != Effect::Allow || !allow.covers(action) {
             continue;
         }
-        if allow_restriction(allow, ORG_RESTRICTING_KEYS).is_some()
+        if allow_restriction(allow, Keys::restricting(ORG_RESTRICTING_KEYS)).is_some()
             || denied_outside
             || own_only(allow)
         {
@@ -1361,6 +1395,37 @@ mod tests {
         }
     }
 
+    /// Where the context guarantees a key (a private custom domain is reached only through a
+    /// VPC endpoint), `IfExists` on it restricts like the plain operator; keys not guaranteed
+    /// keep the general reading.
+    #[test]
+    fn if_exists_on_a_key_every_request_carries_restricts() {
+        let keys = &["aws:SourceVpce", "aws:SourceVpc", "aws:PrincipalOrgID"];
+        let open = |key: &str, value: &str| {
+            let doc = parse_policy(&public_with("StringEqualsIfExists", key, value)).unwrap();
+            analyze_invoke_where(
+                &doc,
+                PrincipalScope::Anyone,
+                keys,
+                &["aws:SourceVpce", "aws:SourceVpc"],
+            )
+            .open
+            .len()
+        };
+        assert_eq!(open("aws:SourceVpce", r#""vpce-1""#), 0);
+        assert_eq!(open("aws:sourcevpc", r#""vpc-1""#), 0);
+        assert_eq!(open("aws:PrincipalOrgID", r#""o-1""#), 1);
+        // A value that matches every endpoint still restricts nothing.
+        let doc = parse_policy(&public_with(
+            "StringLikeIfExists",
+            "aws:SourceVpce",
+            r#""vpce-*""#,
+        ))
+        .unwrap();
+        let any = analyze_invoke_where(&doc, PrincipalScope::Anyone, keys, &["aws:SourceVpce"]);
+        assert_eq!(any.open.len(), 1);
+    }
+
     #[test]
     fn values_matching_everyone_do_not_restrict() {
         let with = public_with;
@@ -1407,6 +1472,7 @@ mod tests {
         scope: PrincipalScope,
         keys: &[&str],
     ) -> InvokeAnalysis {
+        let keys = Keys::restricting(keys);
         analyze_with(doc, scope, keys, |allow| {
             (doc.statements.iter()).find(|d| deny_takes_back(d, allow, keys))
         })

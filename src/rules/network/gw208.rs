@@ -1,11 +1,16 @@
 use super::{associated_endpoints, private_domain_policies};
-use crate::analysis::policy::{analyze_invoke, PrincipalScope};
+use crate::analysis::policy::{analyze_invoke_where, PrincipalScope};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW208, "network/GW208-private-domain-policy-open.toml");
 
 /// The conditions that keep a private custom domain to given networks or the organization.
 const PRIVATE_DOMAIN_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc", "aws:PrincipalOrgID"];
+
+/// A private custom domain is invoked only through an execute-api VPC endpoint associated with
+/// it, so every request carries these: `StringEqualsIfExists` on them restricts like
+/// `StringEquals`. `aws:PrincipalOrgID` is absent from anonymous requests.
+const ALWAYS_PRESENT: &[&str] = &["aws:SourceVpce", "aws:SourceVpc"];
 
 /// A private custom domain is reachable from VPC endpoints that have an access association
 /// with it (listed as evidence); its execute-api policy is what decides who may invoke through
@@ -32,7 +37,12 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         },
     );
     for (d, target, doc) in domains {
-        let analysis = analyze_invoke(&doc, PrincipalScope::Anyone, PRIVATE_DOMAIN_KEYS);
+        let analysis = analyze_invoke_where(
+            &doc,
+            PrincipalScope::Anyone,
+            PRIVATE_DOMAIN_KEYS,
+            ALWAYS_PRESENT,
+        );
         if analysis.open.is_empty() {
             out.pass(
                 target,
