@@ -85,7 +85,8 @@ fn portals_are_collected_and_judged() {
     // Only the product sso2 includes and the list lacks, named once.
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["operation"], "ListPortalProducts");
-    assert_eq!(errors[0]["code"], "NotListed");
+    // Its ARN names another account than the portal's: shared, never in this account's list.
+    assert_eq!(errors[0]["code"], "SharedFromOtherAccount");
     assert!(errors[0]["resource"]
         .as_str()
         .unwrap()
@@ -113,4 +114,6 @@ fn portals_are_collected_and_judged() {
     let sso2 = by_portal("sso2");
     assert_eq!(sso2["status"], "unknown", "{sso2}");
     assert!(sso2["message"].as_str().unwrap().contains("shared9"));
+    // A rescan cannot read another account's product: no gap that withholds SARIF.
+    assert_eq!(sso2["unknown_cause"], "not_determinable", "{sso2}");
 }

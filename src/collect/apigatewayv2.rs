@@ -383,29 +383,47 @@ fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
     }
 }
 
-/// Records each product a portal includes that `ListPortalProducts` did not return (one
-/// shared from another account, or deleted while the scan ran): its pages are not read, and
-/// GW113 must not judge the portal as if it had none.
+/// Records each product a portal includes that `ListPortalProducts` did not return: its pages
+/// are not read, and GW113 must not judge the portal as if it had none. A product whose ARN
+/// names another account than the portal's is shared from that account: listing this
+/// account's products can never return it, so a rescan would not help (not determinable).
+/// Otherwise it was deleted during the scan, or the list was short (not collected).
 fn not_listed(rc: &RegionCollector, portals: &[Portal], products: &[sdk::PortalProductSummary]) {
     let mut seen: std::collections::BTreeSet<&str> = (products.iter())
         .filter_map(|p| p.portal_product_arn())
         .collect();
     for portal in portals {
+        let own = portal
+            .portal_arn
+            .as_deref()
+            .and_then(crate::model::arn_account);
         for arn in &portal.included_portal_product_arns {
             // Recorded once, whatever the number of portals that include it.
-            if seen.insert(arn.as_str()) {
-                rc.record_failure(
-                    &op::LIST_PORTAL_PRODUCTS,
-                    Some(arn),
-                    NOT_LISTED_CODE,
-                    &format!(
-                        "portal {} includes portal product {arn}, which ListPortalProducts did \
-                         not return (shared from another account, or deleted during the scan): \
-                         its pages were not read",
-                        portal.portal_id
-                    ),
-                );
+            if !seen.insert(arn.as_str()) {
+                continue;
             }
+            let (code, why) = match (crate::model::arn_account(arn), own) {
+                (Some(other), Some(own)) if other != own => (
+                    SHARED_PRODUCT_CODE,
+                    format!(
+                        "shared from account {other}: gwaudit reads only this account's products"
+                    ),
+                ),
+                _ => (
+                    NOT_LISTED_CODE,
+                    "deleted during the scan, or missing from the list".to_string(),
+                ),
+            };
+            rc.record_failure(
+                &op::LIST_PORTAL_PRODUCTS,
+                Some(arn),
+                code,
+                &format!(
+                    "portal {} includes portal product {arn}, which ListPortalProducts did not \
+                     return ({why}): its pages were not read",
+                    portal.portal_id
+                ),
+            );
         }
     }
 }

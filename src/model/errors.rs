@@ -37,7 +37,11 @@ pub const UNKNOWN_VALUE_CODE: &str = "UnknownValue";
 /// Codes the collector records for what no call can read (not failures): a role of another
 /// account cannot be read from this one; a value this version does not know cannot be graded
 /// however much access the scan has (rescanning with this version changes nothing).
-const NOT_DETERMINABLE_CODES: &[&str] = &["CrossAccountRole", UNKNOWN_VALUE_CODE];
+const NOT_DETERMINABLE_CODES: &[&str] = &[
+    "CrossAccountRole",
+    UNKNOWN_VALUE_CODE,
+    super::portals::SHARED_PRODUCT_CODE,
+];
 
 /// A call that failed during collection. Rules that needed its data answer `unknown` and cite it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

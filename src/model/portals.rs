@@ -9,6 +9,10 @@ super::keeps_unknown!(PublishStatus, TryItState);
 /// did not return.
 pub const NOT_LISTED_CODE: &str = "NotListed";
 
+/// The collection error code of a portal product shared from another account, which this
+/// account's `ListPortalProducts` never returns.
+pub const SHARED_PRODUCT_CODE: &str = "SharedFromOtherAccount";
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Portal {

@@ -76,6 +76,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             unread,
             not_listed,
             undecided,
+            resources_unread,
         } = try_it_on_protected(apis, p, products);
         if !try_protected.is_empty() {
             let f = out.fail(
@@ -114,6 +115,20 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ctx.cause(op, Some(arn)),
             )
             .evidence("portal_product_arn", arn);
+        } else if let Some(api) = resources_unread {
+            let arn = ctx.scope.rest_api(api).arn.clone();
+            let op = &crate::operations::GET_RESOURCES;
+            out.unknown_because(
+                target,
+                format!(
+                    "{} signs readers in with Cognito; it enables \"try it\" on REST API {} \
+                     whose methods were not collected: {}",
+                    label(p),
+                    api.id,
+                    ctx.reason(op, Some(&arn))
+                ),
+                ctx.cause(op, Some(&arn)),
+            );
         } else if !undecided.is_empty() {
             out.undeterminable(
                 target,
@@ -143,12 +158,15 @@ struct TryIt<'a> {
     unread: Option<String>,
     /// The first included product (ARN) missing from the collected products.
     not_listed: Option<&'a str>,
-    /// Pages with "try it" on a method whose authorization type this version does not know.
+    /// Pages with "try it" on a method whose authorization type, or with a "try it" state,
+    /// this version does not know.
     undecided: Vec<String>,
+    /// The first REST API a "try it" page is on whose resources were not collected.
+    resources_unread: Option<&'a RestApi>,
 }
 
 fn try_it_on_protected<'a>(
-    apis: &[RestApi],
+    apis: &'a [RestApi],
     portal: &'a Portal,
     products: &[PortalProduct],
 ) -> TryIt<'a> {
@@ -162,6 +180,7 @@ fn try_it_on_protected<'a>(
             .find(|arn| !listed(arn))
             .map(String::as_str),
         undecided: Vec::new(),
+        resources_unread: None,
     };
     let included = products.iter().filter(|pr| {
         pr.portal_product_arn
@@ -175,15 +194,31 @@ fn try_it_on_protected<'a>(
                 .get_or_insert(product.portal_product_id.clone());
             continue;
         };
-        for page in pages
-            .iter()
-            .filter(|pg| pg.try_it_state == Some(TryItState::Enabled))
-        {
+        for page in pages {
             let (Some(api_id), Some(method), Some(path)) =
                 (&page.rest_api_id, &page.method, &page.path)
             else {
                 continue;
             };
+            match &page.try_it_state {
+                Some(TryItState::Enabled) => {}
+                Some(TryItState::Unknown(raw)) => {
+                    found.undecided.push(format!(
+                        "{method} {path} of REST API {api_id}: \"try it\" state `{raw}`, a \
+                         value this gwaudit version does not know"
+                    ));
+                    continue;
+                }
+                _ => continue,
+            }
+            // A method list not collected is never read as "no such method".
+            if let Some(api) = apis
+                .iter()
+                .find(|a| &a.id == api_id && a.resources.is_none())
+            {
+                found.resources_unread.get_or_insert(api);
+                continue;
+            }
             // An `ANY` method answers every verb of its path.
             let types = apis
                 .iter()

@@ -1,5 +1,6 @@
 use super::{associated_endpoints, private_domain_policies};
 use crate::analysis::policy::grants_outside_org;
+use crate::model::DomainName;
 use crate::rules::{Emitter, RegionContext};
 
 rule!(
@@ -17,18 +18,37 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         out,
         "management policy",
         |d| d.management_policy.as_ref(),
-        // The management policy is optional: without one only the owner can associate.
+        // The management policy is optional: without one only the owner can associate. An
+        // association of another account's endpoint says the domain is shared some other way
+        // (through AWS RAM, say) that the policy does not show: no pass on that.
         |out, target, d| {
-            out.pass(
-                target,
-                format!(
-                    "private custom domain {} has no management policy: only its own account \
-                     can associate VPC endpoints with it",
-                    d.domain_name
-                ),
-            )
-            .evidence("management_policy", "none")
-            .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
+            let others = other_accounts_associated(ctx, d);
+            if others.is_empty() {
+                out.pass(
+                    target,
+                    format!(
+                        "private custom domain {} has no management policy: only its own \
+                         account can associate VPC endpoints with it",
+                        d.domain_name
+                    ),
+                )
+                .evidence("management_policy", "none")
+                .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
+            } else {
+                out.undeterminable(
+                    target,
+                    format!(
+                        "private custom domain {} has no management policy, yet VPC endpoints \
+                         of account {} are associated with it: it is shared in a way the \
+                         policy does not show, so whether accounts outside the organization \
+                         can associate cannot be told from here",
+                        d.domain_name,
+                        others.join(", ")
+                    ),
+                )
+                .evidence("management_policy", "none")
+                .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
+            }
         },
     );
     for (d, target, doc) in domains {
@@ -63,4 +83,23 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
         }
     }
+}
+
+/// Accounts other than this one whose VPC endpoints are associated with the domain (an
+/// association's ARN names the account that made it).
+fn other_accounts_associated<'a>(ctx: &RegionContext<'a>, d: &DomainName) -> Vec<&'a str> {
+    let (Ok(all), Some(arn)) = (
+        ctx.domain_name_access_associations(),
+        d.domain_name_arn.as_deref(),
+    ) else {
+        return Vec::new();
+    };
+    let mut accounts: Vec<&str> = (all.iter())
+        .filter(|a| a.domain_name_arn.as_deref() == Some(arn))
+        .filter_map(|a| a.account())
+        .filter(|account| *account != ctx.scope.account_id)
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    accounts
 }
