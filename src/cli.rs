@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -690,6 +691,41 @@ fn permissions(args: PermissionsArgs) -> anyhow::Result<i32> {
     Ok(EXIT_OK)
 }
 
+/// Enters every selected account with the role, up to `max` at a time like a scan (one at a
+/// time took minutes for hundreds of accounts), in the order of the selection.
+async fn check_access(
+    session: &crate::collect::Session,
+    resolved: &Resolved,
+    role: crate::collect::accounts::RoleOptions,
+    max: usize,
+) -> Vec<Result<(), crate::collect::accounts::AccountError>> {
+    let (caller, role) = (Arc::new(resolved.caller.clone()), Arc::new(role));
+    let ids: Vec<String> = (resolved.selection.selected.iter())
+        .map(|a| a.id.clone())
+        .collect();
+    let mut results: Vec<Option<Result<(), _>>> = ids.iter().map(|_| None).collect();
+    let mut running = tokio::task::JoinSet::new();
+    let mut pending = ids.into_iter().enumerate();
+    loop {
+        while running.len() < max.max(1) {
+            let Some((i, id)) = pending.next() else { break };
+            let (session, caller, role) = (session.clone(), caller.clone(), role.clone());
+            running.spawn(async move {
+                let entered =
+                    crate::collect::accounts::account_access(&session, &caller, &id, &role).await;
+                (i, entered.map(|_| ()))
+            });
+        }
+        match running.join_next().await {
+            Some(Ok((i, result))) => results[i] = Some(result),
+            // A check that panicked is a bug: report it as the panic it is.
+            Some(Err(e)) => std::panic::resume_unwind(e.into_panic()),
+            None => break,
+        }
+    }
+    results.into_iter().flatten().collect()
+}
+
 /// `gwaudit accounts`: the resolved selection, and with --check whether each account can be
 /// entered.
 fn accounts(args: AccountsCommandArgs) -> anyhow::Result<i32> {
@@ -701,22 +737,11 @@ fn accounts(args: AccountsCommandArgs) -> anyhow::Result<i32> {
     let (resolved, checks) = runtime()?.block_on(async {
         let session = crate::collect::Session::open(&opts).await;
         let resolved = resolve_accounts(&session, sel).await?;
-        let mut checks = Vec::new();
-        if args.check {
-            let role = sel.role();
-            for a in &resolved.selection.selected {
-                checks.push(
-                    crate::collect::accounts::account_access(
-                        &session,
-                        &resolved.caller,
-                        &a.id,
-                        &role,
-                    )
-                    .await
-                    .map(|_| ()),
-                );
-            }
-        }
+        let checks = if args.check {
+            check_access(&session, &resolved, sel.role(), opts.max_accounts()).await
+        } else {
+            Vec::new()
+        };
         anyhow::Ok((resolved, checks))
     })?;
     let failed = checks.iter().filter(|c| c.is_err()).count();

@@ -78,7 +78,7 @@ impl CollectOptions {
         }
     }
 
-    fn max_accounts(&self) -> usize {
+    pub fn max_accounts(&self) -> usize {
         match self.max_accounts {
             0 => DEFAULT_MAX_ACCOUNTS,
             n => n,
