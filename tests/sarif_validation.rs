@@ -111,6 +111,10 @@ fn every_sarif_output_passes_the_github_rules() {
     let clean = dir.path().join("clean.json");
     std::fs::write(&clean, r#"{"schema_version":1,"account_id":"111122223333","regions":[{"region":"us-east-1","rest_apis":[],"v2_apis":[],"domain_names":[]}]}"#).unwrap();
     snapshots.push(clean);
+    // No account at all (an empty shard): GitHub refuses a file without runs.
+    let nobody = dir.path().join("nobody.json");
+    std::fs::write(&nobody, r#"{"schema_version":2,"tool_version":"0.1.0","partition":"aws","accounts":[],"not_scanned":[]}"#).unwrap();
+    snapshots.push(nobody);
     let sarifs: Vec<PathBuf> = snapshots
         .iter()
         .map(|s| write_sarif(s, dir.path()))
@@ -121,6 +125,14 @@ fn every_sarif_output_passes_the_github_rules() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("clean.sarif")).unwrap())
             .unwrap();
     assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
+    let nobody: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("nobody.sarif")).unwrap())
+            .unwrap();
+    let runs = nobody["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "{nobody}");
+    assert_eq!(runs[0]["results"], serde_json::json!([]));
+    // Its own category: it closes no account's alerts.
+    assert_eq!(runs[0]["automationDetails"]["id"], "gwaudit/no-accounts/");
 }
 
 /// Proves the GitHub rules are on: a result without locations is a GitHub ingestion error.

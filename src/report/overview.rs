@@ -303,11 +303,11 @@ pub fn not_scanned(report: &ScanReport) -> usize {
 /// "3 accounts: 1 scanned, 1 incomplete, 1 not scanned" (the states that have accounts).
 pub fn accounts_summary(report: &ScanReport) -> String {
     let n = report.scan.accounts.len();
-    format!(
-        "{n} account{}: {}",
-        if n == 1 { "" } else { "s" },
-        account_states(report)
-    )
+    let plural = if n == 1 { "" } else { "s" };
+    match account_states(report) {
+        states if states.is_empty() => format!("{n} account{plural}"),
+        states => format!("{n} account{plural}: {states}"),
+    }
 }
 
 /// "1 scanned, 1 incomplete, 1 not scanned": how many accounts of the status view are in

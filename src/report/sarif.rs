@@ -430,6 +430,11 @@ pub fn accounts(report: &ScanReport) -> Vec<String> {
 /// distinct categories. A `--sarif-category` names the run of a one-account file as given,
 /// and is the prefix of each account's category when a file holds several.
 pub fn automation_id(account: &str, category: Category) -> String {
+    let account = if account.is_empty() {
+        NO_ACCOUNT
+    } else {
+        account
+    };
     match category {
         Category {
             name: Some(c),
@@ -444,6 +449,9 @@ pub fn automation_id(account: &str, category: Category) -> String {
         Category { name: None, .. } => format!("gwaudit/{account}/"),
     }
 }
+
+/// The category segment of the run written when a scan covered no account.
+const NO_ACCOUNT: &str = "no-accounts";
 
 /// `--sarif-category`, and whether each account's run gets its own category under it (a file
 /// of several accounts, or one file per account).
@@ -609,8 +617,16 @@ struct Runs<'d, 'a>(&'d Document<'a>);
 impl Serialize for Runs<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let doc = self.0;
-        let runs: Vec<AccountRun> = doc
-            .accounts
+        // GitHub refuses a file without runs ("1 item required"): a scan of no account (an
+        // empty shard) still writes one run, with no results and a category of its own that
+        // closes no account's alerts.
+        let no_account = [String::new()];
+        let accounts = if doc.accounts.is_empty() {
+            &no_account[..]
+        } else {
+            doc.accounts
+        };
+        let runs: Vec<AccountRun> = accounts
             .iter()
             .map(|account| AccountRun {
                 doc,
@@ -697,7 +713,10 @@ impl AccountRun<'_, '_> {
             .properties(bag(
                 None,
                 BTreeMap::from([
-                    ("account".to_string(), json!(self.account)),
+                    (
+                        "account".to_string(),
+                        json!((!self.account.is_empty()).then_some(self.account)),
+                    ),
                     ("regions".to_string(), json!(self.regions())),
                     ("complete".to_string(), json!(report.scan.complete)),
                 ]),
