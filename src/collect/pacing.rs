@@ -68,12 +68,15 @@ pub struct Pacer {
 
 impl Pacer {
     /// `max_rps` caps the general rate (default 9, under the quota of 10); GetResources keeps
-    /// its own stricter quota, scaled down with it.
+    /// its own stricter quota, rate and burst scaled down with it (a fixed burst of 4 let a
+    /// lowered `--max-rps` start with more GetResources calls than its share, which were
+    /// throttled: scripts/bench-org.sh).
     pub fn new(max_rps: f64) -> Self {
         let rps = max_rps.clamp(0.1, 10.0);
+        let share = rps / 9.0_f64.max(rps);
         Pacer {
             all: Bucket::new(rps, (rps * 4.0).clamp(1.0, 40.0)),
-            get_resources: Bucket::new(2.3 * rps / 9.0_f64.max(rps), 4.0),
+            get_resources: Bucket::new(2.3 * share, (4.0 * share).clamp(1.0, 4.0)),
         }
     }
     /// The stricter GetResources bucket is waited for last, so nothing delays a GetResources
@@ -151,5 +154,14 @@ mod tests {
             assert_eq!(b.take(&mut state, now), None);
         }
         assert!(b.take(&mut state, now).is_some());
+    }
+
+    #[test]
+    fn get_resources_burst_scales_with_max_rps() {
+        assert_eq!(Pacer::new(9.0).get_resources.burst, 4.0);
+        assert_eq!(Pacer::new(10.0).get_resources.burst, 4.0);
+        assert!((Pacer::new(4.5).get_resources.burst - 2.0).abs() < 1e-9);
+        // Never below one call, or nothing would ever be sent.
+        assert_eq!(Pacer::new(1.0).get_resources.burst, 1.0);
     }
 }
