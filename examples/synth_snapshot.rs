@@ -89,7 +89,7 @@ fn main() {
         .unwrap_or(5000);
     let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
     let snapshot = Snapshot {
-        schema_version: SCHEMA_VERSION,
+        schema_version: SCHEMA_V1,
         tool_version: None,
         collected_at: None,
         partition: "aws".into(),

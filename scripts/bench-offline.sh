@@ -20,16 +20,28 @@ REPL="$DIR/replicated-$R.json"
 target/release/examples/synth_snapshot "$N" > "$SYNTH"
 python3 scripts/replicate_snapshot.py "$R" > "$REPL"
 
-# Prints "<wall seconds> <peak KB>" of one command, its output discarded.
+# Prints "<wall seconds> <peak KB>" of one command, its output discarded. A command that fails
+# stops the benchmark: the time of an error exit is no measurement (the synthetic snapshot was
+# once refused at load, and its 0.09 s read as a result).
 measure() {
-  /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1
+  local err
+  err="$(mktemp)"
+  if ! /usr/bin/time -o "$err.time" -f "%e %M" "$@" >/dev/null 2>"$err"; then
+    echo "benchmark command failed: $*" >&2
+    head -5 "$err" >&2
+    exit 1
+  fi
+  tail -1 "$err.time"
+  rm -f "$err" "$err.time"
 }
 
 # The best of three, for Python and each format alike: "<seconds> <peak KB>".
 best() {
   local best_s="" kb=""
   for _ in 1 2 3; do
-    read -r s kb < <(measure "$@")
+    local m
+    m="$(measure "$@")" || exit 1
+    read -r s kb <<<"$m"
     if [ -z "$best_s" ] || python3 -c "import sys; sys.exit(not $s < $best_s)"; then
       best_s=$s
     fi
@@ -37,17 +49,20 @@ best() {
   echo "$best_s $kb"
 }
 
-read -r s kb < <(best "$BIN" scan --snapshot fixtures/demo/demo-account.json --fail-on none)
+m="$(best "$BIN" scan --snapshot fixtures/demo/demo-account.json --fail-on none)"
+read -r s kb <<<"$m"
 echo "demo scan: $s s, $kb KB peak RSS"
 
 for snap in "$SYNTH" "$REPL"; do
   echo
   echo "$(basename "$snap"): $(du -h "$snap" | cut -f1)"
-  read -r py_s py_kb < <(best python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$snap")
+  m="$(best python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$snap")"
+  read -r py_s py_kb <<<"$m"
   printf '%-10s %6s s  %8s KB peak RSS\n' "python" "$py_s" "$py_kb"
   for fmt in json sarif markdown table; do
-    read -r s kb < <(best "$BIN" scan --snapshot "$snap" --format "$fmt" --fail-on none \
-      --allow-incomplete-sarif)
+    m="$(best "$BIN" scan --snapshot "$snap" --format "$fmt" --fail-on none \
+      --allow-incomplete-sarif)"
+    read -r s kb <<<"$m"
     ratio=$(python3 -c "print(f'{$s / $py_s:.2f}')")
     printf '%-10s %6s s  %8s KB peak RSS  (%s x Python json.load)\n' "$fmt" "$s" "$kb" "$ratio"
   done
