@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use gwaudit::model::parse_snapshot;
+use gwaudit::model::{parse_snapshot, UnknownCause};
 use gwaudit::rules::{evaluate, registry, Finding, RuleParams, Selection, Status};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
@@ -57,6 +57,10 @@ struct Expectation {
     case: String,
     #[serde(default)]
     message_contains: Option<String>,
+    /// An unknown's cause, when the case is about it (`not_collected`, `not_determinable`):
+    /// the cause decides whether SARIF is withheld and a rescan suggested.
+    #[serde(default)]
+    cause: Option<UnknownCause>,
     /// Needed only when the same resource path exists in several regions (`account`).
     #[serde(default)]
     region: Option<String>,
@@ -326,6 +330,19 @@ fn check_expectations(expect: &[Expectation], findings: &[Finding]) -> Vec<Strin
                 errors.push(format!(
                     "{} ({}): message lacks `{needle}`: {}",
                     exp.resource, exp.case, f.message
+                ));
+            }
+        }
+        if let Some(cause) = exp.cause {
+            if exp.status != Status::Unknown {
+                errors.push(format!(
+                    "{} ({}): only an unknown expectation names a cause",
+                    exp.resource, exp.case
+                ));
+            } else if f.unknown_cause != Some(cause) {
+                errors.push(format!(
+                    "{} ({}): cause {:?}, expected {cause:?}: {}",
+                    exp.resource, exp.case, f.unknown_cause, f.message
                 ));
             }
         }
