@@ -2,8 +2,9 @@
 //! `DescribeManagedRuleGroup`), end to end through the real SDK client. The loopback proxy
 //! answers the WAF calls with JSON shaped as the AWS WAF API reference documents it (canned
 //! here) and the REST API's stages with their web ACLs; the rest comes from moto. One web ACL
-//! is read in full; the other references a managed group whose description is refused, so the
-//! rules that need it answer unknown naming the call and the missing permission, never pass.
+//! is read in full; the other references managed groups whose description is refused (one
+//! with rules overridden to count, one a vendor's group overriding nothing), so the rules that
+//! need them answer unknown naming the call and the missing permission, never pass.
 
 mod support;
 
@@ -53,8 +54,9 @@ fn read_acl() -> String {
     )
 }
 
-/// `GetWebACL`: Known bad inputs with its rules excluded (the older spelling of Count), and
-/// the Common rule set overridden to Count as a whole (read once however many ACLs use it).
+/// `GetWebACL`: Known bad inputs with its rules excluded (the older spelling of Count), a
+/// vendor's group in NONE mode overriding nothing, and the Common rule set overridden to Count
+/// as a whole (read once however many ACLs use it).
 fn denied_acl() -> String {
     format!(
         r#"{{"WebACL":{{"Name":"denied-acl","Id":"a2","ARN":"{DENIED_ACL}","DefaultAction":{{"Allow":{{}}}},
@@ -63,7 +65,9 @@ fn denied_acl() -> String {
               "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesKnownBadInputsRuleSet",
                 "ExcludedRules":[{{"Name":"Host_localhost_HEADER"}},{{"Name":"PROPFIND_METHOD"}},
                   {{"Name":"ExploitablePaths_URIPATH"}},{{"Name":"Log4JRCE_HEADER"}}]}}}}}},
-            {{"Name":"crs-trial","Priority":1,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
+            {{"Name":"bot-signals","Priority":1,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"ExampleVendor","Name":"BotSignals"}}}}}},
+            {{"Name":"crs-trial","Priority":2,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
               "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}}}}}}],
           {VISIBILITY},"Capacity":900,"LabelNamespace":"awswaf:123456789012:webacl:denied-acl:"}},
           "LockToken":"t2"}}"#
@@ -156,10 +160,15 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         ),
         proxy::json_target(&t("GetRuleGroup"), &[], Action::Respond(leak(team_group()))),
         proxy::json_target(&t("GetIPSet"), &[], Action::Respond(leak(blocklist()))),
-        // The role lacks wafv2:DescribeManagedRuleGroup for one group only.
+        // The role lacks wafv2:DescribeManagedRuleGroup for two groups only.
         proxy::json_target(
             &t("DescribeManagedRuleGroup"),
             &["AWSManagedRulesKnownBadInputsRuleSet"],
+            Action::Deny,
+        ),
+        proxy::json_target(
+            &t("DescribeManagedRuleGroup"),
+            &["BotSignals"],
             Action::Deny,
         ),
         proxy::json_target(
@@ -212,20 +221,26 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         .iter()
         .filter(|e| e["service"] == "wafv2")
         .collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0]["operation"], "DescribeManagedRuleGroup");
+    let refused: Vec<&Value> = errors.iter().map(|e| &e["resource"]).collect();
     assert_eq!(
-        errors[0]["resource"],
-        "AWS/AWSManagedRulesKnownBadInputsRuleSet"
+        refused,
+        [
+            "AWS/AWSManagedRulesKnownBadInputsRuleSet",
+            "ExampleVendor/BotSignals"
+        ],
+        "{errors:?}"
     );
-    assert_eq!(
-        errors[0]["missing_permission"],
-        "wafv2:DescribeManagedRuleGroup on *"
-    );
+    for e in &errors {
+        assert_eq!(e["operation"], "DescribeManagedRuleGroup");
+        assert_eq!(
+            e["missing_permission"],
+            "wafv2:DescribeManagedRuleGroup on *"
+        );
+    }
     // Each referenced group, set and ACL read once, though the Common rule set is referenced
     // by both ACLs.
     let calls = &snapshot["collection_stats"]["api_calls"];
-    assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 2, "{calls}");
+    assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 3, "{calls}");
     assert_eq!(calls["wafv2:GetRuleGroup"], 1);
     assert_eq!(calls["wafv2:GetIPSet"], 1);
     assert_eq!(calls["wafv2:GetWebACL"], 2);
@@ -240,14 +255,20 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         .as_str()
         .unwrap()
         .contains("3 of their rules overridden"));
-    for rule in ["GW402", "GW403"] {
+    // A vendor's group overriding nothing is no proof of blocking when its rules were not read
+    // (its own rules may only count): GW402 names it; GW403 only looks at baseline groups.
+    for (rule, group) in [
+        ("GW402", "BotSignals"),
+        ("GW403", "AWSManagedRulesKnownBadInputsRuleSet"),
+    ] {
         let r = result(&report, rule, DENIED_ACL);
         assert_eq!(r["status"], "unknown", "{rule}: {r}");
         assert_eq!(r["unknown_cause"], "not_collected", "{rule}: {r}");
         let message = r["message"].as_str().unwrap();
         assert!(
             message.contains("wafv2:DescribeManagedRuleGroup failed")
-                && message.contains("missing permission wafv2:DescribeManagedRuleGroup"),
+                && message.contains("missing permission wafv2:DescribeManagedRuleGroup")
+                && message.contains(group),
             "{rule}: {message}"
         );
     }

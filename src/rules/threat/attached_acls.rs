@@ -75,8 +75,9 @@ pub(super) enum GroupMode {
     Blocks,
     Counts,
     /// Whether any of the group's rules blocks depends on its rule list, which was not read:
-    /// a customer group whose `GetRuleGroup` failed, or a managed group with many rules
-    /// overridden whose `DescribeManagedRuleGroup` failed (or a snapshot older than the call).
+    /// a customer group whose `GetRuleGroup` failed, or a managed group whose
+    /// `DescribeManagedRuleGroup` failed (or a snapshot older than the call), unless it is an
+    /// AWS baseline group with fewer rules overridden than it is documented to block with.
     NotRead,
     /// The rule list was read and cannot tell: a managed group whose vendor lists no rules, or
     /// whose rules left unoverridden carry no action gwaudit knows.
@@ -100,8 +101,8 @@ fn enforcing(action: Option<WafRuleAction>) -> bool {
 
 /// A lower bound of the blocking rules of AWS managed groups across their versions (AWS
 /// managed rule groups documentation), used only when a group's rules could not be read:
-/// fewer count overrides than this leave part of the group blocking. For any other group a
-/// single override may have silenced all of it.
+/// fewer count overrides than this leave part of the group blocking. Of any other group
+/// nothing is documented: unread, it may block nothing, whatever the reference overrides.
 const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
     ("AWSManagedRulesCommonRuleSet", 15),
     ("AWSManagedRulesKnownBadInputsRuleSet", 3),
@@ -165,22 +166,21 @@ fn managed_mode(reference: &WafRule, group: &ManagedRuleGroup) -> GroupMode {
     }
 }
 
-/// A managed group in NONE mode whose rules were not read: it blocks when nothing is
-/// overridden to count or allow, or fewer rules than an AWS baseline group surely holds.
+/// A managed group in NONE mode whose rules were not read: it surely blocks only when it is
+/// an AWS baseline group with fewer rules overridden to count or allow than it is documented
+/// to block with. Nothing is known of any other group's own actions (a vendor's group may only
+/// count or label), so even with nothing overridden it may block nothing.
 fn unread_managed_mode(reference: &WafRule, vendor: &str, name: &str) -> GroupMode {
     let counted: BTreeSet<&str> = reference
         .statement
         .rules_not_blocking()
         .into_iter()
         .collect();
-    if counted.is_empty() {
-        return GroupMode::Blocks;
-    }
     let bound = BLOCKING_RULES_AT_LEAST
         .iter()
         .find(|(group, _)| vendor == "AWS" && *group == name)
         .map_or(0, |(_, n)| *n);
-    if counted.len() < bound {
+    if bound > 0 && counted.len() < bound {
         GroupMode::Blocks
     } else {
         GroupMode::NotRead
@@ -217,10 +217,14 @@ pub(super) fn undetermined(
             } => {
                 let counted: BTreeSet<&str> =
                     rule.statement.rules_not_blocking().into_iter().collect();
-                names.push(format!(
-                    "{name} ({} rules overridden to count or allow)",
-                    counted.len()
-                ));
+                names.push(if counted.is_empty() {
+                    name.clone()
+                } else {
+                    format!(
+                        "{name} ({} rules overridden to count or allow)",
+                        counted.len()
+                    )
+                });
                 if mode == Some(GroupMode::Undisclosed) {
                     reasons.push(format!(
                         "DescribeManagedRuleGroup lists {} (the vendor decides what it discloses)",

@@ -30,9 +30,7 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
             WafStatement::RuleGroupReference { .. } => {
                 "customer rule group (its rules were not collected)".to_string()
             }
-            _ => "managed rule group with rules overridden to COUNT (its rules were not \
-                  collected)"
-                .to_string(),
+            _ => "managed rule group (its rules were not collected)".to_string(),
         },
         (None, Some(GroupMode::Undisclosed)) => {
             "managed rule group whose rule actions are not disclosed".to_string()
