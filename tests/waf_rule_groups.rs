@@ -17,6 +17,7 @@ const WAF: &str = "AWSWAF_20190729";
 
 const READ_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/read-acl/a1";
 const DENIED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/denied-acl/a2";
+const PINNED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/pinned-acl/a3";
 const TEAM_GROUP: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/rulegroup/team/g1";
 const BLOCKLIST: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/ipset/blocklist/s1";
 
@@ -74,6 +75,19 @@ fn denied_acl() -> String {
     )
 }
 
+/// `GetWebACL`: the SQL database group pinned to a version that has since expired.
+fn pinned_acl() -> String {
+    format!(
+        r#"{{"WebACL":{{"Name":"pinned-acl","Id":"a3","ARN":"{PINNED_ACL}","DefaultAction":{{"Allow":{{}}}},
+          "Rules":[
+            {{"Name":"sqli","Priority":0,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesSQLiRuleSet",
+                "Version":"Version_1.0"}}}}}}],
+          {VISIBILITY},"Capacity":200,"LabelNamespace":"awswaf:123456789012:webacl:pinned-acl:"}},
+          "LockToken":"t5"}}"#
+    )
+}
+
 /// `DescribeManagedRuleGroup` (WAF API reference): the rules with their own actions.
 fn crs_description() -> String {
     let rules: Vec<String> = CRS_RULES
@@ -127,7 +141,8 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     // GetStages (REST API reference, Stage): two stages, one per web ACL.
     let stages = leak(format!(
         r#"{{"item":[{{"stageName":"prod","deploymentId":"d1","webAclArn":"{READ_ACL}"}},
-                     {{"stageName":"dev","deploymentId":"d1","webAclArn":"{DENIED_ACL}"}}]}}"#
+                     {{"stageName":"dev","deploymentId":"d1","webAclArn":"{DENIED_ACL}"}},
+                     {{"stageName":"test","deploymentId":"d1","webAclArn":"{PINNED_ACL}"}}]}}"#
     ));
     let logging = |acl: &str| {
         leak(format!(
@@ -157,6 +172,25 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
             &t("GetLoggingConfiguration"),
             &["denied-acl"],
             Action::Respond(logging(DENIED_ACL)),
+        ),
+        proxy::json_target(
+            &t("GetWebACL"),
+            &["\"Id\":\"a3\""],
+            Action::Respond(leak(pinned_acl())),
+        ),
+        proxy::json_target(
+            &t("GetLoggingConfiguration"),
+            &["pinned-acl"],
+            Action::Respond(logging(PINNED_ACL)),
+        ),
+        // WAF refuses for good to describe a version past its expiry.
+        proxy::json_target(
+            &t("DescribeManagedRuleGroup"),
+            &["Version_1.0"],
+            Action::Refuse {
+                error_type: "WAFExpiredManagedRuleGroupVersionException",
+                body: r#"{"__type":"WAFExpiredManagedRuleGroupVersionException","Message":"The managed rule group version has expired."}"#,
+            },
         ),
         proxy::json_target(&t("GetRuleGroup"), &[], Action::Respond(leak(team_group()))),
         proxy::json_target(&t("GetIPSet"), &[], Action::Respond(leak(blocklist()))),
@@ -221,29 +255,47 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         .iter()
         .filter(|e| e["service"] == "wafv2")
         .collect();
-    let refused: Vec<&Value> = errors.iter().map(|e| &e["resource"]).collect();
+    let refused: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| (e["resource"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
     assert_eq!(
         refused,
         [
-            "AWS/AWSManagedRulesKnownBadInputsRuleSet",
-            "ExampleVendor/BotSignals"
+            (
+                "AWS/AWSManagedRulesKnownBadInputsRuleSet",
+                "AccessDeniedException"
+            ),
+            ("ExampleVendor/BotSignals", "AccessDeniedException"),
+            (
+                "AWS/AWSManagedRulesSQLiRuleSet/Version_1.0",
+                "ManagedRuleGroupVersionUnavailable"
+            ),
         ],
         "{errors:?}"
     );
     for e in &errors {
         assert_eq!(e["operation"], "DescribeManagedRuleGroup");
+    }
+    for e in &errors[..2] {
         assert_eq!(
             e["missing_permission"],
             "wafv2:DescribeManagedRuleGroup on *"
         );
     }
+    let expired = errors[2]["message"].as_str().unwrap();
+    assert!(
+        expired.contains("pinned version Version_1.0")
+            && expired.contains("WAFExpiredManagedRuleGroupVersionException"),
+        "{expired}"
+    );
     // Each referenced group, set and ACL read once, though the Common rule set is referenced
     // by both ACLs.
     let calls = &snapshot["collection_stats"]["api_calls"];
-    assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 3, "{calls}");
+    assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 4, "{calls}");
     assert_eq!(calls["wafv2:GetRuleGroup"], 1);
     assert_eq!(calls["wafv2:GetIPSet"], 1);
-    assert_eq!(calls["wafv2:GetWebACL"], 2);
+    assert_eq!(calls["wafv2:GetWebACL"], 3);
 
     let report = support::scan_json(&snapshot, &["--rules", "GW402,GW403,GW404"]);
     for rule in ["GW402", "GW403", "GW404"] {
@@ -273,4 +325,16 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         );
     }
     assert_eq!(result(&report, "GW404", DENIED_ACL)["status"], "fail");
+    // The expired pinned version: no rescan will describe it, so the unknown is not
+    // determinable (it does not hold SARIF back) and names the version.
+    let r = result(&report, "GW402", PINNED_ACL);
+    assert_eq!(r["status"], "unknown", "{r}");
+    assert_eq!(r["unknown_cause"], "not_determinable", "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("for AWS/AWSManagedRulesSQLiRuleSet/Version_1.0"),
+        "{r}"
+    );
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use aws_sdk_wafv2::operation::describe_managed_rule_group::DescribeManagedRuleGroupError;
 use aws_sdk_wafv2::types as sdk;
 
 use super::{capped, RegionCollector};
@@ -380,27 +381,42 @@ type ManagedGroupKey = (String, String, Option<String>);
 
 /// One managed rule group's rules (`DescribeManagedRuleGroup`, regional scope, the version the
 /// reference pins or else the vendor's default, which is the one the web ACL runs); `None`
-/// when it could not be read (the error is recorded).
+/// when it could not be read (the error is recorded). A pinned version WAF refuses for good is
+/// recorded as such, so the rules that need it do not ask for a rescan that cannot help.
 async fn managed_rule_group(
     rc: &Arc<RegionCollector>,
     key: &ManagedGroupKey,
 ) -> Option<ManagedRuleGroup> {
     let (vendor, name, version) = key;
     let resource = managed_group_id(vendor, name, version.as_deref());
-    let got = rc
-        .call(
-            &op::DESCRIBE_MANAGED_RULE_GROUP,
-            Some(&resource),
-            rc.clients
-                .wafv2
-                .describe_managed_rule_group()
-                .vendor_name(vendor)
-                .name(name)
-                .scope(sdk::Scope::Regional)
-                .set_version_name(version.clone())
-                .send(),
-        )
-        .await?;
+    let operation = &op::DESCRIBE_MANAGED_RULE_GROUP;
+    let sent = capped(
+        &rc.in_flight,
+        rc.clients
+            .wafv2
+            .describe_managed_rule_group()
+            .vendor_name(vendor)
+            .name(name)
+            .scope(sdk::Scope::Regional)
+            .set_version_name(version.clone())
+            .send(),
+    )
+    .await;
+    let got = match sent {
+        Ok(got) => got,
+        Err(e) => {
+            let refused = e
+                .as_service_error()
+                .and_then(|s| version_refused(s, version.as_deref()));
+            match refused {
+                Some(why) => {
+                    rc.record_failure(operation, Some(&resource), VERSION_UNAVAILABLE_CODE, &why)
+                }
+                None => rc.record_error(&e, operation, Some(&resource)),
+            }
+            return None;
+        }
+    };
     Some(ManagedRuleGroup {
         vendor_name: vendor.clone(),
         name: name.clone(),
@@ -415,4 +431,81 @@ async fn managed_rule_group(
             })
             .collect(),
     })
+}
+
+/// Why WAF will never describe the `version` a reference pins, from its refusal: the version
+/// has expired (`WAFExpiredManagedRuleGroupVersionException`) or is scheduled to expire, which
+/// WAF answers with an invalid parameter naming the version. `None` for any other error (a
+/// rescan may succeed) or when no version is pinned.
+fn version_refused(err: &DescribeManagedRuleGroupError, version: Option<&str>) -> Option<String> {
+    use DescribeManagedRuleGroupError as E;
+    let version = version?;
+    let (code, message) = match err {
+        E::WafExpiredManagedRuleGroupVersionException(e) => {
+            ("WAFExpiredManagedRuleGroupVersionException", e.message())
+        }
+        E::WafInvalidParameterException(e)
+            if e.parameter()
+                .is_some_and(|p| p == version || p.eq_ignore_ascii_case("VersionName")) =>
+        {
+            ("WAFInvalidParameterException", e.message())
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "the pinned version {version} cannot be described ({code}: {}): WAF does not describe a \
+         version that has expired or is scheduled to expire, so a rescan will not help; move the \
+         reference to an available version (wafv2 ListAvailableManagedRuleGroupVersions)",
+        message.unwrap_or("no message")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_wafv2::types::error::{
+        WafExpiredManagedRuleGroupVersionException, WafInvalidParameterException,
+        WafNonexistentItemException,
+    };
+
+    fn invalid(parameter: &str) -> DescribeManagedRuleGroupError {
+        DescribeManagedRuleGroupError::WafInvalidParameterException(
+            WafInvalidParameterException::builder()
+                .message("Error reason: The parameter contains formatting that is not valid.")
+                .parameter(parameter)
+                .build(),
+        )
+    }
+
+    #[test]
+    fn a_pinned_version_waf_refuses_for_good_is_named() {
+        let expired = DescribeManagedRuleGroupError::WafExpiredManagedRuleGroupVersionException(
+            WafExpiredManagedRuleGroupVersionException::builder()
+                .message("The version has expired")
+                .build(),
+        );
+        let why = version_refused(&expired, Some("Version_1.2")).unwrap();
+        assert!(
+            why.contains("pinned version Version_1.2")
+                && why.contains(
+                    "WAFExpiredManagedRuleGroupVersionException: The version has expired"
+                ),
+            "{why}"
+        );
+        for parameter in ["Version_1.2", "VersionName"] {
+            let why = version_refused(&invalid(parameter), Some("Version_1.2")).unwrap();
+            assert!(why.contains("WAFInvalidParameterException"), "{why}");
+        }
+    }
+
+    #[test]
+    fn other_refusals_stay_failures_a_rescan_may_fix() {
+        // An invalid parameter that is not the version, or no version pinned at all.
+        assert_eq!(version_refused(&invalid("Name"), Some("Version_1.2")), None);
+        assert_eq!(version_refused(&invalid("VersionName"), None), None);
+        let missing = DescribeManagedRuleGroupError::WafNonexistentItemException(
+            WafNonexistentItemException::builder().build(),
+        );
+        assert_eq!(version_refused(&missing, Some("Version_1.2")), None);
+    }
 }

@@ -34,13 +34,19 @@ impl UnknownCause {
 /// The code of a value AWS sent that this version does not know (kept as [`super::RawValue`]).
 pub const UNKNOWN_VALUE_CODE: &str = "UnknownValue";
 
+/// The code of a managed rule group version WAF refuses to describe for good: the version a
+/// web ACL pins has expired or is scheduled to expire.
+pub const VERSION_UNAVAILABLE_CODE: &str = "ManagedRuleGroupVersionUnavailable";
+
 /// Codes the collector records for what no call can read (not failures): a role of another
 /// account cannot be read from this one; a value this version does not know cannot be graded
-/// however much access the scan has (rescanning with this version changes nothing).
+/// however much access the scan has (rescanning with this version changes nothing); a pinned
+/// managed group version past its expiry is refused to every caller, every time.
 const NOT_DETERMINABLE_CODES: &[&str] = &[
     "CrossAccountRole",
     UNKNOWN_VALUE_CODE,
     super::portals::SHARED_PRODUCT_CODE,
+    VERSION_UNAVAILABLE_CODE,
 ];
 
 /// A call that failed during collection. Rules that needed its data answer `unknown` and cite it.
@@ -83,6 +89,9 @@ impl CollectionError {
         let what = match self.cause() {
             UnknownCause::NotCollected => "failed",
             _ if self.code == UNKNOWN_VALUE_CODE => "returned a value this version does not know",
+            _ if self.code == VERSION_UNAVAILABLE_CODE => {
+                "cannot describe the pinned version, expired or scheduled to expire"
+            }
             UnknownCause::NotDeterminable => "cannot be read from this account",
         };
         let mut s = format!("{}:{} {what} ({})", self.service, self.operation, self.code);

@@ -33,6 +33,12 @@ pub enum Action {
     /// 200 with this JSON body, shaped as the AWS API reference documents the answer: how a
     /// test exercises an operation moto does not implement (routing rules, ...).
     Respond(&'static str),
+    /// 400 with this error type (`x-amzn-errortype`) and JSON body: a service-specific refusal
+    /// such as WAF's `WAFExpiredManagedRuleGroupVersionException`.
+    Refuse {
+        error_type: &'static str,
+        body: &'static str,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +292,7 @@ fn injected(action: Action, path: &str) -> Vec<u8> {
         ),
         Action::Garbage => response(200, "OK", None, "\u{1}\u{2}<html>not json at all{{{"),
         Action::Respond(body) => response(200, "OK", None, body),
+        Action::Refuse { error_type, body } => response(400, "Bad Request", Some(error_type), body),
         Action::Rewrite { .. } => unreachable!("rewrites change the upstream answer"),
     }
 }

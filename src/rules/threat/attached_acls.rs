@@ -233,11 +233,17 @@ pub(super) fn undetermined(
                 } else {
                     let id = managed_group_id(vendor_name, name, version.as_deref());
                     let op = &op::DESCRIBE_MANAGED_RULE_GROUP;
+                    let this = ctx.cause(op, Some(&id));
+                    // A version WAF refuses for good is no collection gap.
+                    let what = match this {
+                        UnknownCause::NotCollected => "was not collected",
+                        UnknownCause::NotDeterminable => "cannot be read",
+                    };
                     reasons.push(format!(
-                        "its rule list was not collected ({})",
+                        "its rule list {what} ({})",
                         ctx.reason(op, Some(&id))
                     ));
-                    cause = cause.min(ctx.cause(op, Some(&id)));
+                    cause = cause.min(this);
                 }
             }
             _ => {}

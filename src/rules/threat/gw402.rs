@@ -30,7 +30,7 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
             WafStatement::RuleGroupReference { .. } => {
                 "customer rule group (its rules were not collected)".to_string()
             }
-            _ => "managed rule group (its rules were not collected)".to_string(),
+            _ => "managed rule group (its rules could not be read)".to_string(),
         },
         (None, Some(GroupMode::Undisclosed)) => {
             "managed rule group whose rule actions are not disclosed".to_string()
