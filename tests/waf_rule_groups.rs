@@ -18,6 +18,7 @@ const WAF: &str = "AWSWAF_20190729";
 const READ_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/read-acl/a1";
 const DENIED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/denied-acl/a2";
 const PINNED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/pinned-acl/a3";
+const NOVEL_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/novel-acl/a4";
 const TEAM_GROUP: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/rulegroup/team/g1";
 const BLOCKLIST: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/ipset/blocklist/s1";
 
@@ -88,6 +89,20 @@ fn pinned_acl() -> String {
     )
 }
 
+/// `GetWebACL`: the customer group with its blocking rate rule overridden to an action this
+/// version does not know (a newer WAF's): the SDK drops the member, the collector records it.
+fn novel_acl() -> String {
+    format!(
+        r#"{{"WebACL":{{"Name":"novel-acl","Id":"a4","ARN":"{NOVEL_ACL}","DefaultAction":{{"Allow":{{}}}},
+          "Rules":[
+            {{"Name":"team-novel","Priority":0,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "Statement":{{"RuleGroupReferenceStatement":{{"ARN":"{TEAM_GROUP}",
+                "RuleActionOverrides":[{{"Name":"per-ip","ActionToUse":{{"Quarantine":{{}}}}}}]}}}}}}],
+          {VISIBILITY},"Capacity":10,"LabelNamespace":"awswaf:123456789012:webacl:novel-acl:"}},
+          "LockToken":"t6"}}"#
+    )
+}
+
 /// `DescribeManagedRuleGroup` (WAF API reference): the rules with their own actions.
 fn crs_description() -> String {
     let rules: Vec<String> = CRS_RULES
@@ -102,12 +117,15 @@ fn crs_description() -> String {
     )
 }
 
-/// `GetRuleGroup` (WAF API reference, RuleGroup): a rate-based rule that blocks.
+/// `GetRuleGroup` (WAF API reference, RuleGroup): a rate-based rule that blocks, and a rule
+/// whose action this version does not know.
 fn team_group() -> String {
     format!(
         r#"{{"RuleGroup":{{"Name":"team","Id":"g1","Capacity":10,"ARN":"{TEAM_GROUP}",{VISIBILITY},
           "Rules":[{{"Name":"per-ip","Priority":0,"Action":{{"Block":{{}}}},{VISIBILITY},
-            "Statement":{{"RateBasedStatement":{{"Limit":500,"EvaluationWindowSec":300,"AggregateKeyType":"IP"}}}}}}],
+            "Statement":{{"RateBasedStatement":{{"Limit":500,"EvaluationWindowSec":300,"AggregateKeyType":"IP"}}}}}},
+            {{"Name":"quarantine","Priority":1,"Action":{{"Quarantine":{{}}}},{VISIBILITY},
+            "Statement":{{"GeoMatchStatement":{{"CountryCodes":["AQ"]}}}}}}],
           "LabelNamespace":"awswaf:123456789012:rulegroup:team:"}},"LockToken":"t3"}}"#
     )
 }
@@ -142,7 +160,8 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     let stages = leak(format!(
         r#"{{"item":[{{"stageName":"prod","deploymentId":"d1","webAclArn":"{READ_ACL}"}},
                      {{"stageName":"dev","deploymentId":"d1","webAclArn":"{DENIED_ACL}"}},
-                     {{"stageName":"test","deploymentId":"d1","webAclArn":"{PINNED_ACL}"}}]}}"#
+                     {{"stageName":"test","deploymentId":"d1","webAclArn":"{PINNED_ACL}"}},
+                     {{"stageName":"beta","deploymentId":"d1","webAclArn":"{NOVEL_ACL}"}}]}}"#
     ));
     let logging = |acl: &str| {
         leak(format!(
@@ -182,6 +201,16 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
             &t("GetLoggingConfiguration"),
             &["pinned-acl"],
             Action::Respond(logging(PINNED_ACL)),
+        ),
+        proxy::json_target(
+            &t("GetWebACL"),
+            &["\"Id\":\"a4\""],
+            Action::Respond(leak(novel_acl())),
+        ),
+        proxy::json_target(
+            &t("GetLoggingConfiguration"),
+            &["novel-acl"],
+            Action::Respond(logging(NOVEL_ACL)),
         ),
         // WAF refuses for good to describe a version past its expiry.
         proxy::json_target(
@@ -249,45 +278,75 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         .collect();
     assert_eq!(described, ["AWSManagedRulesCommonRuleSet"], "{denied}");
 
-    let errors: Vec<&Value> = snapshot["collection_errors"]
+    let all_errors: Vec<&Value> = snapshot["collection_errors"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["service"] == "wafv2")
         .collect();
-    let refused: Vec<(&str, &str)> = errors
-        .iter()
-        .map(|e| (e["resource"].as_str().unwrap(), e["code"].as_str().unwrap()))
-        .collect();
+    let errors = |code: &str| -> Vec<&Value> {
+        all_errors
+            .iter()
+            .copied()
+            .filter(|e| e["code"] == code)
+            .collect()
+    };
+    let denied_errors = errors("AccessDeniedException");
+    let refused: Vec<&Value> = denied_errors.iter().map(|e| &e["resource"]).collect();
     assert_eq!(
         refused,
         [
-            (
-                "AWS/AWSManagedRulesKnownBadInputsRuleSet",
-                "AccessDeniedException"
-            ),
-            ("ExampleVendor/BotSignals", "AccessDeniedException"),
-            (
-                "AWS/AWSManagedRulesSQLiRuleSet/Version_1.0",
-                "ManagedRuleGroupVersionUnavailable"
-            ),
+            "AWS/AWSManagedRulesKnownBadInputsRuleSet",
+            "ExampleVendor/BotSignals"
         ],
-        "{errors:?}"
+        "{denied_errors:?}"
     );
-    for e in &errors {
+    for e in &denied_errors {
         assert_eq!(e["operation"], "DescribeManagedRuleGroup");
-    }
-    for e in &errors[..2] {
         assert_eq!(
             e["missing_permission"],
             "wafv2:DescribeManagedRuleGroup on *"
         );
     }
-    let expired = errors[2]["message"].as_str().unwrap();
+    let expired = errors("ManagedRuleGroupVersionUnavailable");
+    assert_eq!(expired.len(), 1, "{expired:?}");
+    assert_eq!(expired[0]["operation"], "DescribeManagedRuleGroup");
+    assert_eq!(
+        expired[0]["resource"],
+        "AWS/AWSManagedRulesSQLiRuleSet/Version_1.0"
+    );
+    let message = expired[0]["message"].as_str().unwrap();
     assert!(
-        expired.contains("pinned version Version_1.0")
-            && expired.contains("WAFExpiredManagedRuleGroupVersionException"),
-        "{expired}"
+        message.contains("pinned version Version_1.0")
+            && message.contains("WAFExpiredManagedRuleGroupVersionException"),
+        "{message}"
+    );
+    // The override and the group rule with an action this version does not know, each named
+    // where it was read (the group once, though two ACLs reference it).
+    let unknown: Vec<(&str, &str)> = errors("UnknownValue")
+        .iter()
+        .map(|e| {
+            (
+                e["operation"].as_str().unwrap(),
+                e["resource"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [("GetWebACL", NOVEL_ACL), ("GetRuleGroup", TEAM_GROUP)],
+        "{unknown:?}"
+    );
+    let novel = errors("UnknownValue")[0]["message"].as_str().unwrap();
+    assert!(
+        novel.contains("`ActionToUse` overriding rule `per-ip` in rule `team-novel`"),
+        "{novel}"
+    );
+    // Only the refusals and the values this version does not know are recorded.
+    assert_eq!(all_errors.len(), 5, "{all_errors:?}");
+    assert_eq!(
+        acl(NOVEL_ACL)["rules"][0]["statement"]["rules_overridden_to_unknown"][0],
+        "per-ip"
     );
     // Each referenced group, set and ACL read once, though the Common rule set is referenced
     // by both ACLs.
@@ -295,7 +354,7 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 4, "{calls}");
     assert_eq!(calls["wafv2:GetRuleGroup"], 1);
     assert_eq!(calls["wafv2:GetIPSet"], 1);
-    assert_eq!(calls["wafv2:GetWebACL"], 3);
+    assert_eq!(calls["wafv2:GetWebACL"], 4);
 
     let report = support::scan_json(&snapshot, &["--rules", "GW402,GW403,GW404"]);
     for rule in ["GW402", "GW403", "GW404"] {
@@ -325,6 +384,13 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         );
     }
     assert_eq!(result(&report, "GW404", DENIED_ACL)["status"], "fail");
+    // The rate rule overridden to an action this version does not know may still block: the
+    // ACL is unknown, not taken to block (the rule's own BLOCK) nor to let everything through.
+    for rule in ["GW402", "GW404"] {
+        let r = result(&report, rule, NOVEL_ACL);
+        assert_eq!(r["status"], "unknown", "{rule}: {r}");
+        assert_eq!(r["unknown_cause"], "not_determinable", "{rule}: {r}");
+    }
     // The expired pinned version: no rescan will describe it, so the unknown is not
     // determinable (it does not hold SARIF back) and names the version.
     let r = result(&report, "GW402", PINNED_ACL);

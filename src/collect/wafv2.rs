@@ -23,54 +23,90 @@ fn name_and_id<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     }
 }
 
-/// The rules of a referenced group whose action is overridden to COUNT (or excluded, the
-/// older spelling of the same) and to ALLOW.
-fn overrides(
-    excluded: &[sdk::ExcludedRule],
-    action_overrides: &[sdk::RuleActionOverride],
-) -> Overrides {
-    let overridden = |pick: fn(&sdk::RuleAction) -> bool| -> Vec<String> {
-        action_overrides
-            .iter()
-            .filter(|o| o.action_to_use().is_some_and(pick))
-            .map(|o| o.name().to_string())
-            .collect()
-    };
-    let mut to_count: Vec<String> = excluded.iter().map(|r| r.name().to_string()).collect();
-    to_count.extend(overridden(|a| a.count().is_some()));
-    Overrides {
-        to_count,
-        to_allow: overridden(|a| a.allow().is_some()),
-        to_block: overridden(|a| a.block().is_some()),
-        to_challenge: overridden(|a| a.captcha().is_some() || a.challenge().is_some()),
+/// Where rules were read: the call and resource a value this version does not know is
+/// recorded against, so the report says where the `unknown` results come from.
+struct Source<'a> {
+    rc: &'a RegionCollector,
+    operation: &'a op::Operation,
+    resource: &'a str,
+}
+
+impl Source<'_> {
+    /// Records that `what` (an action, as AWS names its field) is one this version does not
+    /// know. WAF's actions are members of a structure, not strings: the SDK drops a member it
+    /// does not know, so the value itself cannot be shown.
+    fn unknown_action(&self, what: &str) {
+        self.rc.record_failure(
+            self.operation,
+            Some(self.resource),
+            UNKNOWN_VALUE_CODE,
+            &format!(
+                "{what} is an action this gwaudit version does not know: the rules that need it \
+                 answer unknown"
+            ),
+        );
+    }
+
+    /// A rule's own action; `None`, recorded, for an action this version does not know.
+    fn action(&self, rule: &str, action: Option<&sdk::RuleAction>) -> Option<WafRuleAction> {
+        let action = action?;
+        let known = action_from(action);
+        if known.is_none() {
+            self.unknown_action(&format!("the `Action` of rule `{rule}`"));
+        }
+        known
     }
 }
 
+/// The rule action overrides of a rule group reference, by the action they override to:
+/// excluded rules (the older spelling of COUNT) with COUNT, and an action this version does not
+/// know apart (recorded), so that such a rule is never taken to keep its own action.
+fn overrides(
+    source: &Source,
+    reference: &str,
+    excluded: &[sdk::ExcludedRule],
+    action_overrides: &[sdk::RuleActionOverride],
+) -> Overrides {
+    let mut o = Overrides {
+        to_count: excluded.iter().map(|r| r.name().to_string()).collect(),
+        ..Overrides::default()
+    };
+    for over in action_overrides {
+        let name = over.name().to_string();
+        match over.action_to_use().and_then(action_from) {
+            Some(WafRuleAction::Count) => o.to_count.push(name),
+            Some(WafRuleAction::Allow) => o.to_allow.push(name),
+            Some(WafRuleAction::Block) => o.to_block.push(name),
+            Some(WafRuleAction::Captcha | WafRuleAction::Challenge) => o.to_challenge.push(name),
+            None => {
+                source.unknown_action(&format!(
+                    "the `ActionToUse` overriding rule `{name}` in {reference}"
+                ));
+                o.to_unknown.push(name);
+            }
+        }
+    }
+    o
+}
+
 /// The rule action overrides of a rule group reference, by the action they override to.
+#[derive(Default)]
 struct Overrides {
     to_count: Vec<String>,
     to_allow: Vec<String>,
     to_block: Vec<String>,
     to_challenge: Vec<String>,
+    to_unknown: Vec<String>,
 }
 
-fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
+fn statement_from(source: &Source, rule: &str, s: Option<&sdk::Statement>) -> WafStatement {
     let Some(s) = s else {
         return WafStatement::Other {
             statement_type: "None".into(),
         };
     };
     if let Some(m) = s.managed_rule_group_statement() {
-        let o = overrides(m.excluded_rules(), m.rule_action_overrides());
-        return WafStatement::ManagedRuleGroup {
-            vendor_name: m.vendor_name().into(),
-            name: m.name().into(),
-            version: m.version().map(Into::into),
-            rules_overridden_to_count: o.to_count,
-            rules_overridden_to_allow: o.to_allow,
-            rules_overridden_to_block: o.to_block,
-            rules_overridden_to_challenge: o.to_challenge,
-        };
+        return managed_statement(source, rule, m);
     }
     if let Some(r) = s.rate_based_statement() {
         return WafStatement::RateBased {
@@ -79,14 +115,7 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
         };
     }
     if let Some(r) = s.rule_group_reference_statement() {
-        let o = overrides(r.excluded_rules(), r.rule_action_overrides());
-        return WafStatement::RuleGroupReference {
-            arn: r.arn().into(),
-            rules_overridden_to_count: o.to_count,
-            rules_overridden_to_allow: o.to_allow,
-            rules_overridden_to_block: o.to_block,
-            rules_overridden_to_challenge: o.to_challenge,
-        };
+        return group_reference(source, rule, r);
     }
     if let Some(r) = s.ip_set_reference_statement() {
         return WafStatement::IpSetReference {
@@ -120,6 +149,57 @@ fn statement_from(s: Option<&sdk::Statement>) -> WafStatement {
     }
 }
 
+/// A managed rule group reference with its overrides (rule `rule` of the web ACL).
+fn managed_statement(
+    source: &Source,
+    rule: &str,
+    m: &sdk::ManagedRuleGroupStatement,
+) -> WafStatement {
+    let reference = format!(
+        "rule `{rule}` (managed rule group {})",
+        managed_group_id(m.vendor_name(), m.name(), m.version())
+    );
+    let o = overrides(
+        source,
+        &reference,
+        m.excluded_rules(),
+        m.rule_action_overrides(),
+    );
+    WafStatement::ManagedRuleGroup {
+        vendor_name: m.vendor_name().into(),
+        name: m.name().into(),
+        version: m.version().map(Into::into),
+        rules_overridden_to_count: o.to_count,
+        rules_overridden_to_allow: o.to_allow,
+        rules_overridden_to_block: o.to_block,
+        rules_overridden_to_challenge: o.to_challenge,
+        rules_overridden_to_unknown: o.to_unknown,
+    }
+}
+
+/// A customer rule group reference with its overrides (rule `rule` of the web ACL).
+fn group_reference(
+    source: &Source,
+    rule: &str,
+    r: &sdk::RuleGroupReferenceStatement,
+) -> WafStatement {
+    let reference = format!("rule `{rule}` (rule group {})", r.arn());
+    let o = overrides(
+        source,
+        &reference,
+        r.excluded_rules(),
+        r.rule_action_overrides(),
+    );
+    WafStatement::RuleGroupReference {
+        arn: r.arn().into(),
+        rules_overridden_to_count: o.to_count,
+        rules_overridden_to_allow: o.to_allow,
+        rules_overridden_to_block: o.to_block,
+        rules_overridden_to_challenge: o.to_challenge,
+        rules_overridden_to_unknown: o.to_unknown,
+    }
+}
+
 /// A rule's action; `None` for an action this version does not model.
 fn action_from(a: &sdk::RuleAction) -> Option<WafRuleAction> {
     if a.block().is_some() {
@@ -137,8 +217,8 @@ fn action_from(a: &sdk::RuleAction) -> Option<WafRuleAction> {
     }
 }
 
-fn rule_from(r: &sdk::Rule) -> WafRule {
-    let action = r.action().and_then(action_from);
+fn rule_from(source: &Source, r: &sdk::Rule) -> WafRule {
+    let action = source.action(r.name(), r.action());
     let override_action = r.override_action().and_then(|o| {
         if o.count().is_some() {
             Some(WafOverrideAction::Count)
@@ -153,7 +233,7 @@ fn rule_from(r: &sdk::Rule) -> WafRule {
         priority: i64::from(r.priority()),
         action,
         override_action,
-        statement: statement_from(r.statement()),
+        statement: statement_from(source, r.name(), r.statement()),
     }
 }
 
@@ -192,6 +272,11 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
         let Some(acl) = answered(rc, &op::GET_WEB_ACL, arn, got.web_acl()) else {
             continue;
         };
+        let source = Source {
+            rc,
+            operation: &op::GET_WEB_ACL,
+            resource: arn,
+        };
         let logging = capped(
             &rc.in_flight,
             client.get_logging_configuration().resource_arn(arn).send(),
@@ -223,7 +308,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
             } else {
                 WafDefaultAction::Allow
             },
-            rules: acl.rules().iter().map(rule_from).collect(),
+            rules: acl.rules().iter().map(|r| rule_from(&source, r)).collect(),
             logging_destinations,
             ip_sets: Vec::new(),
             rule_groups: Vec::new(),
@@ -368,10 +453,19 @@ async fn rule_group(rc: &Arc<RegionCollector>, arn: &str) -> Option<RuleGroup> {
         )
         .await?;
     let group = answered(rc, &op::GET_RULE_GROUP, arn, got.rule_group())?;
+    let source = Source {
+        rc,
+        operation: &op::GET_RULE_GROUP,
+        resource: arn,
+    };
     Some(RuleGroup {
         arn: arn.to_string(),
         name: group.name().into(),
-        rules: group.rules().iter().map(rule_from).collect(),
+        rules: group
+            .rules()
+            .iter()
+            .map(|r| rule_from(&source, r))
+            .collect(),
     })
 }
 
@@ -417,6 +511,11 @@ async fn managed_rule_group(
             return None;
         }
     };
+    let source = Source {
+        rc,
+        operation,
+        resource: &resource,
+    };
     Some(ManagedRuleGroup {
         vendor_name: vendor.clone(),
         name: name.clone(),
@@ -425,9 +524,12 @@ async fn managed_rule_group(
         rules: got
             .rules()
             .iter()
-            .map(|r| ManagedRuleSummary {
-                name: r.name().unwrap_or_default().into(),
-                action: r.action().and_then(action_from),
+            .map(|r| {
+                let name = r.name().unwrap_or_default();
+                ManagedRuleSummary {
+                    name: name.into(),
+                    action: source.action(name, r.action()),
+                }
             })
             .collect(),
     })

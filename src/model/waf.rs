@@ -175,18 +175,20 @@ impl WafStatement {
 
     /// The action the group rule `name` (own action `own`) takes once this reference's
     /// overrides apply, for customer and managed group references alike; `own` for any other
-    /// statement or a rule the reference does not override.
+    /// statement or a rule the reference does not override; `None` for a rule overridden to an
+    /// action this version does not know.
     pub fn overridden_action(
         &self,
         name: &str,
         own: Option<WafRuleAction>,
     ) -> Option<WafRuleAction> {
-        let (to_count, to_allow, to_block, to_challenge) = match self {
+        let (to_count, to_allow, to_block, to_challenge, to_unknown) = match self {
             WafStatement::RuleGroupReference {
                 rules_overridden_to_count,
                 rules_overridden_to_allow,
                 rules_overridden_to_block,
                 rules_overridden_to_challenge,
+                rules_overridden_to_unknown,
                 ..
             }
             | WafStatement::ManagedRuleGroup {
@@ -194,17 +196,23 @@ impl WafStatement {
                 rules_overridden_to_allow,
                 rules_overridden_to_block,
                 rules_overridden_to_challenge,
+                rules_overridden_to_unknown,
                 ..
             } => (
                 rules_overridden_to_count,
                 rules_overridden_to_allow,
                 rules_overridden_to_block,
                 rules_overridden_to_challenge,
+                rules_overridden_to_unknown,
             ),
             _ => return own,
         };
         let named = |list: &[String]| list.iter().any(|n| n == name);
-        if named(to_count) {
+        // An override WAF applies but this version cannot read decides, whatever else names
+        // the rule: nothing sure can be said of it.
+        if named(to_unknown) {
+            None
+        } else if named(to_count) {
             Some(WafRuleAction::Count)
         } else if named(to_allow) {
             Some(WafRuleAction::Allow)
@@ -214,6 +222,21 @@ impl WafStatement {
             Some(WafRuleAction::Challenge)
         } else {
             own
+        }
+    }
+
+    /// Rules of a referenced group overridden to an action this version does not know.
+    pub fn rules_overridden_to_unknown(&self) -> &[String] {
+        match self {
+            WafStatement::ManagedRuleGroup {
+                rules_overridden_to_unknown,
+                ..
+            }
+            | WafStatement::RuleGroupReference {
+                rules_overridden_to_unknown,
+                ..
+            } => rules_overridden_to_unknown,
+            _ => &[],
         }
     }
 
@@ -261,6 +284,10 @@ pub enum WafStatement {
         /// Rules of the group whose action is overridden to CAPTCHA or CHALLENGE.
         #[serde(default)]
         rules_overridden_to_challenge: Vec<String>,
+        /// Rules of the group overridden to an action this version does not know (a
+        /// collection error names each): whether they still block is unknown.
+        #[serde(default)]
+        rules_overridden_to_unknown: Vec<String>,
     },
     RateBased {
         limit: i64,
@@ -281,6 +308,10 @@ pub enum WafStatement {
         /// Rules of the group whose action is overridden to CAPTCHA or CHALLENGE.
         #[serde(default)]
         rules_overridden_to_challenge: Vec<String>,
+        /// Rules of the group overridden to an action this version does not know (a
+        /// collection error names each): whether they still block is unknown.
+        #[serde(default)]
+        rules_overridden_to_unknown: Vec<String>,
     },
     /// Matches requests from the addresses of an IP set.
     IpSetReference { arn: String },

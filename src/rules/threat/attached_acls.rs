@@ -80,7 +80,8 @@ pub(super) enum GroupMode {
     /// AWS baseline group with fewer rules overridden than it is documented to block with.
     NotRead,
     /// The rule list was read and cannot tell: a managed group whose vendor lists no rules, or
-    /// whose rules left unoverridden carry no action gwaudit knows.
+    /// a group none of whose rules surely blocks while one carries, or is overridden to, an
+    /// action gwaudit does not know.
     Undisclosed,
 }
 
@@ -123,15 +124,14 @@ pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
         } else {
             match acl.rule_group(arn) {
                 None => GroupMode::NotRead,
-                Some(group)
-                    if group
+                // An empty group blocks nothing, unlike a managed group listing no rules,
+                // which only says the vendor does not disclose them.
+                Some(group) => mode_of(
+                    group
                         .rules
                         .iter()
-                        .any(|r| enforcing(rule.statement.effective_action(r))) =>
-                {
-                    GroupMode::Blocks
-                }
-                Some(_) => GroupMode::Counts,
+                        .map(|r| rule.statement.effective_action(r)),
+                ),
             }
         }),
         WafStatement::ManagedRuleGroup {
@@ -148,22 +148,36 @@ pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
     }
 }
 
-/// A described managed group in NONE mode: a rule still blocking after the reference's
-/// overrides makes the group block; every rule counting or allowing makes it count. The API
-/// cannot tell when the vendor lists no rules, or a rule left as is has no known action.
-fn managed_mode(reference: &WafRule, group: &ManagedRuleGroup) -> GroupMode {
-    let actions: Vec<Option<WafRuleAction>> = group
-        .rules
-        .iter()
-        .map(|r| reference.statement.overridden_action(&r.name, r.action))
-        .collect();
-    if actions.iter().any(|a| enforcing(*a)) {
-        GroupMode::Blocks
-    } else if actions.is_empty() || actions.iter().any(Option::is_none) {
+/// A group whose rules take `actions` once the reference's overrides apply: a rule still
+/// enforcing makes it block; else a rule whose action is not known (the rule's own, or the
+/// override's) leaves it open, since that rule may block; else it only counts or allows.
+fn mode_of(actions: impl IntoIterator<Item = Option<WafRuleAction>>) -> GroupMode {
+    let mut open = false;
+    for action in actions {
+        if enforcing(action) {
+            return GroupMode::Blocks;
+        }
+        open |= action.is_none();
+    }
+    if open {
         GroupMode::Undisclosed
     } else {
         GroupMode::Counts
     }
+}
+
+/// A described managed group in NONE mode, judged by [`mode_of`]; the API cannot tell when
+/// the vendor lists no rules.
+fn managed_mode(reference: &WafRule, group: &ManagedRuleGroup) -> GroupMode {
+    if group.rules.is_empty() {
+        return GroupMode::Undisclosed;
+    }
+    mode_of(
+        group
+            .rules
+            .iter()
+            .map(|r| reference.statement.overridden_action(&r.name, r.action)),
+    )
 }
 
 /// A managed group in NONE mode whose rules were not read: it surely blocks only when it is
@@ -171,10 +185,18 @@ fn managed_mode(reference: &WafRule, group: &ManagedRuleGroup) -> GroupMode {
 /// to block with. Nothing is known of any other group's own actions (a vendor's group may only
 /// count or label), so even with nothing overridden it may block nothing.
 fn unread_managed_mode(reference: &WafRule, vendor: &str, name: &str) -> GroupMode {
+    // A rule overridden to an action this version does not know may no longer block either.
     let counted: BTreeSet<&str> = reference
         .statement
         .rules_not_blocking()
         .into_iter()
+        .chain(
+            reference
+                .statement
+                .rules_overridden_to_unknown()
+                .iter()
+                .map(String::as_str),
+        )
         .collect();
     let bound = BLOCKING_RULES_AT_LEAST
         .iter()
@@ -203,11 +225,15 @@ pub(super) fn undetermined(
         match &rule.statement {
             WafStatement::RuleGroupReference { arn, .. } => {
                 names.push(format!("customer rule group {}", rule.name));
-                reasons.push(format!(
-                    "its rules were not collected ({})",
-                    ctx.reason(&op::GET_RULE_GROUP, Some(arn))
-                ));
-                cause = cause.min(ctx.cause(&op::GET_RULE_GROUP, Some(arn)));
+                if mode == Some(GroupMode::Undisclosed) {
+                    reasons.push(open_actions(acl, rule));
+                } else {
+                    reasons.push(format!(
+                        "its rules were not collected ({})",
+                        ctx.reason(&op::GET_RULE_GROUP, Some(arn))
+                    ));
+                    cause = cause.min(ctx.cause(&op::GET_RULE_GROUP, Some(arn)));
+                }
             }
             WafStatement::ManagedRuleGroup {
                 vendor_name,
@@ -217,19 +243,26 @@ pub(super) fn undetermined(
             } => {
                 let counted: BTreeSet<&str> =
                     rule.statement.rules_not_blocking().into_iter().collect();
-                names.push(if counted.is_empty() {
+                let mut overridden = Vec::new();
+                if !counted.is_empty() {
+                    overridden.push(format!(
+                        "{} rules overridden to count or allow",
+                        counted.len()
+                    ));
+                }
+                let unknown = rule.statement.rules_overridden_to_unknown().len();
+                if unknown > 0 {
+                    overridden.push(format!(
+                        "{unknown} overridden to an action this gwaudit version does not know"
+                    ));
+                }
+                names.push(if overridden.is_empty() {
                     name.clone()
                 } else {
-                    format!(
-                        "{name} ({} rules overridden to count or allow)",
-                        counted.len()
-                    )
+                    format!("{name} ({})", overridden.join(", "))
                 });
                 if mode == Some(GroupMode::Undisclosed) {
-                    reasons.push(format!(
-                        "DescribeManagedRuleGroup lists {} (the vendor decides what it discloses)",
-                        undisclosed(acl, rule)
-                    ));
+                    reasons.push(open_actions(acl, rule));
                 } else {
                     let id = managed_group_id(vendor_name, name, version.as_deref());
                     let op = &op::DESCRIBE_MANAGED_RULE_GROUP;
@@ -257,26 +290,71 @@ pub(super) fn undetermined(
     (message, cause)
 }
 
-/// What a described managed group's answer leaves open, for the unknown's message.
-fn undisclosed(acl: &WebAcl, reference: &WafRule) -> String {
-    let Some(group) = acl.managed_rule_group(&reference.statement) else {
-        return "nothing".into();
+/// What a read group leaves open, for the unknown's message: the rules the reference
+/// overrides to an action this version does not know, and those whose own action is not known
+/// (a managed group's vendor decides what `DescribeManagedRuleGroup` discloses).
+fn open_actions(acl: &WebAcl, reference: &WafRule) -> String {
+    let customer = matches!(reference.statement, WafStatement::RuleGroupReference { .. });
+    let own: Vec<(&str, Option<WafRuleAction>)> = match &reference.statement {
+        WafStatement::RuleGroupReference { arn, .. } => acl
+            .rule_group(arn)
+            .map(|g| {
+                g.rules
+                    .iter()
+                    .map(|r| (r.name.as_str(), r.action))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => match acl.managed_rule_group(&reference.statement) {
+            Some(group) if group.rules.is_empty() => {
+                return "DescribeManagedRuleGroup lists no rules for the group (the vendor \
+                        decides what it discloses)"
+                    .into();
+            }
+            Some(group) => group
+                .rules
+                .iter()
+                .map(|r| (r.name.as_str(), r.action))
+                .collect(),
+            None => Vec::new(),
+        },
     };
-    if group.rules.is_empty() {
-        return "no rules for the group".into();
-    }
-    let open: Vec<&str> = group
-        .rules
+    let overridden = reference.statement.rules_overridden_to_unknown();
+    let (by_override, by_rule): (Vec<&str>, Vec<&str>) = own
         .iter()
-        .filter(|r| {
+        .filter(|(name, action)| {
             reference
                 .statement
-                .overridden_action(&r.name, r.action)
+                .overridden_action(name, *action)
                 .is_none()
         })
-        .map(|r| r.name.as_str())
-        .collect();
-    format!("no action for {}", open.join(", "))
+        .map(|(name, _)| *name)
+        .partition(|name| overridden.iter().any(|o| o == name));
+    let mut parts = Vec::new();
+    if !by_override.is_empty() {
+        parts.push(format!(
+            "the reference overrides {} to an action this gwaudit version does not know",
+            by_override.join(", ")
+        ));
+    }
+    if !by_rule.is_empty() && customer {
+        let (rules, have) = if by_rule.len() == 1 {
+            ("rule", "has")
+        } else {
+            ("rules", "have")
+        };
+        parts.push(format!(
+            "its {rules} {} {have} an action this gwaudit version does not know",
+            by_rule.join(", ")
+        ));
+    } else if !by_rule.is_empty() {
+        parts.push(format!(
+            "DescribeManagedRuleGroup lists no action for {} (the vendor decides what it \
+             discloses)",
+            by_rule.join(", ")
+        ));
+    }
+    parts.join("; ")
 }
 
 /// Web ACL ARN to the labels of the stages using it. An API whose stages were not collected is

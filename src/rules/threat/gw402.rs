@@ -2,7 +2,7 @@ use super::attached_acls::{
     action_name, group_mode, judge_attached, undetermined, GroupMode, Verdict,
 };
 use crate::model::{
-    WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
+    UnknownCause, WafDefaultAction, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
 };
 use crate::rules::{Emitter, RegionContext};
 
@@ -32,9 +32,12 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
             }
             _ => "managed rule group (its rules could not be read)".to_string(),
         },
-        (None, Some(GroupMode::Undisclosed)) => {
-            "managed rule group whose rule actions are not disclosed".to_string()
-        }
+        (None, Some(GroupMode::Undisclosed)) => match rule.statement {
+            WafStatement::RuleGroupReference { .. } => {
+                "customer rule group whose rule actions are not known".to_string()
+            }
+            _ => "managed rule group whose rule actions are not known".to_string(),
+        },
         (None, Some(GroupMode::Counts))
             if rule.override_action == Some(WafOverrideAction::Count) =>
         {
@@ -45,6 +48,7 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
         {
             "rule group whose rules only count or allow".to_string()
         }
+        (None, None) => "an action this gwaudit version does not know".to_string(),
         _ => "no action".to_string(),
     };
     format!("{}: {what}", rule.name)
@@ -79,12 +83,33 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         .iter()
         .filter(|r| group_mode(acl, r).is_some_and(GroupMode::is_undetermined))
         .collect();
-    if !open_groups.is_empty() {
-        let (reason, cause) = undetermined(ctx, acl, &open_groups);
+    // A rule that references no group and has no action known to this version (AWS requires
+    // one) may block.
+    let unknown_actions: Vec<&str> = acl
+        .rules
+        .iter()
+        .filter(|r| r.action.is_none() && group_mode(acl, r).is_none())
+        .map(|r| r.name.as_str())
+        .collect();
+    if !open_groups.is_empty() || !unknown_actions.is_empty() {
+        let mut reasons = Vec::new();
+        let mut cause = UnknownCause::NotDeterminable;
+        if !open_groups.is_empty() {
+            let (reason, groups_cause) = undetermined(ctx, acl, &open_groups);
+            reasons.push(reason);
+            cause = groups_cause;
+        }
+        if !unknown_actions.is_empty() {
+            reasons.push(format!(
+                "rule {} has an action this gwaudit version does not know",
+                unknown_actions.join(", ")
+            ));
+        }
         return Verdict::unknown_because(
             format!(
-                "web ACL {} has default action ALLOW and no rule that surely blocks; {reason}",
+                "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
                 acl.name,
+                reasons.join("; ")
             ),
             cause,
         )

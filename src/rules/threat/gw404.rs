@@ -1,5 +1,5 @@
 use super::attached_acls::{action_name, judge_attached, Verdict};
-use crate::model::{WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
+use crate::model::{UnknownCause, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW404, "threat/GW404-waf-acl-no-rate-rule.toml");
@@ -69,6 +69,31 @@ fn judge(acl: &WebAcl) -> Verdict {
             .with("limit", limit);
         }
     }
+    // A rate-based rule whose action, its own or the reference's override, this version does
+    // not know may cap clients.
+    let mut unknown_actions: Vec<String> = rate_rules
+        .iter()
+        .filter(|(_, _, action)| action.is_none())
+        .map(|(name, _, _)| name.to_string())
+        .collect();
+    for reference in &own_groups {
+        let WafStatement::RuleGroupReference { arn, .. } = &reference.statement else {
+            continue;
+        };
+        let Some(group) = acl.rule_group(arn) else {
+            continue;
+        };
+        unknown_actions.extend(
+            group
+                .rules
+                .iter()
+                .filter(|r| {
+                    matches!(r.statement, WafStatement::RateBased { .. })
+                        && reference.statement.effective_action(r).is_none()
+                })
+                .map(|r| format!("{} of rule group {}", r.name, group.name)),
+        );
+    }
     let unread: Vec<&str> = own_groups
         .iter()
         .filter(|r| match &r.statement {
@@ -87,6 +112,19 @@ fn judge(acl: &WebAcl) -> Verdict {
         ))
         .with("rate_rules", described(&rate_rules))
         .with("customer_rule_groups", unread);
+    }
+    if !unknown_actions.is_empty() {
+        return Verdict::unknown_because(
+            format!(
+                "web ACL {} has no rate-based rule that surely blocks; whether {} caps clients \
+                 depends on an action this gwaudit version does not know",
+                acl.name,
+                unknown_actions.join(", ")
+            ),
+            UnknownCause::NotDeterminable,
+        )
+        .with("rate_rules", described(&rate_rules))
+        .with("unknown_actions", unknown_actions);
     }
     if rate_rules.is_empty() {
         return Verdict::fail(format!(
@@ -109,7 +147,7 @@ fn described(rate_rules: &[(&str, i64, Option<WafRuleAction>)]) -> Vec<String> {
     rate_rules
         .iter()
         .map(|(name, limit, action)| {
-            let action = action.map_or("no action", action_name);
+            let action = action.map_or("an action this gwaudit version does not know", action_name);
             format!("{name}: {action} above {limit}")
         })
         .collect()
