@@ -57,8 +57,9 @@ fn read_acl() -> String {
 }
 
 /// `GetWebACL`: Known bad inputs with its rules excluded (the older spelling of Count), a
-/// vendor's group in NONE mode overriding nothing, and the Common rule set overridden to Count
-/// as a whole (read once however many ACLs use it).
+/// vendor's group in NONE mode overriding nothing, and the Common rule set and the anonymous
+/// IP list overridden to Count as a whole (neither described for this ACL: in Count mode a
+/// group's own actions decide nothing).
 fn denied_acl() -> String {
     format!(
         r#"{{"WebACL":{{"Name":"denied-acl","Id":"a2","ARN":"{DENIED_ACL}","DefaultAction":{{"Allow":{{}}}},
@@ -70,7 +71,9 @@ fn denied_acl() -> String {
             {{"Name":"bot-signals","Priority":1,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
               "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"ExampleVendor","Name":"BotSignals"}}}}}},
             {{"Name":"crs-trial","Priority":2,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
-              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}}}}}}],
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}}}}}},
+            {{"Name":"anon-trial","Priority":3,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesAnonymousIpList"}}}}}}],
           {VISIBILITY},"Capacity":900,"LabelNamespace":"awswaf:123456789012:webacl:denied-acl:"}},
           "LockToken":"t2"}}"#
     )
@@ -267,16 +270,15 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
             .len(),
         3
     );
-    // The group whose description was refused is left out; the one read is kept for this ACL
-    // too, although it runs it in Count mode.
+    // The groups whose description was refused are left out, and so are those this ACL runs
+    // in Count mode: the Common rule set, read for the other ACL, and the anonymous IP list,
+    // never described.
     let denied = acl(DENIED_ACL);
-    let described: Vec<&Value> = denied["managed_rule_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| &g["name"])
-        .collect();
-    assert_eq!(described, ["AWSManagedRulesCommonRuleSet"], "{denied}");
+    assert_eq!(
+        denied["managed_rule_groups"],
+        serde_json::json!([]),
+        "{denied}"
+    );
 
     let all_errors: Vec<&Value> = snapshot["collection_errors"]
         .as_array()
@@ -349,7 +351,7 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         "per-ip"
     );
     // Each referenced group, set and ACL read once, though the Common rule set is referenced
-    // by both ACLs.
+    // by two ACLs; the groups only referenced in Count mode not at all.
     let calls = &snapshot["collection_stats"]["api_calls"];
     assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 4, "{calls}");
     assert_eq!(calls["wafv2:GetRuleGroup"], 1);

@@ -1,6 +1,6 @@
 //! WAFv2: each web ACL referenced by a stage, fetched once, with its logging configuration and
-//! the IP sets, customer rule groups and managed rule groups its rules reference (each read
-//! once per region).
+//! the IP sets, customer rule groups and managed rule groups (those in override mode NONE) its
+//! rules reference (each read once per region).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -342,9 +342,13 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
                 }
             }
         }
+        // Only a group the ACL runs in NONE mode is described: under COUNT its rules' own
+        // actions decide nothing (every match counts), so no rule reads them, and a refusal
+        // would only record an error nothing needs.
         let managed: Vec<ManagedGroupKey> = acl
             .rules
             .iter()
+            .filter(|r| r.override_action == Some(WafOverrideAction::None))
             .filter_map(|r| match &r.statement {
                 WafStatement::ManagedRuleGroup {
                     vendor_name,

@@ -47,9 +47,10 @@ pub struct WebAcl {
     /// referenced group missing here was not collected: a collection error names it.
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
-    /// The managed rule groups its rules reference (`DescribeManagedRuleGroup`, each vendor,
-    /// name and version read once). A referenced group missing here was not collected: a
-    /// collection error names it, or the snapshot predates the call.
+    /// The managed rule groups its rules reference in override mode NONE
+    /// (`DescribeManagedRuleGroup`, each vendor, name and version read once; under COUNT a
+    /// group's own actions decide nothing). A group so referenced and missing here was not
+    /// collected: a collection error names it, or the snapshot predates the call.
     #[serde(default)]
     pub managed_rule_groups: Vec<ManagedRuleGroup>,
 }
