@@ -103,6 +103,17 @@ fn malformed_arn_names_its_field() {
             "is not an ARN",
         ],
     );
+    // Firewall Manager's group references are checked as the ACL's own are.
+    let mut v: serde_json::Value = serde_json::from_str(&demo).unwrap();
+    v["regions"][0]["web_acls"][0]["post_process_firewall_manager_rule_groups"] = serde_json::json!([{
+        "name": "POSTFMTeamRules",
+        "override_action": "NONE",
+        "statement": {"type": "rule_group_reference", "arn": "rulegroup/team"}
+    }]);
+    expect_rejected(
+        &v.to_string(),
+        &["`regions[0].web_acls[0].post_process_firewall_manager_rule_groups[0].statement.arn`"],
+    );
     let mut v: serde_json::Value = serde_json::from_str(&demo).unwrap();
     v["regions"][0]["account_settings"]["cloudwatch_role_arn"] =
         "arn:aws-mars:iam::123456789012:role/x".into();

@@ -2,9 +2,12 @@
 //! `DescribeManagedRuleGroup`), end to end through the real SDK client. The loopback proxy
 //! answers the WAF calls with JSON shaped as the AWS WAF API reference documents it (canned
 //! here) and the REST API's stages with their web ACLs; the rest comes from moto. One web ACL
-//! is read in full; the other references managed groups whose description is refused (one
+//! is read in full; another references managed groups whose description is refused (one
 //! with rules overridden to count, one a vendor's group overriding nothing), so the rules that
-//! need them answer unknown naming the call and the missing permission, never pass.
+//! need them answer unknown naming the call and the missing permission, never pass; one pins
+//! a managed group version that has expired (unknown, not determinable); one overrides a rule
+//! to an action this version does not know; one is managed by Firewall Manager, whose rule
+//! groups GetWebACL lists apart from the ACL's rules.
 
 mod support;
 
@@ -19,6 +22,8 @@ const READ_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webac
 const DENIED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/denied-acl/a2";
 const PINNED_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/pinned-acl/a3";
 const NOVEL_ACL: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/novel-acl/a4";
+const FMS_ACL: &str =
+    "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/FMManagedWebACLV2-api/a5";
 const TEAM_GROUP: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/rulegroup/team/g1";
 const BLOCKLIST: &str = "arn:aws:wafv2:ap-southeast-1:123456789012:regional/ipset/blocklist/s1";
 
@@ -106,6 +111,31 @@ fn novel_acl() -> String {
     )
 }
 
+/// `GetWebACL` of an ACL Firewall Manager manages: no rules of its own; the Common rule set
+/// (as the read ACL overrides it) runs before them and the customer group after them, listed
+/// apart from `Rules` (WebACL's `PreProcessFirewallManagerRuleGroups` and
+/// `PostProcessFirewallManagerRuleGroups`, FirewallManagerRuleGroup).
+fn fms_acl() -> String {
+    let overrides: Vec<String> = CRS_RULES[..3]
+        .iter()
+        .map(|n| format!(r#"{{"Name":"{n}","ActionToUse":{{"Count":{{}}}}}}"#))
+        .collect();
+    format!(
+        r#"{{"WebACL":{{"Name":"FMManagedWebACLV2-api","Id":"a5","ARN":"{FMS_ACL}","DefaultAction":{{"Allow":{{}}}},
+          "Rules":[],{VISIBILITY},"Capacity":710,"ManagedByFirewallManager":true,
+          "PreProcessFirewallManagerRuleGroups":[
+            {{"Name":"PREFMManagedCommonRuleSet","Priority":1,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "FirewallManagerStatement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet",
+                "RuleActionOverrides":[{}]}}}}}}],
+          "PostProcessFirewallManagerRuleGroups":[
+            {{"Name":"POSTFMTeamRules","Priority":2,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
+              "FirewallManagerStatement":{{"RuleGroupReferenceStatement":{{"ARN":"{TEAM_GROUP}"}}}}}}],
+          "LabelNamespace":"awswaf:123456789012:webacl:FMManagedWebACLV2-api:"}},
+          "LockToken":"t7"}}"#,
+        overrides.join(",")
+    )
+}
+
 /// `DescribeManagedRuleGroup` (WAF API reference): the rules with their own actions.
 fn crs_description() -> String {
     let rules: Vec<String> = CRS_RULES
@@ -164,7 +194,8 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         r#"{{"item":[{{"stageName":"prod","deploymentId":"d1","webAclArn":"{READ_ACL}"}},
                      {{"stageName":"dev","deploymentId":"d1","webAclArn":"{DENIED_ACL}"}},
                      {{"stageName":"test","deploymentId":"d1","webAclArn":"{PINNED_ACL}"}},
-                     {{"stageName":"beta","deploymentId":"d1","webAclArn":"{NOVEL_ACL}"}}]}}"#
+                     {{"stageName":"beta","deploymentId":"d1","webAclArn":"{NOVEL_ACL}"}},
+                     {{"stageName":"fms","deploymentId":"d1","webAclArn":"{FMS_ACL}"}}]}}"#
     ));
     let logging = |acl: &str| {
         leak(format!(
@@ -214,6 +245,16 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
             &t("GetLoggingConfiguration"),
             &["novel-acl"],
             Action::Respond(logging(NOVEL_ACL)),
+        ),
+        proxy::json_target(
+            &t("GetWebACL"),
+            &["\"Id\":\"a5\""],
+            Action::Respond(leak(fms_acl())),
+        ),
+        proxy::json_target(
+            &t("GetLoggingConfiguration"),
+            &["FMManagedWebACLV2-api"],
+            Action::Respond(logging(FMS_ACL)),
         ),
         // WAF refuses for good to describe a version past its expiry.
         proxy::json_target(
@@ -270,6 +311,28 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
             .len(),
         3
     );
+    // Firewall Manager's groups are collected apart from the ACL's rules, with what they
+    // reference read as for any rule (the Common rule set and the team group read once for
+    // both ACLs).
+    let fms = acl(FMS_ACL);
+    let pre = &fms["pre_process_firewall_manager_rule_groups"][0];
+    assert_eq!(pre["override_action"], "NONE", "{fms}");
+    assert_eq!(pre["statement"]["type"], "managed_rule_group");
+    assert_eq!(
+        pre["statement"]["rules_overridden_to_count"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let post = &fms["post_process_firewall_manager_rule_groups"][0];
+    assert_eq!(post["statement"]["arn"], TEAM_GROUP, "{fms}");
+    assert_eq!(fms["rules"], serde_json::json!([]));
+    assert_eq!(
+        fms["managed_rule_groups"][0]["version_name"],
+        "Version_1.16"
+    );
+    assert_eq!(fms["rule_groups"][0]["name"], "team");
     // The groups whose description was refused are left out, and so are those this ACL runs
     // in Count mode: the Common rule set, read for the other ACL, and the anonymous IP list,
     // never described.
@@ -325,7 +388,8 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     );
     // The override and the group rule with an action this version does not know, each named
     // where it was read (the group once, though two ACLs reference it).
-    let unknown: Vec<(&str, &str)> = errors("UnknownValue")
+    let unknown_errors = errors("UnknownValue");
+    let mut unknown: Vec<(&str, &str)> = unknown_errors
         .iter()
         .map(|e| {
             (
@@ -334,12 +398,17 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
             )
         })
         .collect();
+    unknown.sort();
     assert_eq!(
         unknown,
-        [("GetWebACL", NOVEL_ACL), ("GetRuleGroup", TEAM_GROUP)],
+        [("GetRuleGroup", TEAM_GROUP), ("GetWebACL", NOVEL_ACL)],
         "{unknown:?}"
     );
-    let novel = errors("UnknownValue")[0]["message"].as_str().unwrap();
+    let novel = unknown_errors
+        .iter()
+        .find(|e| e["operation"] == "GetWebACL")
+        .and_then(|e| e["message"].as_str())
+        .unwrap();
     assert!(
         novel.contains("`ActionToUse` overriding rule `per-ip` in rule `team-novel`"),
         "{novel}"
@@ -356,7 +425,7 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 4, "{calls}");
     assert_eq!(calls["wafv2:GetRuleGroup"], 1);
     assert_eq!(calls["wafv2:GetIPSet"], 1);
-    assert_eq!(calls["wafv2:GetWebACL"], 4);
+    assert_eq!(calls["wafv2:GetWebACL"], 5);
 
     let report = support::scan_json(&snapshot, &["--rules", "GW402,GW403,GW404"]);
     for rule in ["GW402", "GW403", "GW404"] {
@@ -386,6 +455,12 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         );
     }
     assert_eq!(result(&report, "GW404", DENIED_ACL)["status"], "fail");
+    // The ACL Firewall Manager manages has no rules of its own: its groups block, with the
+    // baseline and the team group's rate rule.
+    for rule in ["GW402", "GW403", "GW404"] {
+        let r = result(&report, rule, FMS_ACL);
+        assert_eq!(r["status"], "pass", "{rule}: {r}");
+    }
     // The rate rule overridden to an action this version does not know may still block: the
     // ACL is unknown, not taken to block (the rule's own BLOCK) nor to let everything through.
     for rule in ["GW402", "GW404"] {

@@ -217,23 +217,48 @@ fn action_from(a: &sdk::RuleAction) -> Option<WafRuleAction> {
     }
 }
 
+/// A group reference's override action; `None` for one this version does not model.
+fn override_action_from(o: Option<&sdk::OverrideAction>) -> Option<WafOverrideAction> {
+    let o = o?;
+    if o.count().is_some() {
+        Some(WafOverrideAction::Count)
+    } else if o.none().is_some() {
+        Some(WafOverrideAction::None)
+    } else {
+        None
+    }
+}
+
 fn rule_from(source: &Source, r: &sdk::Rule) -> WafRule {
-    let action = source.action(r.name(), r.action());
-    let override_action = r.override_action().and_then(|o| {
-        if o.count().is_some() {
-            Some(WafOverrideAction::Count)
-        } else if o.none().is_some() {
-            Some(WafOverrideAction::None)
-        } else {
-            None
-        }
-    });
     WafRule {
         name: r.name().into(),
         priority: i64::from(r.priority()),
-        action,
-        override_action,
+        action: source.action(r.name(), r.action()),
+        override_action: override_action_from(r.override_action()),
         statement: statement_from(source, r.name(), r.statement()),
+    }
+}
+
+/// A rule group Firewall Manager runs before or after the ACL's own rules, as a rule without
+/// an action: WAF evaluates it as it does a rule referencing the group, with its override
+/// action (its `FirewallManagerStatement` holds a managed or a customer group reference).
+fn firewall_manager_group(source: &Source, g: &sdk::FirewallManagerRuleGroup) -> WafRule {
+    let s = g.firewall_manager_statement();
+    let statement = if let Some(m) = s.and_then(|s| s.managed_rule_group_statement()) {
+        managed_statement(source, g.name(), m)
+    } else if let Some(r) = s.and_then(|s| s.rule_group_reference_statement()) {
+        group_reference(source, g.name(), r)
+    } else {
+        WafStatement::Other {
+            statement_type: if s.is_some() { "Unrecognized" } else { "None" }.into(),
+        }
+    };
+    WafRule {
+        name: g.name().into(),
+        priority: i64::from(g.priority()),
+        action: None,
+        override_action: override_action_from(g.override_action()),
+        statement,
     }
 }
 
@@ -309,23 +334,32 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
                 WafDefaultAction::Allow
             },
             rules: acl.rules().iter().map(|r| rule_from(&source, r)).collect(),
+            pre_process_firewall_manager_rule_groups: acl
+                .pre_process_firewall_manager_rule_groups()
+                .iter()
+                .map(|g| firewall_manager_group(&source, g))
+                .collect(),
+            post_process_firewall_manager_rule_groups: acl
+                .post_process_firewall_manager_rule_groups()
+                .iter()
+                .map(|g| firewall_manager_group(&source, g))
+                .collect(),
             logging_destinations,
             ip_sets: Vec::new(),
             rule_groups: Vec::new(),
             managed_rule_groups: Vec::new(),
         });
         let acl = out.last_mut().expect("just pushed");
+        // Firewall Manager's groups are read like the ACL's own references: WAF runs them.
         let referenced: Vec<String> = acl
-            .rules
-            .iter()
+            .all_rules()
             .filter_map(|r| match &r.statement {
                 WafStatement::IpSetReference { arn } => Some(arn.clone()),
                 _ => None,
             })
             .collect();
         let groups: Vec<String> = acl
-            .rules
-            .iter()
+            .all_rules()
             .filter_map(|r| match &r.statement {
                 WafStatement::RuleGroupReference { arn, .. } => Some(arn.clone()),
                 _ => None,
@@ -346,8 +380,7 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
         // actions decide nothing (every match counts), so no rule reads them, and a refusal
         // would only record an error nothing needs.
         let managed: Vec<ManagedGroupKey> = acl
-            .rules
-            .iter()
+            .all_rules()
             .filter(|r| r.override_action == Some(WafOverrideAction::None))
             .filter_map(|r| match &r.statement {
                 WafStatement::ManagedRuleGroup {

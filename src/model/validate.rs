@@ -312,9 +312,21 @@ fn region_snapshot(at: &str, r: &RegionSnapshot) -> Result<(), Invalid> {
 
 fn web_acl(at: &str, acl: &WebAcl) -> Result<(), Invalid> {
     arn(|| format!("{at}.arn"), &acl.arn)?;
-    for (k, rule) in acl.rules.iter().enumerate() {
-        if let WafStatement::RuleGroupReference { arn: group, .. } = &rule.statement {
-            arn(|| format!("{at}.rules[{k}].statement.arn"), group)?;
+    for (list, rules) in [
+        ("rules", &acl.rules),
+        (
+            "pre_process_firewall_manager_rule_groups",
+            &acl.pre_process_firewall_manager_rule_groups,
+        ),
+        (
+            "post_process_firewall_manager_rule_groups",
+            &acl.post_process_firewall_manager_rule_groups,
+        ),
+    ] {
+        for (k, rule) in rules.iter().enumerate() {
+            if let WafStatement::RuleGroupReference { arn: group, .. } = &rule.statement {
+                arn(|| format!("{at}.{list}[{k}].statement.arn"), group)?;
+            }
         }
     }
     for (k, dest) in acl.logging_destinations.iter().flatten().enumerate() {

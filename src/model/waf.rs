@@ -36,6 +36,16 @@ pub struct WebAcl {
     pub default_action: WafDefaultAction,
     #[serde(default)]
     pub rules: Vec<WafRule>,
+    /// The rule groups Firewall Manager runs before `rules`
+    /// (`PreProcessFirewallManagerRuleGroups`; the ACL's own `Rules` do not list them), each as
+    /// a rule without an action: its name, priority, override action and group reference.
+    /// Empty in a snapshot older than their collection.
+    #[serde(default)]
+    pub pre_process_firewall_manager_rule_groups: Vec<WafRule>,
+    /// The rule groups Firewall Manager runs after `rules`
+    /// (`PostProcessFirewallManagerRuleGroups`), as the pre-process ones.
+    #[serde(default)]
+    pub post_process_firewall_manager_rule_groups: Vec<WafRule>,
     /// Log destinations from `GetLoggingConfiguration`; empty: logging off; `None`: not collected.
     #[serde(default)]
     pub logging_destinations: Option<Vec<String>>,
@@ -43,14 +53,15 @@ pub struct WebAcl {
     /// here was not collected: a collection error names it.
     #[serde(default)]
     pub ip_sets: Vec<IpSet>,
-    /// The customer rule groups its rules reference (`GetRuleGroup`, each read once). A
-    /// referenced group missing here was not collected: a collection error names it.
+    /// The customer rule groups its rules and Firewall Manager's groups reference
+    /// (`GetRuleGroup`, each read once). A referenced group missing here was not collected: a
+    /// collection error names it.
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
-    /// The managed rule groups its rules reference in override mode NONE
-    /// (`DescribeManagedRuleGroup`, each vendor, name and version read once; under COUNT a
-    /// group's own actions decide nothing). A group so referenced and missing here was not
-    /// collected: a collection error names it, or the snapshot predates the call.
+    /// The managed rule groups its rules and Firewall Manager's groups reference in override
+    /// mode NONE (`DescribeManagedRuleGroup`, each vendor, name and version read once; under
+    /// COUNT a group's own actions decide nothing). A group so referenced and missing here was
+    /// not collected: a collection error names it, or the snapshot predates the call.
     #[serde(default)]
     pub managed_rule_groups: Vec<ManagedRuleGroup>,
 }
@@ -126,6 +137,16 @@ pub enum IpAddressVersion {
 }
 
 impl WebAcl {
+    /// Every rule the ACL evaluates, in WAF's order: Firewall Manager's pre-process groups,
+    /// the ACL's own rules, Firewall Manager's post-process groups. A rule that judges what the
+    /// ACL does reads these, never `rules` alone.
+    pub fn all_rules(&self) -> impl Iterator<Item = &WafRule> {
+        self.pre_process_firewall_manager_rule_groups
+            .iter()
+            .chain(&self.rules)
+            .chain(&self.post_process_firewall_manager_rule_groups)
+    }
+
     /// One of the IP sets this ACL's rules reference, when it was collected.
     pub fn ip_set(&self, arn: &str) -> Option<&IpSet> {
         self.ip_sets.iter().find(|s| s.arn == arn)

@@ -63,8 +63,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         .with("default_action", acl.default_action);
     }
     let enforcing: Vec<&str> = acl
-        .rules
-        .iter()
+        .all_rules()
         .filter(|r| enforces(acl, r))
         .map(|r| r.name.as_str())
         .collect();
@@ -77,17 +76,15 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         .with("default_action", acl.default_action)
         .with("enforcing_rules", enforcing);
     }
-    let effects: Vec<String> = acl.rules.iter().map(|r| effect(acl, r)).collect();
+    let effects: Vec<String> = acl.all_rules().map(|r| effect(acl, r)).collect();
     let open_groups: Vec<&WafRule> = acl
-        .rules
-        .iter()
+        .all_rules()
         .filter(|r| group_mode(acl, r).is_some_and(GroupMode::is_undetermined))
         .collect();
     // A rule that references no group and has no action known to this version (AWS requires
     // one) may block.
     let unknown_actions: Vec<&str> = acl
-        .rules
-        .iter()
+        .all_rules()
         .filter(|r| r.action.is_none() && group_mode(acl, r).is_none())
         .map(|r| r.name.as_str())
         .collect();
@@ -116,7 +113,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         .with("default_action", acl.default_action)
         .with("rules", effects);
     }
-    let message = if acl.rules.is_empty() {
+    let message = if acl.all_rules().next().is_none() {
         format!(
             "web ACL {} has no rules and default action ALLOW: it lets every request through",
             acl.name

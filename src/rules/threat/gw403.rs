@@ -30,8 +30,7 @@ fn baseline(rule: &WafRule) -> Option<(&str, Vec<&str>)> {
 
 fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     let groups: Vec<(&WafRule, &str, Vec<&str>)> = acl
-        .rules
-        .iter()
+        .all_rules()
         .filter_map(|r| baseline(r).map(|(name, counted)| (r, name, counted)))
         .collect();
     let in_mode = |pick: fn(GroupMode) -> bool| -> Vec<&(&WafRule, &str, Vec<&str>)> {

@@ -10,8 +10,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 
 fn judge(acl: &WebAcl) -> Verdict {
     let rate_rules: Vec<(&str, i64, Option<WafRuleAction>)> = acl
-        .rules
-        .iter()
+        .all_rules()
         .filter_map(|r| match &r.statement {
             WafStatement::RateBased { limit, .. } => Some((r.name.as_str(), *limit, r.action)),
             _ => None,
@@ -34,8 +33,7 @@ fn judge(acl: &WebAcl) -> Verdict {
     // A rate-based rule may sit directly in a customer rule group the ACL runs in NONE mode:
     // it caps clients unless the reference overrides it.
     let own_groups: Vec<&WafRule> = acl
-        .rules
-        .iter()
+        .all_rules()
         .filter(|r| {
             matches!(r.statement, WafStatement::RuleGroupReference { .. })
                 && r.override_action == Some(WafOverrideAction::None)
