@@ -62,9 +62,9 @@ fn read_acl() -> String {
 }
 
 /// `GetWebACL`: Known bad inputs with its rules excluded (the older spelling of Count), a
-/// vendor's group in NONE mode overriding nothing, and the Common rule set and the anonymous
-/// IP list overridden to Count as a whole (neither described for this ACL: in Count mode a
-/// group's own actions decide nothing).
+/// vendor's group in NONE mode overriding nothing, and the Common rule set, the anonymous IP
+/// list and a customer group overridden to Count as a whole (none read for this ACL: in Count
+/// mode a group's own actions decide nothing).
 fn denied_acl() -> String {
     format!(
         r#"{{"WebACL":{{"Name":"denied-acl","Id":"a2","ARN":"{DENIED_ACL}","DefaultAction":{{"Allow":{{}}}},
@@ -78,7 +78,9 @@ fn denied_acl() -> String {
             {{"Name":"crs-trial","Priority":2,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
               "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}}}}}},
             {{"Name":"anon-trial","Priority":3,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
-              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesAnonymousIpList"}}}}}}],
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesAnonymousIpList"}}}}}},
+            {{"Name":"team-trial","Priority":4,"OverrideAction":{{"Count":{{}}}},{VISIBILITY},
+              "Statement":{{"RuleGroupReferenceStatement":{{"ARN":"arn:aws:wafv2:us-east-1:123456789012:regional/rulegroup/trial/tg9"}}}}}}],
           {VISIBILITY},"Capacity":900,"LabelNamespace":"awswaf:123456789012:webacl:denied-acl:"}},
           "LockToken":"t2"}}"#
     )
@@ -105,7 +107,9 @@ fn novel_acl() -> String {
           "Rules":[
             {{"Name":"team-novel","Priority":0,"OverrideAction":{{"None":{{}}}},{VISIBILITY},
               "Statement":{{"RuleGroupReferenceStatement":{{"ARN":"{TEAM_GROUP}",
-                "RuleActionOverrides":[{{"Name":"per-ip","ActionToUse":{{"Quarantine":{{}}}}}}]}}}}}}],
+                "RuleActionOverrides":[{{"Name":"per-ip","ActionToUse":{{"Quarantine":{{}}}}}}]}}}}}},
+            {{"Name":"crs-novel","Priority":1,"OverrideAction":{{"Hold":{{}}}},{VISIBILITY},
+              "Statement":{{"ManagedRuleGroupStatement":{{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}}}}}}],
           {VISIBILITY},"Capacity":10,"LabelNamespace":"awswaf:123456789012:webacl:novel-acl:"}},
           "LockToken":"t6"}}"#
     )
@@ -401,7 +405,11 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     unknown.sort();
     assert_eq!(
         unknown,
-        [("GetRuleGroup", TEAM_GROUP), ("GetWebACL", NOVEL_ACL)],
+        [
+            ("GetRuleGroup", TEAM_GROUP),
+            ("GetWebACL", NOVEL_ACL),
+            ("GetWebACL", NOVEL_ACL)
+        ],
         "{unknown:?}"
     );
     let novel = unknown_errors
@@ -414,13 +422,23 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
         "{novel}"
     );
     // Only the refusals and the values this version does not know are recorded.
-    assert_eq!(all_errors.len(), 5, "{all_errors:?}");
+    assert_eq!(all_errors.len(), 6, "{all_errors:?}");
+    // A group run with an override action this version does not know: recorded, and neither
+    // read nor described (it is not known to run in NONE mode).
+    assert!(
+        unknown_errors.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap()
+            .contains("the `OverrideAction` of rule `crs-novel`")),
+        "{unknown_errors:?}"
+    );
+    assert_eq!(acl(NOVEL_ACL)["rules"][1]["override_action"], Value::Null);
     assert_eq!(
         acl(NOVEL_ACL)["rules"][0]["statement"]["rules_overridden_to_unknown"][0],
         "per-ip"
     );
     // Each referenced group, set and ACL read once, though the Common rule set is referenced
-    // by two ACLs; the groups only referenced in Count mode not at all.
+    // by two ACLs; the groups only referenced in Count mode (managed or customer) not at all.
     let calls = &snapshot["collection_stats"]["api_calls"];
     assert_eq!(calls["wafv2:DescribeManagedRuleGroup"], 4, "{calls}");
     assert_eq!(calls["wafv2:GetRuleGroup"], 1);
@@ -463,7 +481,7 @@ fn rule_groups_and_ip_sets_are_read_once_and_judged() {
     }
     // The rate rule overridden to an action this version does not know may still block: the
     // ACL is unknown, not taken to block (the rule's own BLOCK) nor to let everything through.
-    for rule in ["GW402", "GW404"] {
+    for rule in ["GW402", "GW403", "GW404"] {
         let r = result(&report, rule, NOVEL_ACL);
         assert_eq!(r["status"], "unknown", "{rule}: {r}");
         assert_eq!(r["unknown_cause"], "not_determinable", "{rule}: {r}");

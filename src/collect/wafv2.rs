@@ -56,6 +56,21 @@ impl Source<'_> {
         }
         known
     }
+
+    /// A group reference's override action; `None`, recorded, for one this version does not
+    /// know (rules then judge the group undisclosed, never as counting or blocking).
+    fn override_action(
+        &self,
+        rule: &str,
+        o: Option<&sdk::OverrideAction>,
+    ) -> Option<WafOverrideAction> {
+        let o = o?;
+        let known = override_action_from(o);
+        if known.is_none() {
+            self.unknown_action(&format!("the `OverrideAction` of rule `{rule}`"));
+        }
+        known
+    }
 }
 
 /// The rule action overrides of a rule group reference, by the action they override to:
@@ -218,8 +233,7 @@ fn action_from(a: &sdk::RuleAction) -> Option<WafRuleAction> {
 }
 
 /// A group reference's override action; `None` for one this version does not model.
-fn override_action_from(o: Option<&sdk::OverrideAction>) -> Option<WafOverrideAction> {
-    let o = o?;
+fn override_action_from(o: &sdk::OverrideAction) -> Option<WafOverrideAction> {
     if o.count().is_some() {
         Some(WafOverrideAction::Count)
     } else if o.none().is_some() {
@@ -234,7 +248,7 @@ fn rule_from(source: &Source, r: &sdk::Rule) -> WafRule {
         name: r.name().into(),
         priority: i64::from(r.priority()),
         action: source.action(r.name(), r.action()),
-        override_action: override_action_from(r.override_action()),
+        override_action: source.override_action(r.name(), r.override_action()),
         statement: statement_from(source, r.name(), r.statement()),
     }
 }
@@ -257,7 +271,7 @@ fn firewall_manager_group(source: &Source, g: &sdk::FirewallManagerRuleGroup) ->
         name: g.name().into(),
         priority: i64::from(g.priority()),
         action: None,
-        override_action: override_action_from(g.override_action()),
+        override_action: source.override_action(g.name(), g.override_action()),
         statement,
     }
 }
@@ -358,8 +372,11 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
                 _ => None,
             })
             .collect();
+        // Like managed groups below: a customer group run under COUNT decides nothing, so it
+        // is not read.
         let groups: Vec<String> = acl
             .all_rules()
+            .filter(|r| r.override_action == Some(WafOverrideAction::None))
             .filter_map(|r| match &r.statement {
                 WafStatement::RuleGroupReference { arn, .. } => Some(arn.clone()),
                 _ => None,

@@ -116,6 +116,15 @@ const BLOCKING_RULES_AT_LEAST: [(&str, usize); 3] = [
 /// applied, decide.
 pub(super) fn group_mode(acl: &WebAcl, rule: &WafRule) -> Option<GroupMode> {
     let in_none_mode = rule.override_action == Some(WafOverrideAction::None);
+    let is_group = matches!(
+        rule.statement,
+        WafStatement::RuleGroupReference { .. } | WafStatement::ManagedRuleGroup { .. }
+    );
+    // A group reference always carries an override action: one this version does not know
+    // (recorded by the collector) is neither counting nor blocking.
+    if is_group && rule.override_action.is_none() {
+        return Some(GroupMode::Undisclosed);
+    }
     match &rule.statement {
         // A customer group's own rules decide: it may hold only Count rules, or none at all
         // (Shield Advanced's automatic mitigation group is empty outside an attack).
@@ -294,6 +303,13 @@ pub(super) fn undetermined(
 /// overrides to an action this version does not know, and those whose own action is not known
 /// (a managed group's vendor decides what `DescribeManagedRuleGroup` discloses).
 fn open_actions(acl: &WebAcl, reference: &WafRule) -> String {
+    if reference.override_action.is_none() {
+        return format!(
+            "rule `{}` runs the group with an override action this gwaudit version does not \
+             know, so neither its rules' actions nor a count override can be assumed",
+            reference.name
+        );
+    }
     let customer = matches!(reference.statement, WafStatement::RuleGroupReference { .. });
     let own: Vec<(&str, Option<WafRuleAction>)> = match &reference.statement {
         WafStatement::RuleGroupReference { arn, .. } => acl

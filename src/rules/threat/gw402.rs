@@ -32,6 +32,9 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
             }
             _ => "managed rule group (its rules could not be read)".to_string(),
         },
+        (None, Some(GroupMode::Undisclosed)) if rule.override_action.is_none() => {
+            "rule group with an override action this gwaudit version does not know".to_string()
+        }
         (None, Some(GroupMode::Undisclosed)) => match rule.statement {
             WafStatement::RuleGroupReference { .. } => {
                 "customer rule group whose rule actions are not known".to_string()
