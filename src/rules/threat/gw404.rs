@@ -92,6 +92,21 @@ fn judge(acl: &WebAcl) -> Verdict {
                 .map(|r| format!("{} of rule group {}", r.name, group.name)),
         );
     }
+    // A customer group run with an override action this version does not know (recorded by
+    // the collector, which does not read such a group) may hold a rate rule that caps.
+    unknown_actions.extend(
+        acl.all_rules()
+            .filter(|r| {
+                matches!(r.statement, WafStatement::RuleGroupReference { .. })
+                    && r.override_action.is_none()
+            })
+            .map(|r| {
+                format!(
+                    "the customer rule group run by rule {} (its override action)",
+                    r.name
+                )
+            }),
+    );
     let unread: Vec<&str> = own_groups
         .iter()
         .filter(|r| match &r.statement {
