@@ -114,6 +114,6 @@ fn portals_are_collected_and_judged() {
     let sso2 = by_portal("sso2");
     assert_eq!(sso2["status"], "unknown", "{sso2}");
     assert!(sso2["message"].as_str().unwrap().contains("shared9"));
-    // A rescan cannot read another account's product: no gap that withholds SARIF.
-    assert_eq!(sso2["unknown_cause"], "not_determinable", "{sso2}");
+    // The API could list another account's product; this version does not ask: a gap.
+    assert_eq!(sso2["unknown_cause"], "not_collected", "{sso2}");
 }

@@ -385,9 +385,9 @@ fn routing_rule(r: &sdk::RoutingRule) -> RoutingRule {
 
 /// Records each product a portal includes that `ListPortalProducts` did not return: its pages
 /// are not read, and GW113 must not judge the portal as if it had none. A product whose ARN
-/// names another account than the portal's is shared from that account: listing this
-/// account's products can never return it, so a rescan would not help (not determinable).
-/// Otherwise it was deleted during the scan, or the list was short (not collected).
+/// names another account than the portal's is shared from that account (this collector lists
+/// only the account's own products); otherwise it was deleted during the scan, or the list was
+/// short. Both are gaps in what was collected.
 fn not_listed(rc: &RegionCollector, portals: &[Portal], products: &[sdk::PortalProductSummary]) {
     let mut seen: std::collections::BTreeSet<&str> = (products.iter())
         .filter_map(|p| p.portal_product_arn())
@@ -406,7 +406,7 @@ fn not_listed(rc: &RegionCollector, portals: &[Portal], products: &[sdk::PortalP
                 (Some(other), Some(own)) if other != own => (
                     SHARED_PRODUCT_CODE,
                     format!(
-                        "shared from account {other}: gwaudit reads only this account's products"
+                        "shared from account {other}: gwaudit does not read other accounts' products yet"
                     ),
                 ),
                 _ => (

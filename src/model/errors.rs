@@ -45,7 +45,6 @@ pub const VERSION_UNAVAILABLE_CODE: &str = "ManagedRuleGroupVersionUnavailable";
 const NOT_DETERMINABLE_CODES: &[&str] = &[
     "CrossAccountRole",
     UNKNOWN_VALUE_CODE,
-    super::portals::SHARED_PRODUCT_CODE,
     VERSION_UNAVAILABLE_CODE,
 ];
 

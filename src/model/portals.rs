@@ -10,7 +10,9 @@ super::keeps_unknown!(PublishStatus, TryItState);
 pub const NOT_LISTED_CODE: &str = "NotListed";
 
 /// The collection error code of a portal product shared from another account, which this
-/// account's `ListPortalProducts` never returns.
+/// account's `ListPortalProducts` does not return. It could be read (`resourceOwner`,
+/// `resourceOwnerAccountId`) and gwaudit does not read it yet: a collection gap, not something
+/// the API cannot tell.
 pub const SHARED_PRODUCT_CODE: &str = "SharedFromOtherAccount";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

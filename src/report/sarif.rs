@@ -430,10 +430,18 @@ pub fn accounts(report: &ScanReport) -> Vec<String> {
 /// distinct categories. A `--sarif-category` names the run of a one-account file as given,
 /// and is the prefix of each account's category when a file holds several.
 pub fn automation_id(account: &str, category: Category) -> String {
-    let account = if account.is_empty() {
-        NO_ACCOUNT
+    // The run of no account never takes a one-account file's category (`<name>/`), which it
+    // would close: it always gets a segment of its own.
+    let (account, category) = if account.is_empty() {
+        (
+            NO_ACCOUNT,
+            Category {
+                per_account: true,
+                ..category
+            },
+        )
     } else {
-        account
+        (account, category)
     };
     match category {
         Category {
@@ -880,7 +888,30 @@ impl Serialize for Results<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::parent_parts;
+
+    #[test]
+    fn the_run_of_no_account_never_takes_an_account_category() {
+        for per_account in [false, true] {
+            let named = Category {
+                name: Some("prod"),
+                per_account,
+            };
+            assert_eq!(automation_id("", named), "prod/no-accounts/");
+            let default = Category {
+                name: None,
+                per_account,
+            };
+            assert_eq!(automation_id("", default), "gwaudit/no-accounts/");
+        }
+        // A one-account file keeps the name as given.
+        let one = Category {
+            name: Some("prod"),
+            per_account: false,
+        };
+        assert_eq!(automation_id("111122223333", one), "prod/");
+    }
+
+    use super::{automation_id, parent_parts, Category};
 
     #[test]
     fn methods_and_routes_belong_to_their_api_or_stage_and_nothing_else_is_grouped() {

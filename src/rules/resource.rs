@@ -359,6 +359,15 @@ impl Scope<'_> {
 
     pub fn domain(&self, domain: &DomainName) -> ResourceRef {
         let name = &domain.domain_name;
+        // A private domain is known by name and id, and may share its name with a public one:
+        // two domains with one name must not share one cached ref (and its tags).
+        if domain.domain_name_id.is_some() {
+            return self.build(
+                &["domainnames", name],
+                format!("domain {name}"),
+                &[&domain.tags],
+            );
+        }
         self.apigateway_with(
             &["domainnames", name],
             || format!("domain {name}"),
@@ -434,5 +443,27 @@ mod tests {
             &["restapis", "a1", "stages", "prod", ""]
         ));
         assert!(!arn_has_segments("arn:aws:iam::1:role/x", &["role", "x"]));
+    }
+
+    #[test]
+    fn domains_sharing_a_name_keep_their_own_tags() {
+        let cache = ResourceCache::default();
+        let scope = Scope {
+            partition: "aws",
+            account_id: "123456789012",
+            region: "eu-west-1",
+            cache: Some(&cache),
+        };
+        let tagged = |env: &str, id: Option<&str>| DomainName {
+            domain_name: "api.example.com".into(),
+            domain_name_id: id.map(Into::into),
+            tags: BTreeMap::from([("env".to_string(), env.to_string())]),
+            ..Default::default()
+        };
+        let public = scope.domain(&tagged("prod", None));
+        let private = scope.domain(&tagged("dev", Some("abc123")));
+        assert_eq!(public.tags["env"], "prod");
+        assert_eq!(private.tags["env"], "dev");
+        assert_eq!(scope.domain(&tagged("prod", None)).tags["env"], "prod");
     }
 }

@@ -195,9 +195,17 @@ fn try_it_on_protected<'a>(
             continue;
         };
         for page in pages {
+            if page.try_it_state == Some(TryItState::Disabled) {
+                continue;
+            }
+            // A page that does not say what it tries, or whether, is never read as harmless.
             let (Some(api_id), Some(method), Some(path)) =
                 (&page.rest_api_id, &page.method, &page.path)
             else {
+                found.undecided.push(format!(
+                    "page {} of product {} names no REST API, method or path",
+                    page.page_id, product.portal_product_id
+                ));
                 continue;
             };
             match &page.try_it_state {
@@ -209,7 +217,13 @@ fn try_it_on_protected<'a>(
                     ));
                     continue;
                 }
-                _ => continue,
+                Some(TryItState::Disabled) => continue,
+                None => {
+                    found.undecided.push(format!(
+                        "{method} {path} of REST API {api_id}: the page has no \"try it\" state"
+                    ));
+                    continue;
+                }
             }
             // A method list not collected is never read as "no such method".
             if let Some(api) = apis

@@ -1,6 +1,6 @@
 use super::{associated_endpoints, private_domain_policies};
 use crate::analysis::policy::grants_outside_org;
-use crate::model::DomainName;
+use crate::model::{DomainName, UnknownCause};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(
@@ -21,20 +21,32 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // The management policy is optional: without one only the owner can associate. An
         // association of another account's endpoint says the domain is shared some other way
         // (through AWS RAM, say) that the policy does not show: no pass on that.
-        |out, target, d| {
-            let others = other_accounts_associated(ctx, d);
-            if others.is_empty() {
+        |out, target, d| match other_accounts_associated(ctx, d) {
+            Err((why, cause)) => {
+                out.unknown_because(
+                    target,
+                    format!(
+                        "private custom domain {} has no management policy; whether another \
+                         account already associates VPC endpoints with it is unknown: {why}",
+                        d.domain_name
+                    ),
+                    cause,
+                )
+                .evidence("management_policy", "none");
+            }
+            Ok(others) if others.is_empty() => {
                 out.pass(
                     target,
                     format!(
-                        "private custom domain {} has no management policy: only its own \
-                         account can associate VPC endpoints with it",
+                        "private custom domain {} has no management policy and no other \
+                         account's VPC endpoint is associated with it",
                         d.domain_name
                     ),
                 )
                 .evidence("management_policy", "none")
                 .evidence("associated_vpc_endpoints", associated_endpoints(ctx, d));
-            } else {
+            }
+            Ok(others) => {
                 out.undeterminable(
                     target,
                     format!(
@@ -86,13 +98,21 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 }
 
 /// Accounts other than this one whose VPC endpoints are associated with the domain (an
-/// association's ARN names the account that made it).
-fn other_accounts_associated<'a>(ctx: &RegionContext<'a>, d: &DomainName) -> Vec<&'a str> {
-    let (Ok(all), Some(arn)) = (
-        ctx.domain_name_access_associations(),
-        d.domain_name_arn.as_deref(),
-    ) else {
-        return Vec::new();
+/// association's ARN names the account that made it); why not, when the associations were not
+/// collected or the domain's ARN is not known.
+fn other_accounts_associated<'a>(
+    ctx: &RegionContext<'a>,
+    d: &DomainName,
+) -> Result<Vec<&'a str>, (String, UnknownCause)> {
+    let op = &crate::operations::GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS;
+    let all = ctx
+        .domain_name_access_associations()
+        .map_err(|why| (why, ctx.cause(op, None)))?;
+    let Some(arn) = d.domain_name_arn.as_deref() else {
+        return Err((
+            "the domain's ARN is not in the snapshot, so its associations cannot be matched".into(),
+            UnknownCause::NotDeterminable,
+        ));
     };
     let mut accounts: Vec<&str> = (all.iter())
         .filter(|a| a.domain_name_arn.as_deref() == Some(arn))
@@ -101,5 +121,5 @@ fn other_accounts_associated<'a>(ctx: &RegionContext<'a>, d: &DomainName) -> Vec
         .collect();
     accounts.sort_unstable();
     accounts.dedup();
-    accounts
+    Ok(accounts)
 }
