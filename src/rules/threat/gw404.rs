@@ -1,5 +1,7 @@
 use super::attached_acls::{action_name, judge_attached, Verdict};
-use crate::model::{UnknownCause, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl};
+use crate::model::{
+    RuleGroup, UnknownCause, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
+};
 use crate::rules::{Emitter, RegionContext};
 
 rule!(GW404, "threat/GW404-waf-acl-no-rate-rule.toml");
@@ -39,13 +41,15 @@ fn judge(acl: &WebAcl) -> Verdict {
                 && r.override_action == Some(WafOverrideAction::None)
         })
         .collect();
-    for reference in &own_groups {
-        let WafStatement::RuleGroupReference { arn, .. } = &reference.statement else {
-            continue;
-        };
-        let Some(group) = acl.rule_group(arn) else {
-            continue;
-        };
+    // The groups among them that were read, with the reference that runs each.
+    let read: Vec<(&WafRule, &RuleGroup)> = own_groups
+        .iter()
+        .filter_map(|r| match &r.statement {
+            WafStatement::RuleGroupReference { arn, .. } => acl.rule_group(arn).map(|g| (*r, g)),
+            _ => None,
+        })
+        .collect();
+    for (reference, group) in &read {
         // Only BLOCK caps, whether the group's own or an override's (a rule overridden to
         // CAPTCHA or CHALLENGE lets token holders through at any rate).
         let capping = group.rules.iter().find_map(|r| match r.statement {
@@ -74,13 +78,7 @@ fn judge(acl: &WebAcl) -> Verdict {
         .filter(|(_, _, action)| action.is_none())
         .map(|(name, _, _)| name.to_string())
         .collect();
-    for reference in &own_groups {
-        let WafStatement::RuleGroupReference { arn, .. } = &reference.statement else {
-            continue;
-        };
-        let Some(group) = acl.rule_group(arn) else {
-            continue;
-        };
+    for (reference, group) in &read {
         unknown_actions.extend(
             group
                 .rules
