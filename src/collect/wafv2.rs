@@ -424,6 +424,17 @@ pub async fn web_acls(rc: &Arc<RegionCollector>, arns: &[String]) -> Vec<WebAcl>
                 }
             }
         }
+        // IP sets the groups read for this ACL reference too (GW207 judges their block rules).
+        let mut referenced = referenced;
+        for group in &acl.rule_groups {
+            for r in &group.rules {
+                if let WafStatement::IpSetReference { arn } = &r.statement {
+                    if !referenced.contains(arn) {
+                        referenced.push(arn.clone());
+                    }
+                }
+            }
+        }
         for set_arn in referenced {
             if !ip_sets.contains_key(&set_arn) {
                 let set = ip_set(rc, &set_arn).await;

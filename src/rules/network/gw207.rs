@@ -1,7 +1,8 @@
 use crate::analysis::exposure;
 use crate::analysis::policy::{ip_blocklists, parse_policy, PolicyDocument};
 use crate::model::{
-    DomainName, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction, WafStatement,
+    DomainName, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafOverrideAction,
+    WafRuleAction, WafStatement,
 };
 use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, Severity};
@@ -150,17 +151,63 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 }
             };
             let mut found = Blocklists::default();
-            for rule in &acl.rules {
-                let WafStatement::IpSetReference { arn: set_arn } = &rule.statement else {
-                    continue;
-                };
-                if rule.action != Some(WafRuleAction::Block) {
-                    continue;
+            // The ACL's own IP-set rules, and those of the customer groups it runs in NONE
+            // mode, with the reference's overrides applied (under COUNT a group blocks nothing).
+            let mut ip_rules: Vec<(String, &str, Option<WafRuleAction>)> = Vec::new();
+            for rule in acl.all_rules() {
+                match &rule.statement {
+                    WafStatement::IpSetReference { arn: set_arn } => {
+                        ip_rules.push((rule.name.clone(), set_arn, rule.action));
+                    }
+                    WafStatement::RuleGroupReference { arn: group_arn, .. }
+                        if rule.override_action != Some(WafOverrideAction::Count) =>
+                    {
+                        let Some(group) = (rule.override_action.is_some())
+                            .then(|| acl.rule_group(group_arn))
+                            .flatten()
+                        else {
+                            missing.get_or_insert(if rule.override_action.is_none() {
+                                format!(
+                                    "rule {} runs rule group {group_arn} with an override \
+                                     action this gwaudit version does not know",
+                                    rule.name
+                                )
+                            } else {
+                                ctx.reason(&op::GET_RULE_GROUP, Some(group_arn))
+                            });
+                            continue;
+                        };
+                        for r in &group.rules {
+                            if let WafStatement::IpSetReference { arn: set_arn } = &r.statement {
+                                ip_rules.push((
+                                    format!("{} of rule group {}", r.name, group.name),
+                                    set_arn,
+                                    rule.statement.effective_action(r),
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for (rule_name, set_arn, action) in ip_rules {
+                match action {
+                    Some(WafRuleAction::Block) => {}
+                    // An action this version does not know may block.
+                    None => {
+                        missing.get_or_insert(format!(
+                            "IP-set rule {rule_name} of web ACL {} has an action this gwaudit \
+                             version does not know",
+                            acl.name
+                        ));
+                        continue;
+                    }
+                    Some(_) => continue,
                 }
                 match acl.ip_set(set_arn).map(|s| &s.ip_address_version) {
                     Some(IpAddressVersion::Ipv4) => found.ipv4_only.push(format!(
                         "stage {}: web ACL {} rule {} blocks IPv4-only IP set {}",
-                        stage.stage_name, acl.name, rule.name, set_arn
+                        stage.stage_name, acl.name, rule_name, set_arn
                     )),
                     Some(IpAddressVersion::Ipv6) => found.ipv6 = true,
                     Some(IpAddressVersion::Unknown(raw)) => {
