@@ -1,4 +1,4 @@
-use super::{associated_endpoints, private_domain_policies};
+use super::{associated_endpoints, associations_of, private_domain_policies};
 use crate::analysis::policy::grants_outside_org;
 use crate::model::{DomainName, UnknownCause};
 use crate::rules::{Emitter, RegionContext};
@@ -97,25 +97,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     }
 }
 
-/// Accounts other than this one whose VPC endpoints are associated with the domain (an
-/// association's ARN names the account that made it); why not, when the associations were not
-/// collected or the domain's ARN is not known.
+/// Accounts other than this one whose VPC endpoints are associated with the domain; why not,
+/// when the associations cannot be told.
 fn other_accounts_associated<'a>(
     ctx: &RegionContext<'a>,
     d: &DomainName,
 ) -> Result<Vec<&'a str>, (String, UnknownCause)> {
-    let op = &crate::operations::GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS;
-    let all = ctx
-        .domain_name_access_associations()
-        .map_err(|why| (why, ctx.cause(op, None)))?;
-    let Some(arn) = d.domain_name_arn.as_deref() else {
-        return Err((
-            "the domain's ARN is not in the snapshot, so its associations cannot be matched".into(),
-            UnknownCause::NotDeterminable,
-        ));
-    };
-    let mut accounts: Vec<&str> = (all.iter())
-        .filter(|a| a.domain_name_arn.as_deref() == Some(arn))
+    let mut accounts: Vec<&str> = associations_of(ctx, d)?
+        .into_iter()
         .filter_map(|a| a.account())
         .filter(|account| *account != ctx.scope.account_id)
         .collect();

@@ -19,7 +19,8 @@ use crate::analysis::policy::{
     analyze_invoke, parse_policy, InvokeAnalysis, PolicyDocument, PrincipalScope,
 };
 use crate::model::{
-    unknown_endpoint_type_reason, DomainName, EndpointType, ProtocolType, RestApi, V2Api,
+    unknown_endpoint_type_reason, DomainName, DomainNameAccessAssociation, EndpointType,
+    ProtocolType, RestApi, UnknownCause, V2Api,
 };
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
@@ -165,27 +166,44 @@ fn private_domain_policies<'a>(
     found
 }
 
-/// The VPC endpoints associated with a private domain this account owns, each with the account
-/// that owns the association, for GW208's and GW209's evidence: who reaches the domain today.
-/// They decide nothing (the policies do, and an association can be created whenever the
-/// management policy allows one), so associations that were not collected only say why.
-fn associated_endpoints(ctx: &RegionContext, domain: &DomainName) -> Value {
-    let associations = match ctx.domain_name_access_associations() {
-        Ok(all) => all,
-        Err(reason) => return Value::String(format!("not collected: {reason}")),
-    };
+/// The access associations of a private domain this account owns (the VPC endpoints that
+/// reach it, each made by the account in its ARN); why not, when the associations were not
+/// collected (the failed call's cause) or the domain's ARN is not known (not determinable).
+fn associations_of<'a>(
+    ctx: &RegionContext<'a>,
+    domain: &DomainName,
+) -> Result<Vec<&'a DomainNameAccessAssociation>, (String, UnknownCause)> {
+    let op = &crate::operations::GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS;
+    let all = ctx
+        .domain_name_access_associations()
+        .map_err(|why| (format!("not collected: {why}"), ctx.cause(op, None)))?;
     let Some(arn) = domain.domain_name_arn.as_deref() else {
-        return Value::String("unknown: the domain's ARN is not in the snapshot".into());
+        return Err((
+            "unknown: the domain's ARN is not in the snapshot".into(),
+            UnknownCause::NotDeterminable,
+        ));
     };
-    associations
-        .iter()
+    Ok((all.iter())
         .filter(|a| a.domain_name_arn.as_deref() == Some(arn))
-        .map(|a| {
-            json!({
-                "source": a.access_association_source,
-                "source_type": a.access_association_source_type,
-                "account": a.account(),
+        .collect())
+}
+
+/// The VPC endpoints associated with a private domain, for GW208's and GW209's evidence: who
+/// reaches the domain today. They decide nothing (the policies do, and an association can be
+/// created whenever the management policy allows one), so associations that were not
+/// collected only say why.
+fn associated_endpoints(ctx: &RegionContext, domain: &DomainName) -> Value {
+    match associations_of(ctx, domain) {
+        Err((why, _)) => Value::String(why),
+        Ok(found) => found
+            .iter()
+            .map(|a| {
+                json!({
+                    "source": a.access_association_source,
+                    "source_type": a.access_association_source_type,
+                    "account": a.account(),
+                })
             })
-        })
-        .collect()
+            .collect(),
+    }
 }
