@@ -204,7 +204,47 @@ impl WafStatement {
         name: &str,
         own: Option<WafRuleAction>,
     ) -> Option<WafRuleAction> {
-        let (to_count, to_allow, to_block, to_challenge, to_unknown) = match self {
+        let Some(o) = self.overrides() else {
+            return own;
+        };
+        let named = |list: &[String]| list.iter().any(|n| n == name);
+        // An override WAF applies but this version cannot read decides, whatever else names
+        // the rule: nothing sure can be said of it.
+        if named(o.to_unknown) {
+            None
+        } else if named(o.to_count) {
+            Some(WafRuleAction::Count)
+        } else if named(o.to_allow) {
+            Some(WafRuleAction::Allow)
+        } else if named(o.to_block) {
+            Some(WafRuleAction::Block)
+        } else if named(o.to_challenge) {
+            Some(WafRuleAction::Challenge)
+        } else {
+            own
+        }
+    }
+
+    /// Rules of a referenced group overridden to an action this version does not know.
+    pub fn rules_overridden_to_unknown(&self) -> &[String] {
+        self.overrides().map_or(&[], |o| o.to_unknown)
+    }
+
+    /// Rules of a referenced group that no longer block: overridden to COUNT or to ALLOW.
+    pub fn rules_not_blocking(&self) -> Vec<&str> {
+        self.overrides().map_or_else(Vec::new, |o| {
+            o.to_count
+                .iter()
+                .chain(o.to_allow)
+                .map(String::as_str)
+                .collect()
+        })
+    }
+
+    /// The rule overrides of a customer or managed group reference (the two variants spell
+    /// them alike); `None` for any other statement.
+    fn overrides(&self) -> Option<Overrides<'_>> {
+        match self {
             WafStatement::RuleGroupReference {
                 rules_overridden_to_count,
                 rules_overridden_to_allow,
@@ -220,68 +260,25 @@ impl WafStatement {
                 rules_overridden_to_challenge,
                 rules_overridden_to_unknown,
                 ..
-            } => (
-                rules_overridden_to_count,
-                rules_overridden_to_allow,
-                rules_overridden_to_block,
-                rules_overridden_to_challenge,
-                rules_overridden_to_unknown,
-            ),
-            _ => return own,
-        };
-        let named = |list: &[String]| list.iter().any(|n| n == name);
-        // An override WAF applies but this version cannot read decides, whatever else names
-        // the rule: nothing sure can be said of it.
-        if named(to_unknown) {
-            None
-        } else if named(to_count) {
-            Some(WafRuleAction::Count)
-        } else if named(to_allow) {
-            Some(WafRuleAction::Allow)
-        } else if named(to_block) {
-            Some(WafRuleAction::Block)
-        } else if named(to_challenge) {
-            Some(WafRuleAction::Challenge)
-        } else {
-            own
+            } => Some(Overrides {
+                to_count: rules_overridden_to_count,
+                to_allow: rules_overridden_to_allow,
+                to_block: rules_overridden_to_block,
+                to_challenge: rules_overridden_to_challenge,
+                to_unknown: rules_overridden_to_unknown,
+            }),
+            _ => None,
         }
     }
+}
 
-    /// Rules of a referenced group overridden to an action this version does not know.
-    pub fn rules_overridden_to_unknown(&self) -> &[String] {
-        match self {
-            WafStatement::ManagedRuleGroup {
-                rules_overridden_to_unknown,
-                ..
-            }
-            | WafStatement::RuleGroupReference {
-                rules_overridden_to_unknown,
-                ..
-            } => rules_overridden_to_unknown,
-            _ => &[],
-        }
-    }
-
-    /// Rules of a referenced group that no longer block: overridden to COUNT or to ALLOW.
-    pub fn rules_not_blocking(&self) -> Vec<&str> {
-        match self {
-            WafStatement::ManagedRuleGroup {
-                rules_overridden_to_count,
-                rules_overridden_to_allow,
-                ..
-            }
-            | WafStatement::RuleGroupReference {
-                rules_overridden_to_count,
-                rules_overridden_to_allow,
-                ..
-            } => rules_overridden_to_count
-                .iter()
-                .chain(rules_overridden_to_allow)
-                .map(String::as_str)
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
+/// A group reference's rule overrides, by the action they override to.
+struct Overrides<'a> {
+    to_count: &'a [String],
+    to_allow: &'a [String],
+    to_block: &'a [String],
+    to_challenge: &'a [String],
+    to_unknown: &'a [String],
 }
 
 /// The parts of a WAF statement the rules look at; other statement types are kept by name.
