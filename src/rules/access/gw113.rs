@@ -225,6 +225,15 @@ fn try_it_on_protected<'a>(
                     continue;
                 }
             }
+            // An API the list lacks (deleted since, or lost to a failed call) is never read as
+            // one with no protected method.
+            if !apis.iter().any(|a| &a.id == api_id) {
+                found.undecided.push(format!(
+                    "{method} {path} of REST API {api_id}: the API is not among the collected \
+                     REST APIs"
+                ));
+                continue;
+            }
             // A method list not collected is never read as "no such method".
             if let Some(api) = apis
                 .iter()
