@@ -380,14 +380,18 @@ impl Scope<'_> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn paths_are_relative_and_escaped() {
-        let scope = Scope {
+    fn eu_west_1(cache: Option<&ResourceCache>) -> Scope<'_> {
+        Scope {
             partition: "aws",
             account_id: "123456789012",
             region: "eu-west-1",
-            cache: None,
-        };
+            cache,
+        }
+    }
+
+    #[test]
+    fn paths_are_relative_and_escaped() {
+        let scope = eu_west_1(None);
         let r = scope.apigateway(&["apis", "a1", "routes", "$connect x"], "l".into());
         assert_eq!(
             r.arn,
@@ -402,12 +406,7 @@ mod tests {
     #[test]
     fn a_cached_resource_is_built_once_and_shared_by_segments_alone() {
         let cache = ResourceCache::default();
-        let scope = Scope {
-            partition: "aws",
-            account_id: "123456789012",
-            region: "eu-west-1",
-            cache: Some(&cache),
-        };
+        let scope = eu_west_1(Some(&cache));
         let tags = BTreeMap::from([("team".to_string(), "a".to_string())]);
         let first = scope.apigateway_with(&["restapis", "a1"], || "shop (a1)".into(), &[&tags]);
         let again = scope.apigateway_with(&["restapis", "a1"], || unreachable!(), &[]);
@@ -448,12 +447,7 @@ mod tests {
     #[test]
     fn domains_sharing_a_name_keep_their_own_tags() {
         let cache = ResourceCache::default();
-        let scope = Scope {
-            partition: "aws",
-            account_id: "123456789012",
-            region: "eu-west-1",
-            cache: Some(&cache),
-        };
+        let scope = eu_west_1(Some(&cache));
         let tagged = |env: &str, id: Option<&str>| DomainName {
             domain_name: "api.example.com".into(),
             domain_name_id: id.map(Into::into),
