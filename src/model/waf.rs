@@ -157,6 +157,27 @@ impl WebAcl {
         self.rule_groups.iter().find(|g| g.arn == arn)
     }
 
+    /// Each customer rule group reference (Firewall Manager's included) with how the ACL runs
+    /// it, in WAF's order: the one place that says which groups' rules can act.
+    pub fn customer_groups(&self) -> impl Iterator<Item = (&WafRule, GroupRun<'_>)> {
+        self.all_rules().filter_map(|r| {
+            let WafStatement::RuleGroupReference { arn, .. } = &r.statement else {
+                return None;
+            };
+            Some((
+                r,
+                match r.override_action {
+                    Some(WafOverrideAction::Count) => GroupRun::Counted,
+                    Some(WafOverrideAction::None) => match self.rule_group(arn) {
+                        Some(group) => GroupRun::Read(group),
+                        None => GroupRun::NotRead(arn),
+                    },
+                    None => GroupRun::UnknownOverride,
+                },
+            ))
+        })
+    }
+
     /// The managed rule group a `ManagedRuleGroup` statement references, when it was
     /// described; `None` for any other statement.
     pub fn managed_rule_group(&self, statement: &WafStatement) -> Option<&ManagedRuleGroup> {
@@ -279,6 +300,19 @@ struct Overrides<'a> {
     to_block: &'a [String],
     to_challenge: &'a [String],
     to_unknown: &'a [String],
+}
+
+/// How a web ACL runs a customer rule group it references.
+#[derive(Debug, Clone, Copy)]
+pub enum GroupRun<'a> {
+    /// Override action COUNT: the group's rules only count (the collector does not read it).
+    Counted,
+    /// Override action NONE, and the group's rules were read.
+    Read(&'a RuleGroup),
+    /// Override action NONE, but the group (this ARN) was not collected.
+    NotRead(&'a str),
+    /// An override action this version does not know (recorded by the collector).
+    UnknownOverride,
 }
 
 /// The parts of a WAF statement the rules look at; other statement types are kept by name.

@@ -1,8 +1,8 @@
 use crate::analysis::exposure;
 use crate::analysis::policy::{ip_blocklists, parse_policy, PolicyDocument};
 use crate::model::{
-    DomainName, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafOverrideAction,
-    WafRuleAction, WafStatement,
+    DomainName, GroupRun, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction,
+    WafStatement,
 };
 use crate::operations as op;
 use crate::rules::{Emitter, RegionContext, Severity};
@@ -153,30 +153,29 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let mut found = Blocklists::default();
             // The ACL's own IP-set rules, and those of the customer groups it runs in NONE
             // mode, with the reference's overrides applied (under COUNT a group blocks nothing).
-            let mut ip_rules: Vec<(String, &str, Option<WafRuleAction>)> = Vec::new();
-            for rule in acl.all_rules() {
-                match &rule.statement {
-                    WafStatement::IpSetReference { arn: set_arn } => {
-                        ip_rules.push((rule.name.clone(), set_arn, rule.action));
+            let mut ip_rules: Vec<(String, &str, Option<WafRuleAction>)> = acl
+                .all_rules()
+                .filter_map(|rule| match &rule.statement {
+                    WafStatement::IpSetReference { arn } => {
+                        Some((rule.name.clone(), arn.as_str(), rule.action))
                     }
-                    WafStatement::RuleGroupReference { arn: group_arn, .. }
-                        if rule.override_action != Some(WafOverrideAction::Count) =>
-                    {
-                        let Some(group) = (rule.override_action.is_some())
-                            .then(|| acl.rule_group(group_arn))
-                            .flatten()
-                        else {
-                            missing.get_or_insert(if rule.override_action.is_none() {
-                                format!(
-                                    "rule {} runs rule group {group_arn} with an override \
-                                     action this gwaudit version does not know",
-                                    rule.name
-                                )
-                            } else {
-                                ctx.reason(&op::GET_RULE_GROUP, Some(group_arn))
-                            });
-                            continue;
-                        };
+                    _ => None,
+                })
+                .collect();
+            for (rule, run) in acl.customer_groups() {
+                match run {
+                    GroupRun::Counted => {}
+                    GroupRun::UnknownOverride => {
+                        missing.get_or_insert(format!(
+                            "rule {} runs a rule group with an override action this gwaudit \
+                             version does not know",
+                            rule.name
+                        ));
+                    }
+                    GroupRun::NotRead(group_arn) => {
+                        missing.get_or_insert(ctx.reason(&op::GET_RULE_GROUP, Some(group_arn)));
+                    }
+                    GroupRun::Read(group) => {
                         for r in &group.rules {
                             if let WafStatement::IpSetReference { arn: set_arn } = &r.statement {
                                 ip_rules.push((
@@ -187,7 +186,6 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                             }
                         }
                     }
-                    _ => {}
                 }
             }
             for (rule_name, set_arn, action) in ip_rules {

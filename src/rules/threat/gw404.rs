@@ -1,6 +1,6 @@
 use super::attached_acls::{action_name, judge_attached, Verdict};
 use crate::model::{
-    RuleGroup, UnknownCause, WafOverrideAction, WafRule, WafRuleAction, WafStatement, WebAcl,
+    GroupRun, RuleGroup, UnknownCause, WafRule, WafRuleAction, WafStatement, WebAcl,
 };
 use crate::rules::{Emitter, RegionContext};
 
@@ -34,18 +34,11 @@ fn judge(acl: &WebAcl) -> Verdict {
     }
     // A rate-based rule may sit directly in a customer rule group the ACL runs in NONE mode:
     // it caps clients unless the reference overrides it.
-    let own_groups: Vec<&WafRule> = acl
-        .all_rules()
-        .filter(|r| {
-            matches!(r.statement, WafStatement::RuleGroupReference { .. })
-                && r.override_action == Some(WafOverrideAction::None)
-        })
-        .collect();
-    // The groups among them that were read, with the reference that runs each.
-    let read: Vec<(&WafRule, &RuleGroup)> = own_groups
+    let groups: Vec<(&WafRule, GroupRun)> = acl.customer_groups().collect();
+    let read: Vec<(&WafRule, &RuleGroup)> = groups
         .iter()
-        .filter_map(|r| match &r.statement {
-            WafStatement::RuleGroupReference { arn, .. } => acl.rule_group(arn).map(|g| (*r, g)),
+        .filter_map(|(r, run)| match run {
+            GroupRun::Read(group) => Some((*r, *group)),
             _ => None,
         })
         .collect();
@@ -90,28 +83,23 @@ fn judge(acl: &WebAcl) -> Verdict {
                 .map(|r| format!("{} of rule group {}", r.name, group.name)),
         );
     }
-    // A customer group run with an override action this version does not know (recorded by
-    // the collector, which does not read such a group) may hold a rate rule that caps.
+    // A customer group run with an override action this version does not know (the
+    // collector does not read such a group) may hold a rate rule that caps.
     unknown_actions.extend(
-        acl.all_rules()
-            .filter(|r| {
-                matches!(r.statement, WafStatement::RuleGroupReference { .. })
-                    && r.override_action.is_none()
-            })
-            .map(|r| {
+        groups
+            .iter()
+            .filter(|(_, run)| matches!(run, GroupRun::UnknownOverride))
+            .map(|(r, _)| {
                 format!(
                     "the customer rule group run by rule {} (its override action)",
                     r.name
                 )
             }),
     );
-    let unread: Vec<&str> = own_groups
+    let unread: Vec<&str> = groups
         .iter()
-        .filter(|r| match &r.statement {
-            WafStatement::RuleGroupReference { arn, .. } => acl.rule_group(arn).is_none(),
-            _ => false,
-        })
-        .map(|r| r.name.as_str())
+        .filter(|(_, run)| matches!(run, GroupRun::NotRead(_)))
+        .map(|(r, _)| r.name.as_str())
         .collect();
     if !unread.is_empty() {
         return Verdict::unknown(format!(
