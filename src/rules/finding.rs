@@ -149,15 +149,22 @@ impl<'de> Deserialize<'de> for SharedStr {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Fingerprint([u8; 16]);
 
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Fingerprint {
+    /// The 32 lowercase hex digits.
+    pub fn hex(&self) -> [u8; 32] {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = [0u8; 32];
         for (i, b) in self.0.iter().enumerate() {
             out[2 * i] = HEX[usize::from(b >> 4)];
             out[2 * i + 1] = HEX[usize::from(b & 0xf)];
         }
-        f.write_str(std::str::from_utf8(&out).expect("hex digits are ASCII"))
+        out
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::str::from_utf8(&self.hex()).expect("hex digits are ASCII"))
     }
 }
 
@@ -265,6 +272,14 @@ impl Evidence {
 
     pub fn is_empty(&self) -> bool {
         matches!(&self.0, Repr::Open(v) if v.is_empty())
+    }
+
+    /// The compact JSON text of sealed evidence, as serde writes it.
+    pub fn sealed_text(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Sealed(text) => Some(text),
+            Repr::Open(_) => None,
+        }
     }
 
     /// Every name and value, sorted by name.
