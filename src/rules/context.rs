@@ -41,7 +41,7 @@ impl<'a> RegionContext<'a> {
         snapshot: &'a Snapshot,
         region: &'a RegionSnapshot,
         params: &'a RuleParams,
-        cache: Option<&'a ResourceCache>,
+        cache: Option<&'a ResourceCache<'a>>,
     ) -> Self {
         RegionContext {
             snapshot,

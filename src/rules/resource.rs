@@ -2,10 +2,14 @@
 //! and a label for people.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
-use crate::model::{ApiKey, DomainName, Resource, RestApi, Stage, UsagePlan, V2Api, V2Stage};
+use crate::model::{
+    ApiKey, DomainName, Method, Resource, RestApi, Stage, UsagePlan, V2Api, V2Stage,
+};
 
 /// What a finding is about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,21 +43,60 @@ impl Deref for ResourceRef {
 }
 
 /// One region's API Gateway resources as rules have named them, shared by the rules that run
-/// in parallel. Keyed by a hash of the ARN's path segments, so a lookup allocates nothing, and
-/// split into shards by that hash: one lock had the rule threads waiting on each other (perf).
+/// in parallel. Split into shards by key: one lock had the rule threads waiting on each other
+/// (perf).
+///
+/// The most frequent resources (REST APIs, stages and methods) are keyed by the address of
+/// their object in the snapshot, which takes no hashing of text and no comparison of ARNs
+/// (those were most of naming a stage, perf). The lifetime ties the cache to the borrowed
+/// snapshot, so no object can move or be freed while its address is a key. Other resources
+/// are keyed by a hash of their ARN's path segments, so a lookup allocates nothing.
 #[derive(Debug)]
-pub struct ResourceCache {
-    shards: [Mutex<HashMap<u64, Vec<ResourceRef>>>; CACHE_SHARDS],
+pub struct ResourceCache<'s> {
+    by_segments: [Mutex<HashMap<u64, Vec<ResourceRef>, KeyHash>>; CACHE_SHARDS],
+    by_object: [Mutex<HashMap<u64, ResourceRef, KeyHash>>; CACHE_SHARDS],
+    snapshot: PhantomData<&'s ()>,
 }
 
 const CACHE_SHARDS: usize = 32;
 
-impl Default for ResourceCache {
+impl Default for ResourceCache<'_> {
     fn default() -> Self {
         ResourceCache {
-            shards: std::array::from_fn(|_| Mutex::default()),
+            by_segments: std::array::from_fn(|_| Mutex::default()),
+            by_object: std::array::from_fn(|_| Mutex::default()),
+            snapshot: PhantomData,
         }
     }
+}
+
+/// The keys are hashes or addresses already: one multiplication spreads them over a table.
+type KeyHash = BuildHasherDefault<KeyHasher>;
+
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// The kind of object an address names: a key is the address and the kind, so an object and
+/// its first field can never meet.
+#[derive(Clone, Copy)]
+enum Kind {
+    RestApi = 1,
+    Stage = 2,
+    Method = 3,
 }
 
 /// FNV-1a over the segments with their separators: the text after `::/` in the ARN.
@@ -111,10 +154,10 @@ pub struct Scope<'a> {
     pub account_id: &'a str,
     pub region: &'a str,
     /// Where refs already built in this region are kept; without one, each is built anew.
-    pub cache: Option<&'a ResourceCache>,
+    pub cache: Option<&'a ResourceCache<'a>>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
     /// An API Gateway resource addressed by its ARN path segments (`restapis`, id, ...), built
     /// anew: the label is the caller's, so it is not shared.
     pub fn apigateway(&self, segments: &[&str], label: String) -> ResourceRef {
@@ -135,8 +178,8 @@ impl Scope<'_> {
         };
         let key = segments_hash(segments);
         // The low bits pick the shard (FNV mixes every byte into them).
-        let shard = &cache.shards[key as usize % CACHE_SHARDS];
-        let lookup = |refs: &HashMap<u64, Vec<ResourceRef>>| {
+        let shard = &cache.by_segments[key as usize % CACHE_SHARDS];
+        let lookup = |refs: &HashMap<u64, Vec<ResourceRef>, KeyHash>| {
             refs.get(&key)
                 .and_then(|v| v.iter().find(|r| arn_has_segments(&r.arn, segments)))
                 .cloned()
@@ -154,6 +197,39 @@ impl Scope<'_> {
         }
         refs.entry(key).or_default().push(built.clone());
         built
+    }
+
+    /// [`Scope::apigateway_with`] for an object of the snapshot, keyed by its address.
+    fn of_object<T>(
+        &self,
+        object: &'a T,
+        kind: Kind,
+        segments: &[&str],
+        label: impl FnOnce() -> String,
+        tags: &[&BTreeMap<String, String>],
+    ) -> ResourceRef {
+        let Some(cache) = self.cache else {
+            return self.build(segments, label(), tags);
+        };
+        // Objects are at least 8-byte aligned: the low bits of an address are free for the kind.
+        let address = std::ptr::from_ref(object) as u64;
+        debug_assert_eq!(
+            address & 7,
+            0,
+            "snapshot objects hold strings: 8-byte aligned"
+        );
+        let key = address | kind as u64;
+        let shard = &cache.by_object[(key >> 3) as usize % CACHE_SHARDS];
+        if let Some(found) = shard.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        let built = self.build(segments, label(), tags);
+        shard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_insert(built)
+            .clone()
     }
 
     fn build(
@@ -193,31 +269,43 @@ impl Scope<'_> {
         self.apigateway(&[what], format!("{what} in {}", self.region))
     }
 
-    pub fn rest_api(&self, api: &RestApi) -> ResourceRef {
-        self.apigateway_with(
+    pub fn rest_api(&self, api: &'a RestApi) -> ResourceRef {
+        self.of_object(
+            api,
+            Kind::RestApi,
             &["restapis", &api.id],
             || format!("{} ({})", api.name, api.id),
             &[&api.tags],
         )
     }
 
-    pub fn rest_method(&self, api: &RestApi, resource: &Resource, method: &str) -> ResourceRef {
-        self.apigateway_with(
+    pub fn rest_method(
+        &self,
+        api: &RestApi,
+        resource: &Resource,
+        method: &'a Method,
+    ) -> ResourceRef {
+        let verb = &method.http_method;
+        self.of_object(
+            method,
+            Kind::Method,
             &[
                 "restapis",
                 &api.id,
                 "resources",
                 &resource.id,
                 "methods",
-                method,
+                verb,
             ],
-            || format!("{} ({}) {} {}", api.name, api.id, method, resource.path),
+            || format!("{} ({}) {} {}", api.name, api.id, verb, resource.path),
             &[&api.tags],
         )
     }
 
-    pub fn rest_stage(&self, api: &RestApi, stage: &Stage) -> ResourceRef {
-        self.apigateway_with(
+    pub fn rest_stage(&self, api: &RestApi, stage: &'a Stage) -> ResourceRef {
+        self.of_object(
+            stage,
+            Kind::Stage,
             &["restapis", &api.id, "stages", &stage.stage_name],
             || format!("{} ({}) stage {}", api.name, api.id, stage.stage_name),
             &[&api.tags, &stage.tags],
@@ -380,7 +468,7 @@ impl Scope<'_> {
 mod tests {
     use super::*;
 
-    fn eu_west_1(cache: Option<&ResourceCache>) -> Scope<'_> {
+    fn eu_west_1<'a>(cache: Option<&'a ResourceCache<'a>>) -> Scope<'a> {
         Scope {
             partition: "aws",
             account_id: "123456789012",
@@ -429,6 +517,36 @@ mod tests {
         }
         // An uncached ref keeps the caller's label.
         assert_eq!(scope.apigateway(&["restapis", "a1"], "x".into()).label, "x");
+    }
+
+    /// Stages are keyed by their object: one object is one shared ref, and two stages of one
+    /// name in two APIs stay apart.
+    #[test]
+    fn objects_of_the_snapshot_are_named_once() {
+        let api = |id: &str| RestApi {
+            id: id.into(),
+            name: format!("shop {id}"),
+            ..serde_json::from_value(serde_json::json!({"id": "x", "name": "x"})).unwrap()
+        };
+        let stage: Stage =
+            serde_json::from_value(serde_json::json!({"stage_name": "prod"})).unwrap();
+        let (a1, a2) = (api("a1"), api("a2"));
+        let cache = ResourceCache::default();
+        let scope = eu_west_1(Some(&cache));
+        let first = scope.rest_stage(&a1, &stage);
+        assert!(Arc::ptr_eq(&first.0, &scope.rest_stage(&a1, &stage).0));
+        assert_eq!(first.label, "shop a1 (a1) stage prod");
+        let other = Stage {
+            stage_name: "prod".into(),
+            ..stage.clone()
+        };
+        let second = scope.rest_stage(&a2, &other);
+        assert_eq!(
+            second.arn,
+            "arn:aws:apigateway:eu-west-1::/restapis/a2/stages/prod"
+        );
+        // The API and its stage are different objects with different refs.
+        assert_ne!(scope.rest_api(&a1).arn, first.arn);
     }
 
     #[test]

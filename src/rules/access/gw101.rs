@@ -8,7 +8,7 @@ rule!(GW101, "access/GW101-rest-method-unauthenticated.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods_to_authenticate(out) {
-        let target = ctx.scope.rest_method(api, resource, &method.http_method);
+        let target = ctx.scope.rest_method(api, resource, method);
         let route = format!("{} {}", method.http_method, resource.path);
         let authorization = &method.authorization_type;
         if let Some(why) = authorization.unknown_reason() {

@@ -14,7 +14,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !accepts_body(&method.http_method) {
             continue;
         }
-        let target = ctx.scope.rest_method(api, resource, &method.http_method);
+        let target = ctx.scope.rest_method(api, resource, method);
         let route = format!("{} {}", method.http_method, resource.path);
         let Some(id) = method
             .request_validator_id

@@ -15,7 +15,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         };
         judge(
             out,
-            ctx.scope.rest_method(api, resource, &method.http_method),
+            ctx.scope.rest_method(api, resource, method),
             &format!("integration of {} {}", method.http_method, resource.path),
             Backend {
                 integration_type: &i.integration_type,
