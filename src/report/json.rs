@@ -336,6 +336,25 @@ mod tests {
 
     #[test]
     fn escaping_is_found_in_any_position() {
+        for byte in 0..=255u8 {
+            let mut bytes = vec![b'a'; 19];
+            bytes[byte as usize % 19] = byte;
+            let expected = byte < 0x20 || byte == b'"' || byte == b'\\';
+            assert_eq!(needs_escape(&bytes), expected, "{byte:#x}");
+        }
+        // Every pair of neighbours in a word, among high and low bytes: no borrow from one
+        // byte makes its neighbour look special.
+        let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                for at in [0, 3, 6] {
+                    let mut word = [0xffu8; 8];
+                    word[at] = a;
+                    word[at + 1] = b;
+                    assert_eq!(needs_escape(&word), special(a) || special(b), "{a} {b}");
+                }
+            }
+        }
         for len in 0..40 {
             for at in 0..len {
                 for bad in [b'"', b'\\', 0u8, 0x1f] {
