@@ -513,7 +513,6 @@ pub enum ColorChoice {
 
 /// Runs the process's command line; returns the exit code.
 pub fn main() -> i32 {
-    keep_large_buffers_mapped();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
@@ -932,19 +931,6 @@ fn conclude(report: ScanReport, out: &OutputArgs, triage: &TriageArgs) -> anyhow
     // eighth of a large scan's time (perf), and the OS reclaims it all at once.
     std::mem::forget(report);
     Ok(code)
-}
-
-/// Evaluation frees large buffers as it goes (vectors that grew, per-rule results once
-/// merged). glibc raises its mmap threshold each time one is freed, so later large buffers
-/// come from the heap and their pages stay with the process: a sixth of the peak memory of a
-/// 10,000-API scan (365 MB -> 302 MB, scripts/bench-offline.sh). A fixed threshold (glibc's
-/// default starting value) keeps large buffers mapped and returned when freed.
-fn keep_large_buffers_mapped() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; it is called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
 }
 
 /// 3 beats 1: a job should first learn that its scan cannot be trusted.
