@@ -866,23 +866,71 @@ struct Results<'r, 'a> {
     written: &'r Cell<usize>,
 }
 
+/// Results built and serialized per block on every core; the budget is then checked and
+/// the text written in order.
+const BLOCK: usize = 512;
+
 impl Serialize for Results<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
         let start = self.compressed.get();
-        for alert in self.alerts.iter().take(MAX_RESULTS_PER_RUN) {
-            let r = result(alert, self.index.get(alert.rule_id()).copied());
-            // Compressed, a result takes at most about its plain size: it fits if that much is
-            // left of the run's share after what the compressor may still hold.
-            let size = serde_json::to_vec(&r).map_or(u64::MAX, |v| v.len() as u64);
-            let used = self.compressed.get() - start + GZIP_MARGIN / 2;
-            if used.saturating_add(size) > self.budget {
-                break;
+        let alerts = &self.alerts[..self.alerts.len().min(MAX_RESULTS_PER_RUN)];
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for round in alerts.chunks(BLOCK * workers) {
+            // Each result once, as compact text: building them was most of writing a large
+            // run and is independent per result (perf).
+            let texts = self
+                .texts(round, workers)
+                .map_err(serde::ser::Error::custom)?;
+            for text in &texts {
+                // Compressed, a result takes at most about its plain size: it fits if that
+                // much is left of the run's share after what the compressor may still hold.
+                let size = text.get().len() as u64;
+                let used = self.compressed.get() - start + GZIP_MARGIN / 2;
+                if used.saturating_add(size) > self.budget {
+                    return seq.end();
+                }
+                seq.serialize_element(text)?;
+                self.written.set(self.written.get() + 1);
             }
-            seq.serialize_element(&r)?;
-            self.written.set(self.written.get() + 1);
         }
         seq.end()
+    }
+}
+
+impl Results<'_, '_> {
+    /// The compact JSON text of each alert's result, in order, built by `workers` threads.
+    fn texts(
+        &self,
+        alerts: &[Alert],
+        workers: usize,
+    ) -> serde_json::Result<Vec<Box<serde_json::value::RawValue>>> {
+        let block = alerts.len().div_ceil(workers.max(1)).max(1);
+        let index = self.index;
+        let blocks: Vec<serde_json::Result<Vec<_>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = alerts
+                .chunks(block)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|a| {
+                                let r = result(a, index.get(a.rule_id()).copied());
+                                serde_json::value::to_raw_value(&r)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        let mut texts = Vec::with_capacity(alerts.len());
+        for b in blocks {
+            texts.extend(b?);
+        }
+        Ok(texts)
     }
 }
 
