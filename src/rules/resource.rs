@@ -49,13 +49,15 @@ impl Deref for ResourceRef {
 /// The most frequent resources (REST APIs, stages and methods) are keyed by the address of
 /// their object in the snapshot, which takes no hashing of text and no comparison of ARNs
 /// (those were most of naming a stage, perf). The lifetime ties the cache to the borrowed
-/// snapshot, so no object can move or be freed while its address is a key. Other resources
+/// snapshot, so no object can move or be freed while its address is a key; it is invariant, so
+/// a scope cannot shorten it and key an object that lives less long (a temporary whose address
+/// a later one would reuse). Other resources
 /// are keyed by a hash of their ARN's path segments, so a lookup allocates nothing.
 #[derive(Debug)]
 pub struct ResourceCache<'s> {
     by_segments: [Mutex<HashMap<u64, Vec<ResourceRef>, KeyHash>>; CACHE_SHARDS],
     by_object: [Mutex<HashMap<u64, ResourceRef, KeyHash>>; CACHE_SHARDS],
-    snapshot: PhantomData<&'s ()>,
+    snapshot: PhantomData<fn(&'s ()) -> &'s ()>,
 }
 
 const CACHE_SHARDS: usize = 32;

@@ -48,7 +48,7 @@ pub(super) fn rest_stages_with_methods<'a>(
 }
 
 impl<'a> AnyStage<'a> {
-    pub fn target(&self, ctx: &RegionContext) -> ResourceRef {
+    pub fn target(&self, ctx: &RegionContext<'a>) -> ResourceRef {
         match *self {
             AnyStage::Rest(api, stage) => ctx.scope.rest_stage(api, stage),
             AnyStage::V2(api, stage) => ctx.scope.v2_stage(api, stage),
@@ -86,7 +86,10 @@ impl<'a> AnyStage<'a> {
 
     /// Whether the stage writes execution logs (HTTP APIs have none), or why that is unknown
     /// and whether rescanning may tell.
-    pub fn execution_logging(&self, ctx: &RegionContext) -> Result<bool, (String, UnknownCause)> {
+    pub fn execution_logging(
+        &self,
+        ctx: &RegionContext<'a>,
+    ) -> Result<bool, (String, UnknownCause)> {
         let unknown_level = |raw: &RawValue| {
             let why = unknown_value_reason("logging level", "loggingLevel", raw);
             (why, UnknownCause::NotDeterminable)

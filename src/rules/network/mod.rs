@@ -90,7 +90,7 @@ impl<'a> AnyApi<'a> {
         }
     }
 
-    pub fn target(self, ctx: &RegionContext) -> ResourceRef {
+    pub fn target(self, ctx: &RegionContext<'a>) -> ResourceRef {
         match self {
             Self::Rest(a) => ctx.scope.rest_api(a),
             Self::V2(a) => ctx.scope.v2_api(a),
