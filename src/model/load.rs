@@ -20,12 +20,17 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// The top-level `schema_version`, read first so that a snapshot from another schema gets a
-/// version error instead of a confusing field error. Reading stops at the version: skipping
-/// the rest of a large snapshot was a sixth of loading it (perf).
-fn schema_version(text: &str) -> Result<Option<serde_json::Value>, serde_json::Error> {
+/// The top-level member `name` of a JSON object (a snapshot's `schema_version`, a report's
+/// `report_version`), read first so that a document of another version gets a version error
+/// instead of a confusing field error. Reading stops at the member: skipping the rest of a
+/// large snapshot was a sixth of loading it (perf). So the text after it is not checked: the
+/// caller's full parse tells whether it is JSON.
+pub fn top_level_member(
+    text: &str,
+    name: &str,
+) -> Result<Option<serde_json::Value>, serde_json::Error> {
     use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-    struct Probe<'a>(&'a mut Option<serde_json::Value>);
+    struct Probe<'a>(&'a str, &'a mut Option<serde_json::Value>);
     impl<'de> Visitor<'de> for Probe<'_> {
         type Value = ();
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -33,8 +38,8 @@ fn schema_version(text: &str) -> Result<Option<serde_json::Value>, serde_json::E
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
             while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                if key == "schema_version" {
-                    *self.0 = Some(map.next_value()?);
+                if key == self.0 {
+                    *self.1 = Some(map.next_value()?);
                     // The rest is left unread, which serde_json reports as an error: the
                     // caller has what it came for.
                     return Ok(());
@@ -50,9 +55,9 @@ fn schema_version(text: &str) -> Result<Option<serde_json::Value>, serde_json::E
             d.deserialize_map(self)
         }
     }
-    let mut version = None;
-    let read = Probe(&mut version).deserialize(&mut serde_json::Deserializer::from_str(text));
-    match (read, version) {
+    let mut found = None;
+    let read = Probe(name, &mut found).deserialize(&mut serde_json::Deserializer::from_str(text));
+    match (read, found) {
         (_, Some(v)) => Ok(Some(v)),
         (Ok(()), None) => Ok(None),
         (Err(e), None) => Err(e),
@@ -76,7 +81,7 @@ pub fn parse_snapshot(text: &str, source_name: &str) -> Result<OrgSnapshot, Load
         detail,
     };
     let not_json = |e: serde_json::Error| err(format!("not a valid snapshot JSON document: {e}"));
-    let version = match schema_version(text).map_err(not_json)? {
+    let version = match top_level_member(text, "schema_version").map_err(not_json)? {
         None => {
             return Err(err(
                 "missing `schema_version`: not a gwaudit snapshot".into()

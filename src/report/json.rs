@@ -166,8 +166,8 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<ScanReport> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("{name}: cannot read report: {e}"))?;
-    let version = match serde_json::from_str::<Probe>(&text) {
-        Ok(probe) => probe.0,
+    let version = match crate::model::top_level_member(&text, "report_version") {
+        Ok(version) => version,
         Err(e) if e.is_data() => {
             anyhow::bail!("{name}: not a gwaudit JSON report (the document is not an object)")
         }
@@ -186,47 +186,24 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<ScanReport> {
         ),
         None => anyhow::bail!("{name}: no `report_version`: not a gwaudit JSON report"),
     }
-    // The probe read the whole text: it is one JSON value with nothing after it.
     let mut de = serde_json::Deserializer::from_str(&text);
+    // The probe stopped at the version: the text after it may not be JSON at all.
+    let not_json = |e: serde_json::Error| anyhow::anyhow!("{name}: not a JSON document: {e}");
     let mut report: ScanReport = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        anyhow::anyhow!("{name}: invalid report at `{path}`: {}", e.into_inner())
+        let e = e.into_inner();
+        if e.is_syntax() || e.is_eof() {
+            not_json(e)
+        } else {
+            anyhow::anyhow!("{name}: invalid report at `{path}`: {e}")
+        }
     })?;
+    de.end().map_err(not_json)?;
     drop(text);
     if version == Some(Ok(1)) {
         upgrade_v1(&mut report);
     }
     Ok(report)
-}
-
-/// The top-level `report_version` of a JSON object, read without keeping anything else.
-struct Probe(Option<serde_json::Value>);
-
-impl<'de> serde::Deserialize<'de> for Probe {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Probe;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Probe, A::Error> {
-                let mut version = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "report_version" {
-                        version = Some(map.next_value()?);
-                    } else {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                }
-                Ok(Probe(version))
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
 }
 
 /// A version-1 report covers one account and has no status view or error accounts: they are
@@ -332,6 +309,28 @@ mod tests {
                 serde_json::to_string(r).unwrap()
             );
         }
+    }
+
+    /// The version probe stops at `report_version`: what follows it is still checked.
+    #[test]
+    fn text_after_the_version_must_be_one_json_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = include_str!("../../reports/examples/demo.json");
+        for (text, needle) in [
+            (format!("{demo} trailing"), "not a JSON document"),
+            (demo[..demo.len() / 2].to_string(), "not a JSON document"),
+            (
+                demo.replacen("\"results\"", "\"results_\"", 1),
+                "invalid report",
+            ),
+        ] {
+            let path = dir.path().join("r.json");
+            std::fs::write(&path, &text).unwrap();
+            let e = load(&path).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+        std::fs::write(dir.path().join("ok.json"), demo).unwrap();
+        assert!(load(&dir.path().join("ok.json")).is_ok());
     }
 
     #[test]
