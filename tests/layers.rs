@@ -9,6 +9,7 @@ use std::path::Path;
 /// Modules that import nothing from the crate: usable from every layer.
 const LEAVES: &[&str] = &[
     "account_selection",
+    "cores",
     "date",
     "glob",
     "secrets",

@@ -108,11 +108,13 @@ pub fn parse_snapshot(text: &str, source_name: &str) -> Result<OrgSnapshot, Load
     // Parsed without path tracking first: tracking costs an allocation per key, a third of
     // loading a large snapshot (perf). Only a document that fails is parsed again to name where.
     let v1 = version == Some(SCHEMA_V1 as u64);
-    let parsed = if v1 {
-        serde_json::from_str::<Snapshot>(text).map(OrgSnapshot::from)
-    } else {
-        serde_json::from_str::<DocumentIn>(text).map(OrgSnapshot::from)
-    };
+    let parsed = super::parallel_parse::on_every_core(|| {
+        if v1 {
+            serde_json::from_str::<Snapshot>(text).map(OrgSnapshot::from)
+        } else {
+            serde_json::from_str::<DocumentIn>(text).map(OrgSnapshot::from)
+        }
+    });
     let mut document = match parsed {
         Ok(document) => document,
         // The probe stopped at the version: the text after it may not be JSON at all.
@@ -125,6 +127,8 @@ pub fn parse_snapshot(text: &str, source_name: &str) -> Result<OrgSnapshot, Load
                 serde_path_to_error::deserialize::<_, DocumentIn>(de).map(|_| ())
             };
             return Err(match located {
+                // An element parsed on its own reports bad JSON as bad data: found again here.
+                Err(e) if e.inner().is_syntax() || e.inner().is_eof() => not_json(e.into_inner()),
                 Err(e) => invalid(e),
                 // Not expected: the same input and types. Say what the plain parse said.
                 Ok(()) => err(format!("invalid snapshot: {plain}")),
@@ -237,5 +241,65 @@ mod tests {
         let mut extra = document(&["111111111111"], json!([]));
         extra["accounts"][0]["surprise"] = json!(1);
         assert!(parse_snapshot(&extra.to_string(), "extra").is_err());
+    }
+
+    /// The demo account with its REST APIs copied until there are `n`, each with its own id.
+    fn many_apis(n: usize) -> Value {
+        let mut d = document(&["111111111111"], json!([]));
+        let region = &mut d["accounts"][0]["regions"][0];
+        let apis = region["rest_apis"].as_array().unwrap().clone();
+        let copies: Vec<Value> = (0..n)
+            .map(|i| {
+                let mut api = apis[i % apis.len()].clone();
+                api["id"] = json!(format!("copy{i:06}"));
+                api
+            })
+            .collect();
+        region["rest_apis"] = json!(copies);
+        d
+    }
+
+    #[test]
+    fn rest_apis_parsed_on_every_core_are_the_apis_parsed_in_turn() {
+        let text = many_apis(300).to_string();
+        let split = parse_snapshot(&text, "split").unwrap();
+        let mut plain: OrgSnapshot = serde_json::from_str::<DocumentIn>(&text).unwrap().into();
+        for account in &mut plain.accounts {
+            super::super::redact_secrets(account);
+        }
+        assert_eq!(
+            serde_json::to_value(&split).unwrap(),
+            serde_json::to_value(&plain).unwrap()
+        );
+        let ids: Vec<&str> = split.accounts[0].regions[0]
+            .rest_apis
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids.len(), 300);
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "in document order");
+    }
+
+    #[test]
+    fn a_bad_rest_api_among_many_is_named_as_it_was() {
+        // Data errors and JSON errors, early, late, and in the last element.
+        for at in [0, 150, 299] {
+            let mut d = many_apis(300);
+            d["accounts"][0]["regions"][0]["rest_apis"][at]["surprise"] = json!(1);
+            let e = parse_snapshot(&d.to_string(), "bad").unwrap_err();
+            let path = format!("`accounts[0].regions[0].rest_apis[{at}]");
+            assert!(e.detail.contains(&path), "{e}");
+            assert!(e.detail.contains("unknown field `surprise`"), "{e}");
+
+            let marker = format!("\"copy{at:06}\"");
+            let truncated = d.to_string().replacen(&marker, &format!("{marker}:"), 1);
+            let e = parse_snapshot(&truncated, "bad").unwrap_err();
+            assert!(
+                e.detail.starts_with("not a valid snapshot JSON document"),
+                "{e}"
+            );
+        }
     }
 }

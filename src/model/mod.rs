@@ -18,6 +18,7 @@ mod iam;
 mod load;
 mod logs;
 mod method_settings;
+mod parallel_parse;
 mod portals;
 mod private_domains;
 mod raw;

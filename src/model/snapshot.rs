@@ -67,7 +67,7 @@ pub struct RegionSnapshot {
     pub region: String,
     #[serde(default)]
     pub account_settings: Option<AccountSettings>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::parallel_parse::optional_vec")]
     pub rest_apis: Option<Vec<RestApi>>,
     #[serde(default)]
     pub v2_apis: Option<Vec<V2Api>>,
