@@ -105,6 +105,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let (api_id, name) = (stage.api_id(), stage.name());
         add_execution(ctx, &mut targets, api_id, name, &label, logging);
     }
+    // By name: a large account has a log group per stage, and a search of the list per group
+    // would be quadratic. The first of a repeated name wins, as a search would have it.
+    let groups = ctx.log_groups().map(|groups| {
+        groups
+            .iter()
+            .rev()
+            .map(|g| (g.name.as_str(), g))
+            .collect::<std::collections::HashMap<_, _>>()
+    });
     for (name, t) in &targets {
         let target = ctx
             .scope
@@ -112,26 +121,20 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !t.access && !t.execution {
             let (why, cause) = (t.undecided.clone())
                 .unwrap_or_else(|| (String::new(), UnknownCause::NotCollected));
-            out.unknown_because(target, format!("log group {name}: {why}"), cause);
+            out.unknown_because(target, format_args!("log group {name}: {why}"), cause);
             continue;
         }
         // Every other result names the stages that write to the group.
-        let f = match (&t.elsewhere, ctx.log_groups()) {
+        let f = match (&t.elsewhere, &groups) {
             (Some(why), _) => out.undeterminable(
                 target,
-                format!("access log destination {name} could not be inspected: {why}"),
+                format_args!("access log destination {name} could not be inspected: {why}"),
             ),
             (None, Err(reason)) => out.unknown(
                 target,
-                format!("log group {name} could not be inspected: {reason}"),
+                format_args!("log group {name} could not be inspected: {reason}"),
             ),
-            (None, Ok(groups)) => judge(
-                out,
-                target,
-                name,
-                t,
-                groups.iter().find(|g| &g.name == name),
-            ),
+            (None, Ok(groups)) => judge(out, target, name, t, groups.get(name.as_str()).copied()),
         };
         f.evidence("written_by", &t.writers);
     }
@@ -172,7 +175,7 @@ fn judge<'o>(
     let f = if problems.is_empty() {
         out.pass(
             target,
-            format!(
+            format_args!(
                 "log group {name} keeps logs {} days, encrypted with {}",
                 g.retention_in_days.unwrap_or_default(),
                 g.kms_key_id.as_deref().unwrap_or_default()
@@ -181,7 +184,7 @@ fn judge<'o>(
     } else {
         out.fail(
             target,
-            format!(
+            format_args!(
                 "log group {name} has {}; written by {writers}",
                 problems.join(" and ")
             ),
