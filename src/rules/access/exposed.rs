@@ -12,7 +12,7 @@ pub fn fail_exposed<'o>(
     exposure: &Exposure,
 ) -> &'o mut Finding {
     let exposure_text = exposure.describe();
-    let f = out.fail(target, format!("{message} ({exposure_text})"));
+    let f = out.fail(target, format_args!("{message} ({exposure_text})"));
     f.evidence("exposure", &exposure_text);
     if exposure.maybe_public() {
         f.raise_to(Severity::High);

@@ -14,7 +14,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if let Some(why) = authorization.unknown_reason() {
             // Even with an API key required: whether the type authenticates is what this rule
             // judges, and it cannot be told.
-            out.undeterminable(target, format!("{route}: {why}"))
+            out.undeterminable(target, format_args!("{route}: {why}"))
                 .evidence("authorization_type", authorization)
                 .evidence("api_key_required", method.api_key_required);
         } else if method.open() == Ok(true) {
@@ -33,13 +33,13 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             // A key is an identifier, not authentication; GW102 owns that verdict.
             out.pass(
                 target,
-                format!("{route} requires an API key (judged by GW102)"),
+                format_args!("{route} requires an API key (judged by GW102)"),
             )
             .evidence("api_key_required", true);
         } else {
             out.pass(
                 target,
-                format!("{route} uses {} authorization", authorization.as_str()),
+                format_args!("{route} uses {} authorization", authorization.as_str()),
             )
             .evidence("authorization_type", authorization);
         }

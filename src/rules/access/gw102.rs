@@ -10,13 +10,13 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let authorization = &method.authorization_type;
         if let Some(why) = authorization.unknown_reason() {
             // Whether the key is the only protection depends on what the type checks.
-            out.undeterminable(target, format!("{route}: {why}"))
+            out.undeterminable(target, format_args!("{route}: {why}"))
                 .evidence("authorization_type", authorization)
                 .evidence("api_key_required", method.api_key_required);
         } else if *authorization == AuthorizationType::None && method.api_key_required {
             let f = out.fail(
                 target,
-                format!(
+                format_args!(
                     "{route} is protected only by an API key, an identifier shared with \
                      clients, not authentication"
                 ),
@@ -36,7 +36,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             };
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "{route} is not API-key-only (authorization {}, API key {key})",
                     authorization.as_str()
                 ),

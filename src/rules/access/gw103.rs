@@ -49,7 +49,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         for route in judged {
             let target = ctx.scope.v2_route(api, &route.route_id, &route.route_key);
             if let Some(why) = route.authorization_type.unknown_reason() {
-                out.undeterminable(target, format!("route `{}`: {why}", route.route_key))
+                out.undeterminable(target, format_args!("route `{}`: {why}", route.route_key))
                     .evidence("route_key", &route.route_key)
                     .evidence("authorization_type", &route.authorization_type);
             } else if route.authorization_type == AuthorizationType::None {
@@ -65,7 +65,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             } else {
                 out.pass(
                     target,
-                    format!(
+                    format_args!(
                         "route `{}` uses {} authorization",
                         route.route_key,
                         route.authorization_type.as_str()

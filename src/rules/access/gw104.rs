@@ -39,20 +39,22 @@ fn judge(
         Err(reason) => {
             out.unknown(
                 target,
-                format!("which {users_are} use it is unknown: {reason}"),
+                format_args!("which {users_are} use it is unknown: {reason}"),
             );
         }
         Ok(users) if users.is_empty() => {
             out.fail(
                 target,
-                format!("authorizer {name} is attached to no method or route: it protects nothing"),
+                format_args!(
+                    "authorizer {name} is attached to no method or route: it protects nothing"
+                ),
             )
             .evidence("used_by", users);
         }
         Ok(users) => {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "authorizer {name} protects {} methods or routes",
                     users.len()
                 ),

@@ -11,7 +11,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             // It may validate JWTs too.
             V2AuthorizerType::Unknown(raw) => {
                 let why = unknown_value_reason("authorizer type", "authorizerType", raw);
-                out.undeterminable(target, format!("authorizer {}: {why}", a.name))
+                out.undeterminable(target, format_args!("authorizer {}: {why}", a.name))
                     .evidence("authorizer_type", raw);
                 continue;
             }
@@ -31,12 +31,12 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if problems.is_empty() {
             out.pass(
                 target,
-                format!("JWT authorizer {} checks issuer and audience", a.name),
+                format_args!("JWT authorizer {} checks issuer and audience", a.name),
             )
         } else {
             out.fail(
                 target,
-                format!("JWT authorizer {}: {}", a.name, problems.join("; ")),
+                format_args!("JWT authorizer {}: {}", a.name, problems.join("; ")),
             )
         };
         f.evidence("issuer", issuer)

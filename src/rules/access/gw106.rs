@@ -202,7 +202,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 /// its own: not determinable.
 fn unknown_type(out: &mut Emitter, target: ResourceRef, name: &str, raw: &RawValue, field: &str) {
     let why = unknown_value_reason("authorizer type", field, raw);
-    out.undeterminable(target, format!("authorizer {name}: {why}"))
+    out.undeterminable(target, format_args!("authorizer {name}: {why}"))
         .evidence("authorizer_type", raw);
 }
 
@@ -226,12 +226,12 @@ fn judge(
     let f = if ttl <= 0 {
         out.pass(
             target,
-            format!("authorizer {name} does not cache results (TTL {ttl} s)"),
+            format_args!("authorizer {name} does not cache results (TTL {ttl} s)"),
         )
     } else if a.key.method && a.key.path {
         out.pass(
             target,
-            format!(
+            format_args!(
                 "authorizer {name} caches results for {ttl_text} keyed on the HTTP method and path"
             ),
         )
@@ -239,7 +239,7 @@ fn judge(
         match guarded {
             Err(reason) => out.unknown(
                 target,
-                format!(
+                format_args!(
                     "authorizer {name} caches results for {ttl_text} with a key that may not \
                      separate routes, and which routes it guards is unknown: {reason}"
                 ),
@@ -302,7 +302,7 @@ fn judge_replay<'o>(
     };
     out.fail(
         target,
-        format!(
+        format_args!(
             "authorizer {name} caches results for {ttl_text} keyed on {key}, which cannot tell \
              apart requests that differ in {} among those it guards ({shown}{more}): {replay}",
             unkeyed.join(" or "),

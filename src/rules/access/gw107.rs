@@ -23,7 +23,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "{route} has no request validator: API Gateway passes any body and \
                      parameters to the integration unchecked"
                 ),
@@ -69,11 +69,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = match validated {
             Some(validated) => out.pass(
                 target,
-                format!("{route} uses request validator {name}, which validates {validated}"),
+                format_args!("{route} uses request validator {name}, which validates {validated}"),
             ),
             None => out.fail(
                 target,
-                format!(
+                format_args!(
                     "{route} uses request validator {name}, which validates neither the body \
                      nor the parameters"
                 ),

@@ -12,7 +12,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(created) = key.created_date.as_deref().and_then(Date::from_timestamp) else {
             out.undeterminable(
                 target,
-                format!(
+                format_args!(
                     "API key {} has no readable creation date, so its age is unknown",
                     key.id
                 ),
@@ -26,7 +26,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if age > max_age {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "API key {} was created on {created}, {age} days before {}: older than the \
                      {max_age}-day limit",
                     key.id, ctx.as_of
@@ -35,7 +35,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "API key {} is {age} days old (limit {max_age} days)",
                     key.id
                 ),

@@ -14,7 +14,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err(reason) => {
                 out.unknown(
                     target,
-                    format!("API key {id} is enabled and the usage plans are unknown: {reason}"),
+                    format_args!(
+                        "API key {id} is enabled and the usage plans are unknown: {reason}"
+                    ),
                 );
                 continue;
             }
@@ -29,7 +31,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !in_plans.is_empty() {
             out.pass(
                 target,
-                format!("API key {id} is in usage plan(s) {}", in_plans.join(", ")),
+                format_args!("API key {id} is in usage plan(s) {}", in_plans.join(", ")),
             )
             .evidence("usage_plans", in_plans);
         } else if let Some(first) = unlisted.first() {
@@ -41,7 +43,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let unlisted: Vec<&str> = unlisted.iter().map(|p| p.id.as_str()).collect();
             out.unknown(
                 target,
-                format!(
+                format_args!(
                     "API key {id} is in none of the usage plans whose keys were collected, and \
                      the keys of usage plan {} are unknown: {reason}",
                     unlisted.join(", ")
@@ -51,7 +53,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "API key {id} is enabled but in no usage plan ({} in the region): an \
                      orphaned credential, live again the moment any plan lists it",
                     plans.len()

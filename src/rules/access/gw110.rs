@@ -118,7 +118,7 @@ fn judge(
         Err(reason) => {
             out.unknown(
                 target,
-                format!("whether {what} {stage} calls HTTP backends is unknown: {reason}"),
+                format_args!("whether {what} {stage} calls HTTP backends is unknown: {reason}"),
             );
             return;
         }
@@ -128,7 +128,7 @@ fn judge(
         if !undecided.is_empty() {
             out.undeterminable(
                 target,
-                format!(
+                format_args!(
                     "whether {what} {stage} calls HTTP backends cannot be told: {}",
                     undecided.join(", ")
                 ),
@@ -141,14 +141,14 @@ fn judge(
     let f = match certificate {
         Some(id) => out.pass(
             target,
-            format!(
+            format_args!(
                 "stage {stage} presents client certificate {id} to its HTTP backends: {}",
                 backends.join(", ")
             ),
         ),
         None => out.fail(
             target,
-            format!(
+            format_args!(
                 "stage {stage} calls HTTP backends without a client certificate, so they cannot \
                  tell API Gateway from any other caller: {}",
                 backends.join(", ")

@@ -58,7 +58,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(expires) = raw.and_then(Date::from_timestamp) else {
             out.undeterminable(
                 target,
-                format!(
+                format_args!(
                     "client certificate {id} has no readable expiration date ({})",
                     raw.unwrap_or("none reported")
                 ),
@@ -72,7 +72,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if days_left < 0 {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "client certificate {id} expired on {expires} ({} days ago) and is still \
                      presented by {users}",
                     -days_left
@@ -81,7 +81,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if days_left <= window {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "client certificate {id} expires on {expires}, in {days_left} days (within \
                      {window}), and is presented by {users}"
                 ),
@@ -89,7 +89,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.pass(
                 target,
-                format!("client certificate {id} expires on {expires}, in {days_left} days"),
+                format_args!("client certificate {id} expires on {expires}, in {days_left} days"),
             )
         };
         f.evidence("expiration_date", expires.to_string())

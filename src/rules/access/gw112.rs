@@ -149,7 +149,7 @@ fn record(
     if !missing.is_empty() {
         out.unknown(
             target,
-            format!(
+            format_args!(
                 "the IAM roles {label} uses are unknown: {}",
                 missing.join("; ")
             ),
@@ -240,7 +240,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             if iam.is_some_and(|iam| iam.missing_role_arns.contains(&arn)) {
                 out.pass(
                     target,
-                    format!(
+                    format_args!(
                         "IAM role {name} does not exist, so it grants nothing (the integrations \
                          and authorizers that use it fail until it is fixed)"
                     ),
@@ -252,7 +252,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 let cause = ctx.cause(&op::GET_ROLE, Some(&arn));
                 out.unknown_because(
                     target,
-                    format!("IAM role {name} was not read: {reason}"),
+                    format_args!("IAM role {name} was not read: {reason}"),
                     cause,
                 )
                 .evidence("used_by", users);
@@ -263,7 +263,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if !review.overbroad.is_empty() {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "IAM role {name}, assumed by API Gateway, allows `*`, a whole service or \
                      everything but a few actions (NotAction) on every resource: {}",
                     review.overbroad.join("; ")
@@ -274,7 +274,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if !review.unreadable.is_empty() {
             out.unknown(
                 target,
-                format!(
+                format_args!(
                     "IAM role {name}: no overbroad statement in the policies read, but some could \
                      not be read: {}",
                     review.unreadable.join("; ")
@@ -284,7 +284,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "IAM role {name}: no statement in its policies ({}) allows `*`, a whole \
                      service or NotAction on every resource",
                     review.policies

@@ -24,7 +24,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Some(PublishStatus::Unknown(raw)) => {
                 out.undeterminable(
                     target,
-                    format!(
+                    format_args!(
                         "{} has publish status `{raw}`, a value this gwaudit version does not know",
                         label(p)
                     ),
@@ -36,7 +36,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if p.cognito_user_pool_arn.is_none() {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "{} is published without Cognito authorization: anyone can read its API \
                      catalog",
                     label(p)
@@ -50,7 +50,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err(reason) => {
                 out.unknown(
                     target,
-                    format!(
+                    format_args!(
                         "{} signs readers in with Cognito; whether its pages let them try \
                          protected APIs is unknown: {reason}",
                         label(p)
@@ -62,7 +62,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(apis) = ctx.rest_apis_if_collected() else {
             out.unknown(
                 target,
-                format!(
+                format_args!(
                     "{} signs readers in with Cognito; whether its \"try it\" pages reach \
                      protected methods is unknown: {}",
                     label(p),
@@ -81,7 +81,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !try_protected.is_empty() {
             let f = out.fail(
                 target,
-                format!(
+                format_args!(
                     "{} signs readers in with Cognito but enables \"try it\" for methods that \
                      require IAM or an authorizer: {}",
                     label(p),
@@ -94,7 +94,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if let Some(product) = unread {
             out.unknown(
                 target,
-                format!(
+                format_args!(
                     "{} signs readers in with Cognito; the pages of its product {product} were \
                      not collected: {}",
                     label(p),
@@ -105,7 +105,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let op = &crate::operations::LIST_PORTAL_PRODUCTS;
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "{} signs readers in with Cognito; it includes portal product {arn}, which \
                      is not among the collected portal products, so whether its pages let \
                      readers try protected APIs is unknown: {}",
@@ -120,7 +120,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let op = &crate::operations::GET_RESOURCES;
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "{} signs readers in with Cognito; it enables \"try it\" on REST API {} \
                      whose methods were not collected: {}",
                     label(p),
@@ -132,7 +132,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if !undecided.is_empty() {
             out.undeterminable(
                 target,
-                format!(
+                format_args!(
                     "{} signs readers in with Cognito; whether its \"try it\" pages reach \
                      protected methods cannot be told: {}",
                     label(p),
@@ -143,7 +143,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.pass(
                 target,
-                format!("{} signs readers in with Cognito", label(p)),
+                format_args!("{} signs readers in with Cognito", label(p)),
             )
             .evidence("cognito_user_pool_arn", &p.cognito_user_pool_arn);
         }

@@ -112,7 +112,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     };
                     out.pass(
                         target,
-                        format!(
+                        format_args!(
                             "multi-Region trail {name} is logging and records write management \
                              events{org}"
                         ),
@@ -133,7 +133,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     if !unknown.is_empty() {
         out.unknown_because(
             target,
-            format!(
+            format_args!(
                 "no trail is known to be multi-Region, logging and recording write management \
                  events; undecided: {}",
                 unknown.join("; ")

@@ -37,7 +37,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if missing.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "trail {} validates log files and encrypts them with KMS",
                     t.name
                 ),
@@ -45,7 +45,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!("trail {} has no {}", t.name, missing.join(" and no ")),
+                format_args!("trail {} has no {}", t.name, missing.join(" and no ")),
             )
             .evidence("missing", &missing)
         };

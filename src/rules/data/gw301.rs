@@ -28,7 +28,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let what = format!("custom domain {}", domain.domain_name);
         match &domain.security_policy {
             None => {
-                out.undeterminable(target, format!("{what}: AWS reported no security policy"));
+                out.undeterminable(
+                    target,
+                    format_args!("{what}: AWS reported no security policy"),
+                );
             }
             Some(name) => emit(
                 out,

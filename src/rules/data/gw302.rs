@@ -17,7 +17,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if let (None, Some(raw)) = (&api.security_policy, api.unknown_endpoint_type()) {
             out.undeterminable(
                 ctx.scope.rest_api(api),
-                format!(
+                format_args!(
                     "REST API {} sets no TLS security policy and its default cannot be told: {}",
                     api.name,
                     unknown_endpoint_type_reason(raw)

@@ -33,11 +33,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = match mode {
             Some(EndpointAccessMode::Strict) => out.pass(
                 target,
-                format!("{what} uses {policy} with endpoint access mode STRICT"),
+                format_args!("{what} uses {policy} with endpoint access mode STRICT"),
             ),
             Some(EndpointAccessMode::Basic) => out.fail(
                 target,
-                format!(
+                format_args!(
                     "{what} uses {policy} with endpoint access mode BASIC: requests from other \
                      endpoint types or with a mismatched SNI/Host are not rejected"
                 ),
@@ -46,14 +46,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             // cannot be graded here.
             Some(EndpointAccessMode::Unknown(raw)) => out.undeterminable(
                 target,
-                format!(
+                format_args!(
                     "{what} uses {policy} with endpoint access mode `{raw}` \
                      (endpointAccessMode), a value this gwaudit version cannot grade"
                 ),
             ),
             None => out.fail(
                 target,
-                format!(
+                format_args!(
                     "{what} uses {policy} with no endpoint access mode reported: STRICT is not \
                      enforced"
                 ),

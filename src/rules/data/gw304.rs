@@ -30,7 +30,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if problems.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "custom domain {name} uses mutual TLS with truststore {uri} version {} and no warnings",
                     mtls.truststore_version.as_deref().unwrap_or_default()
                 ),
@@ -38,7 +38,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!("custom domain {name} mutual TLS: {}", problems.join("; ")),
+                format_args!("custom domain {name} mutual TLS: {}", problems.join("; ")),
             )
         };
         f.evidence("truststore_uri", uri)

@@ -10,7 +10,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if encrypted.value {
             out.pass(
                 m.target(ctx),
-                format!(
+                format_args!(
                     "{} caches responses encrypted ({})",
                     m.describe(),
                     encrypted.source.describe()
@@ -19,7 +19,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 m.target(ctx),
-                format!(
+                format_args!(
                     "{} caches responses unencrypted: {}, cacheDataEncrypted false by {}",
                     m.describe(),
                     cached.describe(),

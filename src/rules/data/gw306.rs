@@ -17,7 +17,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if required.value {
             out.pass(
                 m.target(ctx),
-                format!(
+                format_args!(
                     "{} honours Cache-Control: max-age=0 only from callers allowed execute-api:InvalidateCache ({})",
                     m.describe(),
                     required.source.describe()
@@ -26,7 +26,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 m.target(ctx),
-                format!(
+                format_args!(
                     "{} lets any client invalidate its cache entries with Cache-Control: max-age=0: \
                      requireAuthorizationForCacheControl false by {}",
                     m.describe(),

@@ -70,7 +70,7 @@ fn judge(
         };
         out.pass(
             target,
-            format!("no credential among {total} stage variable(s){note}"),
+            format_args!("no credential among {total} stage variable(s){note}"),
         );
         return;
     }
@@ -80,7 +80,7 @@ fn judge(
         .collect();
     out.fail(
         target,
-        format!(
+        format_args!(
             "stage variables hold credentials in clear: {}; anyone with apigateway:GET reads them",
             names.join(", ")
         ),

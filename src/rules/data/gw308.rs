@@ -65,7 +65,7 @@ fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
         let f = if tracing.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "WebSocket stage {} of API {} has data tracing off",
                     stage.stage_name, api.name
                 ),
@@ -73,7 +73,7 @@ fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "WebSocket stage {} of API {} writes full message payloads to CloudWatch Logs: \
                      data tracing on for {}",
                     stage.stage_name,

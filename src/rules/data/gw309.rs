@@ -33,7 +33,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if is_post_quantum(policy) {
             out.pass(
                 target,
-                format!("custom domain {name} uses post-quantum policy {policy}"),
+                format_args!("custom domain {name} uses post-quantum policy {policy}"),
             )
         } else {
             // Say when the fix takes more than a policy change: there is no PQ policy for
@@ -55,7 +55,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             };
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "custom domain {name} uses {shown}, which offers no hybrid post-quantum key exchange{obstacle}"
                 ),
             )

@@ -22,25 +22,25 @@ pub fn emit(out: &mut Emitter, target: ResourceRef, what: &str, policy: PolicyIn
         TlsGrade::Tls10 => {
             let f = out.fail(
                 target,
-                format!("{what} accepts TLS 1.0 and 1.1: security policy {shown}"),
+                format_args!("{what} accepts TLS 1.0 and 1.1: security policy {shown}"),
             );
             f.raise_to(Severity::High);
             f
         }
         TlsGrade::Tls12Legacy if policy.tls12_is_only_option && policy.name == "TLS_1_2" => out.pass(
             target,
-            format!("{what} uses {shown}, the only policy HTTP and WebSocket APIs support"),
+            format_args!("{what} uses {shown}, the only policy HTTP and WebSocket APIs support"),
         ),
         TlsGrade::Tls12Legacy => out.fail(
             target,
-            format!(
+            format_args!(
                 "{what} allows TLS 1.2 CBC or non-forward-secret cipher suites: security policy {shown}"
             ),
         ),
-        TlsGrade::Strong => out.pass(target, format!("{what} uses strong security policy {shown}")),
+        TlsGrade::Strong => out.pass(target, format_args!("{what} uses strong security policy {shown}")),
         TlsGrade::Unrecognized => out.undeterminable(
             target,
-            format!("{what} uses security policy `{}`, which this version cannot grade: review it", policy.name),
+            format_args!("{what} uses security policy `{}`, which this version cannot grade: review it", policy.name),
         ),
     };
     f.evidence("security_policy", policy.name)

@@ -138,7 +138,7 @@ fn judge(
         Err(reason) => {
             out.unknown(
                 target,
-                format!(
+                format_args!(
                     "{what} is named like a temporary environment ({}) and its methods or \
                      routes are unknown: {reason}",
                     exposure.describe()
@@ -152,7 +152,9 @@ fn judge(
         Exposure::NotPublic(why) => {
             out.pass(
                 target,
-                format!("{what} is named like a temporary environment but is not public: {why}"),
+                format_args!(
+                    "{what} is named like a temporary environment but is not public: {why}"
+                ),
             )
             .evidence("name_word", word)
             .evidence("exposure", exposure.describe());
@@ -160,7 +162,7 @@ fn judge(
         _ if open.open.is_empty() && open.undecided.is_empty() => {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "{what} is named like a temporary environment but nothing on the API can be \
                      called without credentials (CORS preflights aside)"
                 ),
@@ -176,7 +178,7 @@ fn judge(
             };
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "{what} is named like a temporary environment ({}) and whether anything on \
                      it can be called without credentials cannot be told: {}",
                     exposure.describe(),
@@ -190,7 +192,7 @@ fn judge(
         Exposure::Public(why) => {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "{what} is named like a temporary environment (`{word}`), is public ({why}) \
                      and can be called without credentials: {}",
                     open.open.join(", ")
@@ -203,7 +205,7 @@ fn judge(
         Exposure::Unknown(why, cause) => {
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "{what} is named like a temporary environment and has unauthenticated \
                      methods or routes, but whether it is public is unknown: {why}"
                 ),

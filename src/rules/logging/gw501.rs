@@ -32,13 +32,16 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let f = match level.logs() {
                 Err(raw) => out.undeterminable(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name}: {}",
                         unknown_value_reason("logging level", "loggingLevel", raw)
                     ),
                 ),
-                Ok(false) => out.fail(target, format!("stage {name} has execution logging off")),
-                Ok(true) => out.pass(target, format!("stage {name} logs at {level}")),
+                Ok(false) => out.fail(
+                    target,
+                    format_args!("stage {name} has execution logging off"),
+                ),
+                Ok(true) => out.pass(target, format_args!("stage {name} logs at {level}")),
             };
             f.evidence("logging_level", &level);
             continue;
@@ -101,12 +104,15 @@ fn judge_websocket(out: &mut Emitter, target: crate::rules::ResourceRef, stage: 
             .evidence("default_logging_level", &default)
             .evidence("routes_with_unknown_level", unknown);
     } else if silent.is_empty() {
-        out.pass(target, format!("WebSocket stage {name} logs at {default}"))
-            .evidence("logging_level", &default);
+        out.pass(
+            target,
+            format_args!("WebSocket stage {name} logs at {default}"),
+        )
+        .evidence("logging_level", &default);
     } else {
         out.fail(
             target,
-            format!(
+            format_args!(
                 "WebSocket stage {name} has execution logging off for {}",
                 silent.join(", ")
             ),

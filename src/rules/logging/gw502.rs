@@ -9,13 +9,16 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let settings = stage.access_log_settings().as_ref();
         match settings.and_then(|s| s.destination_arn.as_deref()) {
             Some(dest) if !dest.is_empty() => {
-                out.pass(target, format!("stage {name} writes access logs to {dest}"))
-                    .evidence("destination_arn", dest);
+                out.pass(
+                    target,
+                    format_args!("stage {name} writes access logs to {dest}"),
+                )
+                .evidence("destination_arn", dest);
             }
             _ => {
                 out.fail(
                     target,
-                    format!("stage {name} has no access log destination"),
+                    format_args!("stage {name} has no access log destination"),
                 )
                 .evidence("destination_arn", serde_json::Value::Null);
             }

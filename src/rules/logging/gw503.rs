@@ -80,7 +80,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             // Which fields its access log can record depends on the protocol.
             Some(ProtocolType::Unknown(raw)) => {
                 let why = unknown_value_reason("protocol type", "protocolType", raw);
-                out.undeterminable(target, format!("stage {name}: {why}"));
+                out.undeterminable(target, format_args!("stage {name}: {why}"));
                 continue;
             }
         };
@@ -94,7 +94,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if missing.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "the access log format of stage {name} records all {} investigation fields",
                     fields.len()
                 ),
@@ -103,7 +103,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         let f = out.fail(
             target,
-            format!(
+            format_args!(
                 "the access log format of stage {name} lacks {}",
                 missing.join(", ")
             ),

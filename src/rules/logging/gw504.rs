@@ -7,9 +7,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, stage) in ctx.rest_stages(out) {
         let (target, name) = (ctx.scope.rest_stage(api, stage), &stage.stage_name);
         let f = if stage.tracing_enabled {
-            out.pass(target, format!("stage {name} traces requests with X-Ray"))
+            out.pass(
+                target,
+                format_args!("stage {name} traces requests with X-Ray"),
+            )
         } else {
-            out.fail(target, format!("stage {name} has X-Ray tracing disabled"))
+            out.fail(
+                target,
+                format_args!("stage {name} has X-Ray tracing disabled"),
+            )
         };
         f.evidence("tracing_enabled", stage.tracing_enabled);
     }

@@ -13,9 +13,15 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             // No method yet: judge what a new method would inherit.
             let on = inherited(stage, |s| s.metrics_enabled, false);
             let f = if on {
-                out.pass(target, format!("stage {name} enables detailed metrics"))
+                out.pass(
+                    target,
+                    format_args!("stage {name} enables detailed metrics"),
+                )
             } else {
-                out.fail(target, format!("stage {name} has detailed metrics off"))
+                out.fail(
+                    target,
+                    format_args!("stage {name} has detailed metrics off"),
+                )
             };
             f.evidence("metrics_enabled", on);
             continue;
@@ -52,11 +58,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         }
         let disabled = overridden(false);
         let f = if disabled.is_empty() {
-            out.pass(target, format!("stage {name} enables detailed metrics"))
+            out.pass(
+                target,
+                format_args!("stage {name} enables detailed metrics"),
+            )
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} turns detailed metrics off for route {}",
                     disabled.join(", ")
                 ),

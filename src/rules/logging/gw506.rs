@@ -126,7 +126,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         Role::Exists(arn) => {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "{} stage(s) write logs through the existing account role {arn}",
                     w.known.len() + w.undecided.len()
                 ),
@@ -137,7 +137,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         Role::Unusable(why) if !w.known.is_empty() => {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "{why}, yet {} stage(s) write logs through it: those logs are silently \
                      dropped ({})",
                     w.known.len(),
@@ -151,7 +151,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         Role::Unusable(why) => {
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "{why}, and whether any stage logs is unknown: {}",
                     w.undecided.join("; ")
                 ),
@@ -161,7 +161,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         Role::Unknown(reason, cause) => {
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "{} stage(s) may write logs, but whether API Gateway can write them is \
                      unknown: {reason}",
                     w.known.len() + w.undecided.len()

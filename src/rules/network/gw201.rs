@@ -39,7 +39,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let open_methods = api.has_open_methods();
         let f = out.fail(
             target,
-            format!(
+            format_args!(
                 "resource policy lets anyone invoke the API without a restricting condition \
                  (statement {})",
                 analysis.open_labels()

@@ -35,7 +35,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "PRIVATE API policy allows invoke without an aws:SourceVpce/aws:SourceVpc \
                      condition (statement {})",
                     analysis.open_labels()

@@ -67,7 +67,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Mapping::Unknown(why, cause) => {
                 out.unknown_because(
                     target,
-                    format!(
+                    format_args!(
                         "{api} keeps its default execute-api endpoint enabled and whether a \
                          custom domain maps it is unknown: {why}"
                     ),
@@ -77,7 +77,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Mapping::Mapped { by, .. } if disabled => {
                 out.pass(
                     target,
-                    format!(
+                    format_args!(
                         "{api} has its default execute-api endpoint disabled: callers must use \
                          custom domain {}",
                         names(&by).join(", ")
@@ -106,7 +106,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 }
                 let f = out.fail(
                     target,
-                    format!(
+                    format_args!(
                         "{api} is mapped to custom domain {} but its default execute-api \
                          endpoint is still enabled: clients can call it directly, bypassing {}",
                         names(&by).join(", "),

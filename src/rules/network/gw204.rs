@@ -14,21 +14,21 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = match &e {
             Exposure::Public(why) if require_private => out.fail(
                 target,
-                format!(
+                format_args!(
                     "{api} is reachable from the internet ({why}) while require_private is set"
                 ),
             ),
             Exposure::Public(why) => out.pass(
                 target,
-                format!("{api} is reachable from the internet ({why}); listed for inventory"),
+                format_args!("{api} is reachable from the internet ({why}); listed for inventory"),
             ),
             Exposure::NotPublic(why) => out.pass(
                 target,
-                format!("{api} is not reachable from the internet: {why}"),
+                format_args!("{api} is not reachable from the internet: {why}"),
             ),
             Exposure::Unknown(why, cause) => out.unknown_because(
                 target,
-                format!("whether {api} is reachable from the internet is unknown: {why}"),
+                format_args!("whether {api} is reachable from the internet is unknown: {why}"),
                 *cause,
             ),
         };

@@ -50,7 +50,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 _ => None,
             };
         if let Some(undecided) = undecided {
-            out.undeterminable(target, format!("{what}: {undecided}"))
+            out.undeterminable(target, format_args!("{what}: {undecided}"))
                 .evidence("protocol_type", &api.protocol_type)
                 .evidence("connection_type", &i.connection_type);
             continue;
@@ -97,7 +97,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
         Ok(false) => return,
         Err(raw) => {
             let why = unknown_value_reason("integration type", b.type_field, raw);
-            out.undeterminable(target, format!("{what}: {why}"))
+            out.undeterminable(target, format_args!("{what}: {why}"))
                 .evidence("integration_type", raw);
             return;
         }
@@ -107,7 +107,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
             None => "AWS reported no backend URI",
             Some(_) => "the backend URI has no scheme://host to judge",
         };
-        out.undeterminable(target, format!("{what}: {why}"))
+        out.undeterminable(target, format_args!("{what}: {why}"))
             .evidence("uri_present", b.uri.is_some());
         return;
     };
@@ -116,7 +116,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
     if scheme != "https" && !plaintext {
         out.undeterminable(
             target,
-            format!("{what}: unexpected backend URI scheme in {shown}"),
+            format_args!("{what}: unexpected backend URI scheme in {shown}"),
         )
         .evidence("backend", shown);
         return;
@@ -131,7 +131,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
     if !plaintext && !b.skip_verification {
         out.pass(
             target,
-            format!("{what} calls {shown}{via} over TLS with certificate verification"),
+            format_args!("{what} calls {shown}{via} over TLS with certificate verification"),
         )
         .evidence("backend", shown);
         return;
@@ -147,7 +147,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
                 .to_string(),
         );
     }
-    out.fail(target, format!("{what} {}", problems.join(" and ")))
+    out.fail(target, format_args!("{what} {}", problems.join(" and ")))
         .evidence("backend", shown)
         .evidence("plaintext", plaintext)
         .evidence("insecure_skip_verification", b.skip_verification)

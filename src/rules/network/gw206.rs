@@ -17,7 +17,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 let why = unknown_value_reason("connection type", "connectionType", raw);
                 out.undeterminable(
                     target,
-                    format!(
+                    format_args!(
                         "integration {} of {}: {why}",
                         i.integration_id,
                         AnyApi::V2(api)
@@ -36,7 +36,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let Some(tls) = &i.tls_config else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "{what} has no TLS configuration: requests travel the VPC link to the load \
                      balancer or service in plaintext"
                 ),
@@ -51,7 +51,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Some(name) => format!("verifying server name {name}"),
             None => "without a server name to verify".to_string(),
         };
-        out.pass(target, format!("{what} uses TLS to its backend, {verify}"))
-            .evidence("server_name_to_verify", &tls.server_name_to_verify);
+        out.pass(
+            target,
+            format_args!("{what} uses TLS to its backend, {verify}"),
+        )
+        .evidence("server_name_to_verify", &tls.server_name_to_verify);
     }
 }

@@ -128,7 +128,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 Err(e) => {
                     out.undeterminable(
                         target,
-                        format!("resource policy could not be evaluated: {e}"),
+                        format_args!("resource policy could not be evaluated: {e}"),
                     )
                     .evidence("parse_error", e.0);
                     continue;
@@ -225,7 +225,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !bypassed.is_empty() {
             let f = out.fail(
                 target,
-                format!(
+                format_args!(
                     "{name} accepts IPv6 clients ({via}) but its IP blocklists list only IPv4 \
                      ranges, so a blocked client passes over IPv6: {}",
                     bypassed.join("; ")
@@ -239,12 +239,12 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if let Some(reason) = missing {
             out.unknown(
                 target,
-                format!("{name} accepts IPv6 clients ({via}) and its WAF blocklists are unknown: {reason}"),
+                format_args!("{name} accepts IPv6 clients ({via}) and its WAF blocklists are unknown: {reason}"),
             );
         } else {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "{name} accepts IPv6 clients ({via}); no IP blocklist lists only IPv4 ranges"
                 ),
             )

@@ -27,7 +27,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         |out, target, d| {
             out.unknown(
                 target,
-                format!(
+                format_args!(
                     "the execute-api policy of private custom domain {} is not in the \
                      snapshot (AWS requires one; a snapshot of an older gwaudit version does \
                      not record it): scan again to collect it",
@@ -46,7 +46,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if analysis.open.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "private custom domain {} lets anyone invoke only from given VPCs, VPC \
                      endpoints or the organization, or not at all",
                     d.domain_name
@@ -57,7 +57,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "private custom domain {} lets any principal invoke without an \
                      aws:SourceVpce, aws:SourceVpc or aws:PrincipalOrgID condition (statement {})",
                     d.domain_name,

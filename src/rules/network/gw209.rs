@@ -25,7 +25,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err((why, cause)) => {
                 out.unknown_because(
                     target,
-                    format!(
+                    format_args!(
                         "private custom domain {} has no management policy; whether another \
                          account already associates VPC endpoints with it is unknown: {why}",
                         d.domain_name
@@ -37,7 +37,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Ok(others) if others.is_empty() => {
                 out.pass(
                     target,
-                    format!(
+                    format_args!(
                         "private custom domain {} has no management policy and no other \
                          account's VPC endpoint is associated with it",
                         d.domain_name
@@ -49,7 +49,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Ok(others) => {
                 out.undeterminable(
                     target,
-                    format!(
+                    format_args!(
                         "private custom domain {} has no management policy, yet VPC endpoints \
                          of account {} are associated with it: it is shared in a way the \
                          policy does not show, so whether accounts outside the organization \
@@ -68,7 +68,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if grants.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "private custom domain {} is shared for access associations only within \
                      the organization or the account",
                     d.domain_name
@@ -79,7 +79,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let principals: Vec<String> = grants.iter().flat_map(|g| g.resources.clone()).collect();
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "the management policy of private custom domain {} lets {} create access \
                      associations without an aws:PrincipalOrgID condition (statement {})",
                     d.domain_name,

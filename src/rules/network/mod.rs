@@ -39,7 +39,7 @@ fn analyze_policy(
         Err(e) => {
             out.undeterminable(
                 target.clone(),
-                format!("resource policy could not be evaluated: {e}"),
+                format_args!("resource policy could not be evaluated: {e}"),
             )
             .evidence("parse_error", e.0);
             None
@@ -158,7 +158,7 @@ fn private_domain_policies<'a>(
         match parse_policy(raw) {
             Ok(doc) => found.push((d, target, doc)),
             Err(e) => {
-                out.undeterminable(target, format!("{what} could not be evaluated: {e}"))
+                out.undeterminable(target, format_args!("{what} could not be evaluated: {e}"))
                     .evidence("parse_error", e.0);
             }
         }

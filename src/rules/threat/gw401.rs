@@ -9,7 +9,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if let Some(arn) = &stage.web_acl_arn {
             out.pass(
                 target,
-                format!("stage {name} is protected by web ACL {arn}"),
+                format_args!("stage {name} is protected by web ACL {arn}"),
             )
             .evidence("web_acl_arn", arn);
             continue;
@@ -18,7 +18,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let open_methods = api.has_open_methods();
         let f = out.fail(
             target,
-            format!(
+            format_args!(
                 "stage {name} has no AWS WAF web ACL ({})",
                 exposure.describe()
             ),

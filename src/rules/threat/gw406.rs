@@ -12,7 +12,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if let Exposure::NotPublic(why) = &exposure {
             out.pass(
                 target,
-                format!("HTTP API {name} is not reachable from the internet: {why}"),
+                format_args!("HTTP API {name} is not reachable from the internet: {why}"),
             )
             .evidence("exposure", exposure.describe());
             continue;
@@ -40,7 +40,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             };
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "whether every route of HTTP API {name} requires authorization cannot be \
                      told ({}): {}",
                     exposure.describe(),
@@ -52,7 +52,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if open.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "every route of HTTP API {name} requires authorization ({})",
                     exposure.describe()
                 ),
@@ -61,7 +61,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else if let Exposure::Unknown(why, cause) = &exposure {
             out.unknown_because(
                 target,
-                format!(
+                format_args!(
                     "HTTP API {name} has routes without authorization but whether it is public \
                      is unknown: {why}"
                 ),
@@ -71,7 +71,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "HTTP API {name} is {} and serves routes without authorization that no WAF \
                      can protect: {}",
                     exposure.describe(),

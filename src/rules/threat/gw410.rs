@@ -12,7 +12,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !unlimited.is_empty() {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} switches throttling off (-1) for {}",
                     unlimited.join(", ")
                 ),
@@ -26,7 +26,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "stage {name} throttles at {} requests/s, burst {}",
                     s.throttling_rate_limit.unwrap_or_default(),
                     s.throttling_burst_limit.unwrap_or_default()
@@ -41,7 +41,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err(reason) => {
                 out.unknown(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name} sets no stage-wide throttle and usage plans are unknown: \
                          {reason}"
                     ),
@@ -53,7 +53,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if covering.is_empty() {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} has no stage-wide throttle and no throttling usage plan: only \
                      the account-wide limit, shared by every API, applies"
                 ),
@@ -76,7 +76,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err(reason) => {
                 out.unknown(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name} relies on usage plan {} but its methods are unknown: \
                          {reason}",
                         covering.join(", ")
@@ -101,7 +101,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if unthrottled.is_empty() {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "stage {name} is throttled by usage plan {} for every method, each requiring \
                      an API key",
                     covering.join(", ")
@@ -110,7 +110,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} has no stage-wide throttle and usage plan {} leaves {} methods \
                      unthrottled: {}",
                     covering.join(", "),
@@ -138,7 +138,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !unlimited.is_empty() {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} switches throttling off (-1) for route {}",
                     unlimited.join(", ")
                 ),
@@ -149,7 +149,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if is_bounded(burst, rate) {
             out.pass(
                 target,
-                format!(
+                format_args!(
                     "stage {name} throttles routes at {} requests/s, burst {}",
                     rate.unwrap_or_default(),
                     burst.unwrap_or_default()
@@ -158,7 +158,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} has no default route throttling: only the account-wide limit \
                      applies"
                 ),

@@ -27,7 +27,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = match (&plan.quota, missing.as_slice()) {
             (Some(q), []) => out.pass(
                 target,
-                format!(
+                format_args!(
                     "usage plan {} throttles each key and caps it at {} requests per {}",
                     plan.name, q.limit, q.period
                 ),
@@ -45,7 +45,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 };
                 out.fail(
                     target,
-                    format!(
+                    format_args!(
                         "usage plan {} has no {}: a key holder {impact}",
                         plan.name,
                         missing.join(" and no ")

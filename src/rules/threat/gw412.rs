@@ -16,7 +16,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err(reason) => {
                 out.unknown(
                     target,
-                    format!(
+                    format_args!(
                         "whether stage {name} has methods that require an API key is unknown: \
                          {reason}"
                     ),
@@ -32,7 +32,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Err(reason) => {
                 out.unknown(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name} has methods that require an API key ({}) and usage plans \
                          are unknown: {reason}",
                         keyed.join(", ")
@@ -44,7 +44,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let f = if covering.is_empty() {
             out.fail(
                 target,
-                format!(
+                format_args!(
                     "stage {name} requires an API key on {} but is in no usage plan: every key \
                      is rejected and no call is metered",
                     keyed.join(", ")
@@ -53,7 +53,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         } else {
             out.pass(
                 target,
-                format!("stage {name} is in usage plan {}", covering.join(", ")),
+                format_args!("stage {name} is in usage plan {}", covering.join(", ")),
             )
         };
         f.evidence("key_required_methods", keyed)

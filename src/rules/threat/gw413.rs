@@ -90,7 +90,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             if !open.is_empty() {
                 out.fail(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name} streams responses without a throttle for {}: each \
                          streamed response can hold a connection for up to 15 minutes",
                         open.join(", ")
@@ -101,7 +101,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             } else if let Some(reason) = plans_unknown {
                 out.unknown(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name} has streaming methods that only a usage plan could \
                          throttle, and usage plans are unknown: {reason}"
                     ),
@@ -109,7 +109,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             } else if !maybe.is_empty() {
                 out.undeterminable(
                     target,
-                    format!(
+                    format_args!(
                         "stage {name} has methods with a response transfer mode this gwaudit \
                          version does not know and no throttle: {}",
                         maybe.join(", ")
@@ -120,7 +120,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     1 => "its streaming method".to_string(),
                     n => format!("all {n} streaming methods"),
                 };
-                out.pass(target, format!("stage {name} throttles {which}"))
+                out.pass(target, format_args!("stage {name} throttles {which}"))
                     .evidence("streaming_methods", n);
             }
         }
