@@ -202,16 +202,16 @@ impl<'a> Scope<'a> {
     }
 
     /// [`Scope::apigateway_with`] for an object of the snapshot, keyed by its address.
+    /// `build` runs only when the object has no ref yet: a hit reads nothing of the object
+    /// (reading its id and name first was a quarter of naming a stage, perf).
     fn of_object<T>(
         &self,
         object: &'a T,
         kind: Kind,
-        segments: &[&str],
-        label: impl FnOnce() -> String,
-        tags: &[&BTreeMap<String, String>],
+        build: impl FnOnce() -> ResourceRef,
     ) -> ResourceRef {
         let Some(cache) = self.cache else {
-            return self.build(segments, label(), tags);
+            return build();
         };
         // Objects are at least 8-byte aligned: the low bits of an address are free for the kind.
         let address = std::ptr::from_ref(object) as u64;
@@ -225,7 +225,7 @@ impl<'a> Scope<'a> {
         if let Some(found) = shard.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return found.clone();
         }
-        let built = self.build(segments, label(), tags);
+        let built = build();
         shard
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -272,13 +272,10 @@ impl<'a> Scope<'a> {
     }
 
     pub fn rest_api(&self, api: &'a RestApi) -> ResourceRef {
-        self.of_object(
-            api,
-            Kind::RestApi,
-            &["restapis", &api.id],
-            || format!("{} ({})", api.name, api.id),
-            &[&api.tags],
-        )
+        self.of_object(api, Kind::RestApi, || {
+            let label = format!("{} ({})", api.name, api.id);
+            self.build(&["restapis", &api.id], label, &[&api.tags])
+        })
     }
 
     pub fn rest_method(
@@ -287,31 +284,27 @@ impl<'a> Scope<'a> {
         resource: &Resource,
         method: &'a Method,
     ) -> ResourceRef {
-        let verb = &method.http_method;
-        self.of_object(
-            method,
-            Kind::Method,
-            &[
+        self.of_object(method, Kind::Method, || {
+            let verb = &method.http_method;
+            let segments = [
                 "restapis",
                 &api.id,
                 "resources",
                 &resource.id,
                 "methods",
                 verb,
-            ],
-            || format!("{} ({}) {} {}", api.name, api.id, verb, resource.path),
-            &[&api.tags],
-        )
+            ];
+            let label = format!("{} ({}) {} {}", api.name, api.id, verb, resource.path);
+            self.build(&segments, label, &[&api.tags])
+        })
     }
 
     pub fn rest_stage(&self, api: &RestApi, stage: &'a Stage) -> ResourceRef {
-        self.of_object(
-            stage,
-            Kind::Stage,
-            &["restapis", &api.id, "stages", &stage.stage_name],
-            || format!("{} ({}) stage {}", api.name, api.id, stage.stage_name),
-            &[&api.tags, &stage.tags],
-        )
+        self.of_object(stage, Kind::Stage, || {
+            let segments = ["restapis", &api.id, "stages", &stage.stage_name];
+            let label = format!("{} ({}) stage {}", api.name, api.id, stage.stage_name);
+            self.build(&segments, label, &[&api.tags, &stage.tags])
+        })
     }
     pub fn rest_authorizer(&self, api: &RestApi, id: &str, name: &str) -> ResourceRef {
         self.apigateway_with(
