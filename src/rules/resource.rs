@@ -222,15 +222,13 @@ impl<'a> Scope<'a> {
         );
         let key = address | kind as u64;
         let shard = &cache.by_object[(key >> 3) as usize % CACHE_SHARDS];
-        if let Some(found) = shard.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return found.clone();
-        }
-        let built = build();
+        // Built under the lock: rules that walk the same objects side by side (GW101 and GW102
+        // start together) otherwise both build most refs, and one of them in vain.
         shard
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry(key)
-            .or_insert(built)
+            .or_insert_with(build)
             .clone()
     }
 
