@@ -3,7 +3,7 @@
 # at N, 2N and 4N; the times should roughly double from one size to the next (linear), where
 # they used to quadruple.
 #
-#   scripts/bench-slow-shapes.sh [settings|policy|mutes|account|table|all]
+#   scripts/bench-slow-shapes.sh [settings|policy|mutes|account|table|loggroups|all]
 #
 #   settings  N resources x 2 methods, N/10 methodSettings overrides  (SETTINGS_N, default 10000)
 #   policy    a resource policy of N mixed Allow/Deny statements       (POLICY_N, default 1250;
@@ -14,6 +14,8 @@
 #   account   the demo snapshot with an account_id of N bytes          (ACCOUNT_N, default 65536)
 #   table     the demo with an unbroken API name of N characters, as a table and as Markdown
 #                                                                       (NAME_N, default 16384)
+#   loggroups N REST APIs whose stages log executions, and their N log groups (GW507)
+#                                                                       (LOGGROUPS_N, default 5000)
 #
 # BIN=path/to/gwaudit runs another binary (e.g. one built from an older commit, to compare);
 # by default the release binary is built. Each line prints the wall time, the exit code, the
@@ -133,12 +135,23 @@ table() {
   done
 }
 
+loggroups() {
+  local n="${LOGGROUPS_N:-5000}"
+  echo "== N stages logging executions and their N log groups (GW507)"
+  for m in 1 2 4; do
+    local size=$((n * m))
+    $GEN loggroups "$size" "$WORK/loggroups.json"
+    run "$size stages, $size log groups" --snapshot "$WORK/loggroups.json" --rules GW507
+  done
+}
+
 case "${1:-all}" in
   settings) settings ;;
   policy) policy ;;
   mutes) mutes ;;
   account) account ;;
   table) table ;;
-  all) settings; policy; mutes; account; table ;;
-  *) echo "usage: $0 [settings|policy|mutes|account|table|all]" >&2; exit 2 ;;
+  loggroups) loggroups ;;
+  all) settings; policy; mutes; account; table; loggroups ;;
+  *) echo "usage: $0 [settings|policy|mutes|account|table|loggroups|all]" >&2; exit 2 ;;
 esac

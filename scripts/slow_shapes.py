@@ -7,6 +7,8 @@
     slow_shapes.py mutes N COMMENT_MB OUT.toml  N [[mute]] tables after a COMMENT_MB MB comment
     slow_shapes.py empty OUT.json             a snapshot with one empty region
     slow_shapes.py account BYTES OUT.json     the demo snapshot with a BYTES-long account_id
+    slow_shapes.py loggroups N OUT.json       N REST APIs whose stages log executions, and
+                                              the N execution log groups
 
 Every input is deterministic, so two binaries given the same arguments see the same bytes.
 """
@@ -172,6 +174,38 @@ def account(nbytes):
     return doc
 
 
+def loggroups(n):
+    """N REST APIs with one stage each that logs executions, and the log group of each: a large
+    account has a log group per stage (GW507 once searched the list for each)."""
+    apis, groups = [], []
+    for i in range(n):
+        api_id = f"lg{i:08d}"
+        apis.append(
+            {
+                "id": api_id,
+                "name": f"api-{i}",
+                "endpoint_types": ["REGIONAL"],
+                "resources": [{"id": "root", "path": "/", "methods": []}],
+                "stages": [
+                    {
+                        "stage_name": "prod",
+                        "method_settings": {"*/*": {"logging_level": "INFO"}},
+                    }
+                ],
+                "authorizers": [],
+            }
+        )
+        groups.append(
+            {
+                "name": f"API-Gateway-Execution-Logs_{api_id}/prod",
+                "retention_in_days": 365 if i % 2 else None,
+            }
+        )
+    doc = snapshot(apis)
+    doc["regions"][0]["log_groups"] = groups
+    return doc
+
+
 def name(nchars):
     with open("fixtures/demo/demo-account.json") as f:
         doc = json.load(f)
@@ -193,6 +227,8 @@ def main(argv):
         data = json.dumps(account(int(args[0])))
     elif shape == "name":
         data = json.dumps(name(int(args[0])))
+    elif shape == "loggroups":
+        data = json.dumps(loggroups(int(args[0])))
     else:
         sys.exit(f"unknown shape {shape}")
     with open(out, "w") as f:
