@@ -53,44 +53,17 @@ where
 }
 
 fn parse_all<T: DeserializeOwned + Send>(elements: &[&RawValue]) -> Result<Vec<T>, String> {
-    let parse = |(i, raw): (usize, &&RawValue)| {
+    let parse = |i: usize, raw: &&RawValue| {
         serde_json::from_str::<T>(raw.get()).map_err(|e| format!("[{i}]: {e}"))
     };
-    let workers = crate::cores::available();
-    if elements.len() < SMALL || workers == 1 {
-        return elements.iter().enumerate().map(parse).collect();
+    if elements.len() < SMALL {
+        return elements
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| parse(i, raw))
+            .collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut mine = Vec::new();
-        loop {
-            let block = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let start = block * BLOCK;
-            if start >= elements.len() {
-                break;
-            }
-            let end = (start + BLOCK).min(elements.len());
-            let parsed: Result<Vec<T>, String> = elements[start..end]
-                .iter()
-                .enumerate()
-                .map(|(i, raw)| parse((start + i, raw)))
-                .collect();
-            mine.push((block, parsed));
-        }
-        mine
-    };
-    let mut blocks = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
-        let mut blocks = work();
-        for h in helpers {
-            blocks.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        blocks
-    });
-    blocks.sort_by_key(|(block, _)| *block);
-    let mut all = Vec::with_capacity(elements.len());
-    for (_, parsed) in blocks {
-        all.extend(parsed?);
-    }
-    Ok(all)
+    crate::cores::map(elements, BLOCK, parse)
+        .into_iter()
+        .collect()
 }
