@@ -17,10 +17,7 @@ thread_local! {
     static SPLIT: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Below this many elements an array is parsed where it stands: a thread would cost more.
-const SMALL: usize = 64;
-
-/// Elements a worker takes at a time.
+/// Elements a worker takes at a time (an array of no more is parsed where it stands).
 const BLOCK: usize = 32;
 
 /// Runs `parse` with the split arrays of this module parsed on every core; `parse` must read
@@ -56,13 +53,6 @@ fn parse_all<T: DeserializeOwned + Send>(elements: &[&RawValue]) -> Result<Vec<T
     let parse = |i: usize, raw: &&RawValue| {
         serde_json::from_str::<T>(raw.get()).map_err(|e| format!("[{i}]: {e}"))
     };
-    if elements.len() < SMALL {
-        return elements
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| parse(i, raw))
-            .collect();
-    }
     crate::cores::map(elements, BLOCK, parse)
         .into_iter()
         .collect()

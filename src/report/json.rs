@@ -24,7 +24,7 @@ pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
     }
     w.write_all(b"[")?;
     let mut first = true;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = crate::cores::available();
     let blocks: Vec<&[Triaged]> = report.results.chunks(BLOCK).collect();
     // One buffer per worker for the whole report: a new one per block was fresh pages each
     // time, and faulting them in was a tenth of writing a large report (perf).

@@ -900,13 +900,10 @@ impl Serialize for Results<'_, '_> {
         let mut seq = s.serialize_seq(None)?;
         let start = self.compressed.get();
         let alerts = &self.alerts[..self.alerts.len().min(MAX_RESULTS_PER_RUN)];
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        for round in alerts.chunks(BLOCK * workers) {
+        for round in alerts.chunks(BLOCK * crate::cores::available()) {
             // Each result once, as compact text: building them was most of writing a large
             // run and is independent per result (perf).
-            let texts = self
-                .texts(round, workers)
-                .map_err(serde::ser::Error::custom)?;
+            let texts = self.texts(round).map_err(serde::ser::Error::custom)?;
             for text in &texts {
                 // Compressed, a result takes at most about its plain size: it fits if that
                 // much is left of the run's share after what the compressor may still hold.
@@ -924,38 +921,14 @@ impl Serialize for Results<'_, '_> {
 }
 
 impl Results<'_, '_> {
-    /// The compact JSON text of each alert's result, in order, built by `workers` threads.
-    fn texts(
-        &self,
-        alerts: &[Alert],
-        workers: usize,
-    ) -> serde_json::Result<Vec<Box<serde_json::value::RawValue>>> {
-        let block = alerts.len().div_ceil(workers.max(1)).max(1);
+    /// The compact JSON text of each alert's result, in order, built on every core.
+    fn texts(&self, alerts: &[Alert]) -> serde_json::Result<Vec<Box<serde_json::value::RawValue>>> {
         let index = self.index;
-        let blocks: Vec<serde_json::Result<Vec<_>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = alerts
-                .chunks(block)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|a| {
-                                let r = result(a, index.get(a.rule_id()).copied());
-                                serde_json::value::to_raw_value(&r)
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        let mut texts = Vec::with_capacity(alerts.len());
-        for b in blocks {
-            texts.extend(b?);
-        }
-        Ok(texts)
+        crate::cores::map(alerts, BLOCK, |_, a| {
+            serde_json::value::to_raw_value(&result(a, index.get(a.rule_id()).copied()))
+        })
+        .into_iter()
+        .collect()
     }
 }
 
