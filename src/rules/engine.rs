@@ -207,7 +207,7 @@ pub fn evaluate_by_rule(
             regions.sort_by(|a, b| a.region.cmp(&b.region));
             regions
                 .into_iter()
-                .map(move |r| (account, r, ResourceCache::default()))
+                .map(move |r| (account, r, ResourceCache::of_region(r)))
         })
         .collect();
     let run = |rule: &LoadedRule| -> Vec<Finding> {
