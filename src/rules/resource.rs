@@ -47,9 +47,9 @@ impl Deref for ResourceRef {
 /// The most frequent resources (REST APIs, stages and methods) sit in a table with a slot per
 /// object of the region, found from the object's place in its list: no hashing and no lock on
 /// a hit. Against a sharded map keyed by address, evaluating a 10,000-API account takes about
-/// 5% less time (median of 10 alternating runs). The lifetime ties the cache
-/// to the borrowed snapshot; it is invariant, so a scope cannot shorten it. An object that is
-/// not in the region's lists (a test's own) gets a ref built anew. Other resources are keyed by
+/// 5% less time (median of 10 alternating runs). The cache borrows the region's list of REST
+/// APIs, so no object in it can move while the cache exists. An object that is not in the
+/// region's lists (a copy, or a test's own) gets a ref built anew. Other resources are keyed by
 /// a hash of their ARN's path segments, so a lookup allocates nothing.
 #[derive(Debug)]
 pub struct ResourceCache<'s> {
