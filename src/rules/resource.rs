@@ -64,7 +64,8 @@ pub struct ResourceCache<'s> {
 struct RestRefs {
     api: OnceLock<ResourceRef>,
     stages: Box<[OnceLock<ResourceRef>]>,
-    /// The methods of every resource in turn; `first_method[i]` is where resource `i`'s start.
+    /// The methods of every resource in turn; `first_method[i]` is where resource `i`'s methods
+    /// start.
     methods: Box<[OnceLock<ResourceRef>]>,
     first_method: Box<[usize]>,
 }
