@@ -41,17 +41,9 @@ impl<'a> LogGroupArn<'a> {
     /// after `log-group:` is the name, kept whole even when it holds a `:` (AWS names do not,
     /// so such a name matches no group instead of a wrongly shortened one).
     pub fn parse(arn: &'a str) -> Option<Self> {
-        let mut parts = arn.splitn(6, ':');
-        let (Some("arn"), Some(partition), Some("logs"), Some(region), Some(account)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return None;
-        };
-        let name = parts.next()?.strip_prefix("log-group:")?;
+        let fields = super::ArnFields::split(arn).filter(|f| f.service == "logs")?;
+        let (partition, region, account) = (fields.partition, fields.region, fields.account);
+        let name = fields.resource.strip_prefix("log-group:")?;
         let name = name.strip_suffix(":*").unwrap_or(name);
         (!name.is_empty()).then_some(LogGroupArn {
             partition,

@@ -12,6 +12,7 @@
 
 mod apigateway;
 mod apigatewayv2;
+mod arn;
 mod cloudtrail;
 mod errors;
 mod iam;
@@ -31,6 +32,7 @@ mod waf;
 
 pub use apigateway::*;
 pub use apigatewayv2::*;
+pub use arn::ArnFields;
 pub use cloudtrail::*;
 pub use errors::*;
 pub use iam::*;

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AccessLogSettings, IamSnapshot, OrgSnapshot, RegionSnapshot, Snapshot, WafStatement, WebAcl,
+    AccessLogSettings, ArnFields, IamSnapshot, OrgSnapshot, RegionSnapshot, Snapshot, WafStatement,
+    WebAcl,
 };
 
 /// The AWS partitions.
@@ -49,12 +50,16 @@ pub fn is_region(s: &str) -> bool {
 /// lower-case letters, digits and `-`, and a resource (region and account may be empty, as in
 /// IAM and S3 ARNs, or anything else, as in `arn:aws:iam::*:user/*`).
 pub fn is_arn(s: &str) -> bool {
-    let parts: Vec<&str> = s.splitn(6, ':').collect();
-    let [arn, partition, service, _region, _account, resource] = parts.as_slice() else {
+    let Some(ArnFields {
+        partition,
+        service,
+        resource,
+        ..
+    }) = ArnFields::split(s)
+    else {
         return false;
     };
-    *arn == "arn"
-        && PARTITIONS.contains(partition)
+    PARTITIONS.contains(&partition)
         && !service.is_empty()
         && service
             .bytes()

@@ -27,7 +27,7 @@ use serde_sarif::sarif::{
 };
 
 use super::ScanReport;
-use crate::model::UnknownCause;
+use crate::model::{ArnFields, UnknownCause};
 use crate::rules::registry::{self, LoadedRule};
 use crate::rules::{fingerprint, Severity, Status};
 use crate::triage::{BaselineState, Triaged};
@@ -173,18 +173,9 @@ fn parent_parts<'a>(
 ) -> Option<(&'a str, &'a str, &'a str)> {
     // `arn:<partition>:apigateway:<region>::/<segments>`, split on `:`: a byte search instead
     // of a search for the text `:apigateway:` in every failing result's ARN.
-    let mut fields = member_arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("apigateway"), Some(_), Some(""), Some(tail)) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
-        return None;
-    };
-    let rest = tail.strip_prefix('/')?;
+    let fields = ArnFields::split(member_arn)
+        .filter(|f| f.service == "apigateway" && f.account.is_empty())?;
+    let rest = fields.resource.strip_prefix('/')?;
     // Without collecting the segments or formatting the label's end: this runs for every
     // failing result, and those allocations were a tenth of grouping them (perf).
     let mut segments = [""; 9];

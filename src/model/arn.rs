@@ -1,0 +1,59 @@
+//! The fields of an ARN, split in one place for everything that reads them.
+
+/// `arn:<partition>:<service>:<region>:<account>:<resource>`, split on its first five `:`; the
+/// resource keeps any `:` of its own. Nothing is checked beyond the `arn` prefix and the
+/// number of fields: [`super::is_arn`] says whether the text is a valid ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnFields<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> ArnFields<'a> {
+    pub fn split(arn: &'a str) -> Option<Self> {
+        let mut fields = arn.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some(service), Some(region), Some(account)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return None;
+        };
+        Some(ArnFields {
+            partition,
+            service,
+            region,
+            account,
+            resource: fields.next()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ArnFields;
+
+    #[test]
+    fn six_fields_the_last_keeping_its_colons() {
+        assert_eq!(
+            ArnFields::split("arn:aws:logs:eu-west-1:1:log-group:a:*"),
+            Some(ArnFields {
+                partition: "aws",
+                service: "logs",
+                region: "eu-west-1",
+                account: "1",
+                resource: "log-group:a:*",
+            })
+        );
+        let gateway = ArnFields::split("arn:aws-cn:apigateway:cn-north-1::/restapis/a").unwrap();
+        assert_eq!((gateway.account, gateway.resource), ("", "/restapis/a"));
+        for not_one in ["", "arn:aws:logs:eu-west-1:1", "urn:aws:logs:r:1:x", "arn"] {
+            assert_eq!(ArnFields::split(not_one), None, "{not_one}");
+        }
+    }
+}
