@@ -291,11 +291,10 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
             first: f,
             others: Vec::new(),
         };
-        let Some((arn, _, _)) = alert.parent else {
+        let Some(key) = alert.group_key() else {
             singles.push(alert);
             continue;
         };
-        let key = (&*f.rule_id, &*f.region, arn);
         // Results come by rule, region and resource, so a group's members follow each other:
         // the last group is tried first, then a hash map (a search of an ordered map per
         // member, and a text search per ARN below, were a quarter of grouping, perf).

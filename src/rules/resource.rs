@@ -88,7 +88,7 @@ impl RestRefs {
     }
 }
 
-fn empty_slots(n: usize) -> Box<[OnceLock<ResourceRef>]> {
+fn empty_slots<T>(n: usize) -> Box<[OnceLock<T>]> {
     std::iter::repeat_with(OnceLock::new).take(n).collect()
 }
 
@@ -111,9 +111,7 @@ impl<'s> ResourceCache<'s> {
         ResourceCache {
             by_segments: std::array::from_fn(|_| Mutex::default()),
             rest_apis,
-            rest: std::iter::repeat_with(OnceLock::new)
-                .take(rest_apis.len())
-                .collect(),
+            rest: empty_slots(rest_apis.len()),
         }
     }
 
