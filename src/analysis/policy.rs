@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::model::ArnFields;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
     Allow,
@@ -66,11 +68,10 @@ impl PolicyDocument {
     /// `NotResource` lists are kept as they are (they apply to everything they do not name).
     pub fn for_api(&self, api_id: &str) -> PolicyDocument {
         let names_other_api = |resource: &str| {
-            let mut parts = resource.splitn(6, ':');
-            // arn : partition : execute-api : region : account : api-id/stage/METHOD/path
-            match (parts.next(), parts.nth(1), parts.nth(1), parts.next()) {
-                (Some("arn"), Some("execute-api"), Some(_), Some(tail)) => {
-                    let id = tail.split('/').next().unwrap_or(tail);
+            // arn:partition:execute-api:region:account:api-id/stage/METHOD/path
+            match ArnFields::split(resource) {
+                Some(f) if f.service == "execute-api" => {
+                    let id = f.resource.split('/').next().unwrap_or(f.resource);
                     !id.contains(['*', '?']) && id != api_id
                 }
                 _ => false,
@@ -478,16 +479,8 @@ fn api_relative(resource: &str) -> String {
         return format!("execute-api:{rest}");
     }
     // arn:aws:execute-api:region:account:api-id/stage/METHOD/path
-    let mut parts = resource.splitn(6, ':');
-    if let (Some("arn"), Some(_), Some("execute-api"), Some(_), Some(_), Some(tail)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) {
-        if let Some((_api, path)) = tail.split_once('/') {
+    if let Some(f) = ArnFields::split(resource).filter(|f| f.service == "execute-api") {
+        if let Some((_api, path)) = f.resource.split_once('/') {
             return format!("execute-api:/{path}");
         }
         return "execute-api:/*".into();

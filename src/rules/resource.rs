@@ -7,7 +7,8 @@ use std::ops::Deref;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::model::{
-    ApiKey, DomainName, Method, RegionSnapshot, Resource, RestApi, Stage, UsagePlan, V2Api, V2Stage,
+    ApiKey, ArnFields, DomainName, Method, RegionSnapshot, Resource, RestApi, Stage, UsagePlan,
+    V2Api, V2Stage,
 };
 
 /// What a finding is about.
@@ -415,13 +416,17 @@ impl<'a> Scope<'a> {
     /// A resource known only by its ARN (an entry dropped from a list, named in a collection
     /// error).
     pub fn by_arn(&self, arn: &str) -> ResourceRef {
-        match arn.split_once("::/") {
-            Some((_, path)) if arn.contains(":apigateway:") => {
+        let fields = ArnFields::split(arn);
+        let gateway_path = fields
+            .filter(|f| f.service == "apigateway" && f.account.is_empty())
+            .and_then(|f| f.resource.strip_prefix('/'));
+        match gateway_path {
+            Some(path) => {
                 let segments: Vec<&str> = path.split('/').collect();
                 self.apigateway(&segments, format!("{path} (not collected)"))
             }
-            _ => {
-                let service = arn.split(':').nth(2).unwrap_or("aws");
+            None => {
+                let service = fields.map_or("aws", |f| f.service);
                 self.external(service, arn, format!("{arn} (not collected)"))
             }
         }
@@ -429,7 +434,7 @@ impl<'a> Scope<'a> {
 
     /// A resource of another service (web ACL, log group, trail, IAM role), by its own ARN.
     pub fn external(&self, service: &str, arn: &str, label: String) -> ResourceRef {
-        let name = arn.splitn(6, ':').nth(5).unwrap_or(arn);
+        let name = ArnFields::split(arn).map_or(arn, |f| f.resource);
         ResourceRef::new(ResourceId {
             arn: arn.to_string(),
             path: format!(
@@ -637,6 +642,32 @@ mod tests {
         assert_eq!(position(&list, &other), None);
         assert_eq!(position(&list[..0], &list[0]), None);
         assert_eq!(position(&[(); 3], &()), None);
+    }
+
+    /// A resource named only in a collection error: API Gateway ARNs by their path, others
+    /// under their service, and text that is no ARN still gets a path.
+    #[test]
+    fn a_resource_known_by_its_arn_alone() {
+        let scope = eu_west_1(None);
+        let gateway = scope.by_arn("arn:aws:apigateway:eu-west-1::/domainnames/new.example.com");
+        assert_eq!(gateway.label, "domainnames/new.example.com (not collected)");
+        assert_eq!(
+            gateway.path,
+            "aws/123456789012/eu-west-1/apigateway/domainnames/new.example.com"
+        );
+        let acl = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/1a2b";
+        assert_eq!(
+            scope.by_arn(acl).path,
+            "aws/123456789012/eu-west-1/wafv2/regional/webacl/edge/1a2b"
+        );
+        // An API Gateway ARN with an account is not one API Gateway writes: named as another
+        // service's.
+        let odd = "arn:aws:apigateway:eu-west-1:1:/restapis/a1";
+        assert_eq!(scope.by_arn(odd).label, format!("{odd} (not collected)"));
+        assert_eq!(
+            scope.by_arn("not an arn").path,
+            "aws/123456789012/eu-west-1/aws/not%20an%20arn"
+        );
     }
 
     #[test]
