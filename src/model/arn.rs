@@ -32,6 +32,15 @@ impl<'a> ArnFields<'a> {
             resource: fields.next()?,
         })
     }
+
+    /// The path of an API Gateway resource, after `::/` (`restapis/a1/stages/prod`): API
+    /// Gateway's ARNs name no account.
+    pub fn apigateway_path(arn: &'a str) -> Option<&'a str> {
+        Self::split(arn)
+            .filter(|f| f.service == "apigateway" && f.account.is_empty())?
+            .resource
+            .strip_prefix('/')
+    }
 }
 
 #[cfg(test)]
@@ -54,6 +63,18 @@ mod tests {
         assert_eq!((gateway.account, gateway.resource), ("", "/restapis/a"));
         for not_one in ["", "arn:aws:logs:eu-west-1:1", "urn:aws:logs:r:1:x", "arn"] {
             assert_eq!(ArnFields::split(not_one), None, "{not_one}");
+        }
+        let path = ArnFields::apigateway_path;
+        assert_eq!(
+            path("arn:aws:apigateway:eu-west-1::/restapis/a1"),
+            Some("restapis/a1")
+        );
+        for not_one in [
+            "arn:aws:apigateway:eu-west-1:1:/restapis/a1",
+            "arn:aws:apigateway:eu-west-1::restapis/a1",
+            "arn:aws:logs:eu-west-1:1:log-group:x:apigateway:eu-west-1::/restapis/a1",
+        ] {
+            assert_eq!(path(not_one), None, "{not_one}");
         }
     }
 }

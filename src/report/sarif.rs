@@ -173,9 +173,7 @@ fn parent_parts<'a>(
 ) -> Option<(&'a str, &'a str, &'a str)> {
     // `arn:<partition>:apigateway:<region>::/<segments>`, split on `:`: a byte search instead
     // of a search for the text `:apigateway:` in every failing result's ARN.
-    let fields = ArnFields::split(member_arn)
-        .filter(|f| f.service == "apigateway" && f.account.is_empty())?;
-    let rest = fields.resource.strip_prefix('/')?;
+    let rest = ArnFields::apigateway_path(member_arn)?;
     // Without collecting the segments or formatting the label's end: this runs for every
     // failing result, and those allocations were a tenth of grouping them (perf).
     let mut segments = [""; 9];

@@ -4,7 +4,7 @@
 use crate::analysis::exposure::{self, Exposure, Missing};
 use crate::date::Date;
 use crate::model::{
-    AccountSettings, ApiKey, ClientCertificate, CollectionError, DomainName,
+    AccountSettings, ApiKey, ArnFields, ClientCertificate, CollectionError, DomainName,
     DomainNameAccessAssociation, IamSnapshot, LogGroup, Method, Portal, PortalProduct,
     ProtocolType, RegionSnapshot, Resource, RestApi, RestAuthorizer, Route, Snapshot, Stage, Trail,
     UnknownCause, UsagePlan, V2Api, V2Authorizer, V2Integration, V2Stage, WebAcl,
@@ -560,18 +560,15 @@ pub fn each_part<'a, A, T>(
     items
 }
 
-/// Whether a recorded error is about `operation`. Only the name is compared: snapshots in the
-/// wild name the API Gateway v2 service either way, and where a name exists in both services
-/// (GetStages, GetAuthorizers) the resource the error names tells them apart.
 /// An API Gateway collection's own ARN (`arn:aws:apigateway:eu-west-1::/domainnames`), as
 /// opposed to one of its entries' (`.../domainnames/api.example.com`).
 fn is_collection_arn(resource: &str) -> bool {
-    resource.contains(":apigateway:")
-        && resource
-            .split_once("::/")
-            .is_some_and(|(_, path)| !path.contains('/'))
+    ArnFields::apigateway_path(resource).is_some_and(|path| !path.contains('/'))
 }
 
+/// Whether a recorded error is about `operation`. Only the name is compared: snapshots in the
+/// wild name the API Gateway v2 service either way, and where a name exists in both services
+/// (GetStages, GetAuthorizers) the resource the error names tells them apart.
 fn is_error_of(e: &CollectionError, operation: &Operation) -> bool {
     e.operation == operation.name
 }

@@ -416,17 +416,13 @@ impl<'a> Scope<'a> {
     /// A resource known only by its ARN (an entry dropped from a list, named in a collection
     /// error).
     pub fn by_arn(&self, arn: &str) -> ResourceRef {
-        let fields = ArnFields::split(arn);
-        let gateway_path = fields
-            .filter(|f| f.service == "apigateway" && f.account.is_empty())
-            .and_then(|f| f.resource.strip_prefix('/'));
-        match gateway_path {
+        match ArnFields::apigateway_path(arn) {
             Some(path) => {
                 let segments: Vec<&str> = path.split('/').collect();
                 self.apigateway(&segments, format!("{path} (not collected)"))
             }
             None => {
-                let service = fields.map_or("aws", |f| f.service);
+                let service = ArnFields::split(arn).map_or("aws", |f| f.service);
                 self.external(service, arn, format!("{arn} (not collected)"))
             }
         }
