@@ -1055,7 +1055,7 @@ fn warn_sarif_withheld(report: &ScanReport, account: Option<&str>, to: &Path) {
     let unknown = report
         .results
         .iter()
-        .filter(|f| f.is_not_collected() && ours(Some(&f.account_id)))
+        .filter(|f| f.is_not_collected() && ours(Some(&f.place.account_id)))
         .count();
     if unknown > 0 {
         missing.push(format!("{unknown} results could not be evaluated"));

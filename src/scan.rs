@@ -118,7 +118,13 @@ fn gaps<'a>(scan: &'a ScanInfo, findings: &[Triaged]) -> triage::Gaps<'a> {
         unknown: findings
             .iter()
             .filter(|f| f.is_not_collected() || f.carried_forward.is_some())
-            .map(|f| (f.account_id.clone(), f.rule_id.clone(), f.region.clone()))
+            .map(|f| {
+                (
+                    f.place.account_id.clone(),
+                    f.rule.id.clone(),
+                    f.place.region.clone(),
+                )
+            })
             .collect(),
         rules_evaluated: &scan.rules_evaluated,
     }

@@ -115,9 +115,9 @@ fn mute_ref(m: &Mute) -> MuteRef {
 
 /// The cheap comparisons first: the resource globs are the costly part.
 fn mute_matches(m: &Mute, f: &Triaged) -> bool {
-    (m.rules.is_empty() || m.rules.iter().any(|r| f.rule_id.starts_with(r.as_str())))
-        && (m.accounts.is_empty() || m.accounts.iter().any(|a| f.account_id == *a))
-        && (m.regions.is_empty() || m.regions.iter().any(|r| f.region == *r))
+    (m.rules.is_empty() || m.rules.iter().any(|r| f.rule.id.starts_with(r.as_str())))
+        && (m.accounts.is_empty() || m.accounts.iter().any(|a| f.place.account_id == *a))
+        && (m.regions.is_empty() || m.regions.iter().any(|r| f.place.region == *r))
         && m.tags
             .iter()
             .all(|(k, v)| f.resource.tags.get(k) == Some(v))
@@ -173,7 +173,7 @@ pub struct BaselineEntry {
 impl From<&Finding> for BaselineEntry {
     fn from(f: &Finding) -> Self {
         BaselineEntry {
-            rule_id: f.rule_id.to_string(),
+            rule_id: f.rule.id.to_string(),
             resource_arn: f.resource.arn.clone(),
             fingerprint: f.fingerprint,
         }
@@ -272,10 +272,12 @@ pub struct Gaps<'a> {
 
 impl Gaps<'_> {
     fn covers(&self, f: &Finding) -> bool {
-        self.not_scanned.contains(&*f.account_id)
-            || self
-                .unknown
-                .contains(&(f.account_id.clone(), f.rule_id.clone(), f.region.clone()))
+        self.not_scanned.contains(&*f.place.account_id)
+            || self.unknown.contains(&(
+                f.place.account_id.clone(),
+                f.rule.id.clone(),
+                f.place.region.clone(),
+            ))
     }
 
     /// Whether `baseline` knew every alert this scan's gaps could hide: every account with a
@@ -334,19 +336,19 @@ pub fn apply_baseline(
                 // Present as `not_collected`: the gap is on this very resource. Missing: the same
                 // rule could not see part of this region.
                 let hidden = match current {
-                    Some(_) => not_collected && gaps.scanned.contains(&*old.account_id),
+                    Some(_) => not_collected && gaps.scanned.contains(&*old.place.account_id),
                     None => gaps.covers(old),
                 };
-                if hidden && gaps.rules_evaluated.iter().any(|r| old.rule_id == *r) {
+                if hidden && gaps.rules_evaluated.iter().any(|r| old.rule.id == *r) {
                     let because = match current {
                         Some((_, f)) => f.message.clone(),
-                        None if gaps.not_scanned.contains(&*old.account_id) => format!(
+                        None if gaps.not_scanned.contains(&*old.place.account_id) => format!(
                             "not evaluated: account {} could not be scanned",
-                            old.account_id
+                            old.place.account_id
                         ),
                         None => format!(
                             "not evaluated: {} could not see all of {} in this scan",
-                            old.rule_id, old.region
+                            old.rule.id, old.place.region
                         ),
                     };
                     let carried = Triaged {
@@ -373,12 +375,18 @@ pub fn apply_baseline(
     if !add.is_empty() {
         findings.extend(add);
         findings.sort_by(|a, b| {
-            (&a.rule_id, &a.account_id, &a.region, &a.resource.arn).cmp(&(
-                &b.rule_id,
-                &b.account_id,
-                &b.region,
-                &b.resource.arn,
-            ))
+            (
+                &a.rule.id,
+                &a.place.account_id,
+                &a.place.region,
+                &a.resource.arn,
+            )
+                .cmp(&(
+                    &b.rule.id,
+                    &b.place.account_id,
+                    &b.place.region,
+                    &b.resource.arn,
+                ))
         });
     }
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {

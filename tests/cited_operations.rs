@@ -75,7 +75,7 @@ fn cited_operations() -> BTreeMap<String, Vec<String>> {
                 continue;
             }
             for op in operations_in(&f.message) {
-                let place = format!("{name}: {}: {}", f.rule_id, f.message);
+                let place = format!("{name}: {}: {}", f.rule.id, f.message);
                 cited.entry(op).or_default().push(place);
             }
         }

@@ -201,7 +201,7 @@ fn run_case(
     };
     Ok(evaluate(&snapshot, &selection, params)
         .into_iter()
-        .filter(|f| f.rule_id == rule)
+        .filter(|f| f.rule.id == rule)
         .collect())
 }
 
@@ -219,7 +219,7 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
     let plural = if findings.len() == 1 { "" } else { "s" };
     let _ = writeln!(out, "\n## {section}: {} finding{plural}", findings.len());
     for f in findings {
-        let prefix = format!("arn:aws:apigateway:{}::/", f.region);
+        let prefix = format!("arn:aws:apigateway:{}::/", f.place.region);
         let resource = f
             .resource
             .arn
@@ -230,7 +230,7 @@ fn render_section(out: &mut String, section: &str, findings: &[Finding]) {
             "\n{} {} {} {resource}",
             f.status.as_str(),
             f.severity.as_str(),
-            f.region
+            f.place.region
         );
         let _ = writeln!(out, "  label: {}", one_line(&f.resource.label));
         let _ = writeln!(out, "  path: {}", one_line(&f.resource.path));
@@ -293,7 +293,7 @@ fn check_expectations(expect: &[Expectation], findings: &[Finding]) -> Vec<Strin
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                short(f) == exp.resource && exp.region.as_ref().is_none_or(|r| f.region == *r)
+                short(f) == exp.resource && exp.region.as_ref().is_none_or(|r| f.place.region == *r)
             })
             .collect();
         let [(i, f)] = found.as_slice() else {

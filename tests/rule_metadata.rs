@@ -114,7 +114,7 @@ fn metadata_is_complete_and_consistent() {
 fn findings_stay_within_declared_severity() {
     let snapshot = gwaudit::model::load_snapshot_file(&common::demo_path()).unwrap();
     for f in gwaudit::rules::evaluate(&snapshot, &Default::default(), &Default::default()) {
-        let meta = &registry::find(&f.rule_id).unwrap().meta;
+        let meta = &registry::find(&f.rule.id).unwrap().meta;
         assert!(
             f.severity >= meta.severity && f.severity <= meta.max_severity(),
             "{f:?}"

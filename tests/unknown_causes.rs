@@ -432,7 +432,7 @@ fn an_account_not_scanned_carries_its_baseline_findings_forward() {
         report
             .results
             .iter()
-            .filter(|f| &*f.account_id == id && f.status == gwaudit::rules::Status::Fail)
+            .filter(|f| &*f.place.account_id == id && f.status == gwaudit::rules::Status::Fail)
             .map(|f| f.fingerprint)
             .collect::<BTreeSet<_>>()
     };
@@ -466,7 +466,7 @@ fn an_account_not_scanned_carries_its_baseline_findings_forward() {
     for f in today
         .results
         .iter()
-        .filter(|f| &*f.account_id == "222222222222")
+        .filter(|f| &*f.place.account_id == "222222222222")
     {
         let carried = f.carried_forward.as_ref().expect("carried forward");
         assert!(carried

@@ -83,7 +83,7 @@ pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String])
             };
             for f in results
                 .iter()
-                .filter(|f| req.rules.iter().any(|r| f.rule_id == *r))
+                .filter(|f| req.rules.iter().any(|r| f.rule.id == *r))
             {
                 match (f.status, f.muted.is_some()) {
                     (Status::Fail, true) => r.muted += 1,
@@ -125,22 +125,22 @@ pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String])
 mod tests {
     use super::*;
     use crate::rules::frameworks::Requirement;
-    use crate::rules::{Severity, SharedStr};
+    use crate::rules::Severity;
 
     fn finding(rule: &str, status: Status, muted: bool) -> Triaged {
         Triaged {
             finding: crate::rules::Finding {
-                rule_id: rule.into(),
-                title: SharedStr::default(),
+                rule: std::sync::Arc::new(crate::rules::RuleInfo {
+                    id: rule.into(),
+                    ..Default::default()
+                }),
                 severity: Severity::Medium,
                 status,
                 fingerprint: Default::default(),
                 resource: crate::rules::ResourceRef::new(Default::default()),
-                account_id: SharedStr::default(),
-                region: SharedStr::default(),
+                place: Default::default(),
                 message: String::new(),
                 evidence: Default::default(),
-                remediation_url: None,
                 unknown_cause: None,
             },
             muted: muted.then(|| {

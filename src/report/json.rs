@@ -104,9 +104,9 @@ fn prefetch(p: *const u8) {
 fn result_line(r: &Triaged, out: &mut Vec<u8>) -> io::Result<()> {
     let f = &r.finding;
     out.extend_from_slice(b"{\"rule_id\":");
-    string(out, &f.rule_id)?;
+    string(out, &f.rule.id)?;
     out.extend_from_slice(b",\"title\":");
-    string(out, &f.title)?;
+    string(out, &f.rule.title)?;
     out.extend_from_slice(b",\"severity\":\"");
     out.extend_from_slice(f.severity.as_str().as_bytes());
     out.extend_from_slice(b"\",\"status\":\"");
@@ -122,9 +122,9 @@ fn result_line(r: &Triaged, out: &mut Vec<u8>) -> io::Result<()> {
         serde_json::to_writer(&mut *out, &f.resource.tags)?;
     }
     out.extend_from_slice(b",\"account_id\":");
-    string(out, &f.account_id)?;
+    string(out, &f.place.account_id)?;
     out.extend_from_slice(b",\"region\":");
-    string(out, &f.region)?;
+    string(out, &f.place.region)?;
     out.extend_from_slice(b",\"message\":");
     string(out, &f.message)?;
     out.extend_from_slice(b",\"evidence\":");
@@ -135,7 +135,7 @@ fn result_line(r: &Triaged, out: &mut Vec<u8>) -> io::Result<()> {
     out.extend_from_slice(b",\"fingerprint\":\"");
     out.extend_from_slice(&f.fingerprint.hex());
     out.push(b'"');
-    if let Some(url) = &f.remediation_url {
+    if let Some(url) = &f.rule.remediation_url {
         out.extend_from_slice(b",\"remediation_url\":");
         string(out, url)?;
     }
@@ -333,7 +333,7 @@ mod tests {
         }
         let mut open = demo.results[0].clone();
         open.finding.evidence = Default::default();
-        open.finding.remediation_url = None;
+        std::sync::Arc::make_mut(&mut open.finding.rule).remediation_url = None;
         results.push(open);
         for r in &results {
             let mut line = Vec::new();

@@ -16,7 +16,7 @@ pub fn render(report: &ScanReport) -> String {
         by_rule.entry(id.as_str()).or_default();
     }
     for f in &report.results {
-        by_rule.entry(f.rule_id.as_str()).or_default().push(f);
+        by_rule.entry(f.rule.id.as_str()).or_default().push(f);
     }
     let mut cases = String::new();
     let (mut failures, mut errors) = (0, 0);

@@ -130,7 +130,7 @@ fn finding_row(f: &Triaged) -> String {
         "| {}{} | {} | {} | {} |\n",
         f.severity,
         state,
-        md_cell(&f.rule_id),
+        md_cell(&f.rule.id),
         md_cell(&f.resource.label),
         md_cell(&f.message)
     )
@@ -434,7 +434,7 @@ fn unknown_section(doc: &mut Budgeted, unknown: &[&Triaged], details: bool) {
         let _ = writeln!(
             section,
             "| {} | {} | {} | {} |",
-            md_cell(&f.rule_id),
+            md_cell(&f.rule.id),
             md_cell(&f.resource.label),
             cause,
             md_cell(&f.message)

@@ -284,7 +284,7 @@ impl ScanReport {
         v.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
-                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.rule.id.cmp(&b.rule.id))
                 .then_with(|| a.resource.label.cmp(&b.resource.label))
         });
         v
@@ -357,7 +357,7 @@ impl ScanReport {
             self.results
                 .iter()
                 .filter(|f| f.is_not_collected())
-                .map(|f| &*f.account_id),
+                .map(|f| &*f.place.account_id),
         );
         if gaps.is_empty() && !self.scan.complete {
             gaps.insert(&self.scan.account_id);

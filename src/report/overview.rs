@@ -214,11 +214,11 @@ pub fn causes_text(row: &RuleRow) -> String {
 fn by_rule<'a>(results: &[&'a Triaged]) -> Vec<RuleRow<'a>> {
     let mut rules: BTreeMap<&str, (RuleRow<'a>, BTreeSet<&str>, Examples<'a>)> = BTreeMap::new();
     for &f in results {
-        let id: &'a str = &f.rule_id;
+        let id: &'a str = &f.rule.id;
         let (row, accounts, examples) = rules.entry(id).or_insert_with(|| {
             let row = RuleRow {
                 rule_id: id,
-                title: &f.title,
+                title: &f.rule.title,
                 severity: f.severity,
                 count: 0,
                 accounts: 0,
@@ -233,7 +233,7 @@ fn by_rule<'a>(results: &[&'a Triaged]) -> Vec<RuleRow<'a>> {
         if let Some(cause) = f.unknown_cause {
             *row.causes.entry(cause).or_default() += 1;
         }
-        accounts.insert(&f.account_id);
+        accounts.insert(&f.place.account_id);
         examples.offer(f.severity, &f.resource.label);
     }
     let mut rows: Vec<RuleRow> = rules
@@ -348,9 +348,9 @@ fn by_account(report: &ScanReport) -> Vec<AccountRow<'_>> {
     }
     for f in &report.results {
         let (account, regions) = accounts
-            .entry(&f.account_id)
-            .or_insert_with(|| (AccountRow::empty(&f.account_id), BTreeSet::new()));
-        regions.insert(&f.region);
+            .entry(&f.place.account_id)
+            .or_insert_with(|| (AccountRow::empty(&f.place.account_id), BTreeSet::new()));
+        regions.insert(&f.place.region);
         if f.status == crate::rules::Status::Fail && f.muted.is_none() {
             *account.failing.entry(f.severity).or_default() += 1;
         } else if f.status == crate::rules::Status::Unknown {

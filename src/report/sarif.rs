@@ -238,12 +238,12 @@ impl<'a> Alert<'a> {
     /// Rule, region and parent ARN of a group (its account is the run's).
     fn group_key(&self) -> Option<(&'a str, &'a str, &'a str)> {
         let (arn, _, _) = self.parent?;
-        Some((&self.first.rule_id, &self.first.region, arn))
+        Some((&self.first.rule.id, &self.first.place.region, arn))
     }
 
     /// Every member shares the first's rule, account and region (the group key).
     fn rule_id(&self) -> &'a str {
-        &self.first.rule_id
+        &self.first.rule.id
     }
 
     fn members(&self) -> impl Iterator<Item = &'a Triaged> + '_ {
@@ -263,9 +263,9 @@ impl<'a> Alert<'a> {
         match self.parent {
             None => self.first.fingerprint.to_string(),
             Some((arn, _, _)) => fingerprint(
-                &self.first.rule_id,
-                &self.first.account_id,
-                &self.first.region,
+                &self.first.rule.id,
+                &self.first.place.account_id,
+                &self.first.place.region,
                 arn,
             )
             .to_string(),
@@ -281,7 +281,7 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
     for f in report
         .results
         .iter()
-        .filter(|f| f.status == Status::Fail && f.muted.is_none() && f.account_id == *account)
+        .filter(|f| f.status == Status::Fail && f.muted.is_none() && f.place.account_id == *account)
     {
         let alert = Alert {
             severity: f.severity,
@@ -318,8 +318,8 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
     // one bucket each, keeping that order. Sorting by all four at once was a tenth of writing
     // a large SARIF file (perf).
     singles.sort_by(|a, b| {
-        (a.first.rule_id.cmp(&b.first.rule_id))
-            .then_with(|| a.first.region.cmp(&b.first.region))
+        (a.first.rule.id.cmp(&b.first.rule.id))
+            .then_with(|| a.first.place.region.cmp(&b.first.place.region))
             .then_with(|| a.arn().cmp(b.arn()))
     });
     let mut by_severity: Vec<Vec<Alert>> = Severity::ALL.iter().map(|_| Vec::new()).collect();
@@ -360,8 +360,8 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
     let first = alert.first;
     let mut props = BTreeMap::new();
     props.insert("severity".into(), json!(alert.severity));
-    props.insert("account".into(), json!(alert.first.account_id));
-    props.insert("region".into(), json!(alert.first.region));
+    props.insert("account".into(), json!(alert.first.place.account_id));
+    props.insert("region".into(), json!(alert.first.place.region));
     let (message, location, related) = match alert.parent {
         None => {
             props.insert("evidence".into(), json!(first.evidence));
@@ -452,7 +452,11 @@ fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
 /// forward from a baseline), sorted. An account that was not scanned and has no result gets no
 /// run: an empty run would close all of its alerts.
 pub fn accounts(report: &ScanReport) -> Vec<String> {
-    let mut all: BTreeSet<&str> = report.results.iter().map(|f| &*f.account_id).collect();
+    let mut all: BTreeSet<&str> = report
+        .results
+        .iter()
+        .map(|f| &*f.place.account_id)
+        .collect();
     all.extend(
         report
             .scan
@@ -730,8 +734,8 @@ impl AccountRun<'_, '_> {
         let seen: BTreeSet<&str> = report
             .results
             .iter()
-            .filter(|f| f.account_id == *self.account)
-            .map(|f| &*f.region)
+            .filter(|f| f.place.account_id == *self.account)
+            .map(|f| &*f.place.region)
             .collect();
         seen.into_iter().map(str::to_string).collect()
     }
@@ -798,10 +802,10 @@ impl AccountRun<'_, '_> {
         for f in report
             .results
             .iter()
-            .filter(|f| f.status == Status::Unknown && f.account_id == *self.account)
+            .filter(|f| f.status == Status::Unknown && f.place.account_id == *self.account)
         {
             let cause = f.unknown_cause.unwrap_or(UnknownCause::NotCollected);
-            unknown.entry((&f.rule_id, cause)).or_default().push(f);
+            unknown.entry((&f.rule.id, cause)).or_default().push(f);
         }
         for ((rule, cause), list) in unknown {
             let f = list[0];

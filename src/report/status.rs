@@ -108,7 +108,7 @@ pub fn count_failing(accounts: &mut [AccountStatus], results: &[Triaged]) {
     // than per result, which was as long as writing a tenth of a large report (perf).
     let mut run: Option<((&str, &str), Counts)> = None;
     for f in results.iter().filter(|f| f.status == Status::Fail) {
-        let key = (f.account_id.as_str(), f.region.as_str());
+        let key = (f.place.account_id.as_str(), f.place.region.as_str());
         let counts = match &mut run {
             Some((k, counts)) if *k == key => counts,
             _ => {

@@ -70,7 +70,7 @@ fn severity_cell(severity: Severity, suffix: &str, opts: &TableOptions) -> Cell 
 }
 
 fn rule_cell(f: &Triaged) -> String {
-    cell(&format!("{}\n{}", &*f.rule_id, &*f.title))
+    cell(&format!("{}\n{}", &*f.rule.id, &*f.rule.title))
 }
 
 /// Caps the width of column `col`: long titles wrap so the column with messages gets the room.
@@ -245,7 +245,7 @@ fn unknown_table(unknown: &[&Triaged], opts: &TableOptions) -> String {
     for f in shown {
         let cause = f.unknown_cause.map_or("", |c| c.describe());
         table.add_row(vec![
-            Cell::new(cell(&f.rule_id)),
+            Cell::new(cell(&f.rule.id)),
             Cell::new(cell(&f.resource.label)),
             Cell::new(cell(&format!("{cause}: {}", &*f.message))),
         ]);

@@ -1,6 +1,8 @@
 use crate::model::{OrgSnapshot, RegionSnapshot, Snapshot, UnknownCause};
 
-use super::finding::{fingerprint, Evidence, SharedStr};
+use std::sync::Arc;
+
+use super::finding::{fingerprint, Evidence, Place, RuleInfo};
 use super::registry::{self, LoadedRule};
 use super::resource::ResourceCache;
 use super::{Finding, RegionContext, ResourceRef, RuleMeta, RuleParams, Status};
@@ -54,11 +56,8 @@ impl Message for &String {
 /// finding twice more (perf).
 pub struct Emitter {
     severity: super::Severity,
-    rule_id: SharedStr,
-    title: SharedStr,
-    remediation_url: Option<SharedStr>,
-    account_id: SharedStr,
-    region: SharedStr,
+    rule: Arc<RuleInfo>,
+    place: Arc<Place>,
     findings: Vec<Finding>,
     /// Where the current region's findings start.
     region_start: usize,
@@ -69,11 +68,12 @@ impl Emitter {
     pub fn new(meta: &RuleMeta) -> Self {
         Emitter {
             severity: meta.severity,
-            rule_id: meta.id.as_str().into(),
-            title: meta.title.as_str().into(),
-            remediation_url: meta.help_url().map(SharedStr::from),
-            account_id: SharedStr::default(),
-            region: SharedStr::default(),
+            rule: Arc::new(RuleInfo {
+                id: meta.id.as_str().into(),
+                title: meta.title.as_str().into(),
+                remediation_url: meta.help_url().map(Into::into),
+            }),
+            place: Arc::default(),
             findings: Vec::new(),
             region_start: 0,
             scratch: String::new(),
@@ -83,8 +83,10 @@ impl Emitter {
     /// The findings that follow are about `region` of `account_id`.
     pub fn enter(&mut self, account_id: &str, region: &str) {
         self.close_region();
-        self.account_id = account_id.into();
-        self.region = region.into();
+        self.place = Arc::new(Place {
+            account_id: account_id.into(),
+            region: region.into(),
+        });
     }
 
     /// Seals the current region's evidence and orders its findings by resource.
@@ -104,19 +106,22 @@ impl Emitter {
         message: impl Message,
     ) -> &mut Finding {
         let message = message.into_text(&mut self.scratch);
+        let place = &*self.place;
         self.findings.push(Finding {
-            rule_id: self.rule_id.clone(),
-            title: self.title.clone(),
+            rule: self.rule.clone(),
             severity: self.severity,
             status,
-            fingerprint: fingerprint(&self.rule_id, &self.account_id, &self.region, &resource.arn),
+            unknown_cause: None,
+            fingerprint: fingerprint(
+                &self.rule.id,
+                &place.account_id,
+                &place.region,
+                &resource.arn,
+            ),
             resource,
-            account_id: self.account_id.clone(),
-            region: self.region.clone(),
+            place: self.place.clone(),
             message,
             evidence: Evidence::default(),
-            remediation_url: self.remediation_url.clone(),
-            unknown_cause: None,
         });
         self.findings.last_mut().expect("just pushed")
     }

@@ -38,7 +38,9 @@ mod threat;
 
 pub use context::{each_part, RegionContext};
 pub use engine::{evaluate, evaluate_by_rule, sort_in_place, Emitter, RuleDef, Selection};
-pub use finding::{fingerprint, Evidence, Finding, Fingerprint, Severity, SharedStr, Status};
+pub use finding::{
+    fingerprint, Evidence, Finding, Fingerprint, Place, RuleInfo, Severity, SharedStr, Status,
+};
 pub use metadata::{Category, RuleMeta};
 pub use params::RuleParams;
 pub use resource::ResourceRef;

@@ -252,12 +252,18 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
     drop(inputs);
     put_in_order(&mut scan);
     rules::sort_in_place(&mut findings, |a, b| {
-        (&a.rule_id, &a.account_id, &a.region, &a.resource.arn).cmp(&(
-            &b.rule_id,
-            &b.account_id,
-            &b.region,
-            &b.resource.arn,
-        ))
+        (
+            &a.rule.id,
+            &a.place.account_id,
+            &a.place.region,
+            &a.resource.arn,
+        )
+            .cmp(&(
+                &b.rule.id,
+                &b.place.account_id,
+                &b.place.region,
+                &b.resource.arn,
+            ))
     });
     let echoed = report::Settings {
         source: "merge".into(),
@@ -464,13 +470,14 @@ fn check_results(input: &Input) -> Result<(), MergeError> {
         })
         .collect();
     match input.report.results.iter().find(|f| {
-        !not_scanned.contains(&*f.account_id) && !regions.contains(&(&*f.account_id, &*f.region))
+        !not_scanned.contains(&*f.place.account_id)
+            && !regions.contains(&(&*f.place.account_id, &*f.place.region))
     }) {
         Some(f) => Err(MergeError::Stray {
             file: input.file.clone(),
-            rule: f.rule_id.to_string(),
-            account: f.account_id.to_string(),
-            region: f.region.to_string(),
+            rule: f.rule.id.to_string(),
+            account: f.place.account_id.to_string(),
+            region: f.place.region.to_string(),
         }),
         None => Ok(()),
     }
