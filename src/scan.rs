@@ -138,10 +138,12 @@ pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> S
         .filter(|r| selection.selects(r.def.id))
         .map(|r| r.def.id.to_string())
         .collect();
-    let per_rule = rules::evaluate_by_rule(snapshot, selection, &settings.params);
-    let mut findings: Vec<Triaged> = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
-    for rule in per_rule {
-        findings.extend(rule.into_iter().map(Triaged::from));
+    let parts = rules::evaluate_each(snapshot, selection, &settings.params, |found| {
+        found.into_iter().map(Triaged::from).collect::<Vec<_>>()
+    });
+    let mut findings: Vec<Triaged> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        findings.extend(part);
     }
     let (source, snapshot_name) = match source {
         Source::Demo => ("demo", None),

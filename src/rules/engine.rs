@@ -51,52 +51,28 @@ impl Message for &String {
     }
 }
 
-/// Collects one rule's results, region after region, filling in what every finding shares.
-/// One vector for all of them: a vector per region, copied into the rule's, moved every
-/// finding twice more (perf).
+/// Collects one rule's results in one region, filling in what every finding shares.
 pub struct Emitter {
     severity: super::Severity,
     rule: Arc<RuleInfo>,
     place: Arc<Place>,
     findings: Vec<Finding>,
-    /// Where the current region's findings start.
-    region_start: usize,
     scratch: String,
 }
 
 impl Emitter {
-    pub fn new(meta: &RuleMeta) -> Self {
+    /// For the findings of the rule `meta` describes, as `rule`, in `region` of `account_id`.
+    pub fn new(meta: &RuleMeta, rule: Arc<RuleInfo>, account_id: &str, region: &str) -> Self {
         Emitter {
             severity: meta.severity,
-            rule: Arc::new(RuleInfo {
-                id: meta.id.as_str().into(),
-                title: meta.title.as_str().into(),
-                remediation_url: meta.help_url().map(Into::into),
+            rule,
+            place: Arc::new(Place {
+                account_id: account_id.into(),
+                region: region.into(),
             }),
-            place: Arc::default(),
             findings: Vec::new(),
-            region_start: 0,
             scratch: String::new(),
         }
-    }
-
-    /// The findings that follow are about `region` of `account_id`.
-    pub fn enter(&mut self, account_id: &str, region: &str) {
-        self.close_region();
-        self.place = Arc::new(Place {
-            account_id: account_id.into(),
-            region: region.into(),
-        });
-    }
-
-    /// Seals the current region's evidence and orders its findings by resource.
-    fn close_region(&mut self) {
-        let region = &mut self.findings[self.region_start..];
-        for f in region.iter_mut() {
-            f.evidence.seal();
-        }
-        sort_by_text(region, |f| &f.resource.arn);
-        self.region_start = self.findings.len();
     }
 
     fn push(
@@ -158,9 +134,12 @@ impl Emitter {
         f
     }
 
-    /// Every region's findings: by region as entered, each by resource.
+    /// The findings, by resource, their evidence sealed.
     pub fn into_findings(mut self) -> Vec<Finding> {
-        self.close_region();
+        for f in &mut self.findings {
+            f.evidence.seal();
+        }
+        sort_by_text(&mut self.findings, |f| &f.resource.arn);
         self.findings
     }
 }
@@ -187,23 +166,34 @@ pub fn evaluate(
     selection: &Selection,
     params: &RuleParams,
 ) -> Vec<Finding> {
-    evaluate_by_rule(snapshot, selection, params)
+    evaluate_each(snapshot, selection, params, |f| f)
         .into_iter()
         .flatten()
         .collect()
 }
 
-/// [`evaluate`], one vector per rule in rule order, so a caller can convert them one at a
-/// time into an exactly sized vector instead of holding two copies of every finding.
-pub fn evaluate_by_rule(
+/// [`evaluate`], each rule's findings in each region handed to `finish` on the core that made
+/// them; what it returns comes back in the order of [`evaluate`] (rule, account, region).
+///
+/// A rule in a region is the unit of work, not a rule in all regions: rules differ a hundred
+/// times in cost, and with whole rules the last of them left one core idle at the end of the
+/// rules phase (perf); in an organization a rule over every account is a long unit. `finish`
+/// lets a caller convert the findings where they are made rather than all of them on one
+/// core afterwards.
+pub fn evaluate_each<T: Send>(
     snapshot: &OrgSnapshot,
     selection: &Selection,
     params: &RuleParams,
-) -> Vec<Vec<Finding>> {
-    let rules: Vec<&LoadedRule> = registry::rules()
+    finish: impl Fn(Vec<Finding>) -> T + Sync,
+) -> Vec<T> {
+    let mut rules: Vec<(&LoadedRule, Arc<RuleInfo>)> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
+        .map(|r| (r, Arc::new(RuleInfo::of(&r.meta))))
         .collect();
+    // Registry order is not id order for every id spelling; the contract is rule, account,
+    // region, resource.
+    rules.sort_by(|a, b| a.0.def.id.cmp(b.0.def.id));
     let regions: Vec<(&Snapshot, &RegionSnapshot, ResourceCache)> = snapshot
         .accounts
         .iter()
@@ -215,31 +205,23 @@ pub fn evaluate_by_rule(
                 .map(move |r| (account, r, ResourceCache::of_region(r)))
         })
         .collect();
-    let run = |rule: &LoadedRule| -> Vec<Finding> {
-        let mut out = Emitter::new(&rule.meta);
-        for (account, region, cache) in &regions {
-            let ctx = RegionContext::sharing(account, region, params, Some(cache));
-            out.enter(&account.account_id, &region.region);
-            (rule.def.check)(&ctx, &mut out);
-        }
-        out.into_findings()
-    };
-    let mut per_rule = in_parallel(&rules, run);
-    // Registry order is not id order for every id spelling; the contract is rule, account,
-    // region, resource.
-    per_rule.sort_by(|a, b| a.0.cmp(b.0));
-    per_rule.into_iter().map(|(_, f)| f).collect()
-}
-
-/// Runs `work` on every rule, spread over the available cores (rules are independent and
-/// read the snapshot only), and returns the results in the order of `rules`.
-fn in_parallel<'r>(
-    rules: &[&'r LoadedRule],
-    work: impl Fn(&LoadedRule) -> Vec<Finding> + Sync,
-) -> Vec<(&'r str, Vec<Finding>)> {
-    // One rule at a time: their costs differ by a hundred times.
-    let done = crate::cores::map(rules, 1, |_, rule| work(rule));
-    rules.iter().map(|r| r.def.id).zip(done).collect()
+    let units: Vec<(usize, usize)> = (0..rules.len())
+        .flat_map(|rule| (0..regions.len()).map(move |region| (rule, region)))
+        .collect();
+    // One unit at a time: their costs differ by a hundred times.
+    crate::cores::map(&units, 1, |_, &(rule, region)| {
+        let (rule, info) = &rules[rule];
+        let (account, region, cache) = &regions[region];
+        let ctx = RegionContext::sharing(account, region, params, Some(cache));
+        let mut out = Emitter::new(
+            &rule.meta,
+            info.clone(),
+            &account.account_id,
+            &region.region,
+        );
+        (rule.def.check)(&ctx, &mut out);
+        finish(out.into_findings())
+    })
 }
 
 /// A stable sort that moves each element once, through a sorted list of indices: for large
@@ -312,7 +294,54 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{permute, sort_by_text};
+    use super::{evaluate_each, permute, sort_by_text};
+
+    /// Each rule in each region is handed over once, in the order of the contract: rule, then
+    /// account as in the snapshot, then region by name (the snapshot lists eu-west-1 after
+    /// us-east-1).
+    #[test]
+    fn each_rule_in_each_region_comes_back_in_rule_account_region_order() {
+        let text = include_str!("../../fixtures/org/two-accounts.json");
+        let snapshot = crate::model::parse_snapshot(text, "two-accounts").unwrap();
+        let params = Default::default();
+        let units = evaluate_each(&snapshot, &Default::default(), &params, |found| {
+            let first = found.first().map(|f| {
+                (
+                    f.rule.id.to_string(),
+                    f.place.account_id.to_string(),
+                    f.place.region.to_string(),
+                )
+            });
+            // One rule and one place in a unit, ordered by resource.
+            assert!(found.iter().all(|f| Some((
+                f.rule.id.to_string(),
+                f.place.account_id.to_string(),
+                f.place.region.to_string()
+            )) == first));
+            assert!(found.is_sorted_by(|a, b| a.resource.arn <= b.resource.arn));
+            first
+        });
+        let rules = super::registry::rules().len();
+        assert_eq!(units.len(), rules * 3);
+        let places: Vec<(&str, &str)> = vec![
+            ("123456789012", "eu-west-1"),
+            ("123456789012", "us-east-1"),
+            ("210987654321", "us-east-1"),
+        ];
+        let mut ids: Vec<&str> = super::registry::rules().iter().map(|r| r.def.id).collect();
+        ids.sort();
+        for (i, unit) in units.iter().enumerate() {
+            if let Some((rule, account, region)) = unit {
+                assert_eq!(rule, ids[i / 3], "unit {i}");
+                assert_eq!(
+                    (account.as_str(), region.as_str()),
+                    places[i % 3],
+                    "unit {i}"
+                );
+            }
+        }
+        assert!(units.iter().filter(|u| u.is_some()).count() > rules);
+    }
 
     /// Texts that share beginnings of every length, ties, prefixes of one another, bytes above
     /// 0x7f and NULs: the same order as a stable sort of the texts.

@@ -326,6 +326,16 @@ pub struct RuleInfo {
     pub remediation_url: Option<SharedStr>,
 }
 
+impl RuleInfo {
+    pub fn of(meta: &super::RuleMeta) -> Self {
+        RuleInfo {
+            id: meta.id.as_str().into(),
+            title: meta.title.as_str().into(),
+            remediation_url: meta.help_url().map(Into::into),
+        }
+    }
+}
+
 /// Where a finding was made: the account and the region, shared by the findings of one rule
 /// and region.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

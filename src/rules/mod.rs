@@ -37,7 +37,7 @@ mod network;
 mod threat;
 
 pub use context::{each_part, RegionContext};
-pub use engine::{evaluate, evaluate_by_rule, sort_in_place, Emitter, RuleDef, Selection};
+pub use engine::{evaluate, evaluate_each, sort_in_place, Emitter, RuleDef, Selection};
 pub use finding::{
     fingerprint, Evidence, Finding, Fingerprint, Place, RuleInfo, Severity, SharedStr, Status,
 };
