@@ -2,7 +2,10 @@
 //! Everything but the results is indented; each result is one line, so a report of hundreds of
 //! thousands of results stays greppable and is written on every core.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
 
 use super::ScanReport;
 use crate::triage::Triaged;
@@ -23,33 +26,58 @@ pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
         return w.write_all(b"[]\n}\n");
     }
     w.write_all(b"[")?;
-    let mut first = true;
-    let workers = crate::cores::available();
-    let blocks: Vec<&[Triaged]> = report.results.chunks(BLOCK).collect();
-    // One buffer per worker for the whole report: a new one per block was fresh pages each
-    // time, and faulting them in was a tenth of writing a large report (perf).
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); workers.min(blocks.len())];
-    for round in blocks.chunks(workers) {
-        let texts: Vec<io::Result<()>> = std::thread::scope(|s| {
-            let handles: Vec<_> = round
-                .iter()
-                .zip(buffers.iter_mut())
-                .map(|(block, buffer)| s.spawn(move || lines(block, buffer)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        for (text, buffer) in texts.into_iter().zip(&buffers) {
-            text?;
-            // The array's first member has no comma before it.
-            let skip = usize::from(first);
-            first = false;
-            w.write_all(&buffer[skip..])?;
-        }
-    }
+    write_results(&report.results, w)?;
     w.write_all(b"\n  ]\n}\n")
+}
+
+/// The results, `BLOCK` at a time, each block serialized by whichever worker is free and
+/// written in order as soon as it and those before it are done. Workers waited for one another
+/// after every block when they worked in rounds, a sixth of writing a large report (perf).
+/// A worker needs a free buffer to start a block, so at most `2 x workers` blocks are held.
+fn write_results(results: &[Triaged], w: &mut dyn Write) -> io::Result<()> {
+    let blocks: Vec<&[Triaged]> = results.chunks(BLOCK).collect();
+    let workers = crate::cores::available().min(blocks.len());
+    let next = AtomicUsize::new(0);
+    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
+    let free_rx = Mutex::new(free_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, io::Result<Vec<u8>>)>();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let (done_tx, free_rx, next, blocks) = (done_tx.clone(), &free_rx, &next, &blocks);
+            s.spawn(move || loop {
+                // Taken before the block: the first block not yet written always has a buffer.
+                let buffer = free_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok(mut buffer)) = buffer else { break };
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(block) = blocks.get(i) else { break };
+                let text = lines(block, &mut buffer).map(|()| buffer);
+                if done_tx.send((i, text)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        // Owns the channels' ends the workers wait on: returning, even on an error, ends them.
+        let write_in_order = move || -> io::Result<()> {
+            for _ in 0..2 * workers {
+                let _ = free_tx.send(Vec::new());
+            }
+            let mut pending = BTreeMap::new();
+            let mut wanted = 0;
+            for (i, text) in done_rx {
+                pending.insert(i, text);
+                while let Some(text) = pending.remove(&wanted) {
+                    let text = text?;
+                    // The array's first member has no comma before it.
+                    w.write_all(&text[usize::from(wanted == 0)..])?;
+                    let _ = free_tx.send(text);
+                    wanted += 1;
+                }
+            }
+            Ok(())
+        };
+        write_in_order()
+    })
 }
 
 /// `,\n    {...}` per result (the first result of the report without the comma), into `out`
@@ -293,7 +321,7 @@ mod tests {
     #[test]
     fn blocks_of_lines_read_back_as_the_report() {
         let demo = demo();
-        for n in [0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 1, 5 * BLOCK + 3] {
+        for n in [0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 1, 5 * BLOCK + 3, 17 * BLOCK + 5] {
             let mut report = demo.clone();
             report.results = demo.results.iter().cycle().take(n).cloned().collect();
             let text = render(&report);
@@ -302,6 +330,34 @@ mod tests {
             assert_eq!(text.lines().filter(|l| l.starts_with("    {")).count(), n);
             assert!(text.ends_with("}\n"));
         }
+    }
+
+    /// A writer that fails part way (a closed pipe) ends the report with its error, at any
+    /// block, and the workers stop: no hang, no panic.
+    #[test]
+    fn a_failing_writer_stops_the_workers_with_its_error() {
+        struct FailsAfter(usize);
+        impl Write for FailsAfter {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let demo = demo();
+        let mut report = demo.clone();
+        report.results = demo.results.iter().cycle().take(12 * BLOCK).cloned().collect();
+        let full = render(&report).len();
+        for allowed in [0, 100, full / 7, full / 2, full - 10] {
+            let err = write(&report, &mut FailsAfter(allowed)).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "after {allowed} bytes");
+        }
+        write(&report, &mut FailsAfter(full)).unwrap();
     }
 
     /// The hand-written result line is byte for byte what serde writes for `Triaged`: every
