@@ -1,6 +1,9 @@
 //! Work spread over the machine's cores, for the stages of a scan that are many independent
 //! pieces (REST APIs while loading, rules while evaluating, blocks of results while writing).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+
 /// How many threads to spread work over.
 pub fn available() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -72,6 +75,74 @@ pub fn map<T: Sync, R: Send>(
     parts.into_iter().flat_map(|(_, done)| done).collect()
 }
 
+/// `make` on every block of `items`, on every core, and `take` on what it made, on the calling
+/// thread, block after block in order, each as soon as it and those before it are made; for
+/// output that is built in parallel and written in order. `take` returns `false` to stop: no
+/// block after it is taken, and the workers stop. A worker needs a free `R` to start a block
+/// and `take` hands it back, so at most `2 x workers` are made (buffers are reused, and memory
+/// stays bounded however many blocks there are).
+pub fn in_order<T: Sync, R: Default + Send>(
+    items: &[T],
+    block: usize,
+    make: impl Fn(&[T], &mut R) + Sync,
+    mut take: impl FnMut(&mut R) -> bool,
+) {
+    let blocks: Vec<&[T]> = items.chunks(block.max(1)).collect();
+    let workers = available().min(blocks.len());
+    if workers <= 1 {
+        let mut made = R::default();
+        for block in blocks {
+            make(block, &mut made);
+            if !take(&mut made) {
+                return;
+            }
+        }
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let (free_tx, free_rx) = mpsc::channel::<R>();
+    let free_rx = Mutex::new(free_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, R)>();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let (done_tx, free_rx, next, blocks) = (done_tx.clone(), &free_rx, &next, &blocks);
+            let make = &make;
+            s.spawn(move || loop {
+                // Taken before the block: the first block not yet taken always has one.
+                let Ok(Ok(mut made)) = free_rx.lock().map(|rx| rx.recv()) else {
+                    break;
+                };
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(block) = blocks.get(i) else { break };
+                make(block, &mut made);
+                if done_tx.send((i, made)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        // Owns the channels' ends the workers wait on: returning ends them.
+        let take_in_order = move || {
+            for _ in 0..2 * workers {
+                let _ = free_tx.send(R::default());
+            }
+            let mut pending = std::collections::BTreeMap::new();
+            let mut wanted = 0;
+            for (i, made) in done_rx {
+                pending.insert(i, made);
+                while let Some(mut made) = pending.remove(&wanted) {
+                    if !take(&mut made) {
+                        return;
+                    }
+                    let _ = free_tx.send(made);
+                    wanted += 1;
+                }
+            }
+        };
+        take_in_order();
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -83,6 +154,48 @@ mod tests {
                 x * 3
             });
             assert_eq!(out, items.iter().map(|x| x * 3).collect::<Vec<_>>());
+        }
+    }
+
+    /// Blocks are taken in order, each once, whatever the block size; at most two per worker
+    /// are held at once; and taking can stop at any block, after which no other is taken.
+    #[test]
+    fn blocks_are_taken_in_order_and_taking_can_stop() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for (len, block) in [(0, 4), (1, 4), (5, 1), (100, 7), (1000, 8), (1000, 2000)] {
+            let items: Vec<usize> = (0..len).collect();
+            for stop_after in [None, Some(0), Some(3)] {
+                let held = AtomicUsize::new(0);
+                let most = AtomicUsize::new(0);
+                let mut seen = Vec::new();
+                let mut taken = 0;
+                super::in_order(
+                    &items,
+                    block,
+                    |part: &[usize], made: &mut Vec<usize>| {
+                        let now = held.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        made.clear();
+                        made.extend(part.iter().map(|x| x * 2));
+                    },
+                    |made| {
+                        held.fetch_sub(1, Ordering::SeqCst);
+                        seen.extend(made.iter().copied());
+                        taken += 1;
+                        Some(taken) != stop_after.map(|n| n + 1)
+                    },
+                );
+                let blocks = len.div_ceil(block);
+                let expected_blocks = stop_after.map_or(blocks, |n| blocks.min(n + 1));
+                assert_eq!(taken, expected_blocks, "{len}/{block}/{stop_after:?}");
+                let expected: Vec<usize> = items
+                    .iter()
+                    .take(expected_blocks * block)
+                    .map(|x| x * 2)
+                    .collect();
+                assert_eq!(seen, expected, "{len}/{block}/{stop_after:?}");
+                assert!(most.load(Ordering::SeqCst) <= 2 * super::available().max(1) + 1);
+            }
         }
     }
 

@@ -2,10 +2,7 @@
 //! Everything but the results is indented; each result is one line, so a report of hundreds of
 //! thousands of results stays greppable and is written on every core.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
 
 use super::ScanReport;
 use crate::triage::Triaged;
@@ -30,54 +27,32 @@ pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
     w.write_all(b"\n  ]\n}\n")
 }
 
-/// The results, `BLOCK` at a time, each block serialized by whichever worker is free and
-/// written in order as soon as it and those before it are done. Workers waited for one another
-/// after every block when they worked in rounds, a sixth of writing a large report (perf).
-/// A worker needs a free buffer to start a block, so at most `2 x workers` blocks are held.
+/// The results, `BLOCK` at a time, serialized on every core and written in order as each
+/// block is done. Workers that serialized one block each in rounds waited for one another
+/// after every round, a sixth of writing a large report (perf).
 fn write_results(results: &[Triaged], w: &mut dyn Write) -> io::Result<()> {
-    let blocks: Vec<&[Triaged]> = results.chunks(BLOCK).collect();
-    let workers = crate::cores::available().min(blocks.len());
-    let next = AtomicUsize::new(0);
-    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
-    let free_rx = Mutex::new(free_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, io::Result<Vec<u8>>)>();
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            let (done_tx, free_rx, next, blocks) = (done_tx.clone(), &free_rx, &next, &blocks);
-            s.spawn(move || loop {
-                // Taken before the block: the first block not yet written always has a buffer.
-                let buffer = free_rx.lock().map(|rx| rx.recv());
-                let Ok(Ok(mut buffer)) = buffer else { break };
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(block) = blocks.get(i) else { break };
-                let text = lines(block, &mut buffer).map(|()| buffer);
-                if done_tx.send((i, text)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(done_tx);
-        // Owns the channels' ends the workers wait on: returning, even on an error, ends them.
-        let write_in_order = move || -> io::Result<()> {
-            for _ in 0..2 * workers {
-                let _ = free_tx.send(Vec::new());
-            }
-            let mut pending = BTreeMap::new();
-            let mut wanted = 0;
-            for (i, text) in done_rx {
-                pending.insert(i, text);
-                while let Some(text) = pending.remove(&wanted) {
-                    let text = text?;
-                    // The array's first member has no comma before it.
-                    w.write_all(&text[usize::from(wanted == 0)..])?;
-                    let _ = free_tx.send(text);
-                    wanted += 1;
-                }
-            }
-            Ok(())
-        };
-        write_in_order()
-    })
+    #[derive(Default)]
+    struct Block {
+        text: Vec<u8>,
+        error: Option<io::Error>,
+    }
+    let mut outcome = Ok(());
+    let mut first = true;
+    crate::cores::in_order(
+        results,
+        BLOCK,
+        |block, made: &mut Block| made.error = lines(block, &mut made.text).err(),
+        |made| {
+            outcome = match made.error.take() {
+                Some(e) => Err(e),
+                // The array's first member has no comma before it.
+                None => w.write_all(&made.text[usize::from(first)..]),
+            };
+            first = false;
+            outcome.is_ok()
+        },
+    );
+    outcome
 }
 
 /// `,\n    {...}` per result (the first result of the report without the comma), into `out`
@@ -321,7 +296,15 @@ mod tests {
     #[test]
     fn blocks_of_lines_read_back_as_the_report() {
         let demo = demo();
-        for n in [0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 1, 5 * BLOCK + 3, 17 * BLOCK + 5] {
+        for n in [
+            0,
+            1,
+            BLOCK - 1,
+            BLOCK,
+            2 * BLOCK + 1,
+            5 * BLOCK + 3,
+            17 * BLOCK + 5,
+        ] {
             let mut report = demo.clone();
             report.results = demo.results.iter().cycle().take(n).cloned().collect();
             let text = render(&report);
@@ -351,11 +334,21 @@ mod tests {
         }
         let demo = demo();
         let mut report = demo.clone();
-        report.results = demo.results.iter().cycle().take(12 * BLOCK).cloned().collect();
+        report.results = demo
+            .results
+            .iter()
+            .cycle()
+            .take(12 * BLOCK)
+            .cloned()
+            .collect();
         let full = render(&report).len();
         for allowed in [0, 100, full / 7, full / 2, full - 10] {
             let err = write(&report, &mut FailsAfter(allowed)).unwrap_err();
-            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "after {allowed} bytes");
+            assert_eq!(
+                err.kind(),
+                io::ErrorKind::BrokenPipe,
+                "after {allowed} bytes"
+            );
         }
         write(&report, &mut FailsAfter(full)).unwrap();
     }

@@ -918,38 +918,62 @@ const BLOCK: usize = 512;
 
 impl Serialize for Results<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// Each result once, as compact text: building them was most of writing a large run
+        /// and is independent per result (perf).
+        #[derive(Default)]
+        struct Texts {
+            texts: Vec<Box<serde_json::value::RawValue>>,
+            error: Option<serde_json::Error>,
+        }
         let mut seq = s.serialize_seq(None)?;
         let start = self.compressed.get();
         let alerts = &self.alerts[..self.alerts.len().min(MAX_RESULTS_PER_RUN)];
-        for round in alerts.chunks(BLOCK * crate::cores::available()) {
-            // Each result once, as compact text: building them was most of writing a large
-            // run and is independent per result (perf).
-            let texts = self.texts(round).map_err(serde::ser::Error::custom)?;
-            for text in &texts {
-                // Compressed, a result takes at most about its plain size: it fits if that
-                // much is left of the run's share after what the compressor may still hold.
-                let size = text.get().len() as u64;
-                let used = self.compressed.get() - start + GZIP_MARGIN / 2;
-                if used.saturating_add(size) > self.budget {
-                    return seq.end();
-                }
-                seq.serialize_element(text)?;
-                self.written.set(self.written.get() + 1);
-            }
-        }
-        seq.end()
-    }
-}
-
-impl Results<'_, '_> {
-    /// The compact JSON text of each alert's result, in order, built on every core.
-    fn texts(&self, alerts: &[Alert]) -> serde_json::Result<Vec<Box<serde_json::value::RawValue>>> {
         let index = self.index;
-        crate::cores::map(alerts, BLOCK, |_, a| {
-            serde_json::value::to_raw_value(&result(a, index.get(a.rule_id()).copied()))
-        })
-        .into_iter()
-        .collect()
+        let mut failed = None;
+        crate::cores::in_order(
+            alerts,
+            BLOCK,
+            |block, made: &mut Texts| {
+                made.texts.clear();
+                for a in block {
+                    match serde_json::value::to_raw_value(&result(
+                        a,
+                        index.get(a.rule_id()).copied(),
+                    )) {
+                        Ok(text) => made.texts.push(text),
+                        Err(e) => {
+                            made.error = Some(e);
+                            return;
+                        }
+                    }
+                }
+            },
+            |made| {
+                if let Some(e) = made.error.take() {
+                    failed = Some(serde::ser::Error::custom(e));
+                    return false;
+                }
+                for text in &made.texts {
+                    // Compressed, a result takes at most about its plain size: it fits if that
+                    // much is left of the run's share after what the compressor may still hold.
+                    let size = text.get().len() as u64;
+                    let used = self.compressed.get() - start + GZIP_MARGIN / 2;
+                    if used.saturating_add(size) > self.budget {
+                        return false;
+                    }
+                    if let Err(e) = seq.serialize_element(text) {
+                        failed = Some(e);
+                        return false;
+                    }
+                    self.written.set(self.written.get() + 1);
+                }
+                true
+            },
+        );
+        match failed {
+            Some(e) => Err(e),
+            None => seq.end(),
+        }
     }
 }
 
