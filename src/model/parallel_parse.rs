@@ -9,7 +9,10 @@
 
 use std::cell::Cell;
 
-use serde::de::{DeserializeOwned, Error};
+use std::marker::PhantomData;
+use std::sync::{mpsc, Mutex};
+
+use serde::de::{DeserializeOwned, Error, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -43,17 +46,77 @@ where
     if !SPLIT.get() {
         return Option::<Vec<T>>::deserialize(d);
     }
-    let Some(elements) = Option::<Vec<&'de RawValue>>::deserialize(d)? else {
-        return Ok(None);
-    };
-    parse_all(&elements).map(Some).map_err(D::Error::custom)
+    d.deserialize_option(Elements(PhantomData))
 }
 
-fn parse_all<T: DeserializeOwned + Send>(elements: &[&RawValue]) -> Result<Vec<T>, String> {
-    let parse = |i: usize, raw: &&RawValue| {
-        serde_json::from_str::<T>(raw.get()).map_err(|e| format!("[{i}]: {e}"))
-    };
-    crate::cores::map(elements, BLOCK, parse)
-        .into_iter()
-        .collect()
+/// Visits the array: its elements are split off on this thread and parsed, `BLOCK` at a
+/// time, by helpers that start on the first block while the rest is still being split (split
+/// first and parsed after, the split of each region's APIs was a stretch with one core idle).
+struct Elements<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned + Send> Visitor<'de> for Elements<T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array or null")
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let (blocks_tx, blocks_rx) = mpsc::channel::<(usize, Vec<&'de RawValue>)>();
+        let blocks_rx = Mutex::new(blocks_rx);
+        let parse_blocks = || {
+            let mut parsed = Vec::new();
+            while let Ok(Ok((start, block))) = blocks_rx.lock().map(|rx| rx.recv()) {
+                let block: Vec<Result<T, String>> = (block.iter().enumerate())
+                    .map(|(i, raw)| {
+                        serde_json::from_str::<T>(raw.get())
+                            .map_err(|e| format!("[{}]: {e}", start + i))
+                    })
+                    .collect();
+                parsed.push((start, block));
+            }
+            parsed
+        };
+        let helpers = crate::cores::available().saturating_sub(1);
+        let (split, mut parsed) = std::thread::scope(|s| {
+            let helpers: Vec<_> = (0..helpers).map(|_| s.spawn(parse_blocks)).collect();
+            let split = (|| {
+                let mut start = 0;
+                let mut block = Vec::with_capacity(BLOCK);
+                while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                    block.push(raw);
+                    if block.len() == BLOCK {
+                        let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
+                        let _ = blocks_tx.send((start, full));
+                        start += BLOCK;
+                    }
+                }
+                let _ = blocks_tx.send((start, block));
+                Ok(())
+            })();
+            drop(blocks_tx);
+            // This thread parses too once the array is split.
+            let mut parsed = parse_blocks();
+            for h in helpers {
+                parsed.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            (split, parsed)
+        });
+        split?;
+        parsed.sort_by_key(|(start, _)| *start);
+        let all: Result<Vec<T>, String> = parsed.into_iter().flat_map(|(_, b)| b).collect();
+        all.map(Some).map_err(A::Error::custom)
+    }
 }
