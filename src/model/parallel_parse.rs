@@ -1,14 +1,14 @@
 //! The big arrays of a snapshot (a region's REST APIs) parsed on every core. A large snapshot
 //! is mostly REST APIs, and parsing them one after another was the whole of loading, with one
-//! core idle (perf). The array is first split into the text of each element, which costs a
-//! fifth of parsing it, and the elements are then parsed side by side.
+//! core idle (perf). The array is split into the text of each element on the reading thread,
+//! which costs a fifth of parsing it, and blocks of elements are parsed side by side as soon as
+//! they are split.
 //!
 //! Only the fast first parse of `parse_snapshot` does this (`on_every_core`): a document that
 //! fails is parsed again one element after another, with path tracking, so every error is
 //! reported as it always was.
 
 use std::cell::Cell;
-
 use std::marker::PhantomData;
 use std::sync::{mpsc, Mutex};
 
