@@ -2,7 +2,7 @@ use crate::model::{OrgSnapshot, RegionSnapshot, Snapshot, UnknownCause};
 
 use std::sync::Arc;
 
-use super::finding::{fingerprint, Evidence, Place, RuleInfo};
+use super::finding::{fingerprint, Evidence, Place, RuleInfo, Texts};
 use super::registry::{self, LoadedRule};
 use super::resource::ResourceCache;
 use super::{Finding, RegionContext, ResourceRef, RuleMeta, RuleParams, Status};
@@ -136,8 +136,9 @@ impl Emitter {
 
     /// The findings, by resource, their evidence sealed.
     pub fn into_findings(mut self) -> Vec<Finding> {
+        let mut texts = Texts::default();
         for f in &mut self.findings {
-            f.evidence.seal();
+            f.evidence.seal_sharing(&mut texts);
         }
         sort_by_text(&mut self.findings, |f| &f.resource.arn);
         self.findings

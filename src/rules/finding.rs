@@ -218,7 +218,9 @@ impl<'de> Deserialize<'de> for Fingerprint {
 
 /// The deciding values behind a verdict, by name. While a rule builds it, a small sorted
 /// vector; once the rule is done, sealed into its compact JSON text, which is a third of the
-/// memory of the values themselves at hundreds of thousands of findings.
+/// memory of the values themselves at hundreds of thousands of findings. A rule's findings in
+/// a region share equal texts: most say the same few things (the replicated 10,000-API
+/// snapshot has about 7,600 distinct texts among 207,538).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence(Repr);
 
@@ -226,7 +228,7 @@ pub struct Evidence(Repr);
 enum Repr {
     Open(Vec<(Cow<'static, str>, Value)>),
     /// A JSON object with at least one member, as written by `seal`.
-    Sealed(Box<str>),
+    Sealed(Arc<str>),
 }
 
 impl Default for Evidence {
@@ -262,10 +264,25 @@ impl Evidence {
 
     /// Done adding: keep the compact text only.
     pub fn seal(&mut self) {
+        self.seal_sharing(&mut Texts::default());
+    }
+
+    /// [`Evidence::seal`], with the text shared with equal ones already in `texts`.
+    pub fn seal_sharing(&mut self, texts: &mut Texts) {
         if let Repr::Open(v) = &self.0 {
             if !v.is_empty() {
-                let text = serde_json::to_string(&*self).expect("evidence values serialize");
-                self.0 = Repr::Sealed(text.into_boxed_str());
+                texts.scratch.clear();
+                serde_json::to_writer(&mut texts.scratch, &*self).expect("evidence serializes");
+                let text = std::str::from_utf8(&texts.scratch).expect("serde_json writes UTF-8");
+                let shared = match texts.seen.get(text) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        let shared: Arc<str> = text.into();
+                        texts.seen.insert(shared.clone());
+                        shared
+                    }
+                };
+                self.0 = Repr::Sealed(shared);
             }
         }
     }
@@ -292,6 +309,13 @@ impl Evidence {
                 .collect(),
         }
     }
+}
+
+/// The evidence texts sealed so far, for [`Evidence::seal_sharing`].
+#[derive(Default)]
+pub struct Texts {
+    seen: std::collections::HashSet<Arc<str>>,
+    scratch: Vec<u8>,
 }
 
 impl Serialize for Evidence {
@@ -525,6 +549,43 @@ mod tests {
         assert!("severe".parse::<Severity>().is_err());
         assert_eq!(Severity::Critical.to_string(), "critical");
         assert_eq!(Status::Unknown.as_str(), "unknown");
+    }
+}
+
+#[cfg(test)]
+mod evidence_tests {
+    use super::*;
+
+    /// Equal evidence sealed with the same texts is one text; other evidence is its own, and
+    /// the text is what serde writes for the values, in name order.
+    #[test]
+    fn equal_evidence_shares_one_text() {
+        let mut texts = Texts::default();
+        let make = |n: i64, why: &str| {
+            let mut e = Evidence::default();
+            e.insert("why", Value::from(why));
+            e.insert("n", Value::from(n));
+            e
+        };
+        let mut a = make(1, "x\"y");
+        let mut b = make(1, "x\"y");
+        let mut c = make(2, "x\"y");
+        let mut empty = Evidence::default();
+        for e in [&mut a, &mut b, &mut c, &mut empty] {
+            e.seal_sharing(&mut texts);
+        }
+        let (ta, tb, tc) = (
+            a.sealed_text().unwrap(),
+            b.sealed_text().unwrap(),
+            c.sealed_text().unwrap(),
+        );
+        assert_eq!(ta, r#"{"n":1,"why":"x\"y"}"#);
+        assert_eq!(ta.as_ptr(), tb.as_ptr());
+        assert_eq!(tc, r#"{"n":2,"why":"x\"y"}"#);
+        assert!(empty.is_empty() && empty.sealed_text().is_none());
+        let mut alone = make(1, "x\"y");
+        alone.seal();
+        assert_eq!(alone.sealed_text(), Some(ta));
     }
 }
 
