@@ -259,9 +259,20 @@ mod tests {
         d
     }
 
+    /// Any number of APIs (none, fewer than a block, exactly one, many) and no list at all.
     #[test]
     fn rest_apis_parsed_on_every_core_are_the_apis_parsed_in_turn() {
-        let text = many_apis(300).to_string();
+        for n in [0, 1, 31, 32, 33, 300] {
+            rest_apis_parsed_alike(many_apis(n), n);
+        }
+        let mut none = many_apis(1);
+        none["accounts"][0]["regions"][0]["rest_apis"] = Value::Null;
+        let split = parse_snapshot(&none.to_string(), "null").unwrap();
+        assert!(split.accounts[0].regions[0].rest_apis.is_none());
+    }
+
+    fn rest_apis_parsed_alike(document: Value, n: usize) {
+        let text = document.to_string();
         let split = parse_snapshot(&text, "split").unwrap();
         let mut plain: OrgSnapshot = serde_json::from_str::<DocumentIn>(&text).unwrap().into();
         for account in &mut plain.accounts {
@@ -278,7 +289,7 @@ mod tests {
             .iter()
             .map(|a| a.id.as_str())
             .collect();
-        assert_eq!(ids.len(), 300);
+        assert_eq!(ids.len(), n);
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "in document order");
     }
 

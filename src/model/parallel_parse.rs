@@ -20,7 +20,7 @@ thread_local! {
     static SPLIT: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Elements a worker takes at a time (an array of no more is parsed where it stands).
+/// Elements a worker takes at a time (an array of fewer is parsed where it stands).
 const BLOCK: usize = 32;
 
 /// Runs `parse` with the split arrays of this module parsed on every core; `parse` must read
@@ -89,9 +89,11 @@ impl<'de, T: DeserializeOwned + Send> Visitor<'de> for Elements<T> {
             }
             parsed
         };
-        let helpers = crate::cores::available().saturating_sub(1);
+        let most_helpers = crate::cores::available().saturating_sub(1);
         let (split, mut parsed) = std::thread::scope(|s| {
-            let helpers: Vec<_> = (0..helpers).map(|_| s.spawn(parse_blocks)).collect();
+            // A helper for each full block, up to one per other core: an array of no more than
+            // a block (most regions' APIs) is parsed on this thread, with no thread started.
+            let mut helpers = Vec::new();
             let split = (|| {
                 let mut start = 0;
                 let mut block = Vec::with_capacity(BLOCK);
@@ -101,6 +103,9 @@ impl<'de, T: DeserializeOwned + Send> Visitor<'de> for Elements<T> {
                         let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
                         let _ = blocks_tx.send((start, full));
                         start += BLOCK;
+                        if helpers.len() < most_helpers {
+                            helpers.push(s.spawn(parse_blocks));
+                        }
                     }
                 }
                 let _ = blocks_tx.send((start, block));

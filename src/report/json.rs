@@ -31,28 +31,15 @@ pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
 /// block is done. Workers that serialized one block each in rounds waited for one another
 /// after every round, a sixth of writing a large report (perf).
 fn write_results(results: &[Triaged], w: &mut dyn Write) -> io::Result<()> {
-    #[derive(Default)]
-    struct Block {
-        text: Vec<u8>,
-        error: Option<io::Error>,
-    }
-    let mut outcome = Ok(());
+    let mut written = Ok(());
     let mut first = true;
-    crate::cores::in_order(
-        results,
-        BLOCK,
-        |block, made: &mut Block| made.error = lines(block, &mut made.text).err(),
-        |made| {
-            outcome = match made.error.take() {
-                Some(e) => Err(e),
-                // The array's first member has no comma before it.
-                None => w.write_all(&made.text[usize::from(first)..]),
-            };
-            first = false;
-            outcome.is_ok()
-        },
-    );
-    outcome
+    crate::cores::in_order(results, BLOCK, lines, |text: &mut Vec<u8>| {
+        // The array's first member has no comma before it.
+        written = w.write_all(&text[usize::from(first)..]);
+        first = false;
+        written.is_ok()
+    })?;
+    written
 }
 
 /// `,\n    {...}` per result (the first result of the report without the comma), into `out`
@@ -291,8 +278,8 @@ mod tests {
         serde_json::from_str(text).expect("the demo report reads back")
     }
 
-    /// Whatever the number of results (none, fewer than a block, several rounds of blocks),
-    /// the text is the report: the same value serde would write.
+    /// Whatever the number of results (none, fewer than a block, many blocks), the text is the
+    /// report: the same value serde would write.
     #[test]
     fn blocks_of_lines_read_back_as_the_report() {
         let demo = demo();

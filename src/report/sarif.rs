@@ -918,42 +918,26 @@ const BLOCK: usize = 512;
 
 impl Serialize for Results<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        /// Each result once, as compact text: building them was most of writing a large run
-        /// and is independent per result (perf).
-        #[derive(Default)]
-        struct Texts {
-            texts: Vec<Box<serde_json::value::RawValue>>,
-            error: Option<serde_json::Error>,
-        }
         let mut seq = s.serialize_seq(None)?;
         let start = self.compressed.get();
         let alerts = &self.alerts[..self.alerts.len().min(MAX_RESULTS_PER_RUN)];
         let index = self.index;
         let mut failed = None;
-        crate::cores::in_order(
+        let made: serde_json::Result<()> = crate::cores::in_order(
             alerts,
             BLOCK,
-            |block, made: &mut Texts| {
-                made.texts.clear();
+            // Each result once, as compact text: building them was most of writing a large run
+            // and is independent per result (perf).
+            |block, texts: &mut Vec<Box<serde_json::value::RawValue>>| {
+                texts.clear();
                 for a in block {
-                    match serde_json::value::to_raw_value(&result(
-                        a,
-                        index.get(a.rule_id()).copied(),
-                    )) {
-                        Ok(text) => made.texts.push(text),
-                        Err(e) => {
-                            made.error = Some(e);
-                            return;
-                        }
-                    }
+                    let rule = index.get(a.rule_id()).copied();
+                    texts.push(serde_json::value::to_raw_value(&result(a, rule))?);
                 }
+                Ok(())
             },
-            |made| {
-                if let Some(e) = made.error.take() {
-                    failed = Some(serde::ser::Error::custom(e));
-                    return false;
-                }
-                for text in &made.texts {
+            |texts| {
+                for text in texts.iter() {
                     // Compressed, a result takes at most about its plain size: it fits if that
                     // much is left of the run's share after what the compressor may still hold.
                     let size = text.get().len() as u64;
@@ -970,6 +954,7 @@ impl Serialize for Results<'_, '_> {
                 true
             },
         );
+        made.map_err(serde::ser::Error::custom)?;
         match failed {
             Some(e) => Err(e),
             None => seq.end(),
@@ -979,6 +964,55 @@ impl Serialize for Results<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    /// A writer that fails part way (a closed pipe) ends the file with its error, whether it
+    /// fails in the head or among results made on several cores.
+    #[test]
+    fn a_failing_writer_ends_the_file_with_its_error() {
+        use std::io::{self, Write};
+        struct FailsAfter(usize);
+        impl Write for FailsAfter {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let text = include_str!("../../reports/examples/demo.json");
+        let mut report: super::ScanReport = serde_json::from_str(text).unwrap();
+        let one = report.results.clone();
+        // Many failing results, each its own resource, so there are many blocks of alerts.
+        report.results = (0..6 * super::BLOCK)
+            .map(|i| {
+                let mut r = one[i % one.len()].clone();
+                let mut id = (*r.finding.resource).clone();
+                id.arn = format!("{}-{i}", id.arn);
+                r.finding.resource = crate::rules::ResourceRef::new(id);
+                r.finding.status = crate::rules::Status::Fail;
+                r
+            })
+            .collect();
+        let accounts = super::accounts(&report);
+        let category = Category {
+            name: None,
+            per_account: false,
+        };
+        let mut full = Vec::new();
+        super::write(&report, &accounts, category, &mut full).unwrap();
+        for allowed in [0, 100, full.len() / 3, full.len() / 2, full.len() - 10] {
+            let err =
+                super::write(&report, &accounts, category, &mut FailsAfter(allowed)).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                io::ErrorKind::BrokenPipe,
+                "after {allowed} bytes"
+            );
+        }
+    }
 
     #[test]
     fn the_run_of_no_account_never_takes_an_account_category() {

@@ -61,15 +61,12 @@ pub struct Emitter {
 }
 
 impl Emitter {
-    /// For the findings of the rule `meta` describes, as `rule`, in `region` of `account_id`.
-    pub fn new(meta: &RuleMeta, rule: Arc<RuleInfo>, account_id: &str, region: &str) -> Self {
+    /// For the findings of the rule `meta` describes, as `rule`, at `place`.
+    pub fn new(meta: &RuleMeta, rule: Arc<RuleInfo>, place: Arc<Place>) -> Self {
         Emitter {
             severity: meta.severity,
             rule,
-            place: Arc::new(Place {
-                account_id: account_id.into(),
-                region: region.into(),
-            }),
+            place,
             findings: Vec::new(),
             scratch: String::new(),
         }
@@ -195,15 +192,19 @@ pub fn evaluate_each<T: Send>(
     // Registry order is not id order for every id spelling; the contract is rule, account,
     // region, resource.
     rules.sort_by(|a, b| a.0.def.id.cmp(b.0.def.id));
-    let regions: Vec<(&Snapshot, &RegionSnapshot, ResourceCache)> = snapshot
+    let regions: Vec<(&Snapshot, &RegionSnapshot, ResourceCache, Arc<Place>)> = snapshot
         .accounts
         .iter()
         .flat_map(|account| {
             let mut regions: Vec<&RegionSnapshot> = account.regions.iter().collect();
             regions.sort_by(|a, b| a.region.cmp(&b.region));
-            regions
-                .into_iter()
-                .map(move |r| (account, r, ResourceCache::of_region(r)))
+            regions.into_iter().map(move |r| {
+                let place = Place {
+                    account_id: account.account_id.as_str().into(),
+                    region: r.region.as_str().into(),
+                };
+                (account, r, ResourceCache::of_region(r), Arc::new(place))
+            })
         })
         .collect();
     let units: Vec<(usize, usize)> = (0..rules.len())
@@ -212,14 +213,9 @@ pub fn evaluate_each<T: Send>(
     // One unit at a time: their costs differ by a hundred times.
     crate::cores::map(&units, 1, |_, &(rule, region)| {
         let (rule, info) = &rules[rule];
-        let (account, region, cache) = &regions[region];
+        let (account, region, cache, place) = &regions[region];
         let ctx = RegionContext::sharing(account, region, params, Some(cache));
-        let mut out = Emitter::new(
-            &rule.meta,
-            info.clone(),
-            &account.account_id,
-            &region.region,
-        );
+        let mut out = Emitter::new(&rule.meta, info.clone(), place.clone());
         (rule.def.check)(&ctx, &mut out);
         finish(out.into_findings())
     })

@@ -264,7 +264,12 @@ impl Evidence {
 
     /// Done adding: keep the compact text only.
     pub fn seal(&mut self) {
-        self.seal_sharing(&mut Texts::default());
+        if let Repr::Open(v) = &self.0 {
+            if !v.is_empty() {
+                let text = serde_json::to_string(&*self).expect("evidence values serialize");
+                self.0 = Repr::Sealed(text.into());
+            }
+        }
     }
 
     /// [`Evidence::seal`], with the text shared with equal ones already in `texts`.
