@@ -374,20 +374,7 @@ pub fn apply_baseline(
     }
     if !add.is_empty() {
         findings.extend(add);
-        findings.sort_by(|a, b| {
-            (
-                &a.rule.id,
-                &a.place.account_id,
-                &a.place.region,
-                &a.resource.arn,
-            )
-                .cmp(&(
-                    &b.rule.id,
-                    &b.place.account_id,
-                    &b.place.region,
-                    &b.resource.arn,
-                ))
-        });
+        findings.sort_by(|a, b| a.report_order().cmp(&b.report_order()));
     }
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
         let state = if baseline.failing.contains_key(&f.fingerprint) {

@@ -306,19 +306,6 @@ mod tests {
     /// block, and the workers stop: no hang, no panic.
     #[test]
     fn a_failing_writer_stops_the_workers_with_its_error() {
-        struct FailsAfter(usize);
-        impl Write for FailsAfter {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                if self.0 < buf.len() {
-                    return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
-                }
-                self.0 -= buf.len();
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
         let demo = demo();
         let mut report = demo.clone();
         report.results = demo
@@ -330,14 +317,14 @@ mod tests {
             .collect();
         let full = render(&report).len();
         for allowed in [0, 100, full / 7, full / 2, full - 10] {
-            let err = write(&report, &mut FailsAfter(allowed)).unwrap_err();
+            let err = write(&report, &mut crate::report::FailsAfter(allowed)).unwrap_err();
             assert_eq!(
                 err.kind(),
                 io::ErrorKind::BrokenPipe,
                 "after {allowed} bytes"
             );
         }
-        write(&report, &mut FailsAfter(full)).unwrap();
+        write(&report, &mut crate::report::FailsAfter(full)).unwrap();
     }
 
     /// The hand-written result line is byte for byte what serde writes for `Triaged`: every

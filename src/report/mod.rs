@@ -369,3 +369,24 @@ impl ScanReport {
         self.summary.by_status.get(&status).copied().unwrap_or(0)
     }
 }
+
+/// A writer that accepts so many bytes and then fails as a closed pipe does.
+#[cfg(test)]
+pub(crate) struct FailsAfter(pub usize);
+
+#[cfg(test)]
+impl std::io::Write for FailsAfter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0 < buf.len() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "closed",
+            ));
+        }
+        self.0 -= buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -968,20 +968,7 @@ mod tests {
     /// fails in the head or among results made on several cores.
     #[test]
     fn a_failing_writer_ends_the_file_with_its_error() {
-        use std::io::{self, Write};
-        struct FailsAfter(usize);
-        impl Write for FailsAfter {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                if self.0 < buf.len() {
-                    return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
-                }
-                self.0 -= buf.len();
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
+        use std::io;
         let text = include_str!("../../reports/examples/demo.json");
         let mut report: super::ScanReport = serde_json::from_str(text).unwrap();
         let one = report.results.clone();
@@ -1004,8 +991,13 @@ mod tests {
         let mut full = Vec::new();
         super::write(&report, &accounts, category, &mut full).unwrap();
         for allowed in [0, 100, full.len() / 3, full.len() / 2, full.len() - 10] {
-            let err =
-                super::write(&report, &accounts, category, &mut FailsAfter(allowed)).unwrap_err();
+            let err = super::write(
+                &report,
+                &accounts,
+                category,
+                &mut crate::report::FailsAfter(allowed),
+            )
+            .unwrap_err();
             assert_eq!(
                 err.kind(),
                 io::ErrorKind::BrokenPipe,

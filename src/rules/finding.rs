@@ -506,6 +506,17 @@ impl Serialize for Finding {
 }
 
 impl Finding {
+    /// Where the finding sits in a report: by rule, account, region and resource.
+    pub fn report_order(&self) -> (&str, &str, &str, &str) {
+        let (rule, place) = (&*self.rule, &*self.place);
+        (
+            &rule.id,
+            &place.account_id,
+            &place.region,
+            &self.resource.arn,
+        )
+    }
+
     /// An unknown a failed call left undecided: a rescan with access can decide it, and until
     /// then it may hide an open alert. An unknown without a cause (from a report of an older
     /// version) counts, so a converted report errs on the side of withholding.

@@ -252,18 +252,7 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
     drop(inputs);
     put_in_order(&mut scan);
     rules::sort_in_place(&mut findings, |a, b| {
-        (
-            &a.rule.id,
-            &a.place.account_id,
-            &a.place.region,
-            &a.resource.arn,
-        )
-            .cmp(&(
-                &b.rule.id,
-                &b.place.account_id,
-                &b.place.region,
-                &b.resource.arn,
-            ))
+        a.report_order().cmp(&b.report_order())
     });
     let echoed = report::Settings {
         source: "merge".into(),
