@@ -274,21 +274,32 @@ impl<'a> Alert<'a> {
 }
 
 /// The account's failing, unmuted findings as alerts, most severe first (the order of the cut).
+/// Results read for alerts per worker at a time.
+const ALERT_BLOCK: usize = 4096;
+
 fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
-    let mut singles = Vec::new();
+    // Which results are alerts, each with its parent, on every core: reading every result and
+    // splitting the failing ones' ARNs was about half of grouping, on one core while the other
+    // waited (perf).
+    let blocks: Vec<&[Triaged]> = report.results.chunks(ALERT_BLOCK).collect();
+    let found: Vec<Vec<Alert>> = crate::cores::map(&blocks, 1, |_, block| {
+        (block.iter())
+            .filter(|f| {
+                f.status == Status::Fail && f.muted.is_none() && f.place.account_id == *account
+            })
+            .map(|f| Alert {
+                severity: f.severity,
+                parent: parent_of(f),
+                first: f,
+                others: Vec::new(),
+            })
+            .collect()
+    });
+    let mut singles = Vec::with_capacity(found.iter().map(Vec::len).sum());
     let mut groups: Vec<Alert> = Vec::new();
     let mut group_at: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for f in report
-        .results
-        .iter()
-        .filter(|f| f.status == Status::Fail && f.muted.is_none() && f.place.account_id == *account)
-    {
-        let alert = Alert {
-            severity: f.severity,
-            parent: parent_of(f),
-            first: f,
-            others: Vec::new(),
-        };
+    for alert in found.into_iter().flatten() {
+        let f = alert.first;
         let Some(key) = alert.group_key() else {
             singles.push(alert);
             continue;
