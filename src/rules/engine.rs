@@ -236,8 +236,8 @@ pub fn sort_in_place<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering)
 /// [`sort_in_place`] by a text of each element, for many texts that share a long beginning (the
 /// ARNs of one region): the 8 bytes after what all of them share are compared as a number, and
 /// only equal numbers read the texts. Comparing the ARNs through each finding's resource was
-/// half of sealing a region (perf); the rules phase takes 2-4% less on the replicated
-/// snapshot. When a region's texts share little (a rule judging REST APIs and log groups), most
+/// half of finishing a region's findings (perf); the rules phase takes 2-4% less on the
+/// replicated snapshot. When a region's texts share little (a rule judging REST APIs and log groups), most
 /// numbers tie and the texts decide, as before.
 fn sort_by_text<T>(v: &mut [T], text: impl Fn(&T) -> &str) {
     if v.is_sorted_by(|a, b| text(a) <= text(b)) {

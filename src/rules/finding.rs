@@ -264,30 +264,30 @@ impl Evidence {
 
     /// Done adding: keep the compact text only.
     pub fn seal(&mut self) {
-        if let Repr::Open(v) = &self.0 {
-            if !v.is_empty() {
-                let text = serde_json::to_string(&*self).expect("evidence values serialize");
-                self.0 = Repr::Sealed(text.into());
-            }
-        }
+        self.seal_with(&mut Vec::new(), |text| text.into());
     }
 
     /// [`Evidence::seal`], with the text shared with equal ones already in `texts`.
     pub fn seal_sharing(&mut self, texts: &mut Texts) {
+        let Texts { seen, scratch } = texts;
+        self.seal_with(scratch, |text| match seen.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = text.into();
+                seen.insert(shared.clone());
+                shared
+            }
+        });
+    }
+
+    /// Serializes open, non-empty evidence into `buffer` and keeps the text `keep` gives for it.
+    fn seal_with(&mut self, buffer: &mut Vec<u8>, keep: impl FnOnce(&str) -> Arc<str>) {
         if let Repr::Open(v) = &self.0 {
             if !v.is_empty() {
-                texts.scratch.clear();
-                serde_json::to_writer(&mut texts.scratch, &*self).expect("evidence serializes");
-                let text = std::str::from_utf8(&texts.scratch).expect("serde_json writes UTF-8");
-                let shared = match texts.seen.get(text) {
-                    Some(shared) => shared.clone(),
-                    None => {
-                        let shared: Arc<str> = text.into();
-                        texts.seen.insert(shared.clone());
-                        shared
-                    }
-                };
-                self.0 = Repr::Sealed(shared);
+                buffer.clear();
+                serde_json::to_writer(&mut *buffer, &*self).expect("evidence values serialize");
+                let text = std::str::from_utf8(buffer).expect("serde_json writes UTF-8");
+                self.0 = Repr::Sealed(keep(text));
             }
         }
     }
