@@ -138,12 +138,10 @@ pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> S
         .filter(|r| selection.selects(r.def.id))
         .map(|r| r.def.id.to_string())
         .collect();
-    let parts = rules::evaluate_each(snapshot, selection, &settings.params, |found| {
-        found.into_iter().map(Triaged::from).collect::<Vec<_>>()
-    });
+    let parts = rules::evaluate_each(snapshot, selection, &settings.params, |found| found);
     let mut findings: Vec<Triaged> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for part in parts {
-        findings.extend(part);
+        findings.extend(part.into_iter().map(Triaged::from));
     }
     let (source, snapshot_name) = match source {
         Source::Demo => ("demo", None),
