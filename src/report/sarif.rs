@@ -20,9 +20,8 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Tool,
+    Invocation, Message, MultiformatMessageString, Notification, PropertyBag,
+    ReportingConfiguration, ReportingDescriptor, ResultLevel, Run, RunAutomationDetails, Tool,
     ToolComponent,
 };
 
@@ -235,10 +234,11 @@ struct Alert<'a> {
 }
 
 impl<'a> Alert<'a> {
-    /// Rule, region and parent ARN of a group (its account is the run's).
-    fn group_key(&self) -> Option<(&'a str, &'a str, &'a str)> {
+    /// Region and parent ARN of a group (its rule and account are those of all it is grouped
+    /// with).
+    fn group_key(&self) -> Option<(&'a str, &'a str)> {
         let (arn, _, _) = self.parent?;
-        Some((&self.first.rule.id, &self.first.place.region, arn))
+        Some((&self.first.place.region, arn))
     }
 
     /// Every member shares the first's rule, account and region (the group key).
@@ -274,39 +274,51 @@ impl<'a> Alert<'a> {
 }
 
 /// The account's failing, unmuted findings as alerts, most severe first (the order of the cut).
-/// Results read for alerts per worker at a time.
-const ALERT_BLOCK: usize = 4096;
-
 fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
-    // Which results are alerts, each with its parent, on every core: reading every result and
-    // splitting the failing ones' ARNs was about half of grouping, on one core while the other
-    // waited (perf).
-    let blocks: Vec<&[Triaged]> = report.results.chunks(ALERT_BLOCK).collect();
-    let found: Vec<Vec<Alert>> = crate::cores::map(&blocks, 1, |_, block| {
-        (block.iter())
-            .filter(|f| {
-                f.status == Status::Fail && f.muted.is_none() && f.place.account_id == *account
-            })
-            .map(|f| Alert {
-                severity: f.severity,
-                parent: parent_of(f),
-                first: f,
-                others: Vec::new(),
-            })
-            .collect()
-    });
-    let mut singles = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    // Alerts never group across rules, so each rule's results are grouped on their own, on
+    // every core: reading every result, splitting ARNs and grouping on one core was a long
+    // stretch in which the other core waited (perf). Results come by rule, so a rule's are
+    // usually one run; a report in any other order still groups right, only in more runs.
+    let mut runs_of: BTreeMap<&str, Vec<&[Triaged]>> = BTreeMap::new();
+    for run in report.results.chunk_by(|a, b| a.rule.id == b.rule.id) {
+        runs_of.entry(&run[0].rule.id).or_default().push(run);
+    }
+    let rules: Vec<Vec<&[Triaged]>> = runs_of.into_values().collect();
+    // In rule order, each rule's alerts by severity: the severities then go first, one bucket
+    // each, keeping the rule order.
+    let mut by_rule = crate::cores::map(&rules, 1, |_, runs| rule_alerts(runs, account));
+    let mut out = Vec::with_capacity(by_rule.iter().flatten().map(Vec::len).sum());
+    for i in 0..Severity::ALL.len() {
+        for rule in &mut by_rule {
+            out.append(&mut rule[i]);
+        }
+    }
+    out
+}
+
+/// One rule's alerts in an account, one list per severity (in `Severity::ALL` order), each by
+/// region and ARN.
+fn rule_alerts<'a>(runs: &[&'a [Triaged]], account: &str) -> Vec<Vec<Alert<'a>>> {
+    let mut singles = Vec::new();
     let mut groups: Vec<Alert> = Vec::new();
-    let mut group_at: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for alert in found.into_iter().flatten() {
-        let f = alert.first;
+    let mut group_at: HashMap<(&str, &str), usize> = HashMap::new();
+    let failing = (runs.iter().flat_map(|run| run.iter())).filter(|f| {
+        f.status == Status::Fail && f.muted.is_none() && f.place.account_id == *account
+    });
+    for f in failing {
+        let alert = Alert {
+            severity: f.severity,
+            parent: parent_of(f),
+            first: f,
+            others: Vec::new(),
+        };
         let Some(key) = alert.group_key() else {
             singles.push(alert);
             continue;
         };
-        // Results come by rule, region and resource, so a group's members follow each other:
-        // the last group is tried first, then a hash map (a search of an ordered map per
-        // member, and a text search per ARN below, were a quarter of grouping, perf).
+        // Results come by region and resource, so a group's members follow each other: the
+        // last group is tried first, then a hash map (a search of an ordered map per member,
+        // and a text search per ARN below, were a quarter of grouping, perf).
         let at = match groups.last() {
             Some(last) if last.group_key() == Some(key) => Some(groups.len() - 1),
             _ => group_at.get(&key).copied(),
@@ -324,139 +336,215 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
         }
     }
     singles.extend(groups);
-    // Results come by rule, region and resource, so the singles and the groups are two runs
-    // in that order, which a stable sort merges in one pass; the severities then go first,
-    // one bucket each, keeping that order. Sorting by all four at once was a tenth of writing
-    // a large SARIF file (perf).
+    // Singles and groups are each in region and resource order, two runs a stable sort merges
+    // in one pass.
     singles.sort_by(|a, b| {
-        (a.first.rule.id.cmp(&b.first.rule.id))
-            .then_with(|| a.first.place.region.cmp(&b.first.place.region))
-            .then_with(|| a.arn().cmp(b.arn()))
+        (a.first.place.region.cmp(&b.first.place.region)).then_with(|| a.arn().cmp(b.arn()))
     });
     let mut by_severity: Vec<Vec<Alert>> = Severity::ALL.iter().map(|_| Vec::new()).collect();
     for alert in singles {
         let bucket = Severity::ALL.iter().position(|&s| s == alert.severity);
         by_severity[bucket.expect("every severity is in ALL")].push(alert);
     }
-    by_severity.into_iter().flatten().collect()
+    by_severity
 }
 
-fn location(uri: &str, arn: &str, label: &str) -> Location {
-    Location {
-        physical_location: Some(PhysicalLocation {
-            artifact_location: Some(ArtifactLocation {
-                uri: Some(uri.to_string()),
-                ..Default::default()
-            }),
-            region: Some(Region {
-                start_line: Some(1),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        logical_locations: Some(vec![LogicalLocation {
-            fully_qualified_name: Some(arn.to_string()),
-            name: Some(label.to_string()),
-            kind: Some("resource".into()),
-            ..Default::default()
-        }]),
-        ..Default::default()
+/// A result's location: the resource's synthetic path at line 1, with its ARN and label as
+/// the logical location; related locations also carry an id and a message.
+struct ResultLocation<'x> {
+    id: Option<usize>,
+    uri: &'x str,
+    arn: &'x str,
+    label: &'x str,
+    message: Option<&'x str>,
+}
+
+impl<'x> ResultLocation<'x> {
+    fn of(uri: &'x str, arn: &'x str, label: &'x str) -> Self {
+        ResultLocation {
+            id: None,
+            uri,
+            arn,
+            label,
+            message: None,
+        }
     }
 }
 
-/// The first sentence of a result message is shown alone where space is short, so the
-/// resource goes first.
-/// `rule_index` is `None` for a rule this build does not know (a converted older report).
-fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
-    let first = alert.first;
-    let mut props = BTreeMap::new();
-    props.insert("severity".into(), json!(alert.severity));
-    props.insert("account".into(), json!(alert.first.place.account_id));
-    props.insert("region".into(), json!(alert.first.place.region));
-    let (message, location, related) = match alert.parent {
-        None => {
-            props.insert("evidence".into(), json!(first.evidence));
-            let message = format!(
+/// Written field by field, in the order serde-sarif writes its types (by name), without
+/// building them: building a result's SARIF objects (maps, values, copied strings) was most of
+/// making a large run's results (perf).
+impl Serialize for ResultLocation<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        if let Some(id) = self.id {
+            map.serialize_entry("id", &id)?;
+        }
+        map.serialize_entry(
+            "logicalLocations",
+            &[Fields(&[
+                ("fullyQualifiedName", self.arn),
+                ("kind", "resource"),
+                ("name", self.label),
+            ])],
+        )?;
+        if let Some(text) = self.message {
+            map.serialize_entry("message", &Fields(&[("text", text)]))?;
+        }
+        map.serialize_entry("physicalLocation", &Physical(self.uri))?;
+        map.end()
+    }
+}
+
+/// An object of text members, in the order given.
+struct Fields<'x>(&'x [(&'x str, &'x str)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A synthetic path at line 1.
+struct Physical<'x>(&'x str);
+
+impl Serialize for Physical<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Line;
+        impl Serialize for Line {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("startLine", &1)?;
+                map.end()
+            }
+        }
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("artifactLocation", &Fields(&[("uri", self.0)]))?;
+        map.serialize_entry("region", &Line)?;
+        map.end()
+    }
+}
+
+/// One alert as a SARIF result. The first sentence of a result message is shown alone where
+/// space is short, so the resource goes first. `rule_index` is `None` for a rule this build
+/// does not know (a converted older report).
+struct AlertResult<'r, 'a> {
+    alert: &'r Alert<'a>,
+    rule_index: Option<usize>,
+}
+
+impl AlertResult<'_, '_> {
+    fn message(&self) -> String {
+        let (alert, first) = (self.alert, self.alert.first);
+        let Some((_, _, label)) = alert.parent else {
+            return format!(
                 "{}: {}.",
                 first.resource.label,
                 first.message.trim_end_matches('.')
             );
-            let loc = location(
+        };
+        let short = |f: &Triaged| {
+            f.resource
+                .label
+                .strip_prefix(label)
+                .map_or(f.resource.label.as_str(), str::trim)
+                .to_string()
+        };
+        let named: Vec<String> = alert.members().take(5).map(short).collect();
+        let more = alert.len().saturating_sub(named.len());
+        let n = alert.len();
+        let kind = match (first.resource.arn.contains("/routes/"), n) {
+            (true, 1) => "route fails",
+            (true, _) => "routes fail",
+            (false, 1) => "method fails",
+            (false, _) => "methods fail",
+        };
+        format!(
+            "{label}: {n} {kind} this check ({}{}). {}.",
+            named.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            },
+            first.message.trim_end_matches('.')
+        )
+    }
+}
+
+impl Serialize for AlertResult<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (alert, first) = (self.alert, self.alert.first);
+        let mut map = s.serialize_map(None)?;
+        // Only set when the scan was compared with a baseline: an alert is new when any of its
+        // members is.
+        let mut states = alert.members().filter_map(|f| f.baseline).peekable();
+        if states.peek().is_some() {
+            let new = states.any(|b| b == BaselineState::New);
+            map.serialize_entry("baselineState", if new { "new" } else { "unchanged" })?;
+        }
+        map.serialize_entry("level", level_name(alert.severity))?;
+        let location = match alert.parent {
+            None => ResultLocation::of(
                 &first.resource.path,
                 &first.resource.arn,
                 &first.resource.label,
-            );
-            (message, loc, None)
-        }
-        Some((arn, path, label)) => {
-            let short = |f: &Triaged| {
-                f.resource
-                    .label
-                    .strip_prefix(label)
-                    .map_or(f.resource.label.as_str(), str::trim)
-                    .to_string()
-            };
-            let named: Vec<String> = alert.members().take(5).map(short).collect();
-            let more = alert.len().saturating_sub(named.len());
-            let n = alert.len();
-            let kind = match (first.resource.arn.contains("/routes/"), n) {
-                (true, 1) => "route fails",
-                (true, _) => "routes fail",
-                (false, 1) => "method fails",
-                (false, _) => "methods fail",
-            };
-            let message = format!(
-                "{label}: {n} {kind} this check ({}{}). {}.",
-                named.join(", "),
-                if more > 0 {
-                    format!(", and {more} more")
-                } else {
-                    String::new()
-                },
-                first.message.trim_end_matches('.')
-            );
-            props.insert("failing".into(), json!(alert.len()));
-            let related: Vec<Location> = alert
-                .members()
-                .take(MAX_RELATED_LOCATIONS)
+            ),
+            Some((arn, path, label)) => ResultLocation::of(path, arn, label),
+        };
+        map.serialize_entry("locations", &[location])?;
+        map.serialize_entry("message", &Fields(&[("text", &self.message())]))?;
+        map.serialize_entry(
+            "partialFingerprints",
+            &Fields(&[("primaryLocationLineHash", &alert.fingerprint())]),
+        )?;
+        map.serialize_entry("properties", &Properties(alert))?;
+        if alert.parent.is_some() {
+            let related: Vec<ResultLocation> = (alert.members().take(MAX_RELATED_LOCATIONS))
                 .enumerate()
-                .map(|(i, f)| {
-                    let mut l = location(&f.resource.path, &f.resource.arn, &f.resource.label);
-                    l.id = Some(i as i64);
-                    l.message = Some(text(f.message.clone()));
-                    l
+                .map(|(i, f)| ResultLocation {
+                    id: Some(i),
+                    message: Some(&f.message),
+                    ..ResultLocation::of(&f.resource.path, &f.resource.arn, &f.resource.label)
                 })
                 .collect();
-            (message, location(path, arn, label), Some(related))
+            map.serialize_entry("relatedLocations", &related)?;
         }
-    };
-    if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
-        // Not evaluated in this scan: kept from the baseline so that its alert stays open.
-        props.insert("carriedForward".into(), json!(c));
+        map.serialize_entry("ruleId", alert.rule_id())?;
+        if let Some(i) = self.rule_index {
+            map.serialize_entry("ruleIndex", &i)?;
+        }
+        map.end()
     }
-    let mut fingerprints = BTreeMap::new();
-    fingerprints.insert("primaryLocationLineHash".to_string(), alert.fingerprint());
-    let mut r = SarifResult::builder()
-        .rule_id(alert.rule_id().to_string())
-        .level(level(alert.severity))
-        .message(text(message))
-        .locations(vec![location])
-        .partial_fingerprints(fingerprints)
-        .properties(bag(None, props))
-        .build();
-    r.related_locations = related;
-    r.rule_index = rule_index.map(|i| i as i64);
-    // Only set when the scan was compared with a baseline: an alert is new when any of its
-    // members is.
-    let states: Vec<BaselineState> = alert.members().filter_map(|f| f.baseline).collect();
-    if !states.is_empty() {
-        r.baseline_state = Some(if states.contains(&BaselineState::New) {
-            json!("new")
-        } else {
-            json!("unchanged")
-        });
+}
+
+/// A result's properties, by name.
+struct Properties<'r, 'a>(&'r Alert<'a>);
+
+impl Serialize for Properties<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (alert, first) = (self.0, self.0.first);
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("account", &*first.place.account_id)?;
+        if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
+            // Not evaluated in this scan: kept from the baseline so that its alert stays open.
+            // As a JSON value, whose members are sorted by name.
+            let value = serde_json::to_value(c).map_err(serde::ser::Error::custom)?;
+            map.serialize_entry("carriedForward", &value)?;
+        }
+        match alert.parent {
+            // Sealed evidence is compact JSON with sorted members, as a JSON value writes it.
+            None => map.serialize_entry("evidence", &first.evidence)?,
+            Some(_) => map.serialize_entry("failing", &alert.len())?,
+        }
+        map.serialize_entry("region", &*first.place.region)?;
+        map.serialize_entry("severity", &alert.severity)?;
+        map.end()
     }
-    r
 }
 
 /// The accounts of a report: the scanned ones, and any other its results name (carried
@@ -943,7 +1031,10 @@ impl Serialize for Results<'_, '_> {
                 texts.clear();
                 for a in block {
                     let rule = index.get(a.rule_id()).copied();
-                    texts.push(serde_json::value::to_raw_value(&result(a, rule))?);
+                    texts.push(serde_json::value::to_raw_value(&AlertResult {
+                        alert: a,
+                        rule_index: rule,
+                    })?);
                 }
                 Ok(())
             },
