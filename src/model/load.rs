@@ -66,11 +66,38 @@ pub fn top_level_member(
 
 pub fn load_snapshot_file(path: &Path) -> Result<OrgSnapshot, LoadError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+    let cannot_read = |e: std::io::Error| LoadError {
         source_name: name.clone(),
         detail: format!("cannot read snapshot: {e}"),
-    })?;
-    parse_snapshot(&text, &name)
+    };
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    match map_file(&file) {
+        Some(map) => {
+            let text = std::str::from_utf8(&map).map_err(|e| {
+                cannot_read(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            })?;
+            parse_snapshot(text, &name)
+        }
+        None => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut &file, &mut text).map_err(cannot_read)?;
+            parse_snapshot(&text, &name)
+        }
+    }
+}
+
+/// A regular, non-empty file mapped into memory, read where the page cache holds it; `None`
+/// for anything else (a pipe, a terminal) or when mapping fails, which is then read.
+fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() == 0 {
+        return None;
+    }
+    // SAFETY: the map is only read, and dropped when the snapshot is parsed. Another process
+    // truncating or rewriting the file meanwhile could change or withdraw the bytes under the
+    // parser, as with any tool that maps its input (ripgrep, git); a snapshot is not written to
+    // while it is scanned.
+    unsafe { memmap2::Mmap::map(file) }.ok()
 }
 
 /// Reads a snapshot of either schema: version 1 (one account) loads as a document of that
