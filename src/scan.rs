@@ -13,7 +13,7 @@ use crate::model::OrgSnapshot;
 use crate::report::status::ScanState;
 use crate::report::{self, FailOn, ScanInfo, ScanReport, Settings};
 use crate::rules::{self, frameworks, registry, RuleParams, Selection};
-use crate::triage::{self, Baseline, Triaged};
+use crate::triage::{self, Baseline, Results};
 
 /// Where the snapshot came from, echoed in the report.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ pub fn baseline_of(report: &ScanReport, file: &str) -> Baseline {
 /// The rules a failed call left without an answer, by region (`triage::Gaps`), from what the
 /// scan covered and its results: a `not_collected` unknown, or a finding an input of `merge`
 /// already carried forward (it stands for the unknown it replaced).
-fn gaps<'a>(scan: &'a ScanInfo, findings: &[Triaged]) -> triage::Gaps<'a> {
+fn gaps<'a>(scan: &'a ScanInfo, findings: &Results) -> triage::Gaps<'a> {
     // An account skipped for its state (suspended) is no gap: nothing of it is carried forward,
     // and a baseline need not vouch for it.
     let accounts = |pick: fn(ScanState) -> bool| {
@@ -138,11 +138,9 @@ pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> S
         .filter(|r| selection.selects(r.def.id))
         .map(|r| r.def.id.to_string())
         .collect();
+    // Each rule's findings in each region are a part of the report's results as they are.
     let parts = rules::evaluate_each(snapshot, selection, &settings.params, |found| found);
-    let mut findings: Vec<Triaged> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        findings.extend(part.into_iter().map(Triaged::from));
-    }
+    let findings = Results::from_parts(parts);
     let (source, snapshot_name) = match source {
         Source::Demo => ("demo", None),
         Source::Snapshot(name) => ("snapshot", Some(name)),
@@ -185,14 +183,17 @@ fn echoed(settings: &ScanSettings) -> Settings {
 /// compliance views and the summary, over the findings of what `scan` covered.
 fn finish(
     scan: ScanInfo,
-    mut findings: Vec<Triaged>,
+    mut findings: Results,
     echoed: Settings,
     settings: &ScanSettings,
 ) -> ScanReport {
     // The baseline first: what it carries forward can be muted like any other finding.
     let baseline = settings.baseline.as_ref().map(|b| {
         let gaps = gaps(&scan, &findings);
-        triage::apply_baseline(&mut findings, b, &gaps)
+        // In one vector: carried-forward findings are sorted into place.
+        let report = triage::apply_baseline(findings.contiguous(), b, &gaps);
+        findings.recount();
+        report
     });
     let today = settings
         .today

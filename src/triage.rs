@@ -3,6 +3,10 @@
 //! a rule's verdict does not know about mutes or baselines. Muted and unchanged findings stay
 //! in the JSON report, flagged, but never fail the job; muted ones are left out of SARIF.
 
+mod results;
+
+pub use results::Results;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 
@@ -128,7 +132,7 @@ fn mute_matches(m: &Mute, f: &Triaged) -> bool {
 }
 
 /// Mutes failing findings; returns what the mutes did.
-pub fn apply_mutes(findings: &mut [Triaged], mutes: &[Mute], today: Date) -> MuteReport {
+pub fn apply_mutes(findings: &mut Results, mutes: &[Mute], today: Date) -> MuteReport {
     let mut report = MuteReport::default();
     let mut used = vec![false; mutes.len()];
     let active: Vec<(usize, &Mute)> = mutes
@@ -235,7 +239,7 @@ pub struct Baseline {
 }
 
 /// The failing findings of a previous report's `results`.
-pub fn baseline_from(results: &[Triaged], source: BaselineSource) -> Baseline {
+pub fn baseline_from(results: &Results, source: BaselineSource) -> Baseline {
     let failing = results
         .iter() // A finding accepted only by a mute is not accepted by the baseline: when the mute
         // expires it must count again.

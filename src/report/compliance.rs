@@ -7,7 +7,7 @@ use strum::VariantArray;
 
 use crate::rules::frameworks::Framework;
 use crate::rules::Status;
-use crate::triage::Triaged;
+use crate::triage::Results;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,7 +60,7 @@ pub struct RequirementResult {
     pub rules_not_run: Vec<String>,
 }
 
-pub fn evaluate(fw: &Framework, results: &[Triaged], rules_evaluated: &[String]) -> ComplianceView {
+pub fn evaluate(fw: &Framework, results: &Results, rules_evaluated: &[String]) -> ComplianceView {
     let requirements: Vec<RequirementResult> = fw
         .requirements
         .iter()
@@ -126,6 +126,7 @@ mod tests {
     use super::*;
     use crate::rules::frameworks::Requirement;
     use crate::rules::Severity;
+    use crate::triage::Triaged;
 
     fn finding(rule: &str, status: Status, muted: bool) -> Triaged {
         Triaged {
@@ -189,7 +190,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let view = evaluate(&fw, &results, &run);
+        let view = evaluate(&fw, &results.into_iter().collect(), &run);
         let status: Vec<(&str, RequirementStatus)> = view
             .requirements
             .iter()

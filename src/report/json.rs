@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::ScanReport;
-use crate::triage::Triaged;
+use crate::triage::{Results, Triaged};
 
 /// Results serialized per block by one worker; blocks are written in order.
 const BLOCK: usize = 2048;
@@ -30,10 +30,12 @@ pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
 /// The results, `BLOCK` at a time, serialized on every core and written in order as each
 /// block is done. Workers that serialized one block each in rounds waited for one another
 /// after every round, a sixth of writing a large report (perf).
-fn write_results(results: &[Triaged], w: &mut dyn Write) -> io::Result<()> {
+fn write_results(results: &Results, w: &mut dyn Write) -> io::Result<()> {
     let mut written = Ok(());
     let mut first = true;
-    crate::cores::in_order(results, BLOCK, lines, |text: &mut Vec<u8>| {
+    let blocks = results.blocks(BLOCK);
+    let lines = |block: &[&[Triaged]], out: &mut Vec<u8>| lines(block[0], out);
+    crate::cores::in_order(&blocks, 1, lines, |text: &mut Vec<u8>| {
         // The array's first member has no comma before it.
         written = w.write_all(&text[usize::from(first)..]);
         first = false;
@@ -293,7 +295,17 @@ mod tests {
             17 * BLOCK + 5,
         ] {
             let mut report = demo.clone();
-            report.results = demo.results.iter().cycle().take(n).cloned().collect();
+            // In parts of uneven sizes, empty ones too, as a scan makes them (a part per rule
+            // and region): blocks never span two parts, and the commas come out right.
+            let all: Vec<Triaged> = demo.results.iter().cycle().take(n).cloned().collect();
+            let mut parts = vec![Vec::new()];
+            for (i, r) in all.into_iter().enumerate() {
+                if i % 7 == 3 || i % (BLOCK + 5) == 0 {
+                    parts.push(Vec::new());
+                }
+                parts.last_mut().expect("one part at least").push(r);
+            }
+            report.results = Results::from_parts(parts);
             let text = render(&report);
             let read: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
             assert_eq!(read, serde_json::to_value(&report).unwrap(), "{n} results");
@@ -332,7 +344,7 @@ mod tests {
     #[test]
     fn result_lines_are_what_serde_writes() {
         let demo = demo();
-        let mut results = demo.results.clone();
+        let mut results = demo.results.clone().into_vec();
         let odd = [
             "quote \" backslash \\ tab \t newline \n bell \u{7}",
             "non-ASCII: café ☕ \u{7f} \u{2028}",
@@ -341,7 +353,7 @@ mod tests {
             "",
         ];
         for (i, text) in odd.iter().enumerate() {
-            let mut v = serde_json::to_value(&demo.results[i]).unwrap();
+            let mut v = serde_json::to_value(&results[i]).unwrap();
             v["message"] = (*text).into();
             v["resource_label"] = format!("{text} label").into();
             v["resource_tags"] = serde_json::json!({"team": text, "env": "prod"});
@@ -354,7 +366,7 @@ mod tests {
             v["unknown_cause"] = "not_determinable".into();
             results.push(serde_json::from_value(v).unwrap());
         }
-        let mut open = demo.results[0].clone();
+        let mut open = results[0].clone();
         open.finding.evidence = Default::default();
         std::sync::Arc::make_mut(&mut open.finding.rule).remediation_url = None;
         results.push(open);

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{CollectionError, OrgSnapshot, UnknownCause};
 use crate::rules::{Severity, Status};
-use crate::triage::{BaselineReport, MuteReport, Triaged};
+use crate::triage::{BaselineReport, MuteReport, Results, Triaged};
 pub use compliance::ComplianceView;
 use strum::VariantArray;
 
@@ -199,7 +199,7 @@ pub struct ScanReport {
     /// `--compliance`: the results per requirement of each framework asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<ComplianceView>,
-    pub results: Vec<Triaged>,
+    pub results: Results,
 }
 
 impl ScanReport {
@@ -215,14 +215,14 @@ impl ScanReport {
             mutes: self.mutes.clone(),
             baseline: self.baseline.clone(),
             compliance: self.compliance.clone(),
-            results: Vec::new(),
+            results: Results::default(),
         }
     }
 
     /// The report of `results` over what `scan` covered. The summary and the status view's
     /// failing counts are counted here, from the results as triaged, so they agree with them
     /// however the results came (evaluated, merged, carried forward from a baseline).
-    pub fn assemble(mut scan: ScanInfo, settings: Settings, results: Vec<Triaged>) -> Self {
+    pub fn assemble(mut scan: ScanInfo, settings: Settings, results: Results) -> Self {
         let mut summary = Summary {
             total: results.len(),
             ..Default::default()

@@ -280,7 +280,7 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
     // stretch in which the other core waited (perf). Results come by rule, so a rule's are
     // usually one run; a report in any other order still groups right, only in more runs.
     let mut runs_of: BTreeMap<&str, Vec<&[Triaged]>> = BTreeMap::new();
-    for run in report.results.chunk_by(|a, b| a.rule.id == b.rule.id) {
+    for run in report.results.runs(|a, b| a.rule.id == b.rule.id) {
         runs_of.entry(&run[0].rule.id).or_default().push(run);
     }
     let rules: Vec<Vec<&[Triaged]>> = runs_of.into_values().collect();
@@ -554,7 +554,7 @@ pub fn accounts(report: &ScanReport) -> Vec<String> {
     // Results come by rule and account, so each run of one account is added once (a set
     // insert per result was a serial stretch of every SARIF write, perf).
     let mut all: BTreeSet<&str> = (report.results)
-        .chunk_by(|a, b| a.place.account_id == b.place.account_id)
+        .runs(|a, b| a.place.account_id == b.place.account_id)
         .map(|run| &*run[0].place.account_id)
         .collect();
     all.extend(
@@ -971,7 +971,7 @@ impl Serialize for AccountRun<'_, '_> {
         let written = Cell::new(0);
         map.serialize_entry(
             "results",
-            &Results {
+            &RunResults {
                 budget: self.budget,
                 alerts: &alerts,
                 index: &index,
@@ -1003,7 +1003,7 @@ impl Serialize for AccountRun<'_, '_> {
     }
 }
 
-struct Results<'r, 'a> {
+struct RunResults<'r, 'a> {
     /// This run's share of the compressed size, for its results.
     budget: u64,
     alerts: &'r [Alert<'a>],
@@ -1016,7 +1016,7 @@ struct Results<'r, 'a> {
 /// the text written in order.
 const BLOCK: usize = 512;
 
-impl Serialize for Results<'_, '_> {
+impl Serialize for RunResults<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
         let start = self.compressed.get();
@@ -1074,7 +1074,7 @@ mod tests {
         use std::io;
         let text = include_str!("../../reports/examples/demo.json");
         let mut report: super::ScanReport = serde_json::from_str(text).unwrap();
-        let one = report.results.clone();
+        let one = report.results.clone().into_vec();
         // Many failing results, each its own resource, so there are many blocks of alerts.
         report.results = (0..6 * super::BLOCK)
             .map(|i| {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{OrgSnapshot, Snapshot, UnknownCause};
 use crate::rules::{Severity, Status};
-use crate::triage::Triaged;
+use crate::triage::Results;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr,
@@ -101,7 +101,7 @@ pub fn of(snapshot: &OrgSnapshot) -> Vec<AccountStatus> {
 
 /// Sets every region's failing results by severity from `results`, replacing what was there
 /// (a merged report's inputs counted before their results were triaged again).
-pub fn count_failing(accounts: &mut [AccountStatus], results: &[Triaged]) {
+pub fn count_failing(accounts: &mut [AccountStatus], results: &Results) {
     type Counts = [usize; Severity::ALL.len()];
     let mut failing: BTreeMap<(&str, &str), Counts> = BTreeMap::new();
     // Results of one region come together: counted in a run, and a map entry per run rather

@@ -140,14 +140,19 @@ impl Emitter {
     }
 
     /// The findings, by resource, their evidence sealed.
-    pub fn into_findings(mut self) -> Vec<Finding> {
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.into_findings_as()
+    }
+
+    /// [`Emitter::into_findings`], each made a `T` as it is copied out.
+    pub fn into_findings_as<T: From<Finding>>(mut self) -> Vec<T> {
         let mut texts = Texts::default();
         for f in &mut self.findings {
             f.evidence.seal_sharing(&mut texts);
         }
         sort_by_text(&mut self.findings, |f| &f.resource.arn);
         // At their exact size; the grown vector goes back for the next emitter.
-        let out = self.findings.drain(..).collect();
+        let out = self.findings.drain(..).map(T::from).collect();
         SPARE.set(std::mem::take(&mut self.findings));
         out
     }
@@ -175,7 +180,7 @@ pub fn evaluate(
     selection: &Selection,
     params: &RuleParams,
 ) -> Vec<Finding> {
-    evaluate_each(snapshot, selection, params, |f| f)
+    evaluate_each(snapshot, selection, params, |f: Vec<Finding>| f)
         .into_iter()
         .flatten()
         .collect()
@@ -187,14 +192,14 @@ pub fn evaluate(
 /// A rule in a region is the unit of work, not a rule in all regions: rules differ a hundred
 /// times in cost, and with whole rules the last of them left one core idle at the end of the
 /// rules phase (perf); in an organization a rule over every account is a long unit. `finish`
-/// lets a caller convert the findings where they are made rather than all of them on one
-/// core afterwards.
-pub fn evaluate_each<T: Send>(
+/// lets a caller work on the findings where they are made rather than on one core afterwards;
+/// they come to it as `T`s (a finding wrapped for triage, say) without a copy of their own.
+pub fn evaluate_each<T: From<Finding>, R: Send>(
     snapshot: &OrgSnapshot,
     selection: &Selection,
     params: &RuleParams,
-    finish: impl Fn(Vec<Finding>) -> T + Sync,
-) -> Vec<T> {
+    finish: impl Fn(Vec<T>) -> R + Sync,
+) -> Vec<R> {
     let mut rules: Vec<(&LoadedRule, Arc<RuleInfo>)> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
@@ -228,7 +233,7 @@ pub fn evaluate_each<T: Send>(
         let ctx = RegionContext::sharing(account, region, params, Some(cache));
         let mut out = Emitter::new(&rule.meta, info.clone(), place.clone());
         (rule.def.check)(&ctx, &mut out);
-        finish(out.into_findings())
+        finish(out.into_findings_as())
     });
     // The helpers' spare vectors went with their threads; this thread's goes now.
     drop(SPARE.take());
@@ -315,23 +320,28 @@ mod tests {
         let text = include_str!("../../fixtures/org/two-accounts.json");
         let snapshot = crate::model::parse_snapshot(text, "two-accounts").unwrap();
         let params = Default::default();
-        let units = evaluate_each(&snapshot, &Default::default(), &params, |found| {
-            let first = found.first().map(|f| {
-                (
+        let units = evaluate_each(
+            &snapshot,
+            &Default::default(),
+            &params,
+            |found: Vec<super::Finding>| {
+                let first = found.first().map(|f| {
+                    (
+                        f.rule.id.to_string(),
+                        f.place.account_id.to_string(),
+                        f.place.region.to_string(),
+                    )
+                });
+                // One rule and one place in a unit, ordered by resource.
+                assert!(found.iter().all(|f| Some((
                     f.rule.id.to_string(),
                     f.place.account_id.to_string(),
-                    f.place.region.to_string(),
-                )
-            });
-            // One rule and one place in a unit, ordered by resource.
-            assert!(found.iter().all(|f| Some((
-                f.rule.id.to_string(),
-                f.place.account_id.to_string(),
-                f.place.region.to_string()
-            )) == first));
-            assert!(found.is_sorted_by(|a, b| a.resource.arn <= b.resource.arn));
-            first
-        });
+                    f.place.region.to_string()
+                )) == first));
+                assert!(found.is_sorted_by(|a, b| a.resource.arn <= b.resource.arn));
+                first
+            },
+        );
         let rules = super::registry::rules().len();
         assert_eq!(units.len(), rules * 3);
         let places: Vec<(&str, &str)> = vec![

@@ -241,6 +241,7 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
         }
         findings.extend(
             std::mem::take(&mut report.results)
+                .into_vec()
                 .into_iter()
                 .map(|mut f| {
                     f.muted = None;
@@ -261,7 +262,7 @@ pub fn merge(mut inputs: Vec<Input>, settings: &ScanSettings) -> Result<ScanRepo
         merged: files,
         ..super::echoed(settings)
     };
-    Ok(super::finish(scan, findings, echoed, settings))
+    Ok(super::finish(scan, findings.into(), echoed, settings))
 }
 
 /// The rule selection to echo: the inputs' when they agree, else the rules evaluated (the
