@@ -74,14 +74,14 @@ fn scan_overrides<'a>(
 #[derive(Debug, Default)]
 pub struct OverrideIndex {
     /// Path -> (METHOD, key).
-    by_path: HashMap<String, Vec<(String, String)>>,
+    by_path: HashMap<String, Vec<(String, String)>, foldhash::fast::RandomState>,
     /// How many `methodSettings` entries the index was built from.
     entries: usize,
 }
 
 impl OverrideIndex {
     pub fn build(stage: &Stage) -> Self {
-        let mut by_path: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        let mut by_path: HashMap<String, Vec<(String, String)>, _> = HashMap::default();
         for key in stage.method_settings.keys() {
             let Some((path, method)) = parse_override_key(key) else {
                 continue;

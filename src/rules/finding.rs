@@ -319,7 +319,7 @@ impl Evidence {
 /// The evidence texts sealed so far, for [`Evidence::seal_sharing`].
 #[derive(Default)]
 pub struct Texts {
-    seen: std::collections::HashSet<Arc<str>>,
+    seen: std::collections::HashSet<Arc<str>, foldhash::fast::RandomState>,
     scratch: Vec<u8>,
 }
 
