@@ -191,9 +191,7 @@ fn finish(
     let baseline = settings.baseline.as_ref().map(|b| {
         let gaps = gaps(&scan, &findings);
         // In one vector: carried-forward findings are sorted into place.
-        let report = triage::apply_baseline(findings.contiguous(), b, &gaps);
-        findings.recount();
-        report
+        findings.edit(|all| triage::apply_baseline(all, b, &gaps))
     });
     let today = settings
         .today

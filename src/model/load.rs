@@ -73,8 +73,12 @@ pub fn load_snapshot_file(path: &Path) -> Result<OrgSnapshot, LoadError> {
     let file = std::fs::File::open(path).map_err(cannot_read)?;
     match map_file(&file) {
         Some(map) => {
-            let text = std::str::from_utf8(&map).map_err(|e| {
-                cannot_read(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            // Worded as reading the file would word it.
+            let text = std::str::from_utf8(&map).map_err(|_| {
+                cannot_read(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                ))
             })?;
             parse_snapshot(text, &name)
         }
@@ -86,19 +90,24 @@ pub fn load_snapshot_file(path: &Path) -> Result<OrgSnapshot, LoadError> {
     }
 }
 
-/// A regular, non-empty file mapped into memory, read where the page cache holds it; `None`
-/// for anything else (a pipe, a terminal) or when mapping fails, which is then read.
+/// A regular file of at least `MAP_FROM` bytes mapped into memory, read where the page cache
+/// holds it; `None` for anything else (a pipe, a terminal, a small file) or when mapping
+/// fails, which is then read.
 fn map_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
     let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() == 0 {
+    if !meta.is_file() || meta.len() < MAP_FROM {
         return None;
     }
-    // SAFETY: the map is only read, and dropped when the snapshot is parsed. Another process
-    // truncating or rewriting the file meanwhile could change or withdraw the bytes under the
-    // parser, as with any tool that maps its input (ripgrep, git); a snapshot is not written to
-    // while it is scanned.
+    // SAFETY: the map is only read, and dropped when the snapshot is parsed. If another process
+    // rewrites the file meanwhile, the parser may read a mix of old and new bytes (and report
+    // it as invalid JSON); if it truncates the file, reading past the new end ends the scan
+    // with SIGBUS. Tools that map their input (ripgrep, git) accept the same; a snapshot is
+    // written once, by `collect`, before it is scanned.
     unsafe { memmap2::Mmap::map(file) }.ok()
 }
+
+/// Smaller snapshots are read: mapping saves nothing measurable on them.
+const MAP_FROM: u64 = 1 << 20;
 
 /// Reads a snapshot of either schema: version 1 (one account) loads as a document of that
 /// one account.

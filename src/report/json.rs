@@ -27,15 +27,19 @@ pub fn write(report: &ScanReport, w: &mut dyn Write) -> io::Result<()> {
     w.write_all(b"\n  ]\n}\n")
 }
 
-/// The results, `BLOCK` at a time, serialized on every core and written in order as each
+/// The results, blocks of `BLOCK`, serialized on every core and written in order as each
 /// block is done. Workers that serialized one block each in rounds waited for one another
 /// after every round, a sixth of writing a large report (perf).
 fn write_results(results: &Results, w: &mut dyn Write) -> io::Result<()> {
     let mut written = Ok(());
     let mut first = true;
     let blocks = results.blocks(BLOCK);
-    let lines = |block: &[&[Triaged]], out: &mut Vec<u8>| lines(block[0], out);
-    crate::cores::in_order(&blocks, 1, lines, |text: &mut Vec<u8>| {
+    // One block at a time: a block is already `BLOCK` results.
+    let make = |one: &[Vec<&[Triaged]>], out: &mut Vec<u8>| {
+        out.clear();
+        one.iter().flatten().try_for_each(|part| lines(part, out))
+    };
+    crate::cores::in_order(&blocks, 1, make, |text: &mut Vec<u8>| {
         // The array's first member has no comma before it.
         written = w.write_all(&text[usize::from(first)..]);
         first = false;
@@ -44,10 +48,9 @@ fn write_results(results: &Results, w: &mut dyn Write) -> io::Result<()> {
     written
 }
 
-/// `,\n    {...}` per result (the first result of the report without the comma), into `out`
-/// (cleared first).
+/// `,\n    {...}` per result (the first result of the report without the comma), added to
+/// `out`.
 fn lines(block: &[Triaged], out: &mut Vec<u8>) -> io::Result<()> {
-    out.clear();
     for (i, r) in block.iter().enumerate() {
         // The texts of a result are scattered over the heap, and waiting for them was most of
         // writing a large report (perf): ask for those of the results ahead.
@@ -295,21 +298,27 @@ mod tests {
             17 * BLOCK + 5,
         ] {
             let mut report = demo.clone();
-            // In parts of uneven sizes, empty ones too, as a scan makes them (a part per rule
-            // and region): blocks never span two parts, and the commas come out right.
             let all: Vec<Triaged> = demo.results.iter().cycle().take(n).cloned().collect();
-            let mut parts = vec![Vec::new()];
-            for (i, r) in all.into_iter().enumerate() {
-                if i % 7 == 3 || i % (BLOCK + 5) == 0 {
-                    parts.push(Vec::new());
-                }
-                parts.last_mut().expect("one part at least").push(r);
-            }
-            report.results = Results::from_parts(parts);
+            report.results = Results::from(all.clone());
             let text = render(&report);
             let read: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
             assert_eq!(read, serde_json::to_value(&report).unwrap(), "{n} results");
             assert_eq!(text.lines().filter(|l| l.starts_with("    {")).count(), n);
+            // In parts as a scan makes them (a part per rule and region): runs of tiny parts,
+            // empty ones, and parts longer than a block; the same bytes.
+            let mut parts = vec![Vec::new()];
+            for (i, r) in all.into_iter().enumerate() {
+                let tiny = i < 3 * BLOCK && i % 7 == 3;
+                if tiny || i % (BLOCK + BLOCK / 2 + 5) == 0 {
+                    parts.push(Vec::new());
+                    if i % 2 == 0 {
+                        parts.push(Vec::new());
+                    }
+                }
+                parts.last_mut().expect("one part at least").push(r);
+            }
+            report.results = Results::from_parts(parts);
+            assert_eq!(render(&report), text, "{n} results in parts");
             assert!(text.ends_with("}\n"));
         }
     }

@@ -241,7 +241,7 @@ impl<'a> Alert<'a> {
         Some((&self.first.place.region, arn))
     }
 
-    /// Every member shares the first's rule, account and region (the group key).
+    /// Every member shares the first's rule, account and region.
     fn rule_id(&self) -> &'a str {
         &self.first.rule.id
     }
@@ -317,8 +317,8 @@ fn rule_alerts<'a>(runs: &[&'a [Triaged]], account: &str) -> Vec<Vec<Alert<'a>>>
             continue;
         };
         // Results come by region and resource, so a group's members follow each other: the
-        // last group is tried first, then a hash map (a search of an ordered map per member,
-        // and a text search per ARN below, were a quarter of grouping, perf).
+        // last group is tried first, then a hash map (a search of an ordered map per member
+        // was a quarter of grouping, perf).
         let at = match groups.last() {
             Some(last) if last.group_key() == Some(key) => Some(groups.len() - 1),
             _ => group_at.get(&key).copied(),
@@ -1065,6 +1065,140 @@ impl Serialize for RunResults<'_, '_> {
     }
 }
 
+/// The SARIF results as serde-sarif's types wrote them, before they were written field by
+/// field: the reference the hand-written results are held to.
+#[cfg(test)]
+mod serde_sarif_reference {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+    use serde_sarif::sarif::{
+        ArtifactLocation, Location, LogicalLocation, PhysicalLocation, Region,
+        Result as SarifResult,
+    };
+
+    use super::{bag, level, text, Alert, MAX_RELATED_LOCATIONS};
+    use crate::triage::{BaselineState, Triaged};
+
+    fn location(uri: &str, arn: &str, label: &str) -> Location {
+        Location {
+            physical_location: Some(PhysicalLocation {
+                artifact_location: Some(ArtifactLocation {
+                    uri: Some(uri.to_string()),
+                    ..Default::default()
+                }),
+                region: Some(Region {
+                    start_line: Some(1),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            logical_locations: Some(vec![LogicalLocation {
+                fully_qualified_name: Some(arn.to_string()),
+                name: Some(label.to_string()),
+                kind: Some("resource".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }
+    }
+
+    /// The first sentence of a result message is shown alone where space is short, so the
+    /// resource goes first.
+    /// `rule_index` is `None` for a rule this build does not know (a converted older report).
+    pub(super) fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
+        let first = alert.first;
+        let mut props = BTreeMap::new();
+        props.insert("severity".into(), json!(alert.severity));
+        props.insert("account".into(), json!(alert.first.place.account_id));
+        props.insert("region".into(), json!(alert.first.place.region));
+        let (message, location, related) = match alert.parent {
+            None => {
+                props.insert("evidence".into(), json!(first.evidence));
+                let message = format!(
+                    "{}: {}.",
+                    first.resource.label,
+                    first.message.trim_end_matches('.')
+                );
+                let loc = location(
+                    &first.resource.path,
+                    &first.resource.arn,
+                    &first.resource.label,
+                );
+                (message, loc, None)
+            }
+            Some((arn, path, label)) => {
+                let short = |f: &Triaged| {
+                    f.resource
+                        .label
+                        .strip_prefix(label)
+                        .map_or(f.resource.label.as_str(), str::trim)
+                        .to_string()
+                };
+                let named: Vec<String> = alert.members().take(5).map(short).collect();
+                let more = alert.len().saturating_sub(named.len());
+                let n = alert.len();
+                let kind = match (first.resource.arn.contains("/routes/"), n) {
+                    (true, 1) => "route fails",
+                    (true, _) => "routes fail",
+                    (false, 1) => "method fails",
+                    (false, _) => "methods fail",
+                };
+                let message = format!(
+                    "{label}: {n} {kind} this check ({}{}). {}.",
+                    named.join(", "),
+                    if more > 0 {
+                        format!(", and {more} more")
+                    } else {
+                        String::new()
+                    },
+                    first.message.trim_end_matches('.')
+                );
+                props.insert("failing".into(), json!(alert.len()));
+                let related: Vec<Location> = alert
+                    .members()
+                    .take(MAX_RELATED_LOCATIONS)
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let mut l = location(&f.resource.path, &f.resource.arn, &f.resource.label);
+                        l.id = Some(i as i64);
+                        l.message = Some(text(f.message.clone()));
+                        l
+                    })
+                    .collect();
+                (message, location(path, arn, label), Some(related))
+            }
+        };
+        if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
+            // Not evaluated in this scan: kept from the baseline so that its alert stays open.
+            props.insert("carriedForward".into(), json!(c));
+        }
+        let mut fingerprints = BTreeMap::new();
+        fingerprints.insert("primaryLocationLineHash".to_string(), alert.fingerprint());
+        let mut r = SarifResult::builder()
+            .rule_id(alert.rule_id().to_string())
+            .level(level(alert.severity))
+            .message(text(message))
+            .locations(vec![location])
+            .partial_fingerprints(fingerprints)
+            .properties(bag(None, props))
+            .build();
+        r.related_locations = related;
+        r.rule_index = rule_index.map(|i| i as i64);
+        // Only set when the scan was compared with a baseline: an alert is new when any of its
+        // members is.
+        let states: Vec<BaselineState> = alert.members().filter_map(|f| f.baseline).collect();
+        if !states.is_empty() {
+            r.baseline_state = Some(if states.contains(&BaselineState::New) {
+                json!("new")
+            } else {
+                json!("unchanged")
+            });
+        }
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// A writer that fails part way (a closed pipe) ends the file with its error, whether it
@@ -1213,5 +1347,119 @@ mod tests {
         ] {
             assert_eq!(parent_parts(arn, path, "label"), None, "{arn}");
         }
+    }
+
+    /// Every kind of alert is written as serde-sarif's types wrote it, byte for byte: single
+    /// resources, groups of methods and of routes, more members than are named or related,
+    /// baseline states new, unchanged and mixed, carried forward, and an unknown rule.
+    #[test]
+    fn results_are_written_as_serde_sarif_wrote_them() {
+        use super::{parent_of, Alert, AlertResult, MAX_RELATED_LOCATIONS};
+        use crate::rules::{ResourceRef, Severity, Status};
+        use crate::triage::{BaselineState, CarriedForward, Triaged};
+        let text = include_str!("../../reports/examples/demo.json");
+        let report: super::ScanReport = serde_json::from_str(text).unwrap();
+        let all = report.results.into_vec();
+        fn alert(members: &[Triaged]) -> Alert<'_> {
+            Alert {
+                severity: members.iter().map(|f| f.severity).max().unwrap(),
+                parent: parent_of(&members[0]),
+                first: &members[0],
+                others: members[1..].iter().collect(),
+            }
+        }
+        // `n` members of the API `api`: methods, or routes.
+        let members = |n: usize, routes: bool, template: &Triaged| -> Vec<Triaged> {
+            (0..n)
+                .map(|i| {
+                    let mut f = template.clone();
+                    let mut id = (*f.finding.resource).clone();
+                    let (kind, member) = if routes {
+                        ("apis/api9", format!("routes/r{i}"))
+                    } else {
+                        ("restapis/api9", format!("resources/res{i}/methods/GET"))
+                    };
+                    id.arn = format!("arn:aws:apigateway:us-east-1::/{kind}/{member}");
+                    id.path = format!("aws/123456789012/us-east-1/apigateway/{kind}/{member}");
+                    id.label = format!("shop \"api\" (api9) GET /item/{i}");
+                    f.finding.resource = ResourceRef::new(id);
+                    f.finding.status = Status::Fail;
+                    f.finding.severity = if i == 3 {
+                        Severity::High
+                    } else {
+                        Severity::Low
+                    };
+                    f.finding.message = format!("member {i} fails.");
+                    f.baseline = Some(if i % 2 == 0 {
+                        BaselineState::Unchanged
+                    } else {
+                        BaselineState::New
+                    });
+                    f
+                })
+                .collect()
+        };
+        let template = all.iter().find(|f| f.status == Status::Fail).unwrap();
+        let mut cases: Vec<Vec<Triaged>> = (all.iter())
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| vec![f.clone()])
+            .collect();
+        cases.push(members(1, false, template));
+        cases.push(members(7, false, template));
+        cases.push(members(2, true, template));
+        cases.push(members(MAX_RELATED_LOCATIONS + 3, true, template));
+        let mut unchanged = members(4, false, template);
+        for f in &mut unchanged {
+            f.baseline = Some(BaselineState::Unchanged);
+        }
+        unchanged[2].carried_forward = Some(Box::new(CarriedForward {
+            scanned_at: Some("2026-11-20T06:00:00Z".into()),
+            because: "not evaluated: \"GetResources\" was denied".into(),
+        }));
+        cases.push(unchanged);
+        let mut carried = template.clone();
+        carried.carried_forward = unchanged_carried();
+        carried.baseline = Some(BaselineState::New);
+        cases.push(vec![carried]);
+        let mut seen = String::new();
+        for case in &cases {
+            let a = alert(case);
+            for rule_index in [Some(3), None] {
+                let written = serde_json::to_string(&AlertResult {
+                    alert: &a,
+                    rule_index,
+                });
+                let reference =
+                    serde_json::to_string(&super::serde_sarif_reference::result(&a, rule_index));
+                let written = written.unwrap();
+                assert_eq!(written, reference.unwrap());
+                seen.push_str(&written);
+            }
+        }
+        // The cases reach what they are meant to.
+        for part in [
+            "\"evidence\":",
+            "1 method fails",
+            "7 methods fail",
+            "2 routes fail",
+            ", and 998 more",
+            "\"baselineState\":\"new\"",
+            "\"baselineState\":\"unchanged\"",
+            "\"carriedForward\":",
+            "\"ruleIndex\":3",
+        ] {
+            assert!(seen.contains(part), "{part}");
+        }
+        let related = format!("\"id\":{}", MAX_RELATED_LOCATIONS - 1);
+        assert!(
+            seen.contains(&related) && !seen.contains(&format!("\"id\":{MAX_RELATED_LOCATIONS}"))
+        );
+    }
+
+    fn unchanged_carried() -> Option<Box<crate::triage::CarriedForward>> {
+        Some(Box::new(crate::triage::CarriedForward {
+            scanned_at: None,
+            because: "account 123456789012 could not be scanned".into(),
+        }))
     }
 }

@@ -51,11 +51,14 @@ impl Message for &String {
     }
 }
 
+/// Spare vectors with room for more findings than this are not kept.
+const SPARE_MAX: usize = 1 << 16;
+
 thread_local! {
     /// The findings vector of this thread's last emitter, emptied, kept for the next one: a
     /// rule's findings grow one vector by reallocation, and copying and faulting in each larger
-    /// one was 2% of a large scan (perf). It holds as many findings as the largest rule in one
-    /// region made on this thread.
+    /// one was 2% of a large scan (perf). It has room for as many findings as the largest rule
+    /// in one region made on this thread, up to `SPARE_MAX` (6 MB).
     static SPARE: std::cell::RefCell<Vec<Finding>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -139,13 +142,9 @@ impl Emitter {
         f
     }
 
-    /// The findings, by resource, their evidence sealed.
-    pub fn into_findings(self) -> Vec<Finding> {
-        self.into_findings_as()
-    }
-
-    /// [`Emitter::into_findings`], each made a `T` as it is copied out.
-    pub fn into_findings_as<T: From<Finding>>(mut self) -> Vec<T> {
+    /// The findings, by resource, their evidence sealed, each made a `T` (a `Finding`, or a
+    /// finding wrapped for triage) as it is copied out.
+    pub fn into_findings<T: From<Finding>>(mut self) -> Vec<T> {
         let mut texts = Texts::default();
         for f in &mut self.findings {
             f.evidence.seal_sharing(&mut texts);
@@ -153,7 +152,9 @@ impl Emitter {
         sort_by_text(&mut self.findings, |f| &f.resource.arn);
         // At their exact size; the grown vector goes back for the next emitter.
         let out = self.findings.drain(..).map(T::from).collect();
-        SPARE.set(std::mem::take(&mut self.findings));
+        if self.findings.capacity() <= SPARE_MAX {
+            SPARE.set(std::mem::take(&mut self.findings));
+        }
         out
     }
 }
@@ -233,7 +234,7 @@ pub fn evaluate_each<T: From<Finding>, R: Send>(
         let ctx = RegionContext::sharing(account, region, params, Some(cache));
         let mut out = Emitter::new(&rule.meta, info.clone(), place.clone());
         (rule.def.check)(&ctx, &mut out);
-        finish(out.into_findings_as())
+        finish(out.into_findings())
     });
     // The helpers' spare vectors went with their threads; this thread's goes now.
     drop(SPARE.take());

@@ -8,7 +8,7 @@ use super::Triaged;
 /// region on whichever core is free, and hands them over as they are. Joining them into one
 /// vector was a serial stretch between evaluating and writing, most of it spent faulting in
 /// 30 MB of fresh memory for 250,000 results (perf); writers read the parts in order instead.
-/// Only what needs one contiguous list (sorting carried-forward results into place) joins them.
+/// Only what needs one vector (sorting carried-forward results into place) joins them.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
     /// Never an empty part.
@@ -39,11 +39,27 @@ impl Results {
         self.parts.iter_mut().flatten()
     }
 
-    /// The results in order, as slices of at most `n` (at least 1) that never span two parts.
-    pub fn blocks(&self, n: usize) -> Vec<&[Triaged]> {
-        (self.parts.iter())
-            .flat_map(|part| part.chunks(n.max(1)))
-            .collect()
+    /// The results in order, in blocks of `n` (at least 1; the last may hold fewer), each the
+    /// slices of the parts it spans: an organization's parts are mostly a few results each,
+    /// and a block per part would hand writers thousands of tiny blocks.
+    pub fn blocks(&self, n: usize) -> Vec<Vec<&[Triaged]>> {
+        let n = n.max(1);
+        let mut blocks: Vec<Vec<&[Triaged]>> = Vec::new();
+        let mut room = 0;
+        for part in &self.parts {
+            let mut rest = &part[..];
+            while !rest.is_empty() {
+                if room == 0 {
+                    blocks.push(Vec::new());
+                    room = n;
+                }
+                let (taken, tail) = rest.split_at(rest.len().min(room));
+                blocks.last_mut().expect("pushed above").push(taken);
+                room -= taken.len();
+                rest = tail;
+            }
+        }
+        blocks
     }
 
     /// The results in order, as runs of consecutive results that `same` holds for pairwise; a
@@ -55,28 +71,19 @@ impl Results {
         (self.parts.iter()).flat_map(move |part| part.chunk_by(same.clone()))
     }
 
-    /// The results as one vector, joined first if they are in several parts.
-    pub fn contiguous(&mut self) -> &mut Vec<Triaged> {
-        if self.parts.len() != 1 {
-            let joined: Vec<Triaged> = std::mem::take(&mut self.parts)
-                .into_iter()
-                .flatten()
-                .collect();
-            self.parts = vec![joined];
-        }
-        &mut self.parts[0]
-    }
-
-    /// Done with [`Results::contiguous`]: its length may have changed.
-    pub fn recount(&mut self) {
-        self.parts.retain(|p| !p.is_empty());
-        self.len = self.parts.iter().map(Vec::len).sum();
+    /// `edit` on the results as one vector (joined first if they are in several parts), for
+    /// what needs them in one place (sorting results in); they are counted again after.
+    pub fn edit<R>(&mut self, edit: impl FnOnce(&mut Vec<Triaged>) -> R) -> R {
+        let mut all = std::mem::take(self).into_vec();
+        let done = edit(&mut all);
+        *self = Results::from(all);
+        done
     }
 
     pub fn into_vec(self) -> Vec<Triaged> {
         let mut parts = self.parts;
-        if parts.len() == 1 {
-            return parts.pop().expect("one part");
+        if parts.len() <= 1 {
+            return parts.pop().unwrap_or_default();
         }
         parts.into_iter().flatten().collect()
     }
@@ -145,8 +152,19 @@ mod tests {
         assert_eq!(texts(results.iter()), texts(&all));
         assert_eq!(texts(results.iter().rev()), texts(all.iter().rev()));
         let blocks = results.blocks(4);
-        assert!(blocks.iter().all(|b| !b.is_empty() && b.len() <= 4));
-        assert_eq!(texts(blocks.iter().flat_map(|b| b.iter())), texts(&all));
+        let sizes: Vec<usize> = (blocks.iter())
+            .map(|b| b.iter().map(|s| s.len()).sum())
+            .collect();
+        assert!(
+            sizes[..sizes.len() - 1].iter().all(|&n| n == 4),
+            "{sizes:?}"
+        );
+        assert!((1..=4).contains(sizes.last().unwrap()));
+        assert!(blocks.iter().flatten().all(|s| !s.is_empty()));
+        assert_eq!(
+            texts(blocks.iter().flatten().flat_map(|s| s.iter())),
+            texts(&all)
+        );
         let runs: Vec<&[Triaged]> = results.runs(|a, b| a.rule.id == b.rule.id).collect();
         assert_eq!(texts(runs.iter().flat_map(|r| r.iter())), texts(&all));
         assert!(runs
@@ -157,9 +175,15 @@ mod tests {
             serde_json::to_string(&all).unwrap()
         );
         // Joined for sorting, and counted again after a change of length.
-        results.contiguous().truncate(5);
-        results.recount();
-        assert_eq!(results.len(), 5);
+        let cut = results.edit(|all| {
+            all.truncate(5);
+            all.len()
+        });
+        assert_eq!((cut, results.len()), (5, 5));
+        let mut emptied = results.clone();
+        emptied.edit(Vec::clear);
+        assert!(emptied.is_empty() && emptied.blocks(4).is_empty());
+        assert_eq!(Results::default().into_vec().len(), 0);
         assert_eq!(texts(&results.into_vec()), texts(&all[..5]));
     }
 }
