@@ -1078,7 +1078,7 @@ mod serde_sarif_reference {
     };
 
     use super::{bag, level, text, Alert, MAX_RELATED_LOCATIONS};
-    use crate::triage::{BaselineState, Triaged};
+    use crate::triage::BaselineState;
 
     fn location(uri: &str, arn: &str, label: &str) -> Location {
         Location {
@@ -1103,57 +1103,27 @@ mod serde_sarif_reference {
         }
     }
 
-    /// The first sentence of a result message is shown alone where space is short, so the
-    /// resource goes first.
     /// `rule_index` is `None` for a rule this build does not know (a converted older report).
+    /// The message's wording is the writer's own (`AlertResult::message`): what is held to
+    /// the reference is the result's shape, every key and value around it.
     pub(super) fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
         let first = alert.first;
+        let message = super::AlertResult { alert, rule_index }.message();
         let mut props = BTreeMap::new();
         props.insert("severity".into(), json!(alert.severity));
         props.insert("account".into(), json!(alert.first.place.account_id));
         props.insert("region".into(), json!(alert.first.place.region));
-        let (message, location, related) = match alert.parent {
+        let (location, related) = match alert.parent {
             None => {
                 props.insert("evidence".into(), json!(first.evidence));
-                let message = format!(
-                    "{}: {}.",
-                    first.resource.label,
-                    first.message.trim_end_matches('.')
-                );
                 let loc = location(
                     &first.resource.path,
                     &first.resource.arn,
                     &first.resource.label,
                 );
-                (message, loc, None)
+                (loc, None)
             }
             Some((arn, path, label)) => {
-                let short = |f: &Triaged| {
-                    f.resource
-                        .label
-                        .strip_prefix(label)
-                        .map_or(f.resource.label.as_str(), str::trim)
-                        .to_string()
-                };
-                let named: Vec<String> = alert.members().take(5).map(short).collect();
-                let more = alert.len().saturating_sub(named.len());
-                let n = alert.len();
-                let kind = match (first.resource.arn.contains("/routes/"), n) {
-                    (true, 1) => "route fails",
-                    (true, _) => "routes fail",
-                    (false, 1) => "method fails",
-                    (false, _) => "methods fail",
-                };
-                let message = format!(
-                    "{label}: {n} {kind} this check ({}{}). {}.",
-                    named.join(", "),
-                    if more > 0 {
-                        format!(", and {more} more")
-                    } else {
-                        String::new()
-                    },
-                    first.message.trim_end_matches('.')
-                );
                 props.insert("failing".into(), json!(alert.len()));
                 let related: Vec<Location> = alert
                     .members()
@@ -1166,7 +1136,7 @@ mod serde_sarif_reference {
                         l
                     })
                     .collect();
-                (message, location(path, arn, label), Some(related))
+                (location(path, arn, label), Some(related))
             }
         };
         if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
