@@ -139,7 +139,7 @@ pub fn run(snapshot: &OrgSnapshot, source: Source, settings: &ScanSettings) -> S
         .map(|r| r.def.id.to_string())
         .collect();
     // Each rule's findings in each region are a part of the report's results as they are.
-    let parts = rules::evaluate_each(snapshot, selection, &settings.params, |found| found);
+    let parts = rules::evaluate_each(snapshot, selection, &settings.params);
     let findings = Results::from_parts(parts);
     let (source, snapshot_name) = match source {
         Source::Demo => ("demo", None),

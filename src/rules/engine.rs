@@ -181,7 +181,7 @@ pub fn evaluate(
     selection: &Selection,
     params: &RuleParams,
 ) -> Vec<Finding> {
-    evaluate_each(snapshot, selection, params, |f: Vec<Finding>| f)
+    evaluate_each::<Finding>(snapshot, selection, params)
         .into_iter()
         .flatten()
         .collect()
@@ -192,15 +192,14 @@ pub fn evaluate(
 ///
 /// A rule in a region is the unit of work, not a rule in all regions: rules differ a hundred
 /// times in cost, and with whole rules the last of them left one core idle at the end of the
-/// rules phase (perf); in an organization a rule over every account is a long unit. `finish`
-/// lets a caller work on the findings where they are made rather than on one core afterwards;
-/// they come to it as `T`s (a finding wrapped for triage, say) without a copy of their own.
-pub fn evaluate_each<T: From<Finding>, R: Send>(
+/// rules phase (perf); in an organization a rule over every account is a long unit. Each
+/// unit's findings come back as `T`s (a finding wrapped for triage, say), made as they leave
+/// their emitter on the core that found them, without a copy of their own.
+pub fn evaluate_each<T: From<Finding> + Send>(
     snapshot: &OrgSnapshot,
     selection: &Selection,
     params: &RuleParams,
-    finish: impl Fn(Vec<T>) -> R + Sync,
-) -> Vec<R> {
+) -> Vec<Vec<T>> {
     let mut rules: Vec<(&LoadedRule, Arc<RuleInfo>)> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
@@ -234,7 +233,7 @@ pub fn evaluate_each<T: From<Finding>, R: Send>(
         let ctx = RegionContext::sharing(account, region, params, Some(cache));
         let mut out = Emitter::new(&rule.meta, info.clone(), place.clone());
         (rule.def.check)(&ctx, &mut out);
-        finish(out.into_findings())
+        out.into_findings()
     });
     // The helpers' spare vectors went with their threads; this thread's goes now.
     drop(SPARE.take());
@@ -321,11 +320,9 @@ mod tests {
         let text = include_str!("../../fixtures/org/two-accounts.json");
         let snapshot = crate::model::parse_snapshot(text, "two-accounts").unwrap();
         let params = Default::default();
-        let units = evaluate_each(
-            &snapshot,
-            &Default::default(),
-            &params,
-            |found: Vec<super::Finding>| {
+        let found = evaluate_each::<super::Finding>(&snapshot, &Default::default(), &params);
+        let units: Vec<Option<(String, String, String)>> = (found.iter())
+            .map(|found| {
                 let first = found.first().map(|f| {
                     (
                         f.rule.id.to_string(),
@@ -341,8 +338,8 @@ mod tests {
                 )) == first));
                 assert!(found.is_sorted_by(|a, b| a.resource.arn <= b.resource.arn));
                 first
-            },
-        );
+            })
+            .collect();
         let rules = super::registry::rules().len();
         assert_eq!(units.len(), rules * 3);
         let places: Vec<(&str, &str)> = vec![
