@@ -280,7 +280,7 @@ fn alerts<'a>(report: &'a ScanReport, account: &str) -> Vec<Alert<'a>> {
     // stretch in which the other core waited (perf). Results come by rule, so a rule's are
     // usually one run; a report in any other order still groups right, only in more runs.
     let mut runs_of: BTreeMap<&str, Vec<&[Triaged]>> = BTreeMap::new();
-    for run in report.results.runs(|a, b| a.rule.id == b.rule.id) {
+    for run in report.results.runs(|a, b| a.same_rule(b)) {
         runs_of.entry(&run[0].rule.id).or_default().push(run);
     }
     let rules: Vec<Vec<&[Triaged]>> = runs_of.into_values().collect();
@@ -554,7 +554,7 @@ pub fn accounts(report: &ScanReport) -> Vec<String> {
     // Results come by rule and account, so each run of one account is added once (a set
     // insert per result was a serial stretch of every SARIF write, perf).
     let mut all: BTreeSet<&str> = (report.results)
-        .runs(|a, b| a.place.account_id == b.place.account_id)
+        .runs(|a, b| a.same_account(b))
         .map(|run| &*run[0].place.account_id)
         .collect();
     all.extend(
@@ -672,26 +672,31 @@ pub fn write(
     if let Some(why) = too_many_runs(accounts.len()) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
     }
-    let compressed = Rc::new(Cell::new(0u64));
+    let meter = Rc::new(Meter {
+        streamed: Cell::new(0),
+        blocks: Cell::new(0),
+        streaming: Cell::new(true),
+    });
     let mut tee = Tee {
-        out: w,
-        gz: flate2::write::GzEncoder::new(Counter(compressed.clone()), flate2::Compression::fast()),
+        out: io::BufWriter::new(w),
+        gz: io::BufWriter::new(flate2::write::GzEncoder::new(
+            Counter(meter.clone()),
+            flate2::Compression::fast(),
+        )),
+        meter: meter.clone(),
     };
     let doc = Document {
         report,
         accounts,
         category,
-        compressed,
+        meter,
         cuts: std::cell::RefCell::new(Vec::new()),
     };
-    {
-        let mut buffered = io::BufWriter::new(&mut tee);
-        serde_json::to_writer_pretty(&mut buffered, &doc).map_err(io::Error::from)?;
-        buffered.write_all(b"\n")?;
-        buffered.flush()?;
-    }
-    tee.gz.finish()?;
-    let total = doc.compressed.get();
+    serde_json::to_writer_pretty(&mut tee, &doc).map_err(io::Error::from)?;
+    tee.write_all(b"\n")?;
+    tee.out.flush()?;
+    tee.gz.into_inner().map_err(|e| e.into_error())?.finish()?;
+    let total = doc.meter.compressed();
     if total > MAX_GZIPPED_BYTES {
         // The shares leave room for everything measured; this is the guard, not the plan.
         return Err(io::Error::other(format!(
@@ -714,18 +719,23 @@ pub fn render(report: &ScanReport, category: Option<&str>) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes to the real output and, compressed, to a byte counter. The fastest level: it
-/// compresses less than an uploader would, so the measure errs on the safe side, at a fifth of
-/// the cost (gzip at the default level was a sixth of writing SARIF for 10,000 APIs).
+/// Writes to the real output and, while the meter is streaming, compressed to a byte counter.
+/// The fastest level: it compresses less than an uploader would, so the measure errs on the
+/// safe side, at a fifth of the cost (gzip at the default level was a sixth of writing SARIF
+/// for 10,000 APIs). The serializer writes here directly, so what is metered is exactly what
+/// was written while the meter streamed.
 struct Tee<'w> {
-    out: &'w mut dyn Write,
-    gz: flate2::write::GzEncoder<Counter>,
+    out: io::BufWriter<&'w mut dyn Write>,
+    gz: io::BufWriter<flate2::write::GzEncoder<Counter>>,
+    meter: Rc<Meter>,
 }
 
 impl Write for Tee<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.out.write_all(buf)?;
-        self.gz.write_all(buf)?;
+        if self.meter.streaming.get() {
+            self.gz.write_all(buf)?;
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -733,11 +743,32 @@ impl Write for Tee<'_> {
     }
 }
 
-struct Counter(Rc<Cell<u64>>);
+/// The file's size gzipped, as far as it is written: what the file's compressor put out for
+/// the text it streamed, plus the blocks of results that were compressed on their own, on the
+/// cores that made them (compressing every result on the writing thread kept the other core
+/// idle, perf). A file gzipped in parts, the parts concatenated, is a valid gzip file (as pigz
+/// writes them), so the sum measures a real gzip of the whole; each part is large against
+/// deflate's 32 KB window, so it compresses about as well as the whole would.
+struct Meter {
+    streamed: Cell<u64>,
+    blocks: Cell<u64>,
+    /// Off while a block measured on its own is written.
+    streaming: Cell<bool>,
+}
+
+impl Meter {
+    /// Lags by what the compressor and its buffer still hold.
+    fn compressed(&self) -> u64 {
+        self.streamed.get() + self.blocks.get()
+    }
+}
+
+struct Counter(Rc<Meter>);
 
 impl Write for Counter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.set(self.0.get() + buf.len() as u64);
+        let streamed = &self.0.streamed;
+        streamed.set(streamed.get() + buf.len() as u64);
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -751,8 +782,7 @@ struct Document<'a> {
     report: &'a ScanReport,
     accounts: &'a [String],
     category: Category<'a>,
-    /// Compressed bytes written so far (lags by what the compressor holds).
-    compressed: Rc<Cell<u64>>,
+    meter: Rc<Meter>,
     cuts: std::cell::RefCell<Vec<Cut>>,
 }
 
@@ -782,12 +812,9 @@ impl Serialize for Runs<'_, '_> {
         };
         let runs: Vec<AccountRun> = accounts
             .iter()
-            .map(|account| AccountRun {
-                doc,
-                account,
-                budget: 0,
-            })
-            .collect();
+            .map(|account| AccountRun::new(doc, account))
+            .collect::<serde_json::Result<_>>()
+            .map_err(serde::ser::Error::custom)?;
         // Every run's share of what the limit leaves after all runs' rules and notifications,
         // so a large account cannot crowd the critical alerts of the next one out of the file.
         let fixed: u64 = runs.iter().map(AccountRun::fixed_size).sum();
@@ -808,9 +835,26 @@ struct AccountRun<'d, 'a> {
     account: &'d str,
     /// Compressed bytes this run's results may take.
     budget: u64,
+    /// Built once: measured for the budget, then written.
+    head: Value,
+    /// The notifications but a cut's note, likewise.
+    notes: Vec<Notification>,
 }
 
-impl AccountRun<'_, '_> {
+impl<'d, 'a> AccountRun<'d, 'a> {
+    fn new(doc: &'d Document<'a>, account: &'d str) -> serde_json::Result<Self> {
+        let mut run = AccountRun {
+            doc,
+            account,
+            budget: 0,
+            head: Value::Null,
+            notes: Vec::new(),
+        };
+        run.head = serde_json::to_value(run.head(&run.rules()))?;
+        run.notes = run.notifications();
+        Ok(run)
+    }
+
     fn rules(&self) -> Vec<&'static LoadedRule> {
         self.doc
             .report
@@ -880,22 +924,19 @@ impl AccountRun<'_, '_> {
 
     /// Compressed size of everything in the run but its results and a cut's note.
     fn fixed_size(&self) -> u64 {
-        let rules = self.rules();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        let head = serde_json::to_writer_pretty(&mut gz, &self.head(&rules));
-        let notes = serde_json::to_writer_pretty(&mut gz, &self.notifications(None));
+        let head = serde_json::to_writer_pretty(&mut gz, &self.head);
+        let notes = serde_json::to_writer_pretty(&mut gz, &self.notes);
         match (head, notes, gz.finish()) {
             (Ok(()), Ok(()), Ok(v)) => v.len() as u64,
             _ => MAX_GZIPPED_BYTES,
         }
     }
 
-    fn notifications(&self, cut: Option<&Cut>) -> Vec<Notification> {
+    /// The unknowns, by rule and cause, and the collection errors.
+    fn notifications(&self) -> Vec<Notification> {
         let report = self.doc.report;
         let mut out = Vec::new();
-        if let Some(cut) = cut {
-            out.push(warning(format!("{}.", cut.describe())));
-        }
         // One notification per rule and cause: an account with thousands of unknowns would
         // otherwise spend the file's size on them.
         let mut unknown: BTreeMap<(&str, UnknownCause), Vec<&Triaged>> = BTreeMap::new();
@@ -960,10 +1001,9 @@ impl Serialize for AccountRun<'_, '_> {
             .enumerate()
             .map(|(i, r)| (r.def.id, i))
             .collect();
-        let head = serde_json::to_value(self.head(&rules)).map_err(serde::ser::Error::custom)?;
         let mut map = s.serialize_map(None)?;
-        if let Value::Object(fields) = head {
-            for (k, v) in &fields {
+        if let Value::Object(fields) = &self.head {
+            for (k, v) in fields {
                 map.serialize_entry(k, v)?;
             }
         }
@@ -975,7 +1015,7 @@ impl Serialize for AccountRun<'_, '_> {
                 budget: self.budget,
                 alerts: &alerts,
                 index: &index,
-                compressed: &self.doc.compressed,
+                meter: &self.doc.meter,
                 written: &written,
             },
         )?;
@@ -994,7 +1034,11 @@ impl Serialize for AccountRun<'_, '_> {
         });
         map.serialize_entry(
             "invocations",
-            &[invocation(self.notifications(cut.as_ref()))],
+            &[invocation(
+                (cut.iter().map(|cut| warning(format!("{}.", cut.describe()))))
+                    .chain(self.notes.iter().cloned())
+                    .collect(),
+            )],
         )?;
         if let Some(cut) = cut {
             self.doc.cuts.borrow_mut().push(cut);
@@ -1008,8 +1052,57 @@ struct RunResults<'r, 'a> {
     budget: u64,
     alerts: &'r [Alert<'a>],
     index: &'r BTreeMap<&'r str, usize>,
-    compressed: &'r Cell<u64>,
+    meter: &'r Meter,
     written: &'r Cell<usize>,
+}
+
+/// A block of results as compact text, with its size gzipped on its own.
+#[derive(Default)]
+struct ResultBlock {
+    texts: Vec<Box<serde_json::value::RawValue>>,
+    gzipped: u64,
+    gauge: Gauge,
+}
+
+/// What the pretty serializer writes between two results of a run.
+const BETWEEN_RESULTS: &[u8] = b",\n        ";
+
+/// Measures text gzipped on its own, at the file meter's level, as one gzip member: deflate's
+/// output and gzip's 18 bytes of header and trailer. One deflater, reset for each block.
+#[derive(Default)]
+struct Gauge {
+    deflate: Option<flate2::Compress>,
+    out: Vec<u8>,
+}
+
+impl Gauge {
+    fn gzipped<'t>(&mut self, pieces: impl Iterator<Item = &'t [u8]>) -> io::Result<u64> {
+        use flate2::{Compress, Compression, FlushCompress, Status};
+        let deflate = (self.deflate).get_or_insert_with(|| Compress::new(Compression::fast(), false));
+        deflate.reset();
+        self.out.resize(64 * 1024, 0);
+        let mut feed = |mut input: &[u8], flush: FlushCompress| -> io::Result<()> {
+            loop {
+                let before = deflate.total_in();
+                let status = deflate
+                    .compress(input, &mut self.out, flush)
+                    .map_err(io::Error::other)?;
+                input = &input[(deflate.total_in() - before) as usize..];
+                let done = match flush {
+                    FlushCompress::Finish => status == Status::StreamEnd,
+                    _ => input.is_empty(),
+                };
+                if done {
+                    return Ok(());
+                }
+            }
+        };
+        for piece in pieces {
+            feed(piece, FlushCompress::None)?;
+        }
+        feed(&[], FlushCompress::Finish)?;
+        Ok(deflate.total_out() + 18)
+    }
 }
 
 /// Results built and serialized per block on every core; the budget is then checked and
@@ -1019,7 +1112,8 @@ const BLOCK: usize = 512;
 impl Serialize for RunResults<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
-        let start = self.compressed.get();
+        let meter = self.meter;
+        let start = meter.compressed();
         let alerts = &self.alerts[..self.alerts.len().min(MAX_RESULTS_PER_RUN)];
         let index = self.index;
         let mut failed = None;
@@ -1028,33 +1122,44 @@ impl Serialize for RunResults<'_, '_> {
             BLOCK,
             // Each result once, as compact text: building them was most of writing a large run
             // and is independent per result (perf).
-            |block, texts: &mut Vec<Box<serde_json::value::RawValue>>| {
-                texts.clear();
+            |block, made: &mut ResultBlock| {
+                made.texts.clear();
                 for a in block {
                     let rule = index.get(a.rule_id()).copied();
-                    texts.push(serde_json::value::to_raw_value(&AlertResult {
+                    made.texts.push(serde_json::value::to_raw_value(&AlertResult {
                         alert: a,
                         rule_index: rule,
                     })?);
                 }
+                let written = (made.texts.iter())
+                    .flat_map(|t| [t.get().as_bytes(), BETWEEN_RESULTS]);
+                made.gzipped = made.gauge.gzipped(written).map_err(serde_json::Error::io)?;
                 Ok(())
             },
-            |texts| {
-                for text in texts.iter() {
+            |made| {
+                let used = || meter.compressed() - start + GZIP_MARGIN / 2;
+                // A block that fits whole is written unmetered and counted as measured; the
+                // block at the edge of the share is metered result by result.
+                let whole = used().saturating_add(made.gzipped) <= self.budget;
+                meter.streaming.set(!whole);
+                for text in &made.texts {
                     // Compressed, a result takes at most about its plain size: it fits if that
                     // much is left of the run's share after what the compressor may still hold.
                     let size = text.get().len() as u64;
-                    let used = self.compressed.get() - start + GZIP_MARGIN / 2;
-                    if used.saturating_add(size) > self.budget {
+                    if !whole && used().saturating_add(size) > self.budget {
                         return false;
                     }
                     if let Err(e) = seq.serialize_element(text) {
                         failed = Some(e);
-                        return false;
+                        break;
                     }
                     self.written.set(self.written.get() + 1);
                 }
-                true
+                meter.streaming.set(true);
+                if whole {
+                    meter.blocks.set(meter.blocks.get() + made.gzipped);
+                }
+                failed.is_none()
             },
         );
         made.map_err(serde::ser::Error::custom)?;

@@ -517,6 +517,17 @@ impl Finding {
         )
     }
 
+    /// Whether `other` is of the same rule; findings of one rule and region share its info,
+    /// so the pointers are compared before the ids (a pass over every result, perf).
+    pub fn same_rule(&self, other: &Finding) -> bool {
+        Arc::ptr_eq(&self.rule, &other.rule) || self.rule.id == other.rule.id
+    }
+
+    /// Whether `other` is of the same account, compared as [`Finding::same_rule`] compares.
+    pub fn same_account(&self, other: &Finding) -> bool {
+        Arc::ptr_eq(&self.place, &other.place) || self.place.account_id == other.place.account_id
+    }
+
     /// An unknown a failed call left undecided: a rescan with access can decide it, and until
     /// then it may hide an open alert. An unknown without a cause (from a report of an older
     /// version) counts, so a converted report errs on the side of withholding.
