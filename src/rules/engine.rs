@@ -69,6 +69,7 @@ pub struct Emitter {
     place: Arc<Place>,
     findings: Vec<Finding>,
     scratch: String,
+    texts: Texts,
 }
 
 impl Emitter {
@@ -80,6 +81,7 @@ impl Emitter {
             place,
             findings: SPARE.take(),
             scratch: String::new(),
+            texts: Texts::default(),
         }
     }
 
@@ -90,6 +92,11 @@ impl Emitter {
         message: impl Message,
     ) -> &mut Finding {
         let message = message.into_text(&mut self.scratch);
+        // The rule is done with the finding before: its evidence is sealed now, so the memory
+        // of its values is reused at once instead of held until the rule ends.
+        if let Some(last) = self.findings.last_mut() {
+            last.evidence.seal_sharing(&mut self.texts);
+        }
         let place = &*self.place;
         self.findings.push(Finding {
             rule: self.rule.clone(),
@@ -145,9 +152,9 @@ impl Emitter {
     /// The findings, by resource, their evidence sealed, each made a `T` (a `Finding`, or a
     /// finding wrapped for triage) as it is copied out.
     pub fn into_findings<T: From<Finding>>(mut self) -> Vec<T> {
-        let mut texts = Texts::default();
+        // Evidence added to a finding after the next one was made is sealed here too.
         for f in &mut self.findings {
-            f.evidence.seal_sharing(&mut texts);
+            f.evidence.seal_sharing(&mut self.texts);
         }
         sort_by_text(&mut self.findings, |f| &f.resource.arn);
         // At their exact size; the grown vector goes back for the next emitter.
