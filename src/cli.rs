@@ -1109,9 +1109,11 @@ fn write_sarif_per_account(
         name: out.sarif_category.as_deref(),
         per_account: true,
     };
+    let results = report::sarif::Prepared::of(report)?;
     for account in accounts {
         write_whole(&dir.join(format!("{account}.sarif")), |w| {
-            let cuts = report::sarif::write(report, std::slice::from_ref(&account), category, w)?;
+            let one = std::slice::from_ref(&account);
+            let cuts = report::sarif::write_from(&results, one, category, w)?;
             warn_cuts(&cuts);
             Ok(())
         })?;
