@@ -5,12 +5,15 @@
 #      each, over 4 regions);
 #   3. a replicated snapshot: the demo account's REST APIs copied until there are R (default
 #      10000; scripts/replicate_snapshot.py), next to Python's json.load of the same file in the
-#      same run, so the ratio (gwaudit's wall time / Python's) does not depend on the machine.
-# Prints wall time and peak RSS per output format for both large snapshots.
+#      same run, so the ratio (gwaudit's wall time / Python's) does not depend on the machine;
+#   4. an organization: O accounts (default 500) of the demo account's REST APIs copied to 20,
+#      written as JSON and as a SARIF file per account (--output-to sarif=DIR/), side by side.
+# Prints wall time and peak RSS per output format for the large snapshots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-5000}"
 R="${2:-10000}"
+O="${3:-500}"
 cargo build --release --quiet --bin gwaudit --example synth_snapshot
 BIN=target/release/gwaudit
 DIR="$(mktemp -d)"
@@ -19,6 +22,8 @@ SYNTH="$DIR/synth-$N.json"
 REPL="$DIR/replicated-$R.json"
 target/release/examples/synth_snapshot "$N" > "$SYNTH"
 python3 scripts/replicate_snapshot.py "$R" > "$REPL"
+ORG="$DIR/organization-$O.json"
+python3 scripts/replicate_snapshot.py 20 --accounts "$O" > "$ORG"
 
 # Prints "<wall seconds> <peak KB>" of one command, its output discarded. A command that fails
 # stops the benchmark: the time of an error exit is no measurement (the synthetic snapshot was
@@ -67,3 +72,18 @@ for snap in "$SYNTH" "$REPL"; do
     printf '%-10s %6s s  %8s KB peak RSS  (%s x Python json.load)\n' "$fmt" "$s" "$kb" "$ratio"
   done
 done
+
+# A file per account reads only its own results and shares the rules' description: writing
+# them all grows with the number of accounts as the JSON report does (each file repeats the
+# rules' description, about 430 KB), not with its square.
+echo
+echo "$(basename "$ORG"): $(du -h "$ORG" | cut -f1), $O accounts"
+m="$(best "$BIN" scan --snapshot "$ORG" --format json --fail-on none)"
+read -r json_s kb <<<"$m"
+printf '%-10s %6s s  %8s KB peak RSS\n' "json" "$json_s" "$kb"
+m="$(best "$BIN" scan --snapshot "$ORG" --output-to "sarif=$DIR/sarif/" --fail-on none \
+  --allow-incomplete-sarif)"
+read -r s kb <<<"$m"
+ratio=$(python3 -c "print(f'{$s / $json_s:.2f}')")
+printf '%-10s %6s s  %8s KB peak RSS  (%s x JSON; %s files)\n' "sarif=DIR/" "$s" "$kb" "$ratio" \
+  "$(find "$DIR/sarif" -name '*.sarif' | wc -l)"
