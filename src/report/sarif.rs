@@ -1132,17 +1132,21 @@ impl Gauge {
         self.out.resize(64 * 1024, 0);
         let mut feed = |mut input: &[u8], flush: FlushCompress| -> io::Result<()> {
             loop {
-                let before = deflate.total_in();
+                let (read, made) = (deflate.total_in(), deflate.total_out());
                 let status = deflate
                     .compress(input, &mut self.out, flush)
                     .map_err(io::Error::other)?;
-                input = &input[(deflate.total_in() - before) as usize..];
+                input = &input[(deflate.total_in() - read) as usize..];
                 let done = match flush {
                     FlushCompress::Finish => status == Status::StreamEnd,
                     _ => input.is_empty(),
                 };
                 if done {
                     return Ok(());
+                }
+                // The output has room for more, so a call that moves nothing never will.
+                if (deflate.total_in(), deflate.total_out()) == (read, made) {
+                    return Err(io::Error::other("the deflater made no progress"));
                 }
             }
         };
@@ -1326,6 +1330,52 @@ mod serde_sarif_reference {
 
 #[cfg(test)]
 mod tests {
+    /// A block's measure is the size of a gzip member of its text at the file meter's level: as
+    /// the file's own compressor measures the same text, within the bytes that where deflate
+    /// ends its blocks can change; the deflater is reset between blocks.
+    #[test]
+    fn a_block_measures_what_gzip_makes_of_its_text() {
+        use std::io::Write;
+        let gzip = |pieces: &[&[u8]]| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            for piece in pieces {
+                gz.write_all(piece).unwrap();
+            }
+            gz.finish().unwrap().len() as u64
+        };
+        let mut gauge = super::Gauge::default();
+        let repetitive = r#"{"ruleId":"GW101","message":{"text":"a method fails"}},"#.repeat(5000);
+        // Text that hardly compresses, longer than the gauge's output buffer.
+        let mut x = 1u64;
+        let noise: String = (0..200_000)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                char::from(b'a' + (x >> 59) as u8)
+            })
+            .collect();
+        let mut before = None;
+        for text in [&repetitive, &noise, &String::new(), &repetitive] {
+            for size in [usize::MAX, 777] {
+                let pieces: Vec<&[u8]> = text.as_bytes().chunks(size).collect();
+                let measured = gauge.gzipped(pieces.iter().copied()).unwrap();
+                let streamed = gzip(&pieces);
+                assert!(
+                    measured.abs_diff(streamed) <= 16 + streamed / 1000,
+                    "{} bytes in pieces of {size}: {measured} against {streamed}",
+                    text.len()
+                );
+            }
+            // The text measured again after others, and by a fresh gauge, measures the same.
+            let again = gauge.gzipped(std::iter::once(text.as_bytes())).unwrap();
+            let fresh = (super::Gauge::default())
+                .gzipped(std::iter::once(text.as_bytes()))
+                .unwrap();
+            assert_eq!(again, fresh, "{} bytes after {before:?}", text.len());
+            before = Some(text.len());
+        }
+        assert!(gzip(&[noise.as_bytes()]) > 100_000, "noise is noise");
+    }
+
     /// A writer that fails part way (a closed pipe) ends the file with its error, whether it
     /// fails in the head or among results made on several cores.
     #[test]
