@@ -1109,11 +1109,11 @@ fn write_sarif_per_account(
         name: out.sarif_category.as_deref(),
         per_account: true,
     };
-    let results = report::sarif::Prepared::of(report)?;
+    let prepared = report::sarif::Prepared::of(report)?;
     for account in accounts {
         write_whole(&dir.join(format!("{account}.sarif")), |w| {
             let one = std::slice::from_ref(&account);
-            let cuts = report::sarif::write_from(&results, one, category, w)?;
+            let cuts = report::sarif::write_from(&prepared, one, category, w)?;
             warn_cuts(&cuts);
             Ok(())
         })?;

@@ -731,12 +731,16 @@ pub fn write(
     category: Category,
     w: &mut dyn Write,
 ) -> io::Result<Vec<Cut>> {
+    // Before the rules' description is built for nothing.
+    if let Some(why) = too_many_runs(accounts.len()) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
+    }
     write_from(&Prepared::of(report)?, accounts, category, w)
 }
 
-/// [`write`], from the report's results already sorted by account: for a file per account.
+/// [`write`], from what every file of the report shares, prepared once: for a file per account.
 pub fn write_from(
-    results: &Prepared,
+    prepared: &Prepared,
     accounts: &[String],
     category: Category,
     w: &mut dyn Write,
@@ -746,7 +750,7 @@ pub fn write_from(
     }
     let meter = Rc::new(Meter {
         streamed: Cell::new(0),
-        blocks: Cell::new(0),
+        measured: Cell::new(0),
         streaming: Cell::new(true),
     });
     let mut tee = Tee {
@@ -758,8 +762,7 @@ pub fn write_from(
         meter: meter.clone(),
     };
     let doc = Document {
-        report: results.report,
-        results,
+        prepared,
         accounts,
         category,
         meter,
@@ -817,22 +820,27 @@ impl Write for Tee<'_> {
 }
 
 /// The file's size gzipped, as far as it is written: what the file's compressor put out for
-/// the text it streamed, plus the blocks of results that were compressed on their own, on the
-/// cores that made them (compressing every result on the writing thread kept the other core
-/// idle, perf). A file gzipped in parts, the parts concatenated, is a valid gzip file (as pigz
-/// writes them), so the sum measures a real gzip of the whole; each part is large against
-/// deflate's 32 KB window, so it compresses about as well as the whole would.
+/// the text it streamed, plus the parts measured on their own (blocks of results, compressed on
+/// the cores that made them, since compressing every result on the writing thread kept the
+/// other core idle, perf; and the rules' description, measured once for every run). Each is
+/// the size of a gzip member of its text, and gzip members concatenated are a valid gzip file
+/// (as pigz writes them). A part compresses without what came before it, never better than it
+/// would in the stream, so the sum errs on the large side of one gzip of the whole.
 struct Meter {
     streamed: Cell<u64>,
-    blocks: Cell<u64>,
-    /// Off while a block measured on its own is written.
+    measured: Cell<u64>,
+    /// Off while a part measured on its own is written.
     streaming: Cell<bool>,
 }
 
 impl Meter {
     /// Lags by what the compressor and its buffer still hold.
     fn compressed(&self) -> u64 {
-        self.streamed.get() + self.blocks.get()
+        self.streamed.get() + self.measured.get()
+    }
+
+    fn add_measured(&self, gzipped: u64) {
+        self.measured.set(self.measured.get() + gzipped);
     }
 }
 
@@ -852,8 +860,7 @@ impl Write for Counter {
 /// The document, serialized run by run and result by result: a large account's results are
 /// never held as SARIF objects all at once.
 struct Document<'a> {
-    report: &'a ScanReport,
-    results: &'a Prepared<'a>,
+    prepared: &'a Prepared<'a>,
     accounts: &'a [String],
     category: Category<'a>,
     meter: Rc<Meter>,
@@ -891,7 +898,8 @@ impl Serialize for Runs<'_, '_> {
             .map_err(serde::ser::Error::custom)?;
         // Every run's share of what the limit leaves after all runs' rules and notifications,
         // so a large account cannot crowd the critical alerts of the next one out of the file.
-        let fixed: u64 = runs.iter().map(AccountRun::fixed_size).sum();
+        let mut gauge = Gauge::default();
+        let fixed: u64 = (runs.iter()).map(|run| run.fixed_size(&mut gauge)).sum();
         let share = MAX_GZIPPED_BYTES
             .saturating_sub(GZIP_MARGIN + fixed + CUT_NOTE_ALLOWANCE * runs.len() as u64)
             / runs.len().max(1) as u64;
@@ -930,7 +938,7 @@ impl<'d, 'a> AccountRun<'d, 'a> {
     }
 
     fn regions(&self) -> Vec<String> {
-        let report = self.doc.report;
+        let report = self.doc.prepared.report;
         if let Some(a) = report
             .scan
             .accounts
@@ -939,7 +947,7 @@ impl<'d, 'a> AccountRun<'d, 'a> {
         {
             return a.regions.iter().map(|r| r.region.clone()).collect();
         }
-        let seen: BTreeSet<&str> = (self.doc.results.results(self.account))
+        let seen: BTreeSet<&str> = (self.doc.prepared.results(self.account))
             .map(|f| &*f.place.region)
             .collect();
         seen.into_iter().map(str::to_string).collect()
@@ -948,7 +956,7 @@ impl<'d, 'a> AccountRun<'d, 'a> {
     /// Everything before the results but the tool, which every run shares (`Prepared`); a
     /// run's members are written in name order, the tool last of these.
     fn head(&self) -> serde_json::Result<Value> {
-        let report = self.doc.report;
+        let report = self.doc.prepared.report;
         let properties = bag(
             None,
             BTreeMap::from([
@@ -971,21 +979,23 @@ impl<'d, 'a> AccountRun<'d, 'a> {
     }
 
     /// Compressed size of everything in the run but its results and a cut's note: the tool as
-    /// measured once, and the rest, a few hundred bytes, counted at its plain size (and a
-    /// gzip member's overhead), which bounds it compressed.
-    fn fixed_size(&self) -> u64 {
+    /// measured once, and the rest (the head and the notifications) measured with `gauge`.
+    fn fixed_size(&self, gauge: &mut Gauge) -> u64 {
         let rest = serde_json::to_vec_pretty(&(&self.head, &self.notes));
-        self.doc.results.tool_gzipped + rest.map_or(MAX_GZIPPED_BYTES, |v| v.len() as u64 + 64)
+        let rest = rest
+            .map_err(io::Error::from)
+            .and_then(|text| gauge.gzipped([&text[..]].into_iter()));
+        self.doc.prepared.tool_gzipped + rest.unwrap_or(MAX_GZIPPED_BYTES)
     }
 
     /// The unknowns, by rule and cause, and the collection errors.
     fn notifications(&self) -> Vec<Notification> {
-        let report = self.doc.report;
+        let report = self.doc.prepared.report;
         let mut out = Vec::new();
         // One notification per rule and cause: an account with thousands of unknowns would
         // otherwise spend the file's size on them.
         let mut unknown: BTreeMap<(&str, UnknownCause), Vec<&Triaged>> = BTreeMap::new();
-        for f in (self.doc.results.results(self.account)).filter(|f| f.status == Status::Unknown) {
+        for f in (self.doc.prepared.results(self.account)).filter(|f| f.status == Status::Unknown) {
             let cause = f.unknown_cause.unwrap_or(UnknownCause::NotCollected);
             unknown.entry((&f.rule.id, cause)).or_default().push(f);
         }
@@ -1036,13 +1046,15 @@ impl<'d, 'a> AccountRun<'d, 'a> {
 
 impl Serialize for AccountRun<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let shared = self.doc.results;
+        let shared = self.doc.prepared;
         let index: BTreeMap<&str, usize> = (shared.rules.iter())
             .enumerate()
             .map(|(i, r)| (r.def.id, i))
             .collect();
         let mut map = s.serialize_map(None)?;
         if let Value::Object(fields) = &self.head {
+            // A run's members go in name order, and the tool is written after these.
+            debug_assert!(fields.keys().all(|k| k.as_str() < "tool"), "{fields:?}");
             for (k, v) in fields {
                 map.serialize_entry(k, v)?;
             }
@@ -1053,8 +1065,8 @@ impl Serialize for AccountRun<'_, '_> {
         let tool = map.serialize_entry("tool", &shared.tool);
         meter.streaming.set(true);
         tool?;
-        meter.blocks.set(meter.blocks.get() + shared.tool_gzipped);
-        let alerts = alerts(self.doc.results.runs(self.account));
+        meter.add_measured(shared.tool_gzipped);
+        let alerts = alerts(self.doc.prepared.runs(self.account));
         let written = Cell::new(0);
         map.serialize_entry(
             "results",
@@ -1211,7 +1223,7 @@ impl Serialize for RunResults<'_, '_> {
                 }
                 meter.streaming.set(true);
                 if whole {
-                    meter.blocks.set(meter.blocks.get() + made.gzipped);
+                    meter.add_measured(made.gzipped);
                 }
                 failed.is_none()
             },
@@ -1330,20 +1342,22 @@ mod serde_sarif_reference {
 
 #[cfg(test)]
 mod tests {
-    /// A block's measure is the size of a gzip member of its text at the file meter's level: as
-    /// the file's own compressor measures the same text, within the bytes that where deflate
-    /// ends its blocks can change; the deflater is reset between blocks.
+    /// A block's measure is the size of a gzip member of its text at the file meter's level:
+    /// raw deflate and gzip's 18 bytes (an empty text is deflate's 2-byte empty block and
+    /// those), as the file's own compressor measures the same text within a few bytes (where
+    /// deflate ends its blocks depends on how the input is handed to it); and the deflater is
+    /// reset between blocks, so a text measures the same after others as with a fresh gauge.
     #[test]
     fn a_block_measures_what_gzip_makes_of_its_text() {
         use std::io::Write;
-        let gzip = |pieces: &[&[u8]]| {
+        let gzip = |text: &[u8]| {
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            for piece in pieces {
-                gz.write_all(piece).unwrap();
-            }
+            gz.write_all(text).unwrap();
             gz.finish().unwrap().len() as u64
         };
         let mut gauge = super::Gauge::default();
+        assert_eq!(gauge.gzipped(std::iter::empty()).unwrap(), 20);
+        assert_eq!(gzip(b""), 20);
         let repetitive = r#"{"ruleId":"GW101","message":{"text":"a method fails"}},"#.repeat(5000);
         // Text that hardly compresses, longer than the gauge's output buffer.
         let mut x = 1u64;
@@ -1353,27 +1367,27 @@ mod tests {
                 char::from(b'a' + (x >> 59) as u8)
             })
             .collect();
-        let mut before = None;
-        for text in [&repetitive, &noise, &String::new(), &repetitive] {
-            for size in [usize::MAX, 777] {
-                let pieces: Vec<&[u8]> = text.as_bytes().chunks(size).collect();
-                let measured = gauge.gzipped(pieces.iter().copied()).unwrap();
-                let streamed = gzip(&pieces);
-                assert!(
-                    measured.abs_diff(streamed) <= 16 + streamed / 1000,
-                    "{} bytes in pieces of {size}: {measured} against {streamed}",
-                    text.len()
-                );
-            }
-            // The text measured again after others, and by a fresh gauge, measures the same.
-            let again = gauge.gzipped(std::iter::once(text.as_bytes())).unwrap();
+        assert!(gzip(noise.as_bytes()) > 100_000, "noise is noise");
+        for text in [&repetitive, &noise, &repetitive] {
+            let streamed = gzip(text.as_bytes());
+            let measured = gauge.gzipped(std::iter::once(text.as_bytes())).unwrap();
+            assert!(
+                measured.abs_diff(streamed) <= 8,
+                "{} bytes: {measured} against {streamed}",
+                text.len()
+            );
+            // In pieces, as results and the text between them are handed over.
+            let pieces = text.as_bytes().chunks(777);
+            let in_pieces = gauge.gzipped(pieces).unwrap();
+            assert!(
+                in_pieces.abs_diff(streamed) <= 8,
+                "{in_pieces} against {streamed}"
+            );
             let fresh = (super::Gauge::default())
                 .gzipped(std::iter::once(text.as_bytes()))
                 .unwrap();
-            assert_eq!(again, fresh, "{} bytes after {before:?}", text.len());
-            before = Some(text.len());
+            assert_eq!(measured, fresh, "{} bytes, after other texts", text.len());
         }
-        assert!(gzip(&[noise.as_bytes()]) > 100_000, "noise is noise");
     }
 
     /// A writer that fails part way (a closed pipe) ends the file with its error, whether it

@@ -152,9 +152,9 @@ impl Emitter {
     /// The findings, by resource, their evidence sealed, each made a `T` (a `Finding`, or a
     /// finding wrapped for triage) as it is copied out.
     pub fn into_findings<T: From<Finding>>(mut self) -> Vec<T> {
-        // Evidence added to a finding after the next one was made is sealed here too.
-        for f in &mut self.findings {
-            f.evidence.seal_sharing(&mut self.texts);
+        // Only the last finding's evidence is still open.
+        if let Some(last) = self.findings.last_mut() {
+            last.evidence.seal_sharing(&mut self.texts);
         }
         sort_by_text(&mut self.findings, |f| &f.resource.arn);
         // At their exact size; the grown vector goes back for the next emitter.
