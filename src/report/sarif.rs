@@ -732,10 +732,15 @@ pub fn write(
     w: &mut dyn Write,
 ) -> io::Result<Vec<Cut>> {
     // Before the rules' description is built for nothing.
-    if let Some(why) = too_many_runs(accounts.len()) {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
-    }
+    fits_one_file(accounts)?;
     write_from(&Prepared::of(report)?, accounts, category, w)
+}
+
+fn fits_one_file(accounts: &[String]) -> io::Result<()> {
+    match too_many_runs(accounts.len()) {
+        Some(why) => Err(io::Error::new(io::ErrorKind::InvalidInput, why)),
+        None => Ok(()),
+    }
 }
 
 /// [`write`], from what every file of the report shares, prepared once: for a file per account.
@@ -745,9 +750,7 @@ pub fn write_from(
     category: Category,
     w: &mut dyn Write,
 ) -> io::Result<Vec<Cut>> {
-    if let Some(why) = too_many_runs(accounts.len()) {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
-    }
+    fits_one_file(accounts)?;
     let meter = Rc::new(Meter {
         streamed: Cell::new(0),
         measured: Cell::new(0),
