@@ -339,9 +339,36 @@ impl<'r> Prepared<'r> {
     }
 }
 
+/// An account's alerts in the order of the cut (most severe first, then by rule), as far as a
+/// run holds them; the rest are only counted.
+struct Alerts<'a> {
+    /// The first [`MAX_RESULTS_PER_RUN`].
+    head: Vec<Alert<'a>>,
+    /// The alerts after `head`, by rule and severity.
+    beyond: BTreeMap<(&'a str, Severity), usize>,
+}
+
+impl Alerts<'_> {
+    fn len(&self) -> usize {
+        self.head.len() + self.beyond.values().sum::<usize>()
+    }
+
+    /// What is left out when only the first `written` alerts are written.
+    fn left_out(&self, written: usize) -> BTreeMap<(String, Severity), usize> {
+        let mut left_out: BTreeMap<(String, Severity), usize> = BTreeMap::new();
+        let unwritten = self.head[written.min(self.head.len())..]
+            .iter()
+            .map(|a| ((a.rule_id(), a.severity), 1));
+        for ((rule, severity), n) in unwritten.chain(self.beyond.iter().map(|(k, n)| (*k, *n))) {
+            *left_out.entry((rule.to_string(), severity)).or_insert(0) += n;
+        }
+        left_out
+    }
+}
+
 /// An account's failing, unmuted findings as alerts, most severe first (the order of the cut),
 /// from its results as runs of one rule.
-fn alerts<'a>(runs: &[&'a [Triaged]]) -> Vec<Alert<'a>> {
+fn alerts<'a>(runs: &[&'a [Triaged]]) -> Alerts<'a> {
     // Alerts never group across rules, so each rule's results are grouped on their own, on
     // every core: reading every result, splitting ARNs and grouping on one core was a long
     // stretch in which the other core waited (perf). Results come by rule, so a rule's are
@@ -351,21 +378,41 @@ fn alerts<'a>(runs: &[&'a [Triaged]]) -> Vec<Alert<'a>> {
         runs_of.entry(&run[0].rule.id).or_default().push(run);
     }
     let rules: Vec<Vec<&[Triaged]>> = runs_of.into_values().collect();
-    // In rule order, each rule's alerts by severity: the severities then go first, one bucket
-    // each, keeping the rule order.
-    let mut by_rule = crate::cores::map(&rules, 1, |_, runs| rule_alerts(runs));
-    let mut out = Vec::with_capacity(by_rule.iter().flatten().map(Vec::len).sum());
-    for i in 0..Severity::ALL.len() {
-        for rule in &mut by_rule {
-            out.append(&mut rule[i]);
+    let by_rule = crate::cores::map(&rules, 1, |_, runs| rule_alerts(runs));
+    // Each severity in turn, every rule's alerts of it in rule order. Only what a run can hold
+    // is gathered: copying every alert of a large account into one list was a fifth of
+    // writing its SARIF, most of it faulting in fresh memory (perf).
+    let mut rules: Vec<_> = by_rule
+        .into_iter()
+        .map(|a| a.into_iter().peekable())
+        .collect();
+    let mut out = Alerts {
+        head: Vec::with_capacity(
+            rules
+                .iter()
+                .map(|a| a.len())
+                .sum::<usize>()
+                .min(MAX_RESULTS_PER_RUN),
+        ),
+        beyond: BTreeMap::new(),
+    };
+    for severity in Severity::ALL {
+        for rule in &mut rules {
+            while let Some(alert) = rule.next_if(|a| a.severity == severity) {
+                if out.head.len() < MAX_RESULTS_PER_RUN {
+                    out.head.push(alert);
+                } else {
+                    *out.beyond.entry((alert.rule_id(), severity)).or_insert(0) += 1;
+                }
+            }
         }
     }
     out
 }
 
-/// One rule's alerts in an account, from its results there, one list per severity (in
-/// `Severity::ALL` order), each by region and ARN.
-fn rule_alerts<'a>(runs: &[&'a [Triaged]]) -> Vec<Vec<Alert<'a>>> {
+/// One rule's alerts in an account, from its results there: most severe first, each severity
+/// by region and ARN.
+fn rule_alerts<'a>(runs: &[&'a [Triaged]]) -> Vec<Alert<'a>> {
     let mut singles = Vec::new();
     let mut groups: Vec<Alert> = Vec::new();
     let mut group_at: HashMap<(&str, &str), usize> = HashMap::new();
@@ -402,17 +449,14 @@ fn rule_alerts<'a>(runs: &[&'a [Triaged]]) -> Vec<Vec<Alert<'a>>> {
         }
     }
     singles.extend(groups);
-    // Singles and groups are each in region and resource order, two runs a stable sort merges
-    // in one pass.
+    // Singles and groups are each in region and resource order: within a severity, two runs
+    // a stable sort merges in one pass.
     singles.sort_by(|a, b| {
-        (a.first.place.region.cmp(&b.first.place.region)).then_with(|| a.arn().cmp(b.arn()))
+        (b.severity.cmp(&a.severity))
+            .then_with(|| a.first.place.region.cmp(&b.first.place.region))
+            .then_with(|| a.arn().cmp(b.arn()))
     });
-    let mut by_severity: Vec<Vec<Alert>> = Severity::ALL.iter().map(|_| Vec::new()).collect();
-    for alert in singles {
-        let bucket = Severity::ALL.iter().position(|&s| s == alert.severity);
-        by_severity[bucket.expect("every severity is in ALL")].push(alert);
-    }
-    by_severity
+    singles
 }
 
 /// A result's location: the resource's synthetic path at line 1, with its ARN and label as
@@ -1083,18 +1127,10 @@ impl Serialize for AccountRun<'_, '_> {
                 written: &written,
             },
         )?;
-        let cut = (written.get() < alerts.len()).then(|| {
-            let mut left_out = BTreeMap::new();
-            for a in &alerts[written.get()..] {
-                *left_out
-                    .entry((a.rule_id().to_string(), a.severity))
-                    .or_insert(0) += 1;
-            }
-            Cut {
-                account: self.account.to_string(),
-                written: written.get(),
-                left_out,
-            }
+        let cut = (written.get() < alerts.len()).then(|| Cut {
+            account: self.account.to_string(),
+            written: written.get(),
+            left_out: alerts.left_out(written.get()),
         });
         map.serialize_entry(
             "invocations",
@@ -1115,7 +1151,7 @@ impl Serialize for AccountRun<'_, '_> {
 struct RunResults<'r, 'a> {
     /// This run's share of the compressed size, for its results.
     budget: u64,
-    alerts: &'r [Alert<'a>],
+    alerts: &'r Alerts<'a>,
     index: &'r BTreeMap<&'r str, usize>,
     meter: &'r Meter,
     written: &'r Cell<usize>,
@@ -1183,7 +1219,7 @@ impl Serialize for RunResults<'_, '_> {
         let mut seq = s.serialize_seq(None)?;
         let meter = self.meter;
         let start = meter.compressed();
-        let alerts = &self.alerts[..self.alerts.len().min(MAX_RESULTS_PER_RUN)];
+        let alerts = &self.alerts.head[..];
         let index = self.index;
         let mut failed = None;
         let made: serde_json::Result<()> = crate::cores::in_order(
