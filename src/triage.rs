@@ -345,7 +345,7 @@ pub fn apply_baseline(
                 };
                 if hidden && gaps.rules_evaluated.iter().any(|r| old.rule.id == *r) {
                     let because = match current {
-                        Some((_, f)) => f.message.clone(),
+                        Some((_, f)) => f.message.to_string(),
                         None if gaps.not_scanned.contains(&*old.place.account_id) => format!(
                             "not evaluated: account {} could not be scanned",
                             old.place.account_id

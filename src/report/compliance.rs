@@ -140,7 +140,7 @@ mod tests {
                 fingerprint: Default::default(),
                 resource: crate::rules::ResourceRef::new(Default::default()),
                 place: Default::default(),
-                message: String::new(),
+                message: Default::default(),
                 evidence: Default::default(),
                 unknown_cause: None,
             },

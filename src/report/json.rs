@@ -60,7 +60,7 @@ fn lines(block: &[Triaged], out: &mut Vec<u8>) -> io::Result<()> {
         if let Some(ahead) = block.get(i + AHEAD / 2) {
             let f = &ahead.finding;
             for text in [
-                &f.message,
+                f.message.as_str(),
                 &f.resource.arn,
                 &f.resource.path,
                 &f.resource.label,

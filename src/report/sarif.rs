@@ -1343,7 +1343,7 @@ mod serde_sarif_reference {
                     .map(|(i, f)| {
                         let mut l = location(&f.resource.path, &f.resource.arn, &f.resource.label);
                         l.id = Some(i as i64);
-                        l.message = Some(text(f.message.clone()));
+                        l.message = Some(text(f.message.to_string()));
                         l
                     })
                     .collect();
@@ -1618,7 +1618,7 @@ mod tests {
                     } else {
                         Severity::Low
                     };
-                    f.finding.message = format!("member {i} fails.");
+                    f.finding.message = format!("member {i} fails.").into();
                     f.baseline = Some(if i % 2 == 0 {
                         BaselineState::Unchanged
                     } else {

@@ -181,7 +181,7 @@ mod tests {
         };
         evaluate(&snapshot, &selection, &RuleParams::default())
             .into_iter()
-            .map(|f| (f.status, f.message))
+            .map(|f| (f.status, f.message.to_string()))
             .collect()
     }
 

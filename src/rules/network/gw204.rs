@@ -69,7 +69,14 @@ mod tests {
         };
         evaluate(&snapshot, &selection, &params)
             .into_iter()
-            .map(|f| (f.resource.arn.clone(), f.status, f.severity, f.message))
+            .map(|f| {
+                (
+                    f.resource.arn.clone(),
+                    f.status,
+                    f.severity,
+                    f.message.to_string(),
+                )
+            })
             .collect()
     }
 
