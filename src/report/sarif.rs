@@ -415,7 +415,9 @@ fn alerts<'a>(runs: &[&'a [Triaged]]) -> Alerts<'a> {
 fn rule_alerts<'a>(runs: &[&'a [Triaged]]) -> Vec<Alert<'a>> {
     let mut singles = Vec::new();
     let mut groups: Vec<Alert> = Vec::new();
-    let mut group_at: HashMap<(&str, &str), usize> = HashMap::new();
+    // Keyed by texts every failing result brings: the standard SipHash showed in the profile.
+    let mut group_at: HashMap<(&str, &str), usize, foldhash::fast::RandomState> =
+        HashMap::default();
     let failing = (runs.iter().flat_map(|run| run.iter()))
         .filter(|f| f.status == Status::Fail && f.muted.is_none());
     for f in failing {
