@@ -207,9 +207,9 @@ pub struct RestApi {
     pub policy: Option<String>,
     #[serde(default, deserialize_with = "super::unique_keys")]
     pub tags: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::exact::optional_vec")]
     pub resources: Option<Vec<Resource>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::exact::optional_vec")]
     pub stages: Option<Vec<Stage>>,
     #[serde(default)]
     pub authorizers: Option<Vec<RestAuthorizer>>,
@@ -262,7 +262,7 @@ pub struct Resource {
     pub path: String,
     #[serde(default)]
     pub parent_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::exact::vec")]
     pub methods: Vec<Method>,
 }
 

@@ -15,6 +15,7 @@ mod apigatewayv2;
 mod arn;
 mod cloudtrail;
 mod errors;
+mod exact;
 mod iam;
 mod load;
 mod logs;
