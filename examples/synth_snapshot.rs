@@ -50,12 +50,12 @@ fn rest_api(i: usize) -> RestApi {
             if i % 2 == 0 {
                 method_settings.insert(
                     "*/*".to_string(),
-                    MethodSetting {
+                    Box::new(MethodSetting {
                         logging_level: Some(LoggingLevel::Error),
                         throttling_burst_limit: Some(100),
                         throttling_rate_limit: Some(50.0),
                         ..Default::default()
-                    },
+                    }),
                 );
             }
             Stage {

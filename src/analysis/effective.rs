@@ -36,7 +36,7 @@ pub struct Effective<T> {
 }
 
 pub fn stage_wide(stage: &Stage) -> Option<&MethodSetting> {
-    stage.method_settings.get("*/*")
+    stage.method_settings.get("*/*").map(|s| &**s)
 }
 
 /// Resolves one field of the method settings for one method of a stage.

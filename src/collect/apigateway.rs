@@ -295,7 +295,7 @@ fn stage_from(rc: &RegionCollector, api_arn: &str, s: &sdk::Stage) -> Stage {
         .method_settings()
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), method_setting_from(rc, &at, k, v)))
+        .map(|(k, v)| (k.clone(), Box::new(method_setting_from(rc, &at, k, v))))
         .collect::<BTreeMap<_, _>>();
     Stage {
         stage_name: stage_name.into(),

@@ -383,7 +383,7 @@ pub struct Stage {
     pub cache_cluster_size: Option<String>,
     /// Keys are `*/*` or `{resource path with / as ~1}/{HTTP method}`.
     #[serde(default, deserialize_with = "super::unique_keys")]
-    pub method_settings: BTreeMap<String, MethodSetting>,
+    pub method_settings: BTreeMap<String, Box<MethodSetting>>,
     /// Stage variables. Secret-looking values are redacted before a snapshot is written.
     #[serde(default, deserialize_with = "super::unique_keys")]
     pub variables: BTreeMap<String, String>,

@@ -45,8 +45,8 @@ pub fn method_override<'a>(
     let index = stage.method_settings_index.get(stage);
     if index.entries == stage.method_settings.len() {
         let key = index.find(path, http_method)?;
-        if let Some(entry) = stage.method_settings.get_key_value(key) {
-            return Some(entry);
+        if let Some((key, setting)) = stage.method_settings.get_key_value(key) {
+            return Some((key, setting));
         }
     }
     // Entries were added or removed after the index was built: answer from the map itself.
@@ -66,6 +66,7 @@ fn scan_overrides<'a>(
         .method_settings
         .iter()
         .find(|(key, _)| parse_override_key(key).is_some_and(|(p, m)| p == path && m == method))
+        .map(|(key, setting)| (key, &**setting))
 }
 
 /// A stage's per-method override keys by resource path and upper-case method, each the first
@@ -153,10 +154,10 @@ pub(crate) fn test_stage(entries: &[(&str, Option<super::LoggingLevel>)]) -> Sta
             .map(|(k, lvl)| {
                 (
                     k.to_string(),
-                    MethodSetting {
+                    Box::new(MethodSetting {
                         logging_level: lvl.clone(),
                         ..Default::default()
-                    },
+                    }),
                 )
             })
             .collect(),
@@ -253,19 +254,19 @@ mod tests {
         assert!(method_override(&s, "/pets", "GET").is_some());
         let mut clone = s.clone();
         s.method_settings
-            .insert("~1pets/POST".into(), MethodSetting::default());
+            .insert("~1pets/POST".into(), Box::default());
         assert!(method_override(&s, "/pets", "POST").is_some());
         s.method_settings.remove("~1pets/GET");
         s.method_settings.remove("~1pets/POST");
         assert!(method_override(&s, "/pets", "GET").is_none());
         s.method_settings
-            .insert("~1pets/POST".into(), MethodSetting::default());
+            .insert("~1pets/POST".into(), Box::default());
         s.method_settings
-            .insert("~1pets/PUT".into(), MethodSetting::default());
+            .insert("~1pets/PUT".into(), Box::default());
         assert!(method_override(&s, "/pets", "POST").is_some());
         clone
             .method_settings
-            .insert("/pets/get".into(), MethodSetting::default());
+            .insert("/pets/get".into(), Box::default());
         assert_eq!(
             method_override(&clone, "/pets", "GET").map(|(k, _)| k.as_str()),
             Some("/pets/get")
