@@ -739,6 +739,8 @@ mod fingerprint_tests {
             ("GW101", "123456789012", "us-east-1"),
             ("GW1", "1", "r"),
             ("GW101", "123456789012", &*"x".repeat(80)),
+            // A prefix of exactly one block (6 + 13 + 44 + 1 bytes): no ARN byte in it.
+            ("GW101", "123456789012", &*"x".repeat(44)),
         ] {
             let mut arns: Vec<String> = vec![String::new(), "a".into()];
             let base = "arn:aws:apigateway:us-east-1::/restapis/abcdefghij/resources/r1/methods/";
