@@ -6,6 +6,8 @@
 #   3. a replicated snapshot: the demo account's REST APIs copied until there are R (default
 #      10000; scripts/replicate_snapshot.py), next to Python's json.load of the same file in the
 #      same run, so the ratio (gwaudit's wall time / Python's) does not depend on the machine;
+#      Each is also timed in PAIRED rounds (default 5) of Python, JSON and SARIF back to back,
+#      and the median of the rounds' ratios printed;
 #   4. an organization: O accounts (default 500) of the demo account's REST APIs copied to 20,
 #      written as JSON and as a SARIF file per account (--output-to sarif=DIR/), side by side.
 # Prints wall time and peak RSS per output format for the large snapshots.
@@ -14,6 +16,8 @@ cd "$(dirname "$0")/.."
 N="${1:-5000}"
 R="${2:-10000}"
 O="${3:-500}"
+# Rounds of Python and gwaudit timed back to back, per large snapshot.
+PAIRED="${PAIRED:-5}"
 cargo build --release --quiet --bin gwaudit --example synth_snapshot
 BIN=target/release/gwaudit
 DIR="$(mktemp -d)"
@@ -71,6 +75,28 @@ for snap in "$SYNTH" "$REPL"; do
     ratio=$(python3 -c "print(f'{$s / $py_s:.2f}')")
     printf '%-10s %6s s  %8s KB peak RSS  (%s x Python json.load)\n' "$fmt" "$s" "$kb" "$ratio"
   done
+  # The bests above are taken seconds apart, and this machine's speed drifts by a quarter
+  # within minutes: each round also times Python and then each format back to back, and the
+  # ratios of a round are taken together.
+  declare -A paired=()
+  for _ in $(seq "$PAIRED"); do
+    read -r py_s _ <<<"$(measure python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$snap")"
+    for fmt in json sarif; do
+      read -r s _ <<<"$(measure "$BIN" scan --snapshot "$snap" --format "$fmt" --fail-on none \
+        --allow-incomplete-sarif)"
+      paired[$fmt]+="$(python3 -c "print($s / $py_s)") "
+    done
+  done
+  for fmt in json sarif; do
+    # shellcheck disable=SC2086 # one argument per ratio
+    python3 -c '
+import statistics, sys
+fmt, rounds, ratios = sys.argv[1], sys.argv[2], sorted(map(float, sys.argv[3:]))
+print(f"{fmt:10s} x Python json.load timed back to back, {rounds} rounds: median "
+      f"{statistics.median(ratios):.2f} (from {ratios[0]:.2f} to {ratios[-1]:.2f})")
+' "$fmt" "$PAIRED" ${paired[$fmt]}
+  done
+  unset paired
 done
 
 # A file per account reads only its own results and shares the rules' description: writing
