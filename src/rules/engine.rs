@@ -76,13 +76,15 @@ pub struct Emitter {
 }
 
 impl Emitter {
-    /// For the findings of the rule `meta` describes, as `rule`, at `place`.
-    pub fn new(meta: &RuleMeta, rule: Arc<RuleInfo>, place: Arc<Place>) -> Self {
+    /// For the findings of the rule `meta` describes, as `rule`, at `place`. The findings point
+    /// to the emitter's own copies of both: a reference count shared by the emitters running on
+    /// every core is one cache line every finding writes to.
+    pub fn new(meta: &RuleMeta, rule: &RuleInfo, place: &Place) -> Self {
         Emitter {
             severity: meta.severity,
             fingerprints: Fingerprinter::new(&rule.id, &place.account_id, &place.region),
-            rule,
-            place,
+            rule: Arc::new(rule.clone()),
+            place: Arc::new(place.clone()),
             findings: SPARE.take(),
             scratch: String::new(),
             messages: Shared::default(),
@@ -207,15 +209,15 @@ pub fn evaluate_each<T: From<Finding> + Send>(
     selection: &Selection,
     params: &RuleParams,
 ) -> Vec<Vec<T>> {
-    let mut rules: Vec<(&LoadedRule, Arc<RuleInfo>)> = registry::rules()
+    let mut rules: Vec<(&LoadedRule, RuleInfo)> = registry::rules()
         .iter()
         .filter(|r| selection.selects(r.def.id))
-        .map(|r| (r, Arc::new(RuleInfo::of(&r.meta))))
+        .map(|r| (r, RuleInfo::of(&r.meta)))
         .collect();
     // Registry order is not id order for every id spelling; the contract is rule, account,
     // region, resource.
     rules.sort_by(|a, b| a.0.def.id.cmp(b.0.def.id));
-    let regions: Vec<(&Snapshot, &RegionSnapshot, ResourceCache, Arc<Place>)> = snapshot
+    let regions: Vec<(&Snapshot, &RegionSnapshot, ResourceCache, Place)> = snapshot
         .accounts
         .iter()
         .flat_map(|account| {
@@ -226,7 +228,7 @@ pub fn evaluate_each<T: From<Finding> + Send>(
                     account_id: account.account_id.as_str().into(),
                     region: r.region.as_str().into(),
                 };
-                (account, r, ResourceCache::of_region(r), Arc::new(place))
+                (account, r, ResourceCache::of_region(r), place)
             })
         })
         .collect();
@@ -238,13 +240,7 @@ pub fn evaluate_each<T: From<Finding> + Send>(
         let (rule, info) = &rules[rule];
         let (account, region, cache, place) = &regions[region];
         let ctx = RegionContext::sharing(account, region, params, Some(cache));
-        // The unit's own copies of what its findings point to: a reference count shared by
-        // the units running on every core is one cache line every finding writes to.
-        let mut out = Emitter::new(
-            &rule.meta,
-            Arc::new((**info).clone()),
-            Arc::new((**place).clone()),
-        );
+        let mut out = Emitter::new(&rule.meta, info, place);
         (rule.def.check)(&ctx, &mut out);
         out.into_findings()
     });

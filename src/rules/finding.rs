@@ -96,12 +96,6 @@ impl From<&str> for SharedStr {
     }
 }
 
-impl From<Arc<str>> for SharedStr {
-    fn from(s: Arc<str>) -> Self {
-        SharedStr(s)
-    }
-}
-
 impl From<String> for SharedStr {
     fn from(s: String) -> Self {
         SharedStr(s.into())
