@@ -285,7 +285,8 @@ impl<'a> Alert<'a> {
 pub struct Prepared<'r> {
     report: &'r ScanReport,
     runs: HashMap<&'r str, Vec<&'r [Triaged]>>,
-    rules: Vec<&'static LoadedRule>,
+    /// Each rule's place in the tool's description, for a result's `ruleIndex`.
+    rule_index: BTreeMap<&'static str, usize>,
     tool: Value,
     /// `tool` as a run's head writes it, gzipped on its own.
     tool_gzipped: u64,
@@ -323,7 +324,9 @@ impl<'r> Prepared<'r> {
         Ok(Prepared {
             report,
             runs,
-            rules,
+            rule_index: (rules.iter().enumerate())
+                .map(|(i, r)| (r.def.id, i))
+                .collect(),
             tool,
             tool_gzipped,
         })
@@ -1098,10 +1101,6 @@ impl<'d, 'a> AccountRun<'d, 'a> {
 impl Serialize for AccountRun<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let shared = self.doc.prepared;
-        let index: BTreeMap<&str, usize> = (shared.rules.iter())
-            .enumerate()
-            .map(|(i, r)| (r.def.id, i))
-            .collect();
         let mut map = s.serialize_map(None)?;
         if let Value::Object(fields) = &self.head {
             // A run's members go in name order, and the tool is written after these.
@@ -1124,7 +1123,7 @@ impl Serialize for AccountRun<'_, '_> {
             &RunResults {
                 budget: self.budget,
                 alerts: &alerts,
-                index: &index,
+                index: &shared.rule_index,
                 meter: &self.doc.meter,
                 written: &written,
             },
