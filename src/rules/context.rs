@@ -81,7 +81,7 @@ impl<'a> RegionContext<'a> {
                         self.reason(operation, Some(&self.scope.domain(domain).arn))
                     }
                 };
-                Exposure::Unknown(format!("{why}: {reason}"), cause)
+                Exposure::Unknown(text!("{why}: {reason}"), cause)
             }
             (decided, _) => decided,
         }
@@ -96,7 +96,7 @@ impl<'a> RegionContext<'a> {
             exposure::Undecided::NotCollected(operation) => {
                 let reason = self.reason(operation, Some(&self.scope.domain(d).arn));
                 (
-                    format!("{}: {reason}", why.describe(d)),
+                    text!("{}: {reason}", why.describe(d)),
                     UnknownCause::NotCollected,
                 )
             }
@@ -133,10 +133,10 @@ impl<'a> RegionContext<'a> {
     pub fn reason(&self, operation: &Operation, resource: Option<&str>) -> String {
         match self.cited(operation, resource) {
             Some(e) => e.reason(),
-            None => format!(
+            None => text!(
                 "{} was not collected{}",
                 operation.name,
-                resource.map(|r| format!(" for {r}")).unwrap_or_default()
+                resource.map(|r| text!(" for {r}")).unwrap_or_default()
             ),
         }
     }
@@ -151,7 +151,7 @@ impl<'a> RegionContext<'a> {
         let mut fallback = None;
         for e in errors {
             match (resource, e.resource.as_deref()) {
-                (Some(want), Some(got)) if got == want || got.ends_with(&format!("/{want}")) => {
+                (Some(want), Some(got)) if got == want || got.ends_with(&text!("/{want}")) => {
                     return Some(e)
                 }
                 // A list call's own failure, rather than another listing's (the private

@@ -19,7 +19,7 @@ pub fn judge_stage_methods(
     let f = if bad.is_empty() {
         out.pass(target, pass)
     } else {
-        let message = format!(
+        let message = text!(
             "{fail} for {} of {total} methods: {}",
             bad.len(),
             bad.join(", ")

@@ -9,7 +9,7 @@ rule!(GW101, "access/GW101-rest-method-unauthenticated.toml");
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods_to_authenticate(out) {
         let target = ctx.scope.rest_method(api, resource, method);
-        let route = format!("{} {}", method.http_method, resource.path);
+        let route = text!("{} {}", method.http_method, resource.path);
         let authorization = &method.authorization_type;
         if let Some(why) = authorization.unknown_reason() {
             // Even with an API key required: whether the type authenticates is what this rule
@@ -21,7 +21,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             fail_exposed(
                 out,
                 target,
-                &format!(
+                &text!(
                     "{route} has authorization NONE and requires no API key: anyone who can \
                      reach the API can call it"
                 ),

@@ -6,7 +6,7 @@ rule!(GW102, "access/GW102-rest-method-api-key-only.toml");
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, resource, method) in ctx.rest_methods_to_authenticate(out) {
         let target = ctx.scope.rest_method(api, resource, method);
-        let route = format!("{} {}", method.http_method, resource.path);
+        let route = text!("{} {}", method.http_method, resource.path);
         let authorization = &method.authorization_type;
         if let Some(why) = authorization.unknown_reason() {
             // Whether the key is the only protection depends on what the type checks.

@@ -34,7 +34,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             fail_exposed(
                 out,
                 ctx.scope.v2_api(api),
-                &format!(
+                &text!(
                     "WebSocket API {} has no $connect route: every connection is accepted \
                      without authentication",
                     api.name
@@ -56,7 +56,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 fail_exposed(
                     out,
                     target,
-                    &format!("route `{}` has authorization NONE", route.route_key),
+                    &text!("route `{}` has authorization NONE", route.route_key),
                     &exposure,
                 )
                 .evidence("route_key", &route.route_key)

@@ -8,7 +8,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             methods
                 .into_iter()
                 .filter(|(_, m)| m.authorizer_id.as_deref() == Some(a.id.as_str()))
-                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                .map(|(r, m)| text!("{} {}", m.http_method, r.path))
                 .collect()
         });
         let target = ctx.scope.rest_authorizer(api, &a.id, &a.name);

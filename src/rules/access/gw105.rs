@@ -26,7 +26,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             );
         }
         if !issuer.starts_with("https://") {
-            problems.push(format!("issuer `{issuer}` is not an https:// URL"));
+            problems.push(text!("issuer `{issuer}` is not an https:// URL"));
         }
         let f = if problems.is_empty() {
             out.pass(

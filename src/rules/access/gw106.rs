@@ -27,7 +27,7 @@ struct Guarded {
 impl Guarded {
     fn rest(verb: &str, path: &str) -> Self {
         Guarded {
-            label: format!("{verb} {path}"),
+            label: text!("{verb} {path}"),
             verb: verb.to_string(),
             path: path.to_string(),
             any_verb: verb == "ANY",
@@ -217,10 +217,10 @@ fn judge(
     let name = a.name;
     let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
     let (ttl_source, ttl_text) = match a.ttl {
-        Some(t) => ("set on the authorizer", format!("{t} s")),
+        Some(t) => ("set on the authorizer", text!("{t} s")),
         None => (
             "not set (AWS default)",
-            format!("{DEFAULT_TTL} s (TTL not set, AWS default)"),
+            text!("{DEFAULT_TTL} s (TTL not set, AWS default)"),
         ),
     };
     let f = if ttl <= 0 {
@@ -271,14 +271,14 @@ fn judge_replay<'o>(
         let why = match used_by.as_slice() {
             [] => "it guards no method or route (see GW104)".to_string(),
             [one] if !(a.key.route_path || a.key.route_method) => {
-                format!("it guards the single route {one}")
+                text!("it guards the single route {one}")
             }
             _ => "its cache key tells apart every route it guards".to_string(),
         };
         return out
             .pass(
                 target,
-                format!(
+                text!(
                     "authorizer {name} caches results for {ttl_text}; a cached result cannot be \
                      replayed on another route: {why}"
                 ),
@@ -288,7 +288,7 @@ fn judge_replay<'o>(
     let shown = used_by[..used_by.len().min(5)].join(", ");
     let more = match used_by.len().saturating_sub(5) {
         0 => String::new(),
-        n => format!(" and {n} more"),
+        n => text!(" and {n} more"),
     };
     let key = if a.sources.is_empty() {
         "no identity source".to_string()

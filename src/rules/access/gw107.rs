@@ -15,7 +15,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         }
         let target = ctx.scope.rest_method(api, resource, method);
-        let route = format!("{} {}", method.http_method, resource.path);
+        let route = text!("{} {}", method.http_method, resource.path);
         let Some(id) = method
             .request_validator_id
             .as_deref()
@@ -34,7 +34,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // Validators are collected only for APIs whose methods reference one, and no other
         // rule reads them, so the context has no accessor for them.
         let validator = match &api.request_validators {
-            None => Err(format!(
+            None => Err(text!(
                 "{route} uses request validator {id}, whose settings are unknown: {}",
                 ctx.reason(
                     &op::GET_REQUEST_VALIDATORS,
@@ -44,7 +44,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             // A validator the method references but the listing lacks: the listing is
             // incomplete (changed during collection or cut short), not proof of no validation.
             Some(all) => all.iter().find(|v| v.id == id).ok_or_else(|| {
-                format!(
+                text!(
                     "{route} uses request validator {id}, which is not among the {} validators \
                      GetRequestValidators returned",
                     all.len()

@@ -26,17 +26,17 @@ fn add_backend(
         IntegrationType::Unknown(raw) => {
             backends
                 .undecided
-                .push(format!("{label} (integration type `{raw}`)"));
+                .push(text!("{label} (integration type `{raw}`)"));
             return;
         }
         _ => return,
     };
     let via = match c {
-        Some(ConnectionType::VpcLink) => format!("{kind} via VPC link"),
-        Some(ConnectionType::Unknown(raw)) => format!("{kind} via connection type `{raw}`"),
+        Some(ConnectionType::VpcLink) => text!("{kind} via VPC link"),
+        Some(ConnectionType::Unknown(raw)) => text!("{kind} via connection type `{raw}`"),
         _ => kind.to_string(),
     };
-    backends.http.push(format!("{label} ({via})"));
+    backends.http.push(text!("{label} ({via})"));
 }
 
 /// The integrations of a stage's API that call HTTP backends, and those that may.
@@ -52,7 +52,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             let mut b = Backends::default();
             for (r, m) in methods {
                 if let Some(i) = &m.integration {
-                    let label = format!("{} {}", m.http_method, r.path);
+                    let label = text!("{} {}", m.http_method, r.path);
                     add_backend(
                         &mut b,
                         label,
@@ -79,7 +79,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let backends = ctx.integrations_of(api).map(|list| {
             let mut b = Backends::default();
             for i in list {
-                let label = format!("integration {}", i.integration_id);
+                let label = text!("integration {}", i.integration_id);
                 add_backend(
                     &mut b,
                     label,

@@ -30,7 +30,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (id, stages) in used_certificates(ctx, out) {
         let target = ctx.scope.client_certificate(&id);
         let cert = match &certificates {
-            Err(reason) => Err(format!(
+            Err(reason) => Err(text!(
                 "client certificate {id} is used by stages but its expiry is unknown: {reason}"
             )),
             // Not listed: deleted after the stage was set, or a certificate the listing does
@@ -39,7 +39,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 .iter()
                 .find(|c| c.client_certificate_id == id)
                 .ok_or_else(|| {
-                    format!(
+                    text!(
                         "client certificate {id} is used by {} but is not among the region's \
                          client certificates (GetClientCertificates): its expiry cannot be \
                          checked",

@@ -34,9 +34,9 @@ fn overbroad_grant(stmt: &Statement) -> Option<String> {
             if every.is_empty() {
                 return None;
             }
-            format!("Resource {}", every.join(", "))
+            text!("Resource {}", every.join(", "))
         }
-        Patterns::AllExcept(r) => format!("NotResource {}", r.join(", ")),
+        Patterns::AllExcept(r) => text!("NotResource {}", r.join(", ")),
     };
     let grant = match &stmt.actions {
         Patterns::Listed(a) => {
@@ -48,16 +48,16 @@ fn overbroad_grant(stmt: &Statement) -> Option<String> {
             if broad.is_empty() {
                 return None;
             }
-            format!("Action {}", broad.join(", "))
+            text!("Action {}", broad.join(", "))
         }
-        Patterns::AllExcept(a) => format!("NotAction {}", a.join(", ")),
+        Patterns::AllExcept(a) => text!("NotAction {}", a.join(", ")),
     };
     let conditioned = if stmt.conditions.is_empty() {
         ""
     } else {
         " (conditioned)"
     };
-    Some(format!(
+    Some(text!(
         "statement {}: Allow {grant} on {on}{conditioned}",
         stmt.label
     ))
@@ -77,13 +77,13 @@ type Users<'a> = Result<Vec<(Option<&'a String>, String)>, String>;
 fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<String>> {
     let mut used = BTreeMap::new();
     for api in ctx.rest_apis(out) {
-        let label = format!("REST API {} ({})", api.name, api.id);
+        let label = text!("REST API {} ({})", api.name, api.id);
         let integrations = ctx.methods_of(api).map(|methods| {
             methods
                 .into_iter()
                 .map(|(r, m)| {
                     let creds = m.integration.as_ref().and_then(|i| i.credentials.as_ref());
-                    let user = format!("{label} {} {} integration", m.http_method, r.path);
+                    let user = text!("{label} {} {} integration", m.http_method, r.path);
                     (creds, user)
                 })
                 .collect()
@@ -91,7 +91,7 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
         let authorizers = ctx.rest_authorizers_of(api).map(|list| {
             list.iter()
                 .map(|a| {
-                    let user = format!("{label} authorizer {}", a.name);
+                    let user = text!("{label} authorizer {}", a.name);
                     (a.authorizer_credentials.as_ref(), user)
                 })
                 .collect()
@@ -100,11 +100,11 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
         record(&mut used, out, target, &label, [integrations, authorizers]);
     }
     for api in ctx.v2_apis(out) {
-        let label = format!("API {} ({})", api.name, api.api_id);
+        let label = text!("API {} ({})", api.name, api.api_id);
         let integrations = ctx.integrations_of(api).map(|list| {
             list.iter()
                 .map(|i| {
-                    let user = format!("{label} integration {}", i.integration_id);
+                    let user = text!("{label} integration {}", i.integration_id);
                     (i.credentials_arn.as_ref(), user)
                 })
                 .collect()
@@ -112,7 +112,7 @@ fn used_roles(ctx: &RegionContext, out: &mut Emitter) -> BTreeMap<String, Vec<St
         let authorizers = ctx.v2_authorizers_of(api).map(|list| {
             list.iter()
                 .map(|a| {
-                    let user = format!("{label} authorizer {}", a.name);
+                    let user = text!("{label} authorizer {}", a.name);
                     (a.authorizer_credentials_arn.as_ref(), user)
                 })
                 .collect()
@@ -177,7 +177,7 @@ fn review_policies(ctx: &RegionContext, role: &IamRole) -> Review {
     ];
     for (kind, list, operation) in lists {
         let Some(policies) = list else {
-            review.unreadable.push(format!(
+            review.unreadable.push(text!(
                 "{kind} policies: {}",
                 ctx.reason(operation, Some(&role.arn))
             ));
@@ -186,13 +186,13 @@ fn review_policies(ctx: &RegionContext, role: &IamRole) -> Review {
         for policy in policies {
             review.policies += 1;
             let name = match &policy.arn {
-                Some(arn) => format!("{kind} policy {} ({arn})", policy.name),
-                None => format!("{kind} policy {}", policy.name),
+                Some(arn) => text!("{kind} policy {} ({arn})", policy.name),
+                None => text!("{kind} policy {}", policy.name),
             };
             let Some(document) = &policy.document else {
                 review
                     .unreadable
-                    .push(format!("{name}: {}", document_reason(ctx, role, policy)));
+                    .push(text!("{name}: {}", document_reason(ctx, role, policy)));
                 continue;
             };
             match parse_policy(document) {
@@ -200,9 +200,9 @@ fn review_policies(ctx: &RegionContext, role: &IamRole) -> Review {
                     doc.statements
                         .iter()
                         .filter_map(overbroad_grant)
-                        .map(|g| format!("{name} {g}")),
+                        .map(|g| text!("{name} {g}")),
                 ),
-                Err(e) => review.unreadable.push(format!("{name}: {e}")),
+                Err(e) => review.unreadable.push(text!("{name}: {e}")),
             }
         }
     }
@@ -227,7 +227,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     let iam = ctx.iam();
     for (arn, users) in used_roles(ctx, out) {
         let name = role_name(&arn).unwrap_or(&arn);
-        let target = ctx.scope.external("iam", &arn, format!("IAM role {name}"));
+        let target = ctx.scope.external("iam", &arn, text!("IAM role {name}"));
         // GetRole resolves the name, so a referenced ARN without the role's path still matches.
         let role = iam.and_then(|iam| {
             iam.roles.iter().find(|r| r.arn == arn).or_else(|| {

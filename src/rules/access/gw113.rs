@@ -5,8 +5,8 @@ rule!(GW113, "access/GW113-portal-published-without-auth.toml");
 
 fn label(p: &Portal) -> String {
     match &p.display_name {
-        Some(name) => format!("developer portal {name} ({})", p.portal_id),
-        None => format!("developer portal {}", p.portal_id),
+        Some(name) => text!("developer portal {name} ({})", p.portal_id),
+        None => text!("developer portal {}", p.portal_id),
     }
 }
 
@@ -202,16 +202,17 @@ fn try_it_on_protected<'a>(
             let (Some(api_id), Some(method), Some(path)) =
                 (&page.rest_api_id, &page.method, &page.path)
             else {
-                found.undecided.push(format!(
+                found.undecided.push(text!(
                     "page {} of product {} names no REST API, method or path",
-                    page.page_id, product.portal_product_id
+                    page.page_id,
+                    product.portal_product_id
                 ));
                 continue;
             };
             match &page.try_it_state {
                 Some(TryItState::Enabled) => {}
                 Some(TryItState::Unknown(raw)) => {
-                    found.undecided.push(format!(
+                    found.undecided.push(text!(
                         "{method} {path} of REST API {api_id}: \"try it\" state `{raw}`, a \
                          value this gwaudit version does not know"
                     ));
@@ -219,7 +220,7 @@ fn try_it_on_protected<'a>(
                 }
                 Some(TryItState::Disabled) => continue,
                 None => {
-                    found.undecided.push(format!(
+                    found.undecided.push(text!(
                         "{method} {path} of REST API {api_id}: the page has no \"try it\" state"
                     ));
                     continue;
@@ -228,7 +229,7 @@ fn try_it_on_protected<'a>(
             // An API the list lacks (deleted since, or lost to a failed call) is never read as
             // one with no protected method.
             if !apis.iter().any(|a| &a.id == api_id) {
-                found.undecided.push(format!(
+                found.undecided.push(text!(
                     "{method} {path} of REST API {api_id}: the API is not among the collected \
                      REST APIs"
                 ));
@@ -253,7 +254,7 @@ fn try_it_on_protected<'a>(
                             || m.http_method.eq_ignore_ascii_case("ANY"))
                 })
                 .map(|(_, m)| &m.authorization_type);
-            let page_label = format!("{method} {path} of REST API {api_id}");
+            let page_label = text!("{method} {path} of REST API {api_id}");
             let mut unknown = None;
             let mut protected = false;
             for t in types {
@@ -265,7 +266,7 @@ fn try_it_on_protected<'a>(
             if protected {
                 found.protected.push(page_label);
             } else if let Some(why) = unknown {
-                found.undecided.push(format!("{page_label}: {why}"));
+                found.undecided.push(text!("{page_label}: {why}"));
             }
         }
     }

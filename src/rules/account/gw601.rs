@@ -68,7 +68,7 @@ fn verdict(home: &RegionContext, t: &Trail) -> Verdict {
         Ok(false) => return Verdict::Not("does not record write management events".into()),
         Err(raw) => {
             return Verdict::Unknown(
-                format!(
+                text!(
                     "an event selector's read/write type `{raw}` (readWriteType) is a value this \
                      gwaudit version does not know"
                 ),
@@ -94,7 +94,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let trails = match home.trails_or_reason() {
             Ok(trails) => trails,
             Err(reason) => {
-                unknown.push(format!("trails of {}: {reason}", home.region_name()));
+                unknown.push(text!("trails of {}: {reason}", home.region_name()));
                 cause = UnknownCause::NotCollected;
                 continue;
             }
@@ -102,7 +102,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // Shadow copies are judged too: an organization trail, or a trail homed in a region
         // that was not scanned, is seen only through them.
         for t in trails {
-            let name = format!("{} ({})", t.name, home.region_name());
+            let name = text!("{} ({})", t.name, home.region_name());
             match verdict(&home, t) {
                 Verdict::Records => {
                     let org = if t.is_organization_trail {
@@ -120,9 +120,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     .evidence("trail", &t.arn);
                     return;
                 }
-                Verdict::Not(why) => not.push(format!("{name}: {why}")),
+                Verdict::Not(why) => not.push(text!("{name}: {why}")),
                 Verdict::Unknown(why, why_cause) => {
-                    unknown.push(format!("{name}: {why}"));
+                    unknown.push(text!("{name}: {why}"));
                     if why_cause == UnknownCause::NotCollected {
                         cause = why_cause;
                     }
@@ -145,14 +145,14 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         return;
     }
     let scanned: Vec<&str> = ctx.regions().map(|r| r.region_name()).collect();
-    let mut message = format!(
+    let mut message = text!(
         "no trail homed in the scanned Regions ({}) is multi-Region, logging and recording \
          write management events: API Gateway changes in {} go unrecorded",
         scanned.join(", "),
         ctx.scope.region
     );
     if !not.is_empty() {
-        message.push_str(&format!(" ({})", not.join("; ")));
+        message.push_str(&text!(" ({})", not.join("; ")));
     }
     out.fail(target, message)
         .evidence("trails_not_qualifying", &not);

@@ -26,7 +26,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for t in trails.iter().filter(judged_here) {
         let target = ctx
             .scope
-            .external("cloudtrail", &t.arn, format!("trail {}", t.name));
+            .external("cloudtrail", &t.arn, text!("trail {}", t.name));
         let mut missing = Vec::new();
         if !t.log_file_validation_enabled {
             missing.push("log file validation");

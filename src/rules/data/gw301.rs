@@ -25,7 +25,7 @@ fn serves_only_v2(domain: &DomainName, v2_apis: Option<&[V2Api]>) -> bool {
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for domain in ctx.domain_names(out) {
         let target = ctx.scope.domain(domain);
-        let what = format!("custom domain {}", domain.domain_name);
+        let what = text!("custom domain {}", domain.domain_name);
         match &domain.security_policy {
             None => {
                 out.undeterminable(

@@ -29,7 +29,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         emit(
             out,
             ctx.scope.rest_api(api),
-            &format!("default endpoint of REST API {}", api.name),
+            &text!("default endpoint of REST API {}", api.name),
             PolicyInUse {
                 name: &name,
                 defaulted,

@@ -9,7 +9,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     let apis = (ctx.rest_apis(out).iter())
         .filter(|a| !a.disable_execute_api_endpoint)
         .map(|a| {
-            let what = format!("default endpoint of REST API {}", a.name);
+            let what = text!("default endpoint of REST API {}", a.name);
             let policy = (
                 a.security_policy.as_deref(),
                 a.endpoint_access_mode.as_ref(),
@@ -17,7 +17,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             (ctx.scope.rest_api(a), what, policy)
         });
     let domains = ctx.domain_names(out).iter().map(|d| {
-        let what = format!("custom domain {}", d.domain_name);
+        let what = text!("custom domain {}", d.domain_name);
         let policy = (
             d.security_policy.as_deref(),
             d.endpoint_access_mode.as_ref(),

@@ -14,7 +14,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let name = &domain.domain_name;
         let mut problems = Vec::new();
         if !mtls.truststore_warnings.is_empty() {
-            problems.push(format!(
+            problems.push(text!(
                 "API Gateway reported {} truststore warning(s): {}",
                 mtls.truststore_warnings.len(),
                 mtls.truststore_warnings.join("; ")
@@ -23,7 +23,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // Without a version the domain trusts whatever object sits at the key when API Gateway
         // next reads it: anyone who can overwrite it decides which clients can authenticate.
         if mtls.truststore_version.is_none() {
-            problems.push(format!(
+            problems.push(text!(
                 "truststore {uri} is not pinned to an S3 object version"
             ));
         }

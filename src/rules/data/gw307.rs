@@ -64,7 +64,7 @@ fn judge(
     }
     if found.is_empty() {
         let note = if withheld > 0 {
-            format!("; {withheld} value(s) under secret-like names withheld from reports as a precaution")
+            text!("; {withheld} value(s) under secret-like names withheld from reports as a precaution")
         } else {
             String::new()
         };
@@ -76,7 +76,7 @@ fn judge(
     }
     let names: Vec<String> = found
         .iter()
-        .map(|f| format!("{} ({})", f.variable, f.kind))
+        .map(|f| text!("{} ({})", f.variable, f.kind))
         .collect();
     out.fail(
         target,

@@ -24,7 +24,7 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
                 let trace = m.effective(|s| s.data_trace_enabled, false);
                 let level = m.effective(|s| s.logging_level.clone(), LoggingLevel::Off);
                 trace.value.then(|| {
-                    format!(
+                    text!(
                         "{} {} (by {}; logging level {})",
                         m.method.http_method,
                         m.resource.path,
@@ -41,8 +41,8 @@ fn check_rest(ctx: &RegionContext, out: &mut Emitter) {
             ctx.scope.rest_stage(api, stage),
             total,
             &tracing,
-            format!("stage {name} has data tracing off for all {total} methods"),
-            format!("stage {name} writes full request and response payloads to CloudWatch Logs"),
+            text!("stage {name} has data tracing off for all {total} methods"),
+            text!("stage {name} writes full request and response payloads to CloudWatch Logs"),
             "methods_tracing",
         );
     }
@@ -61,7 +61,7 @@ fn check_websocket(ctx: &RegionContext, out: &mut Emitter) {
             // Every route without its own setting inherits the default, new routes too.
             tracing.push("default route settings".to_string());
         }
-        tracing.extend(traced.iter().map(|k| format!("route {k}")));
+        tracing.extend(traced.iter().map(|k| text!("route {k}")));
         let f = if tracing.is_empty() {
             out.pass(
                 target,

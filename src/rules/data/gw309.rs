@@ -49,7 +49,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 ""
             };
             let shown = if defaulted {
-                format!("{policy} (the default when none is set)")
+                text!("{policy} (the default when none is set)")
             } else {
                 policy.to_string()
             };

@@ -33,7 +33,7 @@ impl StageMethod<'_> {
                 &self.method.http_method,
             ],
             || {
-                format!(
+                text!(
                     "{} ({}) stage {} {} {}",
                     self.api.name,
                     self.api.id,
@@ -48,9 +48,12 @@ impl StageMethod<'_> {
 
     /// `GET /pets on stage prod of REST API shop`, for messages.
     pub fn describe(&self) -> String {
-        format!(
+        text!(
             "{} {} on stage {} of REST API {}",
-            self.method.http_method, self.resource.path, self.stage.stage_name, self.api.name
+            self.method.http_method,
+            self.resource.path,
+            self.stage.stage_name,
+            self.api.name
         )
     }
 
@@ -112,7 +115,7 @@ impl Caching {
 
     /// "caching on by stage setting `*/*`, TTL 300 s (service default)", for messages.
     pub fn describe(&self) -> String {
-        format!(
+        text!(
             "caching on by {}, TTL {} s ({})",
             self.enabled_by.describe(),
             self.ttl.value,

@@ -14,7 +14,7 @@ pub struct PolicyInUse<'a> {
 
 pub fn emit(out: &mut Emitter, target: ResourceRef, what: &str, policy: PolicyInUse) {
     let shown = if policy.defaulted {
-        format!("{}, the AWS default when none is set", policy.name)
+        text!("{}, the AWS default when none is set", policy.name)
     } else {
         policy.name.to_string()
     };

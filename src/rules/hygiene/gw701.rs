@@ -62,7 +62,7 @@ impl Unauthenticated {
             Ok(false) => {}
             Err(raw) => self
                 .undecided
-                .push(format!("{label} (authorization type `{raw}`)")),
+                .push(text!("{label} (authorization type `{raw}`)")),
         }
     }
 }
@@ -85,7 +85,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             AnyApi::Rest(api) => ctx.methods_of(api).map(|methods| {
                 let mut u = Unauthenticated::default();
                 for (r, m) in methods.into_iter().filter(|(_, m)| !m.is_cors_preflight()) {
-                    u.add(format!("{} {}", m.http_method, r.path), m.open());
+                    u.add(text!("{} {}", m.http_method, r.path), m.open());
                 }
                 u
             }),
@@ -94,7 +94,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         judge(
             out,
             target,
-            &format!("stage {stage} of {api}"),
+            &text!("stage {stage} of {api}"),
             &word,
             &api.exposure(ctx),
             open,
@@ -120,7 +120,7 @@ fn open_routes(api: &V2Api, routes: &[Route]) -> Unauthenticated {
         // Which route authenticates a connection depends on the protocol.
         ProtocolType::Unknown(raw) => u
             .undecided
-            .push(format!("its routes (protocol type `{raw}`)")),
+            .push(text!("its routes (protocol type `{raw}`)")),
     }
     u
 }

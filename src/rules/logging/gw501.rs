@@ -9,12 +9,12 @@ rule!(GW501, "logging/GW501-execution-logging-disabled.toml");
 /// `what (`LEVEL`)` when `level` is one this version does not know: it may be off.
 fn undecided(level: &LoggingLevel, what: String) -> Option<String> {
     let raw = level.logs().err()?;
-    Some(format!("{what} (`{raw}`)"))
+    Some(text!("{what} (`{raw}`)"))
 }
 
 /// Why a stage whose only doubt is `unknown` levels cannot be judged.
 fn undecided_reason(what: &str, unknown: &[String]) -> String {
-    format!(
+    text!(
         "whether every {what} logs cannot be told: the logging level (loggingLevel) of {} is a \
          value this gwaudit version does not know",
         unknown.join(", ")
@@ -55,11 +55,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 let e = effective(stage, &r.path, &m.http_method, level, Off);
                 let raw = e.value.logs().err()?;
                 let by = e.source.describe();
-                Some(format!("{} {} (`{raw}`, {by})", m.http_method, r.path))
+                Some(text!("{} {} (`{raw}`, {by})", m.http_method, r.path))
             })
             .collect();
         if silent.is_empty() && !unknown.is_empty() {
-            let what = format!("method of stage {name}");
+            let what = text!("method of stage {name}");
             out.undeterminable(target, undecided_reason(&what, &unknown))
                 .evidence("methods", n)
                 .evidence("methods_with_unknown_level", unknown);
@@ -70,8 +70,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             target,
             n,
             &silent,
-            format!("all {n} methods of stage {name} log at ERROR or INFO"),
-            format!("stage {name} has execution logging off"),
+            text!("all {n} methods of stage {name} log at ERROR or INFO"),
+            text!("stage {name} has execution logging off"),
             "methods_without_logging",
         );
     }
@@ -93,13 +93,13 @@ fn judge_websocket(out: &mut Emitter, target: crate::rules::ResourceRef, stage: 
     silent.extend(
         routes()
             .filter(|(_, l)| **l == Off)
-            .map(|(k, _)| format!("route {k}")),
+            .map(|(k, _)| text!("route {k}")),
     );
     let mut unknown: Vec<String> = Vec::new();
     unknown.extend(undecided(&default, "default route settings".into()));
-    unknown.extend(routes().filter_map(|(k, l)| undecided(l, format!("route {k}"))));
+    unknown.extend(routes().filter_map(|(k, l)| undecided(l, text!("route {k}"))));
     if silent.is_empty() && !unknown.is_empty() {
-        let what = format!("route of WebSocket stage {name}");
+        let what = text!("route of WebSocket stage {name}");
         out.undeterminable(target, undecided_reason(&what, &unknown))
             .evidence("default_logging_level", &default)
             .evidence("routes_with_unknown_level", unknown);

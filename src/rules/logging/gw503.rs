@@ -89,7 +89,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let missing: Vec<String> = fields
             .iter()
             .filter(|(_, vars)| !vars.iter().any(|v| present.contains(v)))
-            .map(|(field, vars)| format!("{field} ($context.{})", vars.join(" or $context.")))
+            .map(|(field, vars)| text!("{field} ($context.{})", vars.join(" or $context.")))
             .collect();
         if missing.is_empty() {
             out.pass(

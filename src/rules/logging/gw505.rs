@@ -33,8 +33,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             target,
             n,
             &dark,
-            format!("all {n} methods of stage {name} publish detailed metrics"),
-            format!("stage {name} has detailed metrics off"),
+            text!("all {n} methods of stage {name} publish detailed metrics"),
+            text!("stage {name} has detailed metrics off"),
             "methods_without_metrics",
         );
     }
@@ -47,9 +47,9 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         if !default {
             let enabled = overridden(true);
             let mut msg =
-                format!("stage {name} has detailed metrics off in its default route settings");
+                text!("stage {name} has detailed metrics off in its default route settings");
             if !enabled.is_empty() {
-                msg.push_str(&format!("; only route {} enables them", enabled.join(", ")));
+                msg.push_str(&text!("; only route {} enables them", enabled.join(", ")));
             }
             out.fail(target, msg)
                 .evidence("default_detailed_metrics_enabled", default)

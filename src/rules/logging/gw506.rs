@@ -25,7 +25,7 @@ fn role_state(ctx: &RegionContext) -> Role {
         .as_deref()
         .filter(|a| !a.is_empty())
     else {
-        return Role::Unusable(format!(
+        return Role::Unusable(text!(
             "the API Gateway account settings in {} name no CloudWatch role",
             ctx.scope.region
         ));
@@ -37,7 +37,7 @@ fn role_state(ctx: &RegionContext) -> Role {
         );
     };
     if iam.missing_role_arns.iter().any(|m| m == arn) {
-        return Role::Unusable(format!(
+        return Role::Unusable(text!(
             "the account CloudWatch role {arn} in {} does not exist",
             ctx.scope.region
         ));
@@ -89,14 +89,12 @@ impl Writers {
         access: bool,
     ) {
         match (execution, access) {
-            (Ok(true), true) => self
-                .known
-                .push(format!("{stage}: execution and access logs")),
-            (Ok(true), false) => self.known.push(format!("{stage}: execution logs")),
-            (_, true) => self.known.push(format!("{stage}: access logs")),
+            (Ok(true), true) => self.known.push(text!("{stage}: execution and access logs")),
+            (Ok(true), false) => self.known.push(text!("{stage}: execution logs")),
+            (_, true) => self.known.push(text!("{stage}: access logs")),
             (Ok(false), false) => {}
             (Err((reason, cause)), false) => {
-                self.undecided.push(format!("{stage}: {reason}"));
+                self.undecided.push(text!("{stage}: {reason}"));
                 self.undecided_cause = self.undecided_cause.min(cause);
             }
         }

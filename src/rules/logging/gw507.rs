@@ -54,12 +54,15 @@ fn add_access(
     let key = if local { name } else { &arn };
     let t = Target::at(targets, key, || arn.to_string());
     t.access = true;
-    t.writers.push(format!("{label} (access logs)"));
+    t.writers.push(text!("{label} (access logs)"));
     if !local {
-        t.elsewhere = Some(format!(
+        t.elsewhere = Some(text!(
             "the destination is in Region {} of account {}, and only the log groups of {} in \
              account {} were collected",
-            group.region, group.account, ctx.scope.region, ctx.scope.account_id
+            group.region,
+            group.account,
+            ctx.scope.region,
+            ctx.scope.account_id
         ));
     }
 }
@@ -79,15 +82,17 @@ fn add_execution(
     let name = execution_log_group(api_id, stage);
     let t = Target::at(targets, &name, || {
         let s = &ctx.scope;
-        format!(
+        text!(
             "arn:{}:logs:{}:{}:log-group:{name}",
-            s.partition, s.region, s.account_id
+            s.partition,
+            s.region,
+            s.account_id
         )
     });
     match logging {
         Ok(_) => {
             t.execution = true;
-            t.writers.push(format!("{label} (execution logs)"));
+            t.writers.push(text!("{label} (execution logs)"));
         }
         Err(reason) => t.undecided = Some(reason),
     }
@@ -99,7 +104,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let label = stage.target(ctx).label.clone();
         add_access(ctx, &mut targets, stage.access_log_settings(), &label);
         let logging = stage.execution_logging(ctx).map_err(|(reason, cause)| {
-            let why = format!("whether {label} logs executions is unknown: {reason}");
+            let why = text!("whether {label} logs executions is unknown: {reason}");
             (why, cause)
         });
         let (api_id, name) = (stage.api_id(), stage.name());
@@ -117,7 +122,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (name, t) in &targets {
         let target = ctx
             .scope
-            .external("logs", &t.arn, format!("log group {name}"));
+            .external("logs", &t.arn, text!("log group {name}"));
         if !t.access && !t.execution {
             let (why, cause) = (t.undecided.clone())
                 .unwrap_or_else(|| (String::new(), UnknownCause::NotCollected));
@@ -150,12 +155,12 @@ fn judge<'o>(
     let writers = t.writers.join(", ");
     let Some(g) = group else {
         let message = if t.access {
-            format!(
+            text!(
                 "access log destination {name} does not exist: access logs are dropped \
                  (written by {writers})"
             )
         } else {
-            format!(
+            text!(
                 "execution log group {name} does not exist yet: API Gateway creates it itself, \
                  with no retention and no KMS key ({writers})"
             )

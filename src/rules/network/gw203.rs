@@ -35,7 +35,7 @@ fn mapping<'a>(ctx: &RegionContext<'a>, api: AnyApi) -> Mapping<'a> {
     let Some(domains) = ctx.complete_domain_names() else {
         let reason = ctx.reason(&op::GET_DOMAIN_NAMES, None);
         return Mapping::Unknown(
-            format!("custom domains are unknown: {reason}"),
+            text!("custom domains are unknown: {reason}"),
             UnknownCause::NotCollected,
         );
     };
@@ -96,10 +96,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     bypassed.push("the private domain's resource policy".to_string());
                 }
                 if !mtls.is_empty() {
-                    bypassed.push(format!("the mutual TLS of {}", names(&mtls).join(", ")));
+                    bypassed.push(text!("the mutual TLS of {}", names(&mtls).join(", ")));
                 }
                 if !maybe_mtls.is_empty() {
-                    bypassed.push(format!(
+                    bypassed.push(text!(
                         "possibly the mutual TLS of {} (its mappings are unknown)",
                         names(&maybe_mtls).join(", ")
                     ));

@@ -16,7 +16,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         judge(
             out,
             ctx.scope.rest_method(api, resource, method),
-            &format!("integration of {} {}", method.http_method, resource.path),
+            &text!("integration of {} {}", method.http_method, resource.path),
             Backend {
                 integration_type: &i.integration_type,
                 type_field: "methodIntegration.type",
@@ -31,9 +31,11 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
     }
     for (api, i) in each_part(ctx.v2_apis(out), |api| ctx.v2_integrations(api, out)) {
         let target = ctx.scope.v2_integration(api, &i.integration_id);
-        let what = format!(
+        let what = text!(
             "integration {} of API {} ({})",
-            i.integration_id, api.name, api.api_id
+            i.integration_id,
+            api.name,
+            api.api_id
         );
         // HTTP API private integrations name a load balancer listener or Cloud Map service,
         // not a URL; their TLS is GW206's. With a connection type (or, for a VPC link, a
@@ -111,7 +113,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
             .evidence("uri_present", b.uri.is_some());
         return;
     };
-    let shown = format!("{scheme}://{host}");
+    let shown = text!("{scheme}://{host}");
     let plaintext = scheme == "http";
     if scheme != "https" && !plaintext {
         out.undeterminable(
@@ -125,7 +127,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
     // The URL's scheme decides TLS whatever the connection; an unknown one is named.
     let via = match b.connection {
         Some(ConnectionType::VpcLink) => " over the VPC link".to_string(),
-        Some(ConnectionType::Unknown(raw)) => format!(" over connection type `{raw}`"),
+        Some(ConnectionType::Unknown(raw)) => text!(" over connection type `{raw}`"),
         _ => String::new(),
     };
     if !plaintext && !b.skip_verification {
@@ -138,7 +140,7 @@ fn judge(out: &mut Emitter, target: ResourceRef, what: &str, b: Backend) {
     }
     let mut problems = Vec::new();
     if plaintext {
-        problems.push(format!("calls {shown}{via} in plaintext"));
+        problems.push(text!("calls {shown}{via} in plaintext"));
     }
     if b.skip_verification {
         problems.push(

@@ -28,7 +28,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
             _ => continue,
         }
-        let what = format!(
+        let what = text!(
             "private integration {} of {}",
             i.integration_id,
             AnyApi::V2(api)
@@ -48,7 +48,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         let verify = match &tls.server_name_to_verify {
-            Some(name) => format!("verifying server name {name}"),
+            Some(name) => text!("verifying server name {name}"),
             None => "without a server name to verify".to_string(),
         };
         out.pass(

@@ -44,7 +44,7 @@ fn policy_blocklists(doc: &PolicyDocument, found: &mut Blocklists) {
         if list.ranges.iter().any(|v| is_ipv6(v)) {
             found.ipv6 = true;
         } else {
-            found.ipv4_only.push(format!(
+            found.ipv4_only.push(text!(
                 "resource policy Deny {} on aws:SourceIp {}",
                 list.statement,
                 list.ranges.join(", ")
@@ -66,7 +66,7 @@ fn dualstack_via(
         }
         Some(IpAddressType::Unknown(raw)) => {
             return Err((
-                format!("ipAddressType `{raw}` is a value this gwaudit version does not know"),
+                text!("ipAddressType `{raw}` is a value this gwaudit version does not know"),
                 UnknownCause::NotDeterminable,
             ))
         }
@@ -74,7 +74,7 @@ fn dualstack_via(
     }
     let Some(domains) = ctx.complete_domain_names() else {
         return Err((
-            format!(
+            text!(
                 "whether a dualstack custom domain serves it is unknown: {}",
                 ctx.reason(&op::GET_DOMAIN_NAMES, None)
             ),
@@ -84,7 +84,7 @@ fn dualstack_via(
     let dualstack = |d: &&&DomainName| d.ip_address_type == Some(IpAddressType::Dualstack);
     let m = exposure::mappings(domains, &api.id, true);
     if let Some(d) = m.by.iter().find(dualstack) {
-        return Ok(Some(format!(
+        return Ok(Some(text!(
             "dualstack custom domain {} routes to it",
             d.domain_name
         )));
@@ -93,7 +93,7 @@ fn dualstack_via(
         Some(d) => {
             let (why, cause) = ctx.domain_undecided(d, true);
             Err((
-                format!("whether a dualstack custom domain routes to it is unknown: {why}"),
+                text!("whether a dualstack custom domain routes to it is unknown: {why}"),
                 cause,
             ))
         }
@@ -166,7 +166,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 match run {
                     GroupRun::Counted => {}
                     GroupRun::UnknownOverride => {
-                        missing.get_or_insert(format!(
+                        missing.get_or_insert(text!(
                             "rule {} runs a rule group with an override action this gwaudit \
                              version does not know",
                             rule.name
@@ -179,7 +179,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                         for r in &group.rules {
                             if let WafStatement::IpSetReference { arn: set_arn } = &r.statement {
                                 ip_rules.push((
-                                    format!("{} of rule group {}", r.name, group.name),
+                                    text!("{} of rule group {}", r.name, group.name),
                                     set_arn,
                                     rule.statement.effective_action(r),
                                 ));
@@ -193,7 +193,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     Some(WafRuleAction::Block) => {}
                     // An action this version does not know may block.
                     None => {
-                        missing.get_or_insert(format!(
+                        missing.get_or_insert(text!(
                             "IP-set rule {rule_name} of web ACL {} has an action this gwaudit \
                              version does not know",
                             acl.name
@@ -203,13 +203,16 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     Some(_) => continue,
                 }
                 match acl.ip_set(set_arn).map(|s| &s.ip_address_version) {
-                    Some(IpAddressVersion::Ipv4) => found.ipv4_only.push(format!(
+                    Some(IpAddressVersion::Ipv4) => found.ipv4_only.push(text!(
                         "stage {}: web ACL {} rule {} blocks IPv4-only IP set {}",
-                        stage.stage_name, acl.name, rule_name, set_arn
+                        stage.stage_name,
+                        acl.name,
+                        rule_name,
+                        set_arn
                     )),
                     Some(IpAddressVersion::Ipv6) => found.ipv6 = true,
                     Some(IpAddressVersion::Unknown(raw)) => {
-                        missing.get_or_insert(format!(
+                        missing.get_or_insert(text!(
                             "IP set {set_arn} has IP address version `{raw}`, a value this \
                              gwaudit version does not know"
                         ));
@@ -221,7 +224,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
             bypassed.extend(found.bypassed());
         }
-        let name = format!("REST API {} ({})", api.name, api.id);
+        let name = text!("REST API {} ({})", api.name, api.id);
         if !bypassed.is_empty() {
             let f = out.fail(
                 target,

@@ -176,7 +176,7 @@ fn associations_of<'a>(
     let op = &crate::operations::GET_DOMAIN_NAME_ACCESS_ASSOCIATIONS;
     let all = ctx
         .domain_name_access_associations()
-        .map_err(|why| (format!("not collected: {why}"), ctx.cause(op, None)))?;
+        .map_err(|why| (text!("not collected: {why}"), ctx.cause(op, None)))?;
     let Some(arn) = domain.domain_name_arn.as_deref() else {
         return Err((
             "unknown: the domain's ARN is not in the snapshot".into(),

@@ -233,11 +233,11 @@ pub(super) fn undetermined(
         let mode = group_mode(acl, rule);
         match &rule.statement {
             WafStatement::RuleGroupReference { arn, .. } => {
-                names.push(format!("customer rule group {}", rule.name));
+                names.push(text!("customer rule group {}", rule.name));
                 if mode == Some(GroupMode::Undisclosed) {
                     reasons.push(open_actions(acl, rule));
                 } else {
-                    reasons.push(format!(
+                    reasons.push(text!(
                         "its rules were not collected ({})",
                         ctx.reason(&op::GET_RULE_GROUP, Some(arn))
                     ));
@@ -254,21 +254,21 @@ pub(super) fn undetermined(
                     rule.statement.rules_not_blocking().into_iter().collect();
                 let mut overridden = Vec::new();
                 if !counted.is_empty() {
-                    overridden.push(format!(
+                    overridden.push(text!(
                         "{} rules overridden to count or allow",
                         counted.len()
                     ));
                 }
                 let unknown = rule.statement.rules_overridden_to_unknown().len();
                 if unknown > 0 {
-                    overridden.push(format!(
+                    overridden.push(text!(
                         "{unknown} overridden to an action this gwaudit version does not know"
                     ));
                 }
                 names.push(if overridden.is_empty() {
                     name.clone()
                 } else {
-                    format!("{name} ({})", overridden.join(", "))
+                    text!("{name} ({})", overridden.join(", "))
                 });
                 if mode == Some(GroupMode::Undisclosed) {
                     reasons.push(open_actions(acl, rule));
@@ -281,7 +281,7 @@ pub(super) fn undetermined(
                         UnknownCause::NotCollected => "was not collected",
                         UnknownCause::NotDeterminable => "cannot be read",
                     };
-                    reasons.push(format!(
+                    reasons.push(text!(
                         "its rule list {what} ({})",
                         ctx.reason(op, Some(&id))
                     ));
@@ -291,7 +291,7 @@ pub(super) fn undetermined(
             _ => {}
         }
     }
-    let message = format!(
+    let message = text!(
         "whether {} blocks depends on the group's rule list: {}",
         names.join(", "),
         reasons.join("; ")
@@ -304,7 +304,7 @@ pub(super) fn undetermined(
 /// (a managed group's vendor decides what `DescribeManagedRuleGroup` discloses).
 fn open_actions(acl: &WebAcl, reference: &WafRule) -> String {
     if reference.override_action.is_none() {
-        return format!(
+        return text!(
             "rule `{}` runs the group with an override action this gwaudit version does not \
              know, so neither its rules' actions nor a count override can be assumed",
             reference.name
@@ -348,7 +348,7 @@ fn open_actions(acl: &WebAcl, reference: &WafRule) -> String {
         .partition(|name| overridden.iter().any(|o| o == name));
     let mut parts = Vec::new();
     if !by_override.is_empty() {
-        parts.push(format!(
+        parts.push(text!(
             "the reference overrides {} to an action this gwaudit version does not know",
             by_override.join(", ")
         ));
@@ -359,12 +359,12 @@ fn open_actions(acl: &WebAcl, reference: &WafRule) -> String {
         } else {
             ("rules", "have")
         };
-        parts.push(format!(
+        parts.push(text!(
             "its {rules} {} {have} an action this gwaudit version does not know",
             by_rule.join(", ")
         ));
     } else if !by_rule.is_empty() {
-        parts.push(format!(
+        parts.push(text!(
             "DescribeManagedRuleGroup lists no action for {} (the vendor decides what it \
              discloses)",
             by_rule.join(", ")
@@ -406,11 +406,11 @@ pub(super) fn judge_attached(
             Ok(acl) => (acl.name.as_str(), judge(acl)),
             Err(reason) => (
                 name_from_arn(arn),
-                Verdict::unknown(format!("web ACL could not be read: {reason}")),
+                Verdict::unknown(text!("web ACL could not be read: {reason}")),
             ),
         };
-        let target = ctx.scope.external("wafv2", arn, format!("web ACL {name}"));
-        let message = format!("{} (used by {})", verdict.message, stages.join(", "));
+        let target = ctx.scope.external("wafv2", arn, text!("web ACL {name}"));
+        let message = text!("{} (used by {})", verdict.message, stages.join(", "));
         let f = match verdict.status {
             Status::Pass => out.pass(target, message),
             Status::Fail => out.fail(target, message),

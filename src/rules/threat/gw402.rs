@@ -54,12 +54,12 @@ fn effect(acl: &WebAcl, rule: &WafRule) -> String {
         (None, None) => "an action this gwaudit version does not know".to_string(),
         _ => "no action".to_string(),
     };
-    format!("{}: {what}", rule.name)
+    text!("{}: {what}", rule.name)
 }
 
 fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     if acl.default_action == WafDefaultAction::Block {
-        return Verdict::pass(format!(
+        return Verdict::pass(text!(
             "web ACL {} blocks by default: only requests its rules allow get through",
             acl.name
         ))
@@ -71,7 +71,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         .map(|r| r.name.as_str())
         .collect();
     if !enforcing.is_empty() {
-        return Verdict::pass(format!(
+        return Verdict::pass(text!(
             "web ACL {} can stop requests with {}",
             acl.name,
             enforcing.join(", ")
@@ -100,13 +100,13 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
             cause = groups_cause;
         }
         if !unknown_actions.is_empty() {
-            reasons.push(format!(
+            reasons.push(text!(
                 "rule {} has an action this gwaudit version does not know",
                 unknown_actions.join(", ")
             ));
         }
         return Verdict::unknown_because(
-            format!(
+            text!(
                 "web ACL {} has default action ALLOW and no rule that surely blocks; {}",
                 acl.name,
                 reasons.join("; ")
@@ -117,12 +117,12 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         .with("rules", effects);
     }
     let message = if acl.all_rules().next().is_none() {
-        format!(
+        text!(
             "web ACL {} has no rules and default action ALLOW: it lets every request through",
             acl.name
         )
     } else {
-        format!(
+        text!(
             "web ACL {} has default action ALLOW and none of its rules blocks (they only count \
              or allow): it lets every request through",
             acl.name

@@ -46,17 +46,17 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         // blocking; they are shown so a reviewer can check the exclusions.
         let excluded: Vec<String> = blocking
             .iter()
-            .flat_map(|(_, name, counted)| counted.iter().map(move |c| format!("{name}:{c}")))
+            .flat_map(|(_, name, counted)| counted.iter().map(move |c| text!("{name}:{c}")))
             .collect();
         let note = if excluded.is_empty() {
             String::new()
         } else {
-            format!(
+            text!(
                 " ({} of their rules overridden to count or allow)",
                 excluded.len()
             )
         };
-        return Verdict::pass(format!(
+        return Verdict::pass(text!(
             "web ACL {} blocks with {}{note}",
             acl.name,
             names.join(", ")
@@ -69,7 +69,7 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
         let rules: Vec<&WafRule> = open_groups.iter().map(|(r, _, _)| *r).collect();
         let (reason, cause) = undetermined(ctx, acl, &rules);
         return Verdict::unknown_because(
-            format!(
+            text!(
                 "web ACL {} has no AWS managed baseline group surely in block mode; {reason}",
                 acl.name,
             ),
@@ -80,9 +80,9 @@ fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     let note = if counting.is_empty() {
         String::new()
     } else {
-        format!(" ({} only counts or allows)", counting.join(", "))
+        text!(" ({} only counts or allows)", counting.join(", "))
     };
-    Verdict::fail(format!(
+    Verdict::fail(text!(
         "web ACL {} blocks with none of the AWS managed baseline rule groups {}{note}",
         acl.name,
         BASELINE.join(", ")

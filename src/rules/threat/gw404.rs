@@ -25,7 +25,7 @@ fn judge(acl: &WebAcl) -> Verdict {
         .iter()
         .find(|(_, _, action)| *action == Some(WafRuleAction::Block))
     {
-        return Verdict::pass(format!(
+        return Verdict::pass(text!(
             "web ACL {} blocks clients above {limit} requests per evaluation window (rule {name})",
             acl.name
         ))
@@ -54,10 +54,11 @@ fn judge(acl: &WebAcl) -> Verdict {
             _ => None,
         });
         if let Some((name, limit)) = capping {
-            return Verdict::pass(format!(
+            return Verdict::pass(text!(
                 "web ACL {} blocks clients above {limit} requests per evaluation window (rule \
                  {name} of rule group {})",
-                acl.name, group.name
+                acl.name,
+                group.name
             ))
             .with("rate_rule", name)
             .with("rule_group", &group.name)
@@ -80,7 +81,7 @@ fn judge(acl: &WebAcl) -> Verdict {
                     matches!(r.statement, WafStatement::RateBased { .. })
                         && reference.statement.effective_action(r).is_none()
                 })
-                .map(|r| format!("{} of rule group {}", r.name, group.name)),
+                .map(|r| text!("{} of rule group {}", r.name, group.name)),
         );
     }
     // A customer group run with an override action this version does not know (the
@@ -90,7 +91,7 @@ fn judge(acl: &WebAcl) -> Verdict {
             .iter()
             .filter(|(_, run)| matches!(run, GroupRun::UnknownOverride))
             .map(|(r, _)| {
-                format!(
+                text!(
                     "the customer rule group run by rule {} (its override action)",
                     r.name
                 )
@@ -102,7 +103,7 @@ fn judge(acl: &WebAcl) -> Verdict {
         .map(|(r, _)| r.name.as_str())
         .collect();
     if !unread.is_empty() {
-        return Verdict::unknown(format!(
+        return Verdict::unknown(text!(
             "web ACL {} has no rate-based rule that blocks among what was read; whether \
              customer rule group {} holds one is unknown: its rules were not collected \
              (wafv2:GetRuleGroup failed; the collection errors say why)",
@@ -114,7 +115,7 @@ fn judge(acl: &WebAcl) -> Verdict {
     }
     if !unknown_actions.is_empty() {
         return Verdict::unknown_because(
-            format!(
+            text!(
                 "web ACL {} has no rate-based rule that surely blocks; whether {} caps clients \
                  depends on an action this gwaudit version does not know",
                 acl.name,
@@ -126,14 +127,14 @@ fn judge(acl: &WebAcl) -> Verdict {
         .with("unknown_actions", unknown_actions);
     }
     if rate_rules.is_empty() {
-        return Verdict::fail(format!(
+        return Verdict::fail(text!(
             "web ACL {} has no rate-based rule: a single client can flood the API",
             acl.name
         ))
         .with("rate_rules", Vec::<String>::new());
     }
     let described = described(&rate_rules);
-    Verdict::fail(format!(
+    Verdict::fail(text!(
         "web ACL {} has no blocking rate-based rule: {}",
         acl.name,
         described.join(", ")
@@ -147,7 +148,7 @@ fn described(rate_rules: &[(&str, i64, Option<WafRuleAction>)]) -> Vec<String> {
         .iter()
         .map(|(name, limit, action)| {
             let action = action.map_or("an action this gwaudit version does not know", action_name);
-            format!("{name}: {action} above {limit}")
+            text!("{name}: {action} above {limit}")
         })
         .collect()
 }

@@ -11,17 +11,17 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
 
 fn judge(ctx: &RegionContext, acl: &WebAcl) -> Verdict {
     match &acl.logging_destinations {
-        None => Verdict::unknown(format!(
+        None => Verdict::unknown(text!(
             "logging of web ACL {} is unknown: {}",
             acl.name,
             ctx.reason(&op::GET_LOGGING_CONFIGURATION, Some(&acl.arn))
         )),
-        Some(d) if d.is_empty() => Verdict::fail(format!(
+        Some(d) if d.is_empty() => Verdict::fail(text!(
             "web ACL {} has no logging configuration: blocked and allowed requests leave no record",
             acl.name
         ))
         .with("logging_destinations", d),
-        Some(d) => Verdict::pass(format!("web ACL {} logs to {}", acl.name, d.join(", ")))
+        Some(d) => Verdict::pass(text!("web ACL {} logs to {}", acl.name, d.join(", ")))
             .with("logging_destinations", d),
     }
 }

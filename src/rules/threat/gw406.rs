@@ -29,7 +29,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         let undecided: Vec<String> = judged()
             .filter_map(|r| {
                 let why = r.authorization_type.unknown_reason()?;
-                Some(format!("route `{}`: {why}", r.route_key))
+                Some(text!("route `{}`: {why}", r.route_key))
             })
             .collect();
         if open.is_empty() && !undecided.is_empty() {

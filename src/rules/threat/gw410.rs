@@ -95,7 +95,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 } else {
                     "no API key"
                 };
-                format!("{} {} ({why})", m.http_method, r.path)
+                text!("{} {} ({why})", m.http_method, r.path)
             })
             .collect();
         let f = if unthrottled.is_empty() {

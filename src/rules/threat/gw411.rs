@@ -60,7 +60,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .flat_map(|s| {
                 s.throttle
                     .keys()
-                    .map(move |k| format!("{}/{} {k}", s.api_id, s.stage))
+                    .map(move |k| text!("{}/{} {k}", s.api_id, s.stage))
             })
             .collect();
         f.evidence("missing", missing)
@@ -71,7 +71,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 "quota",
                 plan.quota
                     .as_ref()
-                    .map(|q| format!("{} per {}", q.limit, q.period)),
+                    .map(|q| text!("{} per {}", q.limit, q.period)),
             );
     }
 }

@@ -11,7 +11,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             Ok(methods) => methods
                 .iter()
                 .filter(|(_, m)| m.api_key_required)
-                .map(|(r, m)| format!("{} {}", m.http_method, r.path))
+                .map(|(r, m)| text!("{} {}", m.http_method, r.path))
                 .collect(),
             Err(reason) => {
                 out.unknown(

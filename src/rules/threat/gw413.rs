@@ -78,10 +78,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                 if covered {
                     continue;
                 }
-                let label = format!("{} {}", m.http_method, r.path);
+                let label = text!("{} {}", m.http_method, r.path);
                 match s {
                     Streams::Maybe(raw) => {
-                        maybe.push(format!("{label} (responseTransferMode {raw})"))
+                        maybe.push(text!("{label} (responseTransferMode {raw})"))
                     }
                     _ => open.push(label),
                 }
@@ -118,7 +118,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             } else {
                 let which = match n {
                     1 => "its streaming method".to_string(),
-                    n => format!("all {n} streaming methods"),
+                    n => text!("all {n} streaming methods"),
                 };
                 out.pass(target, format_args!("stage {name} throttles {which}"))
                     .evidence("streaming_methods", n);

@@ -52,7 +52,7 @@ impl PlanCoverage<'_> {
     /// Whether the plans throttle `method`: it needs an API key, and every plan of the stage
     /// (any of them can hold the caller's key) throttles every keyed request or this method.
     pub fn covers(&self, resource: &Resource, method: &Method) -> bool {
-        let key = format!("{}/{}", resource.path, method.http_method).to_ascii_uppercase();
+        let key = text!("{}/{}", resource.path, method.http_method).to_ascii_uppercase();
         method.api_key_required
             && !self.each.is_empty()
             && self
