@@ -223,36 +223,21 @@ impl ScanReport {
     /// failing counts are counted here, from the results as triaged, so they agree with them
     /// however the results came (evaluated, merged, carried forward from a baseline).
     pub fn assemble(mut scan: ScanInfo, settings: Settings, results: Results) -> Self {
-        let mut summary = Summary {
+        let tally = status::count(&mut scan.accounts, &results);
+        let summary = Summary {
             total: results.len(),
-            ..Default::default()
+            muted: tally.muted,
+            by_status: status::Tally::STATUSES
+                .into_iter()
+                .zip(tally.by_status)
+                .collect(),
+            failing_by_severity: Severity::ALL.into_iter().zip(tally.failing).collect(),
+            unknown_by_cause: UnknownCause::VARIANTS
+                .iter()
+                .copied()
+                .zip(tally.by_cause)
+                .collect(),
         };
-        // Counted in arrays, then put in the maps: a map entry per result was a single-threaded
-        // pass as long as writing a tenth of the report (perf).
-        let statuses = [Status::Fail, Status::Unknown, Status::Pass];
-        let mut by_status = [0; 3];
-        let mut failing = [0; Severity::ALL.len()];
-        let mut by_cause = [0; UnknownCause::VARIANTS.len()];
-        for f in &results {
-            by_status[status::index(&statuses, f.status)] += 1;
-            if f.status == Status::Fail {
-                failing[status::index(&Severity::ALL, f.severity)] += 1;
-            }
-            if f.muted.is_some() {
-                summary.muted += 1;
-            }
-            if let Some(cause) = f.unknown_cause {
-                by_cause[status::index(UnknownCause::VARIANTS, cause)] += 1;
-            }
-        }
-        summary.by_status = statuses.into_iter().zip(by_status).collect();
-        summary.failing_by_severity = Severity::ALL.into_iter().zip(failing).collect();
-        summary.unknown_by_cause = UnknownCause::VARIANTS
-            .iter()
-            .copied()
-            .zip(by_cause)
-            .collect();
-        status::count_failing(&mut scan.accounts, &results);
         ScanReport {
             report_version: REPORT_VERSION,
             tool: ToolInfo {

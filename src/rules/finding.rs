@@ -539,6 +539,12 @@ impl Finding {
         Arc::ptr_eq(&self.place, &other.place) || self.place.account_id == other.place.account_id
     }
 
+    /// Whether `other` was made in the same account and region, compared as
+    /// [`Finding::same_rule`] compares.
+    pub fn same_place(&self, other: &Finding) -> bool {
+        Arc::ptr_eq(&self.place, &other.place) || *self.place == *other.place
+    }
+
     /// An unknown a failed call left undecided: a rescan with access can decide it, and until
     /// then it may hide an open alert. An unknown without a cause (from a report of an older
     /// version) counts, so a converted report errs on the side of withholding.
