@@ -306,11 +306,12 @@ fn reachable<'d>(
 /// Whether a REST API can actually be called from the internet: public as above, and reachable
 /// through its default endpoint or a custom domain. The catalog's "public" (used to raise
 /// severity) ignores a disabled default endpoint; an inventory of reachable APIs must not.
+/// `policy` is [`rest_api`] of `api`, which the caller may have worked out once for many uses.
 pub fn rest_api_reachable<'d>(
     api: &RestApi,
+    policy: Exposure,
     domains: Option<&'d [DomainName]>,
 ) -> (Exposure, Option<Missing<'d>>) {
-    let policy = rest_api(api);
     if !policy.is_public() || !api.disable_execute_api_endpoint {
         return (policy, None);
     }

@@ -63,11 +63,21 @@ impl<'a> RegionContext<'a> {
         self.cite(exposure::v2_api(api, self.complete_domain_names()))
     }
 
+    /// Whether a REST API's endpoint type and resource policy let anyone invoke it
+    /// (`analysis::exposure::rest_api`), worked out once per API for every rule in the region.
+    pub fn rest_policy_exposure(&self, api: &RestApi) -> Exposure {
+        match self.scope.cache.and_then(|c| c.rest_policy_exposure(api)) {
+            Some(known) => known.clone(),
+            None => exposure::rest_api(api),
+        }
+    }
+
     /// Whether a REST API is reachable from the internet
     /// (`analysis::exposure::rest_api_reachable`), naming the failed call when undecided.
     pub fn rest_reachability(&self, api: &RestApi) -> Exposure {
         self.cite(exposure::rest_api_reachable(
             api,
+            self.rest_policy_exposure(api),
             self.complete_domain_names(),
         ))
     }

@@ -1,4 +1,3 @@
-use crate::analysis::exposure;
 use crate::model::AuthorizationType;
 use crate::rules::{Emitter, RegionContext};
 
@@ -25,7 +24,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                     "{route} has authorization NONE and requires no API key: anyone who can \
                      reach the API can call it"
                 ),
-                &exposure::rest_api(api),
+                &ctx.rest_policy_exposure(api),
             )
             .evidence("authorization_type", authorization)
             .evidence("api_key_required", false);

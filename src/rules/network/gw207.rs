@@ -236,7 +236,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             );
             f.evidence("ipv4_only_blocklists", &bypassed)
                 .evidence("dualstack", &via);
-            if exposure::rest_api(api).is_public() {
+            if ctx.rest_policy_exposure(api).is_public() {
                 f.raise_to(Severity::High);
             }
         } else if let Some(reason) = missing {

@@ -1,4 +1,3 @@
-use crate::analysis::exposure;
 use crate::rules::{Emitter, RegionContext, Severity};
 
 rule!(GW401, "threat/GW401-stage-without-waf.toml");
@@ -14,7 +13,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             .evidence("web_acl_arn", arn);
             continue;
         }
-        let exposure = exposure::rest_api(api);
+        let exposure = ctx.rest_policy_exposure(api);
         let open_methods = api.has_open_methods();
         let f = out.fail(
             target,
