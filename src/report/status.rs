@@ -84,7 +84,7 @@ impl AccountStatus {
 }
 
 /// The status of every account of `snapshot`, scanned accounts first (in snapshot order),
-/// then the ones not scanned. Failing counts are zero until `count_failing`.
+/// then the ones not scanned. Failing counts are zero until `count`.
 pub fn of(snapshot: &OrgSnapshot) -> Vec<AccountStatus> {
     let mut out: Vec<AccountStatus> = snapshot.accounts.iter().map(account).collect();
     out.extend(snapshot.not_scanned.iter().map(|n| AccountStatus {
