@@ -161,7 +161,9 @@ impl<'a> RegionContext<'a> {
         let mut fallback = None;
         for e in errors {
             match (resource, e.resource.as_deref()) {
-                (Some(want), Some(got)) if got == want || got.ends_with(&text!("/{want}")) => {
+                (Some(want), Some(got))
+                    if got == want || got.strip_suffix(want).is_some_and(|p| p.ends_with('/')) =>
+                {
                     return Some(e)
                 }
                 // A list call's own failure, rather than another listing's (the private
