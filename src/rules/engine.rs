@@ -232,21 +232,42 @@ pub fn evaluate_each<T: From<Finding> + Send>(
             })
         })
         .collect();
-    let units: Vec<(usize, usize)> = (0..rules.len())
+    // The largest regions' units first, every rule's, and the smallest last: the cores then
+    // finish on small units together. In rule order, one core ran the last large unit alone
+    // for 40-80 ms while the other waited (perf timeline of the replicated 10,000-API
+    // snapshot: one rule in its largest region). A stable sort keeps rule order within a size.
+    let sizes: Vec<usize> = regions.iter().map(|(_, r, _, _)| work_size(r)).collect();
+    let mut units: Vec<(usize, usize)> = (0..rules.len())
         .flat_map(|rule| (0..regions.len()).map(move |region| (rule, region)))
         .collect();
+    units.sort_by_key(|&(_, region)| std::cmp::Reverse(sizes[region]));
     // One unit at a time: their costs differ by a hundred times.
-    let done = crate::cores::map(&units, 1, |_, &(rule, region)| {
-        let (rule, info) = &rules[rule];
-        let (account, region, cache, place) = &regions[region];
-        let ctx = RegionContext::sharing(account, region, params, Some(cache));
-        let mut out = Emitter::new(&rule.meta, info, place);
-        (rule.def.check)(&ctx, &mut out);
-        out.into_findings()
+    let mut done: Vec<(usize, Vec<T>)> = crate::cores::map(&units, 1, |_, &(rule, region)| {
+        let (r, info) = &rules[rule];
+        let (account, snapshot, cache, place) = &regions[region];
+        let ctx = RegionContext::sharing(account, snapshot, params, Some(cache));
+        let mut out = Emitter::new(&r.meta, info, place);
+        (r.def.check)(&ctx, &mut out);
+        (rule * regions.len() + region, out.into_findings())
     });
     // The helpers' spare vectors went with their threads; this thread's goes now.
     drop(SPARE.take());
-    done
+    // Back in rule, account and region order.
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, findings)| findings).collect()
+}
+
+/// How much a region gives its rules to judge, to start on the largest first: its APIs with
+/// their resources, routes and stages. Rules over the account (IAM, trails) cost the same
+/// in every region.
+fn work_size(region: &RegionSnapshot) -> usize {
+    let rest = region.rest_apis.iter().flatten().map(|api| {
+        1 + api.resources.as_ref().map_or(0, Vec::len) + api.stages.as_ref().map_or(0, Vec::len)
+    });
+    let v2 = region.v2_apis.iter().flatten().map(|api| {
+        1 + api.routes.as_ref().map_or(0, Vec::len) + api.stages.as_ref().map_or(0, Vec::len)
+    });
+    rest.chain(v2).sum()
 }
 
 /// A stable sort that moves each element once, through a sorted list of indices: for large
