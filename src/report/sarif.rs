@@ -287,21 +287,50 @@ pub struct Prepared<'r> {
     runs: HashMap<&'r str, Vec<&'r [Triaged]>>,
     /// Each rule's place in the tool's description, for a result's `ruleIndex`.
     rule_index: BTreeMap<&'static str, usize>,
-    tool: Value,
-    /// `tool` as a run's head writes it, gzipped on its own.
-    tool_gzipped: u64,
+    tool: ToolPart,
 }
 
-impl<'r> Prepared<'r> {
-    pub fn of(report: &'r ScanReport) -> serde_json::Result<Self> {
-        let mut runs: HashMap<&str, Vec<&[Triaged]>> = HashMap::new();
-        for run in (report.results).runs(|a, b| a.same_account(b) && a.same_rule(b)) {
-            runs.entry(&*run[0].place.account_id).or_default().push(run);
+/// The tool's description, built on a thread of its own while the results are sorted into
+/// runs and the first run is prepared: built and compressed on the writing thread, it was a
+/// stretch of 8-10 ms in which the other core waited (perf timeline of a large scan).
+struct ToolPart {
+    building: std::sync::Mutex<Option<std::thread::JoinHandle<io::Result<Described>>>>,
+    built: std::sync::OnceLock<Result<Described, String>>,
+}
+
+struct Described {
+    tool: Value,
+    /// `tool` as a run's head writes it, gzipped on its own.
+    gzipped: u64,
+}
+
+impl ToolPart {
+    fn build(rules: Vec<&'static LoadedRule>, version: String) -> ToolPart {
+        let building = std::thread::Builder::new().spawn(move || Described::of(&rules, version));
+        ToolPart {
+            building: std::sync::Mutex::new(building.ok()),
+            built: std::sync::OnceLock::new(),
         }
-        let rules: Vec<&LoadedRule> = (report.scan.rules_evaluated.iter())
-            .filter_map(|id| registry::find(id))
-            .collect();
-        let version = report.tool.version.clone();
+    }
+
+    fn get(&self) -> io::Result<&Described> {
+        let built = self.built.get_or_init(|| {
+            let handle = (self.building.lock())
+                .map_err(|_| "the tool's description was lost".to_string())?
+                .take()
+                .ok_or("the tool's description could not be started")?;
+            match handle.join() {
+                Ok(described) => described.map_err(|e| e.to_string()),
+                // A panic there is a bug: raised again here, as the panic it is.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        built.as_ref().map_err(|e| io::Error::other(e.clone()))
+    }
+}
+
+impl Described {
+    fn of(rules: &[&LoadedRule], version: String) -> io::Result<Described> {
         let tool = serde_json::to_value(
             Tool::builder()
                 .driver(
@@ -318,17 +347,29 @@ impl<'r> Prepared<'r> {
         // Nested as in a document, so its lines are indented as a run's head indents them.
         let nested = json!({ "runs": [{ "tool": &tool }] });
         let text = serde_json::to_vec_pretty(&nested)?;
-        let tool_gzipped = Gauge::default()
-            .gzipped(std::iter::once(&text[..]))
-            .map_err(serde_json::Error::io)?;
+        let gzipped = Gauge::default().gzipped(std::iter::once(&text[..]))?;
+        Ok(Described { tool, gzipped })
+    }
+}
+
+impl<'r> Prepared<'r> {
+    pub fn of(report: &'r ScanReport) -> serde_json::Result<Self> {
+        let rules: Vec<&'static LoadedRule> = (report.scan.rules_evaluated.iter())
+            .filter_map(|id| registry::find(id))
+            .collect();
+        let rule_index = (rules.iter().enumerate())
+            .map(|(i, r)| (r.def.id, i))
+            .collect();
+        let tool = ToolPart::build(rules, report.tool.version.clone());
+        let mut runs: HashMap<&str, Vec<&[Triaged]>> = HashMap::new();
+        for run in (report.results).runs(|a, b| a.same_account(b) && a.same_rule(b)) {
+            runs.entry(&*run[0].place.account_id).or_default().push(run);
+        }
         Ok(Prepared {
             report,
             runs,
-            rule_index: (rules.iter().enumerate())
-                .map(|(i, r)| (r.def.id, i))
-                .collect(),
+            rule_index,
             tool,
-            tool_gzipped,
         })
     }
 
@@ -404,9 +445,12 @@ fn alerts<'a>(runs: &[&'a [Triaged]]) -> Alerts<'a> {
             while let Some(alert) = rule.next_if(|a| a.severity == severity) {
                 if out.head.len() < MAX_RESULTS_PER_RUN {
                     out.head.push(alert);
-                } else {
-                    *out.beyond.entry((alert.rule_id(), severity)).or_insert(0) += 1;
+                    continue;
                 }
+                // The rest of the rule's alerts of this severity are counted at once: an entry
+                // looked up per alert was most of this loop for a large account (perf).
+                let more = std::iter::from_fn(|| rule.next_if(|a| a.severity == severity)).count();
+                *out.beyond.entry((alert.rule_id(), severity)).or_insert(0) += 1 + more;
             }
         }
     }
@@ -1039,7 +1083,8 @@ impl<'d, 'a> AccountRun<'d, 'a> {
         let rest = rest
             .map_err(io::Error::from)
             .and_then(|text| gauge.gzipped([&text[..]].into_iter()));
-        self.doc.prepared.tool_gzipped + rest.unwrap_or(MAX_GZIPPED_BYTES)
+        let tool = self.doc.prepared.tool.get().map(|t| t.gzipped);
+        tool.unwrap_or(MAX_GZIPPED_BYTES) + rest.unwrap_or(MAX_GZIPPED_BYTES)
     }
 
     /// The unknowns, by rule and cause, and the collection errors.
@@ -1110,12 +1155,13 @@ impl Serialize for AccountRun<'_, '_> {
             }
         }
         // Written unmetered: its size gzipped was measured once for every run.
+        let described = shared.tool.get().map_err(serde::ser::Error::custom)?;
         let meter = &self.doc.meter;
         meter.streaming.set(false);
-        let tool = map.serialize_entry("tool", &shared.tool);
+        let tool = map.serialize_entry("tool", &described.tool);
         meter.streaming.set(true);
         tool?;
-        meter.add_measured(shared.tool_gzipped);
+        meter.add_measured(described.gzipped);
         let alerts = alerts(self.doc.prepared.runs(self.account));
         let written = Cell::new(0);
         map.serialize_entry(
