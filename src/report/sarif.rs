@@ -11,7 +11,7 @@
 //! - what still does not fit is cut least severe first, and the cut is named in a run
 //!   notification and returned to the caller for stderr.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::rc::Rc;
@@ -25,6 +25,7 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
+use super::json_text::string;
 use super::ScanReport;
 use crate::model::{ArnFields, UnknownCause};
 use crate::rules::registry::{self, LoadedRule};
@@ -528,63 +529,27 @@ impl<'x> ResultLocation<'x> {
             message: None,
         }
     }
-}
 
-/// Written field by field, in the order serde-sarif writes its types (by name), without
-/// building them: building a result's SARIF objects (maps, values, copied strings) was most of
-/// making a large run's results (perf).
-impl Serialize for ResultLocation<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
+    /// As compact JSON, members by name as serde-sarif writes them.
+    fn write(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        out.push(b'{');
         if let Some(id) = self.id {
-            map.serialize_entry("id", &id)?;
+            write!(out, "\"id\":{id},")?;
         }
-        map.serialize_entry(
-            "logicalLocations",
-            &[Fields(&[
-                ("fullyQualifiedName", self.arn),
-                ("kind", "resource"),
-                ("name", self.label),
-            ])],
-        )?;
+        out.extend_from_slice(b"\"logicalLocations\":[{\"fullyQualifiedName\":");
+        string(out, self.arn)?;
+        out.extend_from_slice(b",\"kind\":\"resource\",\"name\":");
+        string(out, self.label)?;
+        out.extend_from_slice(b"}],");
         if let Some(text) = self.message {
-            map.serialize_entry("message", &Fields(&[("text", text)]))?;
+            out.extend_from_slice(b"\"message\":{\"text\":");
+            string(out, text)?;
+            out.extend_from_slice(b"},");
         }
-        map.serialize_entry("physicalLocation", &Physical(self.uri))?;
-        map.end()
-    }
-}
-
-/// An object of text members, in the order given.
-struct Fields<'x>(&'x [(&'x str, &'x str)]);
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-/// A synthetic path at line 1.
-struct Physical<'x>(&'x str);
-
-impl Serialize for Physical<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Line;
-        impl Serialize for Line {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut map = s.serialize_map(Some(1))?;
-                map.serialize_entry("startLine", &1)?;
-                map.end()
-            }
-        }
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("artifactLocation", &Fields(&[("uri", self.0)]))?;
-        map.serialize_entry("region", &Line)?;
-        map.end()
+        out.extend_from_slice(b"\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+        string(out, self.uri)?;
+        out.extend_from_slice(b"},\"region\":{\"startLine\":1}}}");
+        Ok(())
     }
 }
 
@@ -633,20 +598,22 @@ impl AlertResult<'_, '_> {
             first.message.trim_end_matches('.')
         )
     }
-}
 
-impl Serialize for AlertResult<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    /// The result as compact JSON added to `out`, members by name as serde-sarif writes them
+    /// (held to it by a test). Written by hand: building serde-sarif's objects, then serde's
+    /// escaping a byte at a time, were most of writing a large run (perf).
+    fn write(&self, out: &mut Vec<u8>) -> io::Result<()> {
         let (alert, first) = (self.alert, self.alert.first);
-        let mut map = s.serialize_map(None)?;
+        out.push(b'{');
         // Only set when the scan was compared with a baseline: an alert is new when any of its
         // members is.
         let mut states = alert.members().filter_map(|f| f.baseline).peekable();
         if states.peek().is_some() {
             let new = states.any(|b| b == BaselineState::New);
-            map.serialize_entry("baselineState", if new { "new" } else { "unchanged" })?;
+            let state = if new { "new" } else { "unchanged" };
+            write!(out, "\"baselineState\":\"{state}\",")?;
         }
-        map.serialize_entry("level", level_name(alert.severity))?;
+        write!(out, "\"level\":\"{}\",", level_name(alert.severity))?;
         let location = match alert.parent {
             None => ResultLocation::of(
                 &first.resource.path,
@@ -655,55 +622,66 @@ impl Serialize for AlertResult<'_, '_> {
             ),
             Some((arn, path, label)) => ResultLocation::of(path, arn, label),
         };
-        map.serialize_entry("locations", &[location])?;
-        map.serialize_entry("message", &Fields(&[("text", &self.message())]))?;
-        map.serialize_entry(
-            "partialFingerprints",
-            &Fields(&[("primaryLocationLineHash", &alert.fingerprint())]),
-        )?;
-        map.serialize_entry("properties", &Properties(alert))?;
+        out.extend_from_slice(b"\"locations\":[");
+        location.write(out)?;
+        out.extend_from_slice(b"],\"message\":{\"text\":");
+        string(out, &self.message())?;
+        out.extend_from_slice(b"},\"partialFingerprints\":{\"primaryLocationLineHash\":");
+        string(out, &alert.fingerprint())?;
+        out.extend_from_slice(b"},\"properties\":");
+        write_properties(alert, out)?;
         if alert.parent.is_some() {
-            let related: Vec<ResultLocation> = (alert.members().take(MAX_RELATED_LOCATIONS))
-                .enumerate()
-                .map(|(i, f)| ResultLocation {
+            out.extend_from_slice(b",\"relatedLocations\":[");
+            for (i, f) in (alert.members().take(MAX_RELATED_LOCATIONS)).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                ResultLocation {
                     id: Some(i),
                     message: Some(&f.message),
                     ..ResultLocation::of(&f.resource.path, &f.resource.arn, &f.resource.label)
-                })
-                .collect();
-            map.serialize_entry("relatedLocations", &related)?;
+                }
+                .write(out)?;
+            }
+            out.push(b']');
         }
-        map.serialize_entry("ruleId", alert.rule_id())?;
+        out.extend_from_slice(b",\"ruleId\":");
+        string(out, alert.rule_id())?;
         if let Some(i) = self.rule_index {
-            map.serialize_entry("ruleIndex", &i)?;
+            write!(out, ",\"ruleIndex\":{i}")?;
         }
-        map.end()
+        out.push(b'}');
+        Ok(())
     }
 }
 
 /// A result's properties, by name.
-struct Properties<'r, 'a>(&'r Alert<'a>);
-
-impl Serialize for Properties<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (alert, first) = (self.0, self.0.first);
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("account", &*first.place.account_id)?;
-        if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
-            // Not evaluated in this scan: kept from the baseline so that its alert stays open.
-            // As a JSON value, whose members are sorted by name.
-            let value = serde_json::to_value(c).map_err(serde::ser::Error::custom)?;
-            map.serialize_entry("carriedForward", &value)?;
-        }
-        match alert.parent {
-            // Sealed evidence is compact JSON with sorted members, as a JSON value writes it.
-            None => map.serialize_entry("evidence", &first.evidence)?,
-            Some(_) => map.serialize_entry("failing", &alert.len())?,
-        }
-        map.serialize_entry("region", &*first.place.region)?;
-        map.serialize_entry("severity", &alert.severity)?;
-        map.end()
+fn write_properties(alert: &Alert, out: &mut Vec<u8>) -> io::Result<()> {
+    let first = alert.first;
+    out.extend_from_slice(b"{\"account\":");
+    string(out, &first.place.account_id)?;
+    if let Some(c) = alert.members().find_map(|f| f.carried_forward.as_ref()) {
+        // Not evaluated in this scan: kept from the baseline so that its alert stays open.
+        // As a JSON value, whose members are sorted by name.
+        out.extend_from_slice(b",\"carriedForward\":");
+        serde_json::to_writer(&mut *out, &serde_json::to_value(c)?)?;
     }
+    match (alert.parent, first.evidence.sealed_text()) {
+        (Some(_), _) => write!(out, ",\"failing\":{}", alert.len())?,
+        // Sealed evidence is compact JSON with sorted members, as a JSON value writes it.
+        (None, Some(sealed)) => {
+            out.extend_from_slice(b",\"evidence\":");
+            out.extend_from_slice(sealed.as_bytes());
+        }
+        (None, None) => {
+            out.extend_from_slice(b",\"evidence\":");
+            serde_json::to_writer(&mut *out, &first.evidence)?;
+        }
+    }
+    out.extend_from_slice(b",\"region\":");
+    string(out, &first.place.region)?;
+    write!(out, ",\"severity\":\"{}\"}}", alert.severity.as_str())?;
+    Ok(())
 }
 
 /// The accounts of a report: the scanned ones, and any other its results name (carried
@@ -853,26 +831,35 @@ pub fn write_from(
         measured: Cell::new(0),
         streaming: Cell::new(true),
     });
-    let mut tee = Tee {
-        out: io::BufWriter::new(w),
-        gz: io::BufWriter::new(flate2::write::GzEncoder::new(
+    let sink = Sink {
+        out: RefCell::new(io::BufWriter::new(w)),
+        gz: RefCell::new(io::BufWriter::new(flate2::write::GzEncoder::new(
             Counter(meter.clone()),
             METER_LEVEL,
-        )),
+        ))),
         meter: meter.clone(),
+        failed: RefCell::new(None),
     };
     let doc = Document {
         prepared,
         accounts,
         category,
         meter,
-        cuts: std::cell::RefCell::new(Vec::new()),
+        raw: &sink,
+        cuts: RefCell::new(Vec::new()),
     };
-    serde_json::to_writer_pretty(&mut tee, &doc).map_err(io::Error::from)?;
-    tee.write_all(b"\n")?;
-    tee.out.flush()?;
-    tee.gz.into_inner().map_err(|e| e.into_error())?.finish()?;
-    let total = doc.meter.compressed();
+    if let Err(e) = serde_json::to_writer_pretty(Tee(&sink), &doc) {
+        return Err(sink.failed.take().unwrap_or_else(|| e.into()));
+    }
+    sink.write_raw(b"\n")?;
+    let cuts = doc.cuts.take();
+    let Sink { out, gz, meter, .. } = sink;
+    out.into_inner().flush()?;
+    gz.into_inner()
+        .into_inner()
+        .map_err(|e| e.into_error())?
+        .finish()?;
+    let total = meter.compressed();
     if total > MAX_GZIPPED_BYTES {
         // The shares leave room for everything measured; this is the guard, not the plan.
         return Err(io::Error::other(format!(
@@ -880,7 +867,7 @@ pub fn write_from(
              one file per account with --output-to sarif=DIR/"
         )));
     }
-    Ok(doc.cuts.into_inner())
+    Ok(cuts)
 }
 
 /// The whole document for one account or a one-account report; tests and `convert` use it.
@@ -895,25 +882,50 @@ pub fn render(report: &ScanReport, category: Option<&str>) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes to the real output and, while the meter is streaming, compressed (at `METER_LEVEL`)
-/// to a byte counter. The serializer writes here directly, so what is metered is exactly what
-/// was written while the meter streamed.
-struct Tee<'w> {
-    out: io::BufWriter<&'w mut dyn Write>,
-    gz: io::BufWriter<flate2::write::GzEncoder<Counter>>,
+/// The file's output and, while the meter is streaming, its compressor (at `METER_LEVEL`,
+/// into a byte counter). The serializer writes here through a [`Tee`], and the results are
+/// written here directly ([`RawOut`]), so what is metered is exactly what was written while the
+/// meter streamed.
+struct Sink<'w> {
+    out: RefCell<io::BufWriter<&'w mut dyn Write>>,
+    gz: RefCell<io::BufWriter<flate2::write::GzEncoder<Counter>>>,
     meter: Rc<Meter>,
+    /// The first error writing: the serializer passes on a text written by hand failing only
+    /// as its own error, without the kind (a closed pipe).
+    failed: RefCell<Option<io::Error>>,
 }
 
-impl Write for Tee<'_> {
+/// Text written into the document between what the serializer writes: the results, made as
+/// JSON text by hand on every core.
+trait RawOut {
+    fn write_raw(&self, text: &[u8]) -> io::Result<()>;
+}
+
+impl RawOut for Sink<'_> {
+    fn write_raw(&self, text: &[u8]) -> io::Result<()> {
+        let written = (self.out.borrow_mut().write_all(text)).and_then(|()| {
+            match self.meter.streaming.get() {
+                true => self.gz.borrow_mut().write_all(text),
+                false => Ok(()),
+            }
+        });
+        written.inspect_err(|e| {
+            let mut failed = self.failed.borrow_mut();
+            failed.get_or_insert_with(|| io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+}
+
+/// The serializer's writer.
+struct Tee<'s, 'w>(&'s Sink<'w>);
+
+impl Write for Tee<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.write_all(buf)?;
-        if self.meter.streaming.get() {
-            self.gz.write_all(buf)?;
-        }
+        self.0.write_raw(buf)?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.0.out.borrow_mut().flush()
     }
 }
 
@@ -962,7 +974,8 @@ struct Document<'a> {
     accounts: &'a [String],
     category: Category<'a>,
     meter: Rc<Meter>,
-    cuts: std::cell::RefCell<Vec<Cut>>,
+    raw: &'a dyn RawOut,
+    cuts: RefCell<Vec<Cut>>,
 }
 
 impl Serialize for Document<'_> {
@@ -1171,6 +1184,7 @@ impl Serialize for AccountRun<'_, '_> {
                 alerts: &alerts,
                 index: &shared.rule_index,
                 meter: &self.doc.meter,
+                raw: self.doc.raw,
                 written: &written,
             },
         )?;
@@ -1201,19 +1215,40 @@ struct RunResults<'r, 'a> {
     alerts: &'r Alerts<'a>,
     index: &'r BTreeMap<&'r str, usize>,
     meter: &'r Meter,
+    raw: &'r dyn RawOut,
     written: &'r Cell<usize>,
 }
 
-/// A block of results as compact text, with its size gzipped on its own.
+/// A block of results as compact text, one after the other, with its size gzipped on its own.
 #[derive(Default)]
 struct ResultBlock {
-    texts: Vec<Box<serde_json::value::RawValue>>,
+    text: Vec<u8>,
+    /// Where each result's text ends.
+    ends: Vec<usize>,
     gzipped: u64,
     gauge: Gauge,
 }
 
-/// What the pretty serializer writes between two results of a run.
+impl ResultBlock {
+    fn results(&self) -> impl Iterator<Item = &[u8]> {
+        split_at_ends(&self.text, &self.ends)
+    }
+}
+
+fn split_at_ends<'t>(text: &'t [u8], ends: &'t [usize]) -> impl Iterator<Item = &'t [u8]> {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends).map(|(start, &end)| &text[start..end])
+}
+
+/// What the pretty serializer writes before a result of a run: the first is on a line of its
+/// own, and the others follow a comma. The results are written as text between the
+/// serializer's `[` and `]`, so they are indented here as it indents the members of a run's
+/// `results`.
+const BEFORE_FIRST_RESULT: &[u8] = b"\n        ";
 const BETWEEN_RESULTS: &[u8] = b",\n        ";
+/// After the last result, before the serializer's `]`: it writes a line break before `]` only
+/// after members it wrote itself.
+const AFTER_RESULTS: &[u8] = b"\n      ";
 
 /// Measures text gzipped on its own, at the file meter's level, as one gzip member: deflate's
 /// output and gzip's 18 bytes of header and trailer. One deflater, reset for each block.
@@ -1263,30 +1298,32 @@ const BLOCK: usize = 512;
 
 impl Serialize for RunResults<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
+        let seq = s.serialize_seq(None)?;
         let meter = self.meter;
         let start = meter.compressed();
         let alerts = &self.alerts.head[..];
         let index = self.index;
         let mut failed = None;
-        let made: serde_json::Result<()> = crate::cores::in_order(
+        let made: io::Result<()> = crate::cores::in_order(
             alerts,
             BLOCK,
             // Each result once, as compact text: building them was most of writing a large run
             // and is independent per result (perf).
             |block, made: &mut ResultBlock| {
-                made.texts.clear();
+                made.text.clear();
+                made.ends.clear();
                 for a in block {
-                    let rule = index.get(a.rule_id()).copied();
-                    made.texts
-                        .push(serde_json::value::to_raw_value(&AlertResult {
-                            alert: a,
-                            rule_index: rule,
-                        })?);
+                    let rule_index = index.get(a.rule_id()).copied();
+                    AlertResult {
+                        alert: a,
+                        rule_index,
+                    }
+                    .write(&mut made.text)?;
+                    made.ends.push(made.text.len());
                 }
-                let written =
-                    (made.texts.iter()).flat_map(|t| [t.get().as_bytes(), BETWEEN_RESULTS]);
-                made.gzipped = made.gauge.gzipped(written).map_err(serde_json::Error::io)?;
+                let written = split_at_ends(&made.text, &made.ends);
+                let written = written.flat_map(|t| [t, BETWEEN_RESULTS]);
+                made.gzipped = made.gauge.gzipped(written)?;
                 Ok(())
             },
             |made| {
@@ -1295,14 +1332,19 @@ impl Serialize for RunResults<'_, '_> {
                 // block at the edge of the share is metered result by result.
                 let whole = used().saturating_add(made.gzipped) <= self.budget;
                 meter.streaming.set(!whole);
-                for text in &made.texts {
+                for text in made.results() {
                     // Compressed, a result takes at most about its plain size: it fits if that
                     // much is left of the run's share after what the compressor may still hold.
-                    let size = text.get().len() as u64;
-                    if !whole && used().saturating_add(size) > self.budget {
+                    if !whole && used().saturating_add(text.len() as u64) > self.budget {
                         return false;
                     }
-                    if let Err(e) = seq.serialize_element(text) {
+                    let before = match self.written.get() {
+                        0 => BEFORE_FIRST_RESULT,
+                        _ => BETWEEN_RESULTS,
+                    };
+                    if let Err(e) =
+                        (self.raw.write_raw(before)).and_then(|()| self.raw.write_raw(text))
+                    {
                         failed = Some(e);
                         break;
                     }
@@ -1316,10 +1358,15 @@ impl Serialize for RunResults<'_, '_> {
             },
         );
         made.map_err(serde::ser::Error::custom)?;
-        match failed {
-            Some(e) => Err(e),
-            None => seq.end(),
+        if let Some(e) = failed {
+            return Err(serde::ser::Error::custom(e));
         }
+        if self.written.get() > 0 {
+            self.raw
+                .write_raw(AFTER_RESULTS)
+                .map_err(serde::ser::Error::custom)?;
+        }
+        seq.end()
     }
 }
 
@@ -1701,13 +1748,16 @@ mod tests {
         for case in &cases {
             let a = alert(case);
             for rule_index in [Some(3), None] {
-                let written = serde_json::to_string(&AlertResult {
+                let mut written = Vec::new();
+                (AlertResult {
                     alert: &a,
                     rule_index,
-                });
+                })
+                .write(&mut written)
+                .unwrap();
+                let written = String::from_utf8(written).unwrap();
                 let reference =
                     serde_json::to_string(&super::serde_sarif_reference::result(&a, rule_index));
-                let written = written.unwrap();
                 assert_eq!(written, reference.unwrap());
                 seen.push_str(&written);
             }
