@@ -165,16 +165,22 @@ fn plain(s: impl Into<String>) -> MultiformatMessageString {
 /// The resource a method or route belongs to, and its alert is that resource's: for
 /// `.../restapis/<id>[/stages/<name>]/resources/<id>/methods/<verb>` the API (or its stage), for
 /// `.../apis/<id>/routes/<id>` the API. Only these exact API Gateway shapes: a log group or a
-/// role path may contain `/resources/` too. Returns the parent's ARN, path and label.
-fn parent_of(f: &Triaged) -> Option<(&str, &str, &str)> {
-    parent_parts(&f.resource.arn, &f.resource.path, &f.resource.label)
+/// role path may contain `/resources/` too. Returns the parent's ARN, the key its members are
+/// grouped by; its path and label are only needed for the alerts written ([`parent_parts`]).
+fn parent_of(f: &Triaged) -> Option<&str> {
+    parent_shape(&f.resource.arn, &f.resource.path).map(|shape| shape.arn)
 }
 
-fn parent_parts<'a>(
-    member_arn: &'a str,
-    member_path: &'a str,
-    member_label: &'a str,
-) -> Option<(&'a str, &'a str, &'a str)> {
+/// What a member's ARN and path say of its parent.
+struct ParentShape<'a> {
+    arn: &'a str,
+    /// How many path segments after `apigateway/` name the parent.
+    segments: usize,
+    id: &'a str,
+    stage: Option<&'a str>,
+}
+
+fn parent_shape<'a>(member_arn: &'a str, member_path: &str) -> Option<ParentShape<'a>> {
     // `arn:<partition>:apigateway:<region>::/<segments>`, split on `:`: a byte search instead
     // of a search for the text `:apigateway:` in every failing result's ARN.
     let rest = ArnFields::apigateway_path(member_arn)?;
@@ -193,11 +199,37 @@ fn parent_parts<'a>(
         ["restapis", id, "stages", stage, "resources", _, "methods", _] => (4, *id, Some(*stage)),
         _ => return None,
     };
-    // The parent's ARN and path are the member's, cut after as many segments (ids, stage
-    // names and verbs hold no `/`; the path's segments are percent-encoded).
-    let arn = first_segments(member_arn, member_arn.len() - rest.len(), parent_segments);
-    let path_start = member_path.find("/apigateway/")? + "/apigateway/".len();
-    let path = first_segments(member_path, path_start, parent_segments);
+    // The parent's path is cut from the member's ([`parent_parts`]).
+    if !member_path.contains(APIGATEWAY_PATH) {
+        return None;
+    }
+    // The parent's ARN is the member's, cut after as many segments (ids, stage names and verbs
+    // hold no `/`).
+    Some(ParentShape {
+        arn: first_segments(member_arn, member_arn.len() - rest.len(), parent_segments),
+        segments: parent_segments,
+        id,
+        stage,
+    })
+}
+
+const APIGATEWAY_PATH: &str = "/apigateway/";
+
+/// The ARN, path and label of the resource a method or route belongs to ([`parent_of`]).
+fn parent_parts<'a>(
+    member_arn: &'a str,
+    member_path: &'a str,
+    member_label: &'a str,
+) -> Option<(&'a str, &'a str, &'a str)> {
+    let ParentShape {
+        arn,
+        segments,
+        id,
+        stage,
+    } = parent_shape(member_arn, member_path)?;
+    // Cut after as many segments as the ARN (the path's segments are percent-encoded).
+    let path_start = member_path.find(APIGATEWAY_PATH)? + APIGATEWAY_PATH.len();
+    let path = first_segments(member_path, path_start, segments);
     // The label up to `(<id>)`, or `(<id>) stage <stage>`.
     let label_end = |at: usize| {
         let after = member_label[at..].strip_prefix('(')?.strip_prefix(id)?;
@@ -231,8 +263,8 @@ fn first_segments(text: &str, start: usize, n: usize) -> &str {
 struct Alert<'a> {
     /// The highest of its members' (a rule can raise a finding's severity).
     severity: Severity,
-    /// Set for a group: the ARN, path and label of the resource the members belong to.
-    parent: Option<(&'a str, &'a str, &'a str)>,
+    /// Set for a group: the ARN of the resource the members belong to.
+    parent: Option<&'a str>,
     first: &'a Triaged,
     /// The group's other members (none for a single resource: no allocation per alert).
     others: Vec<&'a Triaged>,
@@ -242,8 +274,15 @@ impl<'a> Alert<'a> {
     /// Region and parent ARN of a group (its rule and account are those of all it is grouped
     /// with).
     fn group_key(&self) -> Option<(&'a str, &'a str)> {
-        let (arn, _, _) = self.parent?;
-        Some((&self.first.place.region, arn))
+        Some((&self.first.place.region, self.parent?))
+    }
+
+    /// A group's parent resource: its ARN, path and label, worked out from the first member for
+    /// the alerts that are written.
+    fn parent_parts(&self) -> Option<(&'a str, &'a str, &'a str)> {
+        self.parent?;
+        let f = self.first;
+        parent_parts(&f.resource.arn, &f.resource.path, &f.resource.label)
     }
 
     /// Every member shares the first's rule, account and region.
@@ -260,14 +299,13 @@ impl<'a> Alert<'a> {
     }
 
     fn arn(&self) -> &str {
-        self.parent
-            .map_or(&self.first.resource.arn, |(arn, _, _)| arn)
+        self.parent.unwrap_or(&self.first.resource.arn)
     }
 
     fn fingerprint(&self) -> String {
         match self.parent {
             None => self.first.fingerprint.to_string(),
-            Some((arn, _, _)) => fingerprint(
+            Some(arn) => fingerprint(
                 &self.first.rule.id,
                 &self.first.place.account_id,
                 &self.first.place.region,
@@ -564,7 +602,7 @@ struct AlertResult<'r, 'a> {
 impl AlertResult<'_, '_> {
     fn message(&self) -> String {
         let (alert, first) = (self.alert, self.alert.first);
-        let Some((_, _, label)) = alert.parent else {
+        let Some((_, _, label)) = alert.parent_parts() else {
             return format!(
                 "{}: {}.",
                 first.resource.label,
@@ -614,7 +652,7 @@ impl AlertResult<'_, '_> {
             write!(out, "\"baselineState\":\"{state}\",")?;
         }
         write!(out, "\"level\":\"{}\",", level_name(alert.severity))?;
-        let location = match alert.parent {
+        let location = match alert.parent_parts() {
             None => ResultLocation::of(
                 &first.resource.path,
                 &first.resource.arn,
@@ -1418,7 +1456,7 @@ mod serde_sarif_reference {
         props.insert("severity".into(), json!(alert.severity));
         props.insert("account".into(), json!(alert.first.place.account_id));
         props.insert("region".into(), json!(alert.first.place.region));
-        let (location, related) = match alert.parent {
+        let (location, related) = match alert.parent_parts() {
             None => {
                 props.insert("evidence".into(), json!(first.evidence));
                 let loc = location(
