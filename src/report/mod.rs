@@ -2,7 +2,6 @@
 
 pub mod compliance;
 pub mod json;
-mod json_text;
 pub mod junit;
 pub mod markdown;
 pub mod overview;

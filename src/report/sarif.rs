@@ -25,8 +25,8 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
-use super::json_text::string;
 use super::ScanReport;
+use crate::json_text::string;
 use crate::model::{ArnFields, UnknownCause};
 use crate::rules::registry::{self, LoadedRule};
 use crate::rules::{fingerprint, Severity, Status};
@@ -600,9 +600,10 @@ struct AlertResult<'r, 'a> {
 }
 
 impl AlertResult<'_, '_> {
-    fn message(&self) -> String {
+    /// `parent_label` is that of the group's parent, for a group.
+    fn message(&self, parent_label: Option<&str>) -> String {
         let (alert, first) = (self.alert, self.alert.first);
-        let Some((_, _, label)) = alert.parent_parts() else {
+        let Some(label) = parent_label else {
             return format!(
                 "{}: {}.",
                 first.resource.label,
@@ -652,7 +653,8 @@ impl AlertResult<'_, '_> {
             write!(out, "\"baselineState\":\"{state}\",")?;
         }
         write!(out, "\"level\":\"{}\",", level_name(alert.severity))?;
-        let location = match alert.parent_parts() {
+        let parent = alert.parent_parts();
+        let location = match parent {
             None => ResultLocation::of(
                 &first.resource.path,
                 &first.resource.arn,
@@ -663,7 +665,7 @@ impl AlertResult<'_, '_> {
         out.extend_from_slice(b"\"locations\":[");
         location.write(out)?;
         out.extend_from_slice(b"],\"message\":{\"text\":");
-        string(out, &self.message())?;
+        string(out, &self.message(parent.map(|(_, _, label)| label)))?;
         out.extend_from_slice(b"},\"partialFingerprints\":{\"primaryLocationLineHash\":");
         string(out, &alert.fingerprint())?;
         out.extend_from_slice(b"},\"properties\":");
@@ -1451,7 +1453,8 @@ mod serde_sarif_reference {
     /// the reference is the result's shape, every key and value around it.
     pub(super) fn result(alert: &Alert, rule_index: Option<usize>) -> SarifResult {
         let first = alert.first;
-        let message = super::AlertResult { alert, rule_index }.message();
+        let label = alert.parent_parts().map(|(_, _, label)| label);
+        let message = super::AlertResult { alert, rule_index }.message(label);
         let mut props = BTreeMap::new();
         props.insert("severity".into(), json!(alert.severity));
         props.insert("account".into(), json!(alert.first.place.account_id));
