@@ -14,7 +14,6 @@ pub mod config;
 pub mod cores;
 pub mod date;
 pub mod glob;
-mod json_text;
 pub mod model;
 pub mod operations;
 pub mod report;

@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
+use super::json_text::string;
 use super::ScanReport;
-use crate::json_text::string;
 use crate::triage::{Results, Triaged};
 
 /// Results serialized per block by one worker; blocks are written in order.

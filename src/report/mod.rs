@@ -2,6 +2,7 @@
 
 pub mod compliance;
 pub mod json;
+mod json_text;
 pub mod junit;
 pub mod markdown;
 pub mod overview;

@@ -25,8 +25,8 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
+use super::json_text::string;
 use super::ScanReport;
-use crate::json_text::string;
 use crate::model::{ArnFields, UnknownCause};
 use crate::rules::registry::{self, LoadedRule};
 use crate::rules::{fingerprint, Severity, Status};

@@ -226,8 +226,7 @@ pub struct Evidence(Repr);
 
 #[derive(Debug, Clone, PartialEq)]
 enum Repr {
-    /// Each value as compact JSON text, as a JSON value writes it, by name.
-    Open(Vec<(Cow<'static, str>, Box<str>)>),
+    Open(Vec<(Cow<'static, str>, Value)>),
     /// A JSON object with at least one member, as written by `seal`.
     Sealed(Arc<str>),
 }
@@ -240,29 +239,20 @@ impl Default for Evidence {
 
 impl Evidence {
     pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Value) {
-        self.insert_text(key.into(), value.to_string().into());
-    }
-
-    /// [`Evidence::insert`] of `value` as a JSON value, without building the value: building
-    /// each value, then writing and dropping it, was a fifth of finishing a finding (perf).
-    pub fn insert_serialized(&mut self, key: impl Into<Cow<'static, str>>, value: impl Serialize) {
-        self.insert_text(key.into(), json_text_of(&value));
-    }
-
-    fn insert_text(&mut self, key: Cow<'static, str>, text: Box<str>) {
+        let key = key.into();
         let entries = self.open();
         match entries.binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref())) {
-            Ok(i) => entries[i].1 = text,
-            Err(i) => entries.insert(i, (key, text)),
+            Ok(i) => entries[i].1 = value,
+            Err(i) => entries.insert(i, (key, value)),
         }
     }
 
-    fn open(&mut self) -> &mut Vec<(Cow<'static, str>, Box<str>)> {
+    fn open(&mut self) -> &mut Vec<(Cow<'static, str>, Value)> {
         if let Repr::Sealed(_) = self.0 {
             self.0 = Repr::Open(
                 self.entries()
                     .into_iter()
-                    .map(|(k, v)| (Cow::Owned(k), v.to_string().into()))
+                    .map(|(k, v)| (Cow::Owned(k), v))
                     .collect(),
             );
         }
@@ -283,13 +273,13 @@ impl Evidence {
         self.seal_with(scratch, |text| seen.get(text).0);
     }
 
-    /// Writes open, non-empty evidence into `buffer` and keeps the text `keep` gives for it.
+    /// Serializes open, non-empty evidence into `buffer` and keeps the text `keep` gives for it.
     fn seal_with(&mut self, buffer: &mut Vec<u8>, keep: impl FnOnce(&str) -> Arc<str>) {
         if let Repr::Open(v) = &self.0 {
             if !v.is_empty() {
                 buffer.clear();
-                write_object(v, buffer);
-                let text = std::str::from_utf8(buffer).expect("JSON text is UTF-8");
+                serde_json::to_writer(&mut *buffer, &*self).expect("evidence values serialize");
+                let text = std::str::from_utf8(buffer).expect("serde_json writes UTF-8");
                 self.0 = Repr::Sealed(keep(text));
             }
         }
@@ -309,40 +299,14 @@ impl Evidence {
 
     /// Every name and value, sorted by name.
     pub fn entries(&self) -> Vec<(String, Value)> {
-        fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {
-            serde_json::from_str(text).expect("evidence text is JSON")
-        }
         match &self.0 {
-            Repr::Open(v) => v.iter().map(|(k, t)| (k.to_string(), parse(t))).collect(),
-            Repr::Sealed(text) => parse::<BTreeMap<String, Value>>(text).into_iter().collect(),
+            Repr::Open(v) => v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            Repr::Sealed(text) => serde_json::from_str::<BTreeMap<String, Value>>(text)
+                .expect("sealed evidence is a JSON object")
+                .into_iter()
+                .collect(),
         }
     }
-}
-
-/// `value` as compact JSON text, as a JSON value of it writes it. A map or a struct written
-/// directly keeps its own order of members where a JSON value sorts them by name, so those
-/// (rare in evidence) are written through a value.
-fn json_text_of(value: &impl Serialize) -> Box<str> {
-    match serde_json::to_string(value) {
-        Ok(text) if !text.contains('{') => text.into(),
-        _ => (serde_json::to_value(value).unwrap_or(Value::Null))
-            .to_string()
-            .into(),
-    }
-}
-
-/// `{"name":value,...}` of entries sorted by name, as serde writes a map.
-fn write_object(entries: &[(Cow<'static, str>, Box<str>)], out: &mut Vec<u8>) {
-    out.push(b'{');
-    for (i, (key, text)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        crate::json_text::string(out, key).expect("writing to memory cannot fail");
-        out.push(b':');
-        out.extend_from_slice(text.as_bytes());
-    }
-    out.push(b'}');
 }
 
 /// The evidence texts sealed so far, for [`Evidence::seal_sharing`].
@@ -373,28 +337,19 @@ impl Shared {
 impl Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
-            Repr::Open(v) => {
-                let mut text = Vec::new();
-                write_object(v, &mut text);
-                let text = std::str::from_utf8(&text).map_err(serde::ser::Error::custom)?;
-                raw(text).map_err(serde::ser::Error::custom)?.serialize(s)
-            }
-            Repr::Sealed(text) => raw(text).map_err(serde::ser::Error::custom)?.serialize(s),
+            Repr::Open(v) => s.collect_map(v.iter().map(|(k, v)| (k.as_ref(), v))),
+            Repr::Sealed(text) => serde_json::from_str::<&serde_json::value::RawValue>(text)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(s),
         }
     }
-}
-
-fn raw(text: &str) -> serde_json::Result<&serde_json::value::RawValue> {
-    serde_json::from_str(text)
 }
 
 impl<'de> Deserialize<'de> for Evidence {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = BTreeMap::<String, Value>::deserialize(d)?;
         let mut e = Evidence(Repr::Open(
-            (map.into_iter())
-                .map(|(k, v)| (Cow::Owned(k), v.to_string().into()))
-                .collect(),
+            map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
         ));
         e.seal();
         Ok(e)
@@ -599,7 +554,8 @@ impl Finding {
 
     /// Adds a deciding value to the evidence.
     pub fn evidence(&mut self, key: &'static str, value: impl Serialize) -> &mut Self {
-        self.evidence.insert_serialized(key, value);
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.evidence.insert(key, value);
         self
     }
 

@@ -1,6 +1,6 @@
-//! JSON text written by hand, for the reports' results and findings' evidence: serde escapes a
-//! string a byte at a time, which was most of writing a large report's results (perf); almost
-//! no text of a report needs an escape, so such a text is copied whole.
+//! JSON text written by hand, for the reports' results: serde escapes a string a byte at a
+//! time, which was most of writing a large report's results (perf); almost no text of a report
+//! needs an escape, so such a text is copied whole.
 
 use std::io;
 
