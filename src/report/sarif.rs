@@ -1146,14 +1146,15 @@ impl<'d, 'a> AccountRun<'d, 'a> {
         let mut out = Vec::new();
         // One notification per rule and cause: an account with thousands of unknowns would
         // otherwise spend the file's size on them.
-        let mut unknown: BTreeMap<(&str, UnknownCause), Vec<&Triaged>> = BTreeMap::new();
+        // The first of each and how many: the unknowns of a large account are tens of
+        // thousands, counted on the writing thread.
+        let mut unknown: BTreeMap<(&str, UnknownCause), (&Triaged, usize)> = BTreeMap::new();
         for f in (self.doc.prepared.results(self.account)).filter(|f| f.status == Status::Unknown) {
             let cause = f.unknown_cause.unwrap_or(UnknownCause::NotCollected);
-            unknown.entry((&f.rule.id, cause)).or_default().push(f);
+            unknown.entry((&f.rule.id, cause)).or_insert((f, 0)).1 += 1;
         }
-        for ((rule, cause), list) in unknown {
-            let f = list[0];
-            out.push(warning(if list.len() == 1 {
+        for ((rule, cause), (f, n)) in unknown {
+            out.push(warning(if n == 1 {
                 format!(
                     "{rule} could not be evaluated for {} ({}): {}.",
                     f.resource.label,
@@ -1164,7 +1165,7 @@ impl<'d, 'a> AccountRun<'d, 'a> {
                 format!(
                     "{rule} could not be evaluated for {} resources ({}), among them {}: {}. \
                      The JSON report lists them all.",
-                    list.len(),
+                    n,
                     cause.describe(),
                     f.resource.label,
                     f.message.trim_end_matches('.')
