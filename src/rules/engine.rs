@@ -297,26 +297,50 @@ fn sort_by_text<T>(v: &mut [T], text: impl Fn(&T) -> &str) {
     let shared = texts.iter().fold(first.len(), |n, t| {
         n.min(first.iter().zip(*t).take_while(|(a, b)| a == b).count())
     });
-    let mut keys: Vec<(u64, usize)> = texts
+    let numbers: Vec<u64> = texts
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
+        .map(|t| {
             // Zeros after a short text order it before any longer text it begins, as `str` does;
             // a tie is settled on the whole texts.
             let mut next = [0u8; 8];
             let after = &t[shared..];
             let n = after.len().min(8);
             next[..n].copy_from_slice(&after[..n]);
-            (u64::from_be_bytes(next), i)
+            u64::from_be_bytes(next)
         })
         .collect();
-    // Unstable, with the index as the last key: the same order as a stable sort.
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| texts[a.1][shared..].cmp(&texts[b.1][shared..]))
-            .then(a.1.cmp(&b.1))
-    });
-    let order = keys.into_iter().map(|(_, i)| i).collect();
+    // A rule judges a resource and its parts one after another (an API, its stages and
+    // methods), so equal numbers come in runs: the runs are sorted by number, and only the
+    // texts of one number are compared, and sorted where they are not in order already.
+    // Sorting every element, ties by text, was 3% of a large scan (perf).
+    let mut runs: Vec<(u64, std::ops::Range<usize>)> = Vec::new();
+    for (at, &number) in numbers.iter().enumerate() {
+        match runs.last_mut() {
+            Some((n, run)) if *n == number => run.end = at + 1,
+            _ => runs.push((number, at..at + 1)),
+        }
+    }
+    runs.sort_by_key(|(number, _)| *number);
+    let by_text = |a: &usize, b: &usize| texts[*a][shared..].cmp(&texts[*b][shared..]);
+    let mut order: Vec<usize> = Vec::with_capacity(numbers.len());
+    let mut i = 0;
+    while i < runs.len() {
+        // The runs of one number, in the order they came (the sort is stable).
+        let same = runs[i..]
+            .iter()
+            .take_while(|(n, _)| *n == runs[i].0)
+            .count();
+        let start = order.len();
+        for (_, run) in &runs[i..i + same] {
+            order.extend(run.clone());
+        }
+        let tied = &mut order[start..];
+        // Stable, so equal texts keep the order they came in.
+        if !tied.is_sorted_by(|a, b| by_text(a, b).is_le()) {
+            tied.sort_by(by_text);
+        }
+        i += same;
+    }
     drop(texts);
     permute(v, order);
 }
@@ -430,6 +454,34 @@ mod tests {
     fn equal_texts_keep_their_order() {
         let texts = ["arn:x/b", "arn:x/a", "arn:x/c"];
         let mut v: Vec<(&str, usize)> = (0..300).map(|i| (texts[(i * 7) % 3], i)).collect();
+        let mut expected = v.clone();
+        expected.sort_by(|a, b| a.0.cmp(b.0));
+        sort_by_text(&mut v, |w| w.0);
+        assert_eq!(v, expected);
+    }
+
+    /// A resource's parts come together, resources in no order, and a resource may come back
+    /// later (another stage of the same API): the order is the standard stable sort's.
+    #[test]
+    fn runs_of_one_resource_sort_as_a_stable_sort_would() {
+        let parts = [
+            "",
+            "/stages/prod",
+            "/resources/r2/methods/GET",
+            "/resources/r1/methods/PUT",
+        ];
+        let mut texts = Vec::new();
+        for round in 0..3 {
+            for api in [7usize, 3, 11, 0, 5] {
+                for part in &parts[round % 2..] {
+                    // Ids of eight characters and more share their first eight, so they tie.
+                    texts.push(format!(
+                        "arn:aws:apigateway:eu-west-1::/restapis/abcdefgh{api}{part}"
+                    ));
+                }
+            }
+        }
+        let mut v: Vec<(&str, usize)> = texts.iter().map(String::as_str).zip(0..).collect();
         let mut expected = v.clone();
         expected.sort_by(|a, b| a.0.cmp(b.0));
         sort_by_text(&mut v, |w| w.0);
