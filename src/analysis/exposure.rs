@@ -6,7 +6,12 @@ use crate::model::{
 };
 use crate::operations::{self, Operation};
 
-use super::policy::{analyze_invoke, parse_policy, PrincipalScope, CALLER_RESTRICTING_KEYS};
+use std::borrow::Cow;
+
+use super::policy::{
+    analyze_invoke, parse_policy, PolicyDocument, PolicyError, PrincipalScope,
+    CALLER_RESTRICTING_KEYS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exposure {
@@ -38,6 +43,15 @@ impl Exposure {
 /// A REST API is public when its endpoint is EDGE or REGIONAL and its resource policy does not
 /// restrict callers (no policy, or an Allow open to anyone that nothing restricts).
 pub fn rest_api(api: &RestApi) -> Exposure {
+    rest_api_given(api, |raw| Cow::Owned(parse_policy(raw)))
+}
+
+/// [`rest_api`], with the policy parsed by `parsed` (from the region's cache), and only when
+/// the endpoint type leaves it to the policy.
+pub fn rest_api_given<'p>(
+    api: &RestApi,
+    parsed: impl FnOnce(&str) -> Cow<'p, Result<PolicyDocument, PolicyError>>,
+) -> Exposure {
     if let Some(raw) = api.unknown_endpoint_type() {
         return Exposure::Unknown(
             unknown_endpoint_type_reason(raw),
@@ -50,7 +64,8 @@ pub fn rest_api(api: &RestApi) -> Exposure {
     let Some(raw) = &api.policy else {
         return Exposure::Public("EDGE/REGIONAL endpoint without a resource policy".into());
     };
-    let doc = match parse_policy(raw) {
+    let parsed = parsed(raw);
+    let doc = match &*parsed {
         Ok(doc) => doc,
         Err(e) => return Exposure::Unknown(e.to_string(), UnknownCause::NotDeterminable),
     };

@@ -1,12 +1,14 @@
 //! Identities of the resources findings are about: ARN, a stable relative path for SARIF,
 //! and a label for people.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::analysis::exposure::{self, Exposure};
+use crate::analysis::policy::{parse_policy, PolicyDocument, PolicyError};
 use crate::model::{
     ApiKey, ArnFields, DomainName, Method, RegionSnapshot, Resource, RestApi, Stage, UsagePlan,
     V2Api, V2Stage,
@@ -66,6 +68,8 @@ pub struct ResourceCache<'s> {
 /// was a twentieth of a large scan's time (perf of the replicated 10,000-API snapshot).
 #[derive(Debug)]
 struct RestRefs {
+    /// The resource policy parsed, for every rule that reads it.
+    policy: OnceLock<Result<PolicyDocument, PolicyError>>,
     policy_exposure: OnceLock<Exposure>,
     api: OnceLock<ResourceRef>,
     stages: Box<[OnceLock<ResourceRef>]>,
@@ -85,6 +89,7 @@ impl RestRefs {
             methods += r.methods.len();
         }
         RestRefs {
+            policy: OnceLock::new(),
             policy_exposure: OnceLock::new(),
             api: OnceLock::new(),
             stages: empty_slots(api.stages.as_ref().map_or(0, Vec::len)),
@@ -130,11 +135,20 @@ impl<'s> ResourceCache<'s> {
     /// `exposure::rest_api` of `api`, worked out once, when `api` is one of the region's.
     pub fn rest_policy_exposure(&self, api: &RestApi) -> Option<&Exposure> {
         let slots = self.rest(api)?;
-        Some(
-            slots
-                .policy_exposure
-                .get_or_init(|| exposure::rest_api(api)),
-        )
+        Some(slots.policy_exposure.get_or_init(|| {
+            exposure::rest_api_given(api, |raw| {
+                Cow::Borrowed(slots.policy.get_or_init(|| parse_policy(raw)))
+            })
+        }))
+    }
+
+    /// `api`'s resource policy (`raw`) parsed once, when `api` is one of the region's.
+    pub fn rest_policy(
+        &self,
+        api: &RestApi,
+        raw: &str,
+    ) -> Option<&Result<PolicyDocument, PolicyError>> {
+        Some(self.rest(api)?.policy.get_or_init(|| parse_policy(raw)))
     }
 }
 

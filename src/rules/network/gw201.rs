@@ -15,6 +15,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         let Some(analysis) = analyze_policy(
+            ctx,
             out,
             &target,
             api,

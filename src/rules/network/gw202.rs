@@ -17,6 +17,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // Any principal counts here: an Allow without a VPC condition opens the API to every
         // VPC endpoint in every account that can resolve it.
         let Some(analysis) = analyze_policy(
+            ctx,
             out,
             &target,
             api,

@@ -1,5 +1,5 @@
 use crate::analysis::exposure;
-use crate::analysis::policy::{ip_blocklists, parse_policy, PolicyDocument};
+use crate::analysis::policy::{ip_blocklists, PolicyDocument};
 use crate::model::{
     DomainName, GroupRun, IpAddressType, IpAddressVersion, RestApi, UnknownCause, WafRuleAction,
     WafStatement,
@@ -119,7 +119,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         };
         let mut bypassed = Vec::new();
         if let Some(raw) = &api.policy {
-            match parse_policy(raw) {
+            match &*ctx.rest_policy(api, raw) {
                 Ok(doc) => {
                     let mut found = Blocklists::default();
                     policy_blocklists(&doc.for_api(&api.id), &mut found);
@@ -130,7 +130,7 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
                         target,
                         format_args!("resource policy could not be evaluated: {e}"),
                     )
-                    .evidence("parse_error", e.0);
+                    .evidence("parse_error", &e.0);
                     continue;
                 }
             }

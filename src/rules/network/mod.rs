@@ -27,6 +27,7 @@ use crate::rules::{Emitter, RegionContext, ResourceRef};
 /// Evaluates a resource policy for open invoke grants; an unparsable policy becomes an
 /// `unknown` result with the parse error (never a pass) and `None`.
 fn analyze_policy(
+    ctx: &RegionContext,
     out: &mut Emitter,
     target: &ResourceRef,
     api: &RestApi,
@@ -34,14 +35,14 @@ fn analyze_policy(
     scope: PrincipalScope,
     keys: &[&str],
 ) -> Option<InvokeAnalysis> {
-    match parse_policy(raw) {
+    match &*ctx.rest_policy(api, raw) {
         Ok(doc) => Some(analyze_invoke(&doc.for_api(&api.id), scope, keys)),
         Err(e) => {
             out.undeterminable(
                 target.clone(),
                 format_args!("resource policy could not be evaluated: {e}"),
             )
-            .evidence("parse_error", e.0);
+            .evidence("parse_error", &e.0);
             None
         }
     }
