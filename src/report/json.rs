@@ -124,10 +124,7 @@ fn result_line(r: &Triaged, out: &mut Vec<u8>) -> io::Result<()> {
     out.extend_from_slice(b",\"message\":");
     string(out, &f.message)?;
     out.extend_from_slice(b",\"evidence\":");
-    match f.evidence.sealed_text() {
-        Some(text) => out.extend_from_slice(text.as_bytes()),
-        None => serde_json::to_writer(&mut *out, &f.evidence)?,
-    }
+    f.evidence.write_json(out)?;
     out.extend_from_slice(b",\"fingerprint\":\"");
     out.extend_from_slice(&f.fingerprint.hex());
     out.push(b'"');

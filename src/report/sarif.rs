@@ -706,16 +706,12 @@ fn write_properties(alert: &Alert, out: &mut Vec<u8>) -> io::Result<()> {
         out.extend_from_slice(b",\"carriedForward\":");
         serde_json::to_writer(&mut *out, &serde_json::to_value(c)?)?;
     }
-    match (alert.parent, first.evidence.sealed_text()) {
-        (Some(_), _) => write!(out, ",\"failing\":{}", alert.len())?,
-        // Sealed evidence is compact JSON with sorted members, as a JSON value writes it.
-        (None, Some(sealed)) => {
+    match alert.parent {
+        Some(_) => write!(out, ",\"failing\":{}", alert.len())?,
+        // Compact JSON with sorted members, as a JSON value writes it.
+        None => {
             out.extend_from_slice(b",\"evidence\":");
-            out.extend_from_slice(sealed.as_bytes());
-        }
-        (None, None) => {
-            out.extend_from_slice(b",\"evidence\":");
-            serde_json::to_writer(&mut *out, &first.evidence)?;
+            first.evidence.write_json(out)?;
         }
     }
     out.extend_from_slice(b",\"region\":");

@@ -289,6 +289,18 @@ impl Evidence {
         matches!(&self.0, Repr::Open(v) if v.is_empty())
     }
 
+    /// The evidence as compact JSON added to `out`, members sorted by name: sealed evidence is
+    /// copied as it is, open evidence serialized. For the writers that build their JSON by hand.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match &self.0 {
+            Repr::Sealed(text) => {
+                out.extend_from_slice(text.as_bytes());
+                Ok(())
+            }
+            Repr::Open(_) => serde_json::to_writer(out, self),
+        }
+    }
+
     /// The compact JSON text of sealed evidence, as serde writes it.
     pub fn sealed_text(&self) -> Option<&str> {
         match &self.0 {
