@@ -1,12 +1,12 @@
 //! Whether an API can be called from the internet ("public" in the catalog).
 
+use std::borrow::Cow;
+
 use crate::model::{
     unknown_endpoint_type_reason, DomainName, EndpointType, RestApi, RoutingMode, RoutingRule,
     UnknownCause, V2Api,
 };
 use crate::operations::{self, Operation};
-
-use std::borrow::Cow;
 
 use super::policy::{
     analyze_invoke, parse_policy, PolicyDocument, PolicyError, PrincipalScope,

@@ -97,6 +97,11 @@ impl RestRefs {
             first_method: first_method.into(),
         }
     }
+
+    /// The API's policy, whose text is `raw`, parsed the first time it is asked for.
+    fn policy(&self, raw: &str) -> &Result<PolicyDocument, PolicyError> {
+        self.policy.get_or_init(|| parse_policy(raw))
+    }
 }
 
 fn empty_slots<T>(n: usize) -> Box<[OnceLock<T>]> {
@@ -135,20 +140,17 @@ impl<'s> ResourceCache<'s> {
     /// `exposure::rest_api` of `api`, worked out once, when `api` is one of the region's.
     pub fn rest_policy_exposure(&self, api: &RestApi) -> Option<&Exposure> {
         let slots = self.rest(api)?;
-        Some(slots.policy_exposure.get_or_init(|| {
-            exposure::rest_api_given(api, |raw| {
-                Cow::Borrowed(slots.policy.get_or_init(|| parse_policy(raw)))
-            })
-        }))
+        Some(
+            slots.policy_exposure.get_or_init(|| {
+                exposure::rest_api_given(api, |raw| Cow::Borrowed(slots.policy(raw)))
+            }),
+        )
     }
 
-    /// `api`'s resource policy (`raw`) parsed once, when `api` is one of the region's.
-    pub fn rest_policy(
-        &self,
-        api: &RestApi,
-        raw: &str,
-    ) -> Option<&Result<PolicyDocument, PolicyError>> {
-        Some(self.rest(api)?.policy.get_or_init(|| parse_policy(raw)))
+    /// `api`'s resource policy parsed once, when `api` is one of the region's and has one.
+    pub fn rest_policy(&self, api: &RestApi) -> Option<&Result<PolicyDocument, PolicyError>> {
+        let raw = api.policy.as_deref()?;
+        Some(self.rest(api)?.policy(raw))
     }
 }
 

@@ -6,7 +6,7 @@ rule!(GW201, "network/GW201-resource-policy-public.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, target) in rest_apis_by_endpoint(ctx, out, false) {
-        let Some(raw) = &api.policy else {
+        let Some(policy) = ctx.rest_policy(api) else {
             out.pass(
                 target,
                 "no resource policy grants access to anyone (method authorization decides)",
@@ -15,11 +15,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             continue;
         };
         let Some(analysis) = analyze_policy(
-            ctx,
             out,
             &target,
             api,
-            raw,
+            &policy,
             PrincipalScope::Anyone,
             CALLER_RESTRICTING_KEYS,
         ) else {

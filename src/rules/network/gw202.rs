@@ -6,7 +6,7 @@ rule!(GW202, "network/GW202-private-api-unrestricted.toml");
 
 fn check(ctx: &RegionContext, out: &mut Emitter) {
     for (api, target) in rest_apis_by_endpoint(ctx, out, true) {
-        let Some(raw) = &api.policy else {
+        let Some(policy) = ctx.rest_policy(api) else {
             out.fail(
                 target,
                 "PRIVATE API has no resource policy restricting it to your VPC endpoints",
@@ -17,11 +17,10 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
         // Any principal counts here: an Allow without a VPC condition opens the API to every
         // VPC endpoint in every account that can resolve it.
         let Some(analysis) = analyze_policy(
-            ctx,
             out,
             &target,
             api,
-            raw,
+            &policy,
             PrincipalScope::All,
             VPC_RESTRICTING_KEYS,
         ) else {

@@ -118,8 +118,8 @@ fn check(ctx: &RegionContext, out: &mut Emitter) {
             }
         };
         let mut bypassed = Vec::new();
-        if let Some(raw) = &api.policy {
-            match &*ctx.rest_policy(api, raw) {
+        if let Some(policy) = ctx.rest_policy(api) {
+            match &*policy {
                 Ok(doc) => {
                     let mut found = Blocklists::default();
                     policy_blocklists(&doc.for_api(&api.id), &mut found);

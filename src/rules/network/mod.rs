@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use crate::analysis::exposure::Exposure;
 use crate::analysis::policy::{
-    analyze_invoke, parse_policy, InvokeAnalysis, PolicyDocument, PrincipalScope,
+    analyze_invoke, parse_policy, InvokeAnalysis, PolicyDocument, PolicyError, PrincipalScope,
 };
 use crate::model::{
     unknown_endpoint_type_reason, DomainName, DomainNameAccessAssociation, EndpointType,
@@ -24,18 +24,17 @@ use crate::model::{
 };
 use crate::rules::{Emitter, RegionContext, ResourceRef};
 
-/// Evaluates a resource policy for open invoke grants; an unparsable policy becomes an
-/// `unknown` result with the parse error (never a pass) and `None`.
+/// Evaluates `api`'s parsed resource policy for open invoke grants; an unparsable policy
+/// becomes an `unknown` result with the parse error (never a pass) and `None`.
 fn analyze_policy(
-    ctx: &RegionContext,
     out: &mut Emitter,
     target: &ResourceRef,
     api: &RestApi,
-    raw: &str,
+    policy: &Result<PolicyDocument, PolicyError>,
     scope: PrincipalScope,
     keys: &[&str],
 ) -> Option<InvokeAnalysis> {
-    match &*ctx.rest_policy(api, raw) {
+    match policy {
         Ok(doc) => Some(analyze_invoke(&doc.for_api(&api.id), scope, keys)),
         Err(e) => {
             out.undeterminable(
